@@ -1,0 +1,51 @@
+"""The ``neurones`` command: the product's face for people and for checks.
+
+``neurones run`` is the installation; the other sub-commands classify digits, train, render
+screens, calibrate, diagnose and benchmark. Every sub-command has ``--help``, and those that
+report have ``--json``. A malformed data file ends the command with one line naming the file and
+the field, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from controller.commands import bench, classify
+from controller.datafile import DataError
+
+#: The sub-command modules, in the order ``--help`` lists them.
+COMMANDS = (classify, bench)
+
+#: Exit status for bad input (a malformed file or argument), as argparse uses.
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``neurones`` with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="neurones",
+        description="Connecte tes neurones: the installation controller and its tools.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMANDS:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``neurones`` with ``argv`` (default: the process arguments); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except DataError as exc:
+        print(f"neurones: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

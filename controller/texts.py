@@ -1,0 +1,80 @@
+"""The installation's texts, in French first and English too, loaded from ``data/texts``.
+
+No sentence a visitor, pupil or leader reads is written in code: it is looked up here by a
+dotted key (``texts["decision.none"]``) so a museum can reword or translate it without a
+programmer. A key missing from a translation falls back to French, the reference language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from controller.datafile import DATA_DIR, DataError, Field
+
+TEXTS_DIR = DATA_DIR / "texts"
+DEFAULT_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The texts of one language; look up with ``texts["section.key"]`` or :meth:`format`."""
+
+    language: str
+    entries: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self.entries[key]
+        except KeyError:
+            raise KeyError(f"no text {key!r} in {self.language}") from None
+
+    def format(self, key: str, **values: object) -> str:
+        """The text ``key`` with its ``{placeholders}`` filled in."""
+        return self[key].format(**values)
+
+    def decision(self, status: str, digits: tuple[int, ...] | list[int]) -> str:
+        """The decision as a sentence: ``"3"``, ``"pas reconnu"``, ``"ambigu : 0 et 6"``."""
+        if status == "none":
+            return self["decision.none"]
+        if status == "clear":
+            return self.format("decision.clear", digit=digits[0])
+        joined = self["decision.and"].join(str(d) for d in digits)
+        return self.format("decision.ambiguous", digits=joined)
+
+
+def languages() -> list[str]:
+    """The languages shipped, French first."""
+    found = sorted(p.stem for p in TEXTS_DIR.glob("*.toml"))
+    return sorted(found, key=lambda lang: lang != DEFAULT_LANGUAGE)
+
+
+@cache
+def load_texts(language: str = DEFAULT_LANGUAGE, folder: Path = TEXTS_DIR) -> Texts:
+    """Load a language's texts, with French filling any key the translation lacks.
+
+    :raises DataError: if the language does not exist or a file is malformed.
+    """
+    path = folder / f"{language}.toml"
+    if not path.exists():
+        raise DataError(
+            path, "", f"no texts for language {language!r} (have: {', '.join(languages())})"
+        )
+    entries = _flatten(Field.load(path))
+    if language != DEFAULT_LANGUAGE:
+        entries = {**load_texts(DEFAULT_LANGUAGE, folder).entries, **entries}
+    return Texts(language, entries)
+
+
+def _flatten(table: Field, prefix: str = "") -> dict[str, str]:
+    entries: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value.value, dict):
+            entries.update(_flatten(value, name + "."))
+        elif isinstance(value.value, list):
+            entries[name] = "\n".join(item.text() for item in value.list())
+        else:
+            entries[name] = value.text()
+    return entries
