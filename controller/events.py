@@ -19,16 +19,21 @@ KEY_POSITIONS = ("visitor", "workshop", "technician")
 
 @dataclass(frozen=True)
 class SliderMoved:
-    """A ruler slider, filtered and calibrated: ``position`` is 0.0 (left) … 1.0 (right)."""
+    """Where a neuron's physical ruler slider now points, in threshold units.
+
+    The link has already filtered, calibrated and quantised the reading; the session decides
+    whether it moves the threshold (it may not, while the slider is being "picked up").
+    The on-screen simulation's ruler drag produces the same event.
+    """
 
     neuron: str
-    position: float
+    value: float
     t: float
 
 
 @dataclass(frozen=True)
 class ThresholdSet:
-    """A threshold set directly, in the neuron's own units (on-screen drag, script, preset)."""
+    """A threshold set by software (script, preset, trained network), not by a slider."""
 
     neuron: str
     value: float
@@ -69,4 +74,57 @@ class StationStatus:
     t: float
 
 
-Event = SliderMoved | ThresholdSet | ButtonPressed | ConsoleAction | KeyTurned | StationStatus
+@dataclass(frozen=True)
+class ViewChosen:
+    """The screen asked to show another view (network, rulers, decision, draw, …)."""
+
+    view: str
+    t: float
+
+
+@dataclass(frozen=True)
+class LanguageChosen:
+    """The texts' language switched (``"fr"``, ``"en"``)."""
+
+    language: str
+    t: float
+
+
+@dataclass(frozen=True)
+class DigitChosen:
+    """Another digit of the current set shown (by index), or the set itself changed."""
+
+    index: int
+    t: float
+    digit_set: str | None = None
+
+
+@dataclass(frozen=True)
+class DrawingChanged:
+    """A visitor's own drawing on the 9×6 grid: ``rows`` of ``#`` and ``.``."""
+
+    rows: tuple[str, ...]
+    t: float
+
+
+@dataclass(frozen=True)
+class DrawingAdded:
+    """The visitor's drawing is added to the current set, so its chip joins the rulers."""
+
+    label: int | None
+    t: float
+
+
+Event = (
+    SliderMoved
+    | ThresholdSet
+    | ButtonPressed
+    | ConsoleAction
+    | KeyTurned
+    | StationStatus
+    | ViewChosen
+    | LanguageChosen
+    | DigitChosen
+    | DrawingChanged
+    | DrawingAdded
+)

@@ -50,6 +50,7 @@ class Scene:
     language: str = "fr"
     changed_at: float = 0.0  # when the shown values last changed (the floor's pulse starts then)
     message: str | None = None  # a key into the texts, for a banner (challenge, hint)
+    floor: object | None = None  # the LED floor's pixels (controller.floor), for the on-screen mat
     extras: dict = field(default_factory=dict)  # view-specific plain data (training curve…)
 
     @property
