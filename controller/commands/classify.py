@@ -102,9 +102,10 @@ def table(network: Network, digits: DigitSet, result: Forward, texts: Texts) -> 
             ]
         )
     widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
+    text_columns = {0, 1, len(header) - 2, len(header) - 1}
     lines = [
         "  ".join(
-            cell.rjust(w) if c > 1 else cell.ljust(w)
+            cell.ljust(w) if c in text_columns else cell.rjust(w)
             for c, (cell, w) in enumerate(zip(r, widths, strict=True))
         ).rstrip()
         for r in rows
