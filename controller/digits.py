@@ -147,7 +147,9 @@ def _check_unique(root: Field, digits: list[Digit]) -> None:
 
 
 def _resolve(name_or_path: str | Path, folder: Path = DIGITS_DIR) -> Path:
+    """A set's file: a path as given, else a set of that name beside ``folder`` or shipped."""
     path = Path(name_or_path)
     if path.suffix in (".toml", ".json"):
         return path
-    return folder / f"{name_or_path}.toml"
+    beside = folder / f"{name_or_path}.toml"
+    return beside if beside.exists() else DIGITS_DIR / f"{name_or_path}.toml"

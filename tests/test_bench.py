@@ -1,0 +1,26 @@
+"""`neurones bench` prints each figure beside its bar, as a table or as JSON."""
+
+import json
+
+from controller.bench import Bar, format_table
+from controller.cli import main
+
+
+def test_bars_pass_and_fail_in_the_right_direction():
+    at_most = Bar("x_ms", "x", "ms", 2.0)
+    at_least = Bar("y_per_s", "y", "/s", 1000, at_most=False)
+    assert at_most.passes(1.9) and not at_most.passes(2.1)
+    assert at_least.passes(1000) and not at_least.passes(999)
+    assert Bar("z", "z", "ms", None).passes(5) is None
+
+
+def test_table_prints_value_bar_and_verdict():
+    table = format_table([(Bar("x_ms", "reaction", "ms", 2.0), 3.5)])
+    assert "reaction" in table and "3.5 ms" in table and "≤ 2 ms" in table and "FAIL" in table
+
+
+def test_only_classify_in_json_gives_its_key(capsys):
+    assert main(["bench", "--only", "classify", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert set(figures) == {"classify_grids_per_s"}
+    assert figures["classify_grids_per_s"] > 0

@@ -1,0 +1,129 @@
+"""The shipped digit sets reproduce the workshop's story exactly (DESIGN.md §2)."""
+
+import numpy as np
+import pytest
+
+from controller.datafile import DataError
+from controller.digits import DigitSet, load_digit_set, load_grid_file, shipped_sets
+from controller.network import forward, load_network
+
+NETWORK = load_network()
+REFERENCE = load_digit_set("grandeur-nature")
+LEARNING = load_digit_set("learning")
+SIX, THREE = LEARNING.find("6♠"), LEARNING.find("3♠")
+
+# The workshop's moves: green after the 9th digit; outputs, then hidden, for the 10th.
+GREEN_FIXED = {"0": 7}
+OUTPUTS_MOVED = {**GREEN_FIXED, "3": 5, "9": 5}
+ALL_MOVED = {**OUTPUTS_MOVED, "C": 18, "D": 6}
+
+
+def decide(overrides, digit):
+    d = forward(NETWORK.with_thresholds(overrides), digit.pixels).decision(0)
+    return d.status, d.digits
+
+
+def all_right(overrides, digits):
+    result = forward(NETWORK.with_thresholds(overrides), np.stack([d.pixels for d in digits]))
+    return bool(result.recognised(np.array([d.label for d in digits])).all())
+
+
+def test_the_eight_reference_digits_are_all_recognised_by_the_default_network():
+    assert len(REFERENCE) == 8
+    assert REFERENCE.names() == ["0♥", "3♥", "6♥", "9♥", "0♦", "3♦", "6♦", "9♦"]
+    assert all_right({}, REFERENCE.digits)
+
+
+def test_ninth_digit_is_read_as_zero_and_six_by_the_default_network():
+    assert SIX.label == 6
+    assert decide({}, SIX) == ("ambiguous", (0, 6))
+
+
+def test_green_threshold_at_seven_fixes_the_ninth_and_keeps_the_eight_right():
+    assert decide(GREEN_FIXED, SIX) == ("clear", (6,))
+    assert all_right(GREEN_FIXED, REFERENCE.digits)
+
+
+def test_tenth_digit_is_not_recognised_before_or_after_the_green_fix():
+    assert THREE.label == 3
+    assert decide({}, THREE) == ("none", ())
+    assert decide(GREEN_FIXED, THREE) == ("none", ())
+
+
+def test_moving_blue_and_yellow_by_one_is_not_enough_for_the_tenth():
+    assert decide(OUTPUTS_MOVED, THREE) == ("none", ())
+
+
+@pytest.mark.parametrize("only", [{"C": 18}, {"D": 6}])
+def test_moving_only_one_of_c_and_d_is_not_enough_either(only):
+    assert decide({**OUTPUTS_MOVED, **only}, THREE) == ("none", ())
+
+
+def test_moving_c_and_d_by_one_as_well_recognises_the_tenth_and_keeps_the_nine():
+    assert decide(ALL_MOVED, THREE) == ("clear", (3,))
+    assert all_right(ALL_MOVED, [*REFERENCE.digits, SIX])
+
+
+def test_every_move_of_the_story_is_a_move_of_one():
+    for neuron, value in ALL_MOVED.items():
+        assert abs(value - NETWORK.threshold(neuron)) == 1
+
+
+def test_training_set_has_sixteen_digits_several_badly_classified_by_default():
+    if "training" not in shipped_sets():
+        pytest.skip("training set not shipped yet")
+    training = load_digit_set("training")
+    assert len(training) == 16
+    assert set(REFERENCE.names() + LEARNING.names()) <= set(training.names())
+    wrong = ~forward(NETWORK, training.grids()).recognised(training.labels())
+    assert wrong.sum() >= 3
+
+
+def test_a_digit_reads_back_as_the_rows_it_was_drawn_with():
+    assert THREE.rows[0] == ".####." and THREE.suit == "♠"
+
+
+def write(tmp_path, text, name="set.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_row_with_a_wrong_character_names_the_file_the_digit_and_the_row(tmp_path):
+    rows = ", ".join(['"..##.."'] * 8 + ['"..#x.."'])
+    path = write(tmp_path, f'[[digit]]\nname = "7?"\nlabel = 7\npixels = [{rows}]\n')
+    with pytest.raises(DataError, match=r"set\.toml: digit\[0\]\.pixels \(grid '7\?'\): row 9"):
+        load_digit_set(path)
+
+
+def test_a_grid_file_with_eight_rows_is_refused_naming_the_grid(tmp_path):
+    path = write(tmp_path, '[{"name": "mine", "pixels": ["......"]}]', "grids.json")
+    with pytest.raises(
+        DataError, match=r"grids\.json: \[0\]\.pixels \(grid 'mine'\): expected 9 rows"
+    ):
+        load_grid_file(path)
+
+
+def test_a_grid_file_that_is_not_json_is_refused(tmp_path):
+    with pytest.raises(DataError, match="syntax error"):
+        load_grid_file(write(tmp_path, "[{", "grids.json"))
+
+
+def test_grid_file_digits_without_names_or_labels_are_numbered(tmp_path):
+    rows = ["......"] * 9
+    path = write(tmp_path, f'[{{"pixels": {rows!r}}}]'.replace("'", '"'), "grids.json")
+    digits = load_grid_file(path)
+    assert isinstance(digits, DigitSet)
+    assert digits.digits[0].name == "#1" and digits.digits[0].label is None
+
+
+def test_two_digits_with_the_same_name_are_refused(tmp_path):
+    path = write(
+        tmp_path,
+        'include = ["grandeur-nature"]\n'
+        '[[digit]]\nname = "0♥"\nlabel = 0\npixels = '
+        + str(REFERENCE.digits[0].rows).replace("'", '"'),
+    )
+    path.rename(tmp_path / "dup.toml")
+    with pytest.raises(DataError, match="two digits are called '0♥'"):
+        load_digit_set(tmp_path / "dup.toml")
