@@ -115,6 +115,13 @@ class DrawingAdded:
     t: float
 
 
+@dataclass(frozen=True)
+class QuitRequested:
+    """Someone asked the installation to stop (window closed, Escape, signal)."""
+
+    t: float
+
+
 Event = (
     SliderMoved
     | ThresholdSet
@@ -127,4 +134,5 @@ Event = (
     | DigitChosen
     | DrawingChanged
     | DrawingAdded
+    | QuitRequested
 )

@@ -1,0 +1,132 @@
+"""The installation loop: sources → events → session → scene → sinks, once per frame.
+
+Everything with hardware or a screen plugs in as a *source* (``poll(now) -> list[Event]``: the
+station links, the leader console, the window's mouse and keyboard) or a *sink*
+(``show(scene)``: the window, the LED floor, the stations' rings), or both, and every one has
+``close()``. The loop itself only moves values between them::
+
+    installation = Installation(session, sources=[links, console], sinks=[window, floor])
+    installation.run(duration=30)
+
+A source or sink that raises is logged and counted, never allowed to stop the loop: a museum
+installation must keep running with one part broken.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from controller.events import Event, QuitRequested
+from controller.scene import Scene
+from controller.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class Source(Protocol):
+    """Something that turns what happened since the last frame into events."""
+
+    def poll(self, now: float) -> list[Event]: ...
+
+    def close(self) -> None: ...
+
+
+class Sink(Protocol):
+    """Something that shows each scene (a screen, a floor, station rings)."""
+
+    def show(self, scene: Scene) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class LoopStats:
+    """What the loop counts: frames, part failures, and when it started."""
+
+    started: float
+    frames: int = 0
+    crashes: int = 0
+    last_error: str | None = None
+    frame_times: list[float] = field(default_factory=list)
+
+    def record_failure(self, part: object, exc: BaseException) -> None:
+        """Count a source or sink that raised, and remember the message."""
+        self.crashes += 1
+        self.last_error = f"{type(part).__name__}: {exc!r}"
+        log.exception("%s failed; the installation carries on", type(part).__name__)
+
+
+class Installation:
+    """Runs the frame loop over a session with its sources and sinks.
+
+    :param session: the starting :class:`~controller.session.Session`.
+    :param sources: objects with ``poll(now)`` and ``close()``.
+    :param sinks: objects with ``show(scene)`` and ``close()``; a part may be both.
+    :param fps: frames per second of the loop (the screen's rate).
+    :param clock: monotonic seconds; injected so tests control time.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        sources: Sequence[Source] = (),
+        sinks: Sequence[Sink] = (),
+        fps: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session = session
+        self.sources = list(sources)
+        self.sinks = list(sinks)
+        self.period = 1.0 / fps
+        self.clock = clock
+        self.stats = LoopStats(started=clock())
+        self.stopping = False
+        self.scene: Scene | None = None
+
+    def step(self) -> Scene:
+        """One frame: poll every source, apply the events, show the new scene to every sink."""
+        now = self.clock()
+        events: list[Event] = []
+        for source in self.sources:
+            try:
+                events.extend(source.poll(now))
+            except Exception as exc:  # a broken part must not stop the installation
+                self.stats.record_failure(source, exc)
+        self.stopping |= any(isinstance(e, QuitRequested) for e in events)
+        self.session = self.session.apply_all(events)
+        self.scene = self.session.scene(now)
+        for sink in self.sinks:
+            try:
+                sink.show(self.scene)
+            except Exception as exc:  # a broken part must not stop the installation
+                self.stats.record_failure(sink, exc)
+        self.stats.frames += 1
+        return self.scene
+
+    def run(self, duration: float | None = None, sleep: Callable[[float], None] = time.sleep):
+        """Run frames at the loop's rate until quit is requested or ``duration`` has passed."""
+        end = None if duration is None else self.clock() + duration
+        while not self.stopping and (end is None or self.clock() < end):
+            start = self.clock()
+            self.step()
+            spent = self.clock() - start
+            self.stats.frame_times.append(spent)
+            del self.stats.frame_times[:-600]  # keep the last ten seconds or so
+            sleep(max(0.0, self.period - spent))
+
+    def uptime(self) -> float:
+        """Seconds since the installation started."""
+        return self.clock() - self.stats.started
+
+    def close(self) -> None:
+        """Close every source and sink once, even if some fail to close."""
+        for part in dict.fromkeys([*self.sources, *self.sinks]):
+            try:
+                part.close()
+            except Exception as exc:
+                self.stats.record_failure(part, exc)

@@ -1,0 +1,113 @@
+"""``neurones run``: the installation itself.
+
+With no hardware plugged in it is the simulated installation: a window where the mouse drags
+the rulers' thresholds and clicks the stations' buttons, the keyboard stands for the leader
+console, and a panel shows the LED floor. ``--headless`` runs the same loop without a window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import signal
+import sys
+from types import FrameType
+
+from controller.app import Installation, Sink, Source
+from controller.commands.options import (
+    add_language_option,
+    add_network_options,
+    network_from,
+)
+from controller.digits import load_digit_set, shipped_sets
+from controller.session import Session
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``run`` to the ``neurones`` command."""
+    parser = subparsers.add_parser(
+        "run",
+        help="run the installation (simulated when no hardware is plugged in)",
+        description="Run the installation: stations, leader console, screen and LED floor. "
+        "Without hardware, a window simulates the stations and shows the floor.",
+    )
+    parser.add_argument("--headless", action="store_true", help="run without a window")
+    parser.add_argument(
+        "--for", dest="duration", type=float, metavar="SECONDS", help="stop after this many seconds"
+    )
+    parser.add_argument(
+        "--dataset",
+        default="grandeur-nature",
+        choices=shipped_sets(),
+        help="digit set shown first (default: grandeur-nature)",
+    )
+    parser.add_argument(
+        "--size", default="1280x720", metavar="WxH", help="window size (default 1280x720)"
+    )
+    parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk)")
+    parser.add_argument("--fps", type=float, default=60.0, help="frame rate (default 60)")
+    add_network_options(parser)
+    add_language_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the installation from the options, run it, close it; exit status 0."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    session = start_session(args)
+    sources, sinks = [], []
+    if not args.headless:
+        window = open_window(args)
+        if window is None:
+            return 1
+        sources.append(window)
+        sinks.append(window)
+    installation = Installation(session, sources=sources, sinks=sinks, fps=args.fps)
+    with _stop_on_signals(installation):
+        try:
+            installation.run(args.duration)
+        finally:
+            installation.close()
+    return 0
+
+
+def start_session(args: argparse.Namespace) -> Session:
+    """The first session: the network and digit set the options name, every set at hand."""
+    network = network_from(args)
+    library = {name: load_digit_set(name) for name in shipped_sets()}
+    return Session.start(network, library[args.dataset], library=library, language=args.lang)
+
+
+def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
+    """The simulated installation's window, or None after saying why there is no display."""
+    from display.window import NoDisplayError, Window
+
+    try:
+        return Window(size=_size(args.size), fullscreen=args.fullscreen)
+    except NoDisplayError as exc:
+        print(f"neurones: {exc}", file=sys.stderr)
+        return None
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    try:
+        return int(width), int(height)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WxH like 1280x720, got {text!r}") from None
+
+
+@contextlib.contextmanager
+def _stop_on_signals(installation: Installation):
+    """Stop the loop cleanly on SIGTERM/SIGINT (systemd stop, Ctrl-C)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        installation.stopping = True
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)

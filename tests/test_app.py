@@ -1,0 +1,85 @@
+"""The installation loop moves events from sources to the session and scenes to sinks."""
+
+from controller.app import Installation
+from controller.digits import load_digit_set
+from controller.events import QuitRequested, SliderMoved
+from controller.network import load_network
+from controller.session import Session
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += max(seconds, 0.001)
+
+
+class ScriptedSource:
+    """A source replaying events at set times, as a scripted run would."""
+
+    def __init__(self, events):
+        self.events = list(events)
+        self.closed = False
+
+    def poll(self, now):
+        due = [e for e in self.events if e.t <= now]
+        self.events = [e for e in self.events if e.t > now]
+        return due
+
+    def close(self):
+        self.closed = True
+
+
+class Recorder:
+    def __init__(self):
+        self.scenes = []
+
+    def show(self, scene):
+        self.scenes.append(scene)
+
+    def close(self):
+        pass
+
+
+class Broken:
+    def poll(self, now):
+        raise OSError("device unplugged")
+
+    def show(self, scene):
+        raise RuntimeError("screen gone")
+
+    def close(self):
+        raise RuntimeError("cannot close")
+
+
+def session():
+    return Session.start(load_network(), load_digit_set("grandeur-nature"))
+
+
+def test_events_reach_the_scene_shown_to_sinks_and_quit_stops_the_loop():
+    clock = Clock()
+    source = ScriptedSource([SliderMoved("0", 9, 100.05), QuitRequested(100.2)])
+    recorder = Recorder()
+    installation = Installation(session(), sources=[source], sinks=[recorder], clock=clock)
+    installation.run(duration=10, sleep=clock.sleep)
+    installation.close()
+    assert recorder.scenes[0].thresholds["0"] == 6
+    assert recorder.scenes[-1].thresholds["0"] == 9
+    assert 100.2 <= clock.now < 100.3 and source.closed
+
+
+def test_a_failing_part_is_counted_and_the_loop_carries_on():
+    clock = Clock()
+    recorder = Recorder()
+    broken = Broken()
+    installation = Installation(session(), sources=[broken], sinks=[broken, recorder], clock=clock)
+    installation.run(duration=0.5, sleep=clock.sleep)
+    installation.close()
+    frames = installation.stats.frames
+    assert frames >= 25 and len(recorder.scenes) == frames
+    assert installation.stats.crashes == 2 * frames + 1
+    assert "cannot close" in installation.stats.last_error
