@@ -1,0 +1,83 @@
+"""What every view draws with: the theme, cached text, cached static layers, the texts.
+
+One :class:`Assets` belongs to one window size. Views never load or render anything twice:
+strings come from :meth:`Assets.text`, and a view's parts that only change when the scene's
+*structure* changes (background, axes, labels) are built once with :meth:`Assets.layer`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+import pygame
+
+from controller.texts import Texts, load_texts
+from display.text import TextCache
+from display.theme import Colour, Theme
+
+
+class Assets:
+    """The theme, text cache, layer cache and texts for one window size.
+
+    :param size: the drawing surface's ``(width, height)`` in pixels.
+    """
+
+    def __init__(self, size: tuple[int, int], layers: int = 24) -> None:
+        self.theme = Theme(*size)
+        self.palette = self.theme.palette
+        self.cache = TextCache()
+        self._layers: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
+        self._layer_capacity = layers
+        self._sprites: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
+
+    def texts(self, language: str) -> Texts:
+        """The installation's texts in ``language`` (loaded once)."""
+        return load_texts(language)
+
+    def text(
+        self,
+        text: str,
+        role: str = "body",
+        colour: Colour | None = None,
+        *,
+        bold: bool = False,
+        width: int | None = None,
+    ) -> pygame.Surface:
+        """``text`` rendered in the font ``role`` (``"body"``, ``"title"``…), cached.
+
+        Given ``width``, the text shrinks until it fits: labels never spill out of their box.
+        """
+        colour = self.palette.ink if colour is None else colour
+        size = self.theme.font_size(role)
+        weight = "bold" if bold else "regular"
+        if width is not None:
+            return self.cache.fit(text, size, colour, max(1, width), weight)
+        return self.cache.render(text, size, colour, weight)
+
+    def layer(self, key: Hashable, build: Callable[[pygame.Surface], None]) -> pygame.Surface:
+        """A full-size surface drawn once by ``build`` and kept while ``key`` stays the same.
+
+        Put in ``key`` everything the drawing depends on (sizes, language, ranges).
+        """
+        surface = self._layers.get(key)
+        if surface is None:
+            surface = pygame.Surface((self.theme.width, self.theme.height))
+            if pygame.display.get_init() and pygame.display.get_surface() is not None:
+                surface = surface.convert()  # same pixel format as the screen: fastest blits
+            build(surface)
+            self._layers[key] = surface
+            if len(self._layers) > self._layer_capacity:
+                self._layers.popitem(last=False)
+        else:
+            self._layers.move_to_end(key)
+        return surface
+
+    def sprite(self, key: Hashable, build: Callable[[], pygame.Surface]) -> pygame.Surface:
+        """A small surface (a chip, a badge) made once by ``build`` and kept under ``key``."""
+        surface = self._sprites.get(key)
+        if surface is None:
+            surface = self._sprites[key] = build()
+            if len(self._sprites) > 2048:
+                self._sprites.popitem(last=False)
+        return surface

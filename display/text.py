@@ -1,0 +1,77 @@
+"""Text on screen, rendered once: font + size + text + colour → a cached surface.
+
+Rendering a string with FreeType is the most expensive thing a frame can do (about as long as
+drawing everything else), and the same labels come back every frame, so every string is
+rendered once and kept. The cache is bounded (least recently used strings are dropped), so
+numbers that change every frame cannot make it grow without end.
+
+The bundled font is DejaVu Sans (``data/fonts``, Bitstream Vera licence): open, very legible,
+and it has the card suits ♥ ♦ ♠ ♣ and the signs ✓ ✗ ⚠ that pygame's default font lacks.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+import pygame
+
+from controller.datafile import DATA_DIR
+from display.theme import Colour
+
+FONTS_DIR = DATA_DIR / "fonts"
+FONT_FILES = {
+    "regular": FONTS_DIR / "DejaVuSans.ttf",
+    "bold": FONTS_DIR / "DejaVuSans-Bold.ttf",
+}
+
+
+class TextCache:
+    """Renders strings to surfaces, each (text, weight, size, colour) once.
+
+    :param capacity: how many rendered strings to keep; the least recently used go first.
+    :param fonts: the font file of each weight (``regular``, ``bold``).
+    """
+
+    def __init__(self, capacity: int = 4096, fonts: dict[str, Path] = FONT_FILES) -> None:
+        if not pygame.font.get_init():
+            pygame.font.init()
+        self.capacity = capacity
+        self.font_files = fonts
+        self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
+        self._surfaces: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+    def font(self, size: int, weight: str = "regular") -> pygame.font.Font:
+        """The font of ``weight`` at ``size`` pixels (loaded once)."""
+        key = (weight, size)
+        if key not in self._fonts:
+            self._fonts[key] = pygame.font.Font(str(self.font_files[weight]), size)
+        return self._fonts[key]
+
+    def render(
+        self, text: str, size: int, colour: Colour, weight: str = "regular"
+    ) -> pygame.Surface:
+        """``text`` drawn in ``colour`` on a transparent surface (cached)."""
+        key = (text, size, colour, weight)
+        surface = self._surfaces.get(key)
+        if surface is not None:
+            self._surfaces.move_to_end(key)
+            return surface
+        surface = self.font(size, weight).render(text, True, colour)
+        self._surfaces[key] = surface
+        if len(self._surfaces) > self.capacity:
+            self._surfaces.popitem(last=False)
+        return surface
+
+    def fit(
+        self, text: str, size: int, colour: Colour, width: int, weight: str = "regular"
+    ) -> pygame.Surface:
+        """Like :meth:`render`, but a smaller size if needed so the text fits ``width`` pixels."""
+        surface = self.render(text, size, colour, weight)
+        while surface.get_width() > width and size > 9:
+            size = max(9, int(size * min(0.95, width / surface.get_width())))
+            surface = self.render(text, size, colour, weight)
+        return surface
+
+    def __len__(self) -> int:
+        return len(self._surfaces)
