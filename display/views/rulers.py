@@ -1,4 +1,10 @@
-"""The rulers view."""
+"""The rulers view: the workshop's tabletop, one ruler per hidden and output neuron.
+
+Hidden neurons A–F on the left, output neurons on the right (in their colours), every digit of
+the set as a chip at its sum, the threshold as a marker a person can drag, and the score:
+"k/N reconnus". A chip on the wrong side of an output ruler carries a red ✗; pressing a chip
+shows that digit on the other views.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,53 @@ import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
+from display.ruler import draw_ruler, scene_ruler
 from display.views import Hotspot
+from display.widgets import blit_text, draw_header, draw_message
 
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw the rulers view of ``scene``; return what can be pressed."""
-    surface.fill(assets.palette.paper)
-    return []
+    """Draw the rulers view of ``scene``; return the rulers' sliders and the digit chips."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    surface.fill(palette.paper)
+    content = draw_header(surface, scene, assets, texts["screen.rulers.title"])
+    _draw_score(surface, scene, assets)
+    area = content.inflate(-2 * theme.px(48), -theme.px(16))
+    hotspots = []
+    for rect, neuron in ruler_cells(scene.network, area, theme.px(40), theme.px(20)):
+        hotspots.extend(draw_ruler(surface, scene, assets, scene_ruler(scene, neuron), rect))
+    draw_message(surface, scene, assets)
+    return hotspots
+
+
+def ruler_cells(network, area: pygame.Rect, gap_x: int, gap_y: int):
+    """Two rulers per row: hidden neurons first (A B / C D / E F), then the outputs.
+
+    Returns ``(rect, neuron)`` pairs. A layer starts on a new row, with a wider gap before
+    the outputs so the two layers read as two groups.
+    """
+    rows = [network.hidden_names[i : i + 2] for i in range(0, len(network.hidden_names), 2)]
+    first_output_row = len(rows)
+    rows += [network.output_names[i : i + 2] for i in range(0, len(network.output_names), 2)]
+    height = (area.height - gap_y * len(rows)) / len(rows)
+    width = (area.width - gap_x) / 2
+    cells = []
+    for r, names in enumerate(rows):
+        y = area.top + r * (height + gap_y) + (gap_y if r >= first_output_row else 0)
+        for c, neuron in enumerate(names):
+            x = area.left + c * (width + gap_x)
+            cells.append((pygame.Rect(round(x), round(y), round(width), round(height)), neuron))
+    return cells
+
+
+def _draw_score(surface, scene: Scene, assets: Assets) -> None:
+    """ "k/N reconnus" at the header's right (left of any offline banner)."""
+    theme = assets.theme
+    texts = assets.texts(scene.language)
+    recognised = scene.recognised()
+    labelled = int((scene.digits.labels() >= 0).sum())
+    text = texts.format("screen.rulers.score", k=int(recognised.sum()), n=labelled)
+    label = assets.text(text, "large", assets.palette.ink, bold=True)
+    x = surface.get_width() // 2 + theme.px(20)
+    blit_text(surface, label, "midleft", (x, theme.px(56)))

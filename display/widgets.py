@@ -1,0 +1,470 @@
+"""The parts every view is made of: header, badges, chips, the digit grid, paragraphs.
+
+Each function draws one thing at a given place, from plain values, and caches whatever does
+not change (chips and badges are sprites, text is rendered once). Sizes are in design pixels
+(1920×1080) through ``assets.theme.px``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pygame.gfxdraw
+
+from controller.network import Network
+from controller.scene import Scene
+from display.assets import Assets
+from display.layout import Grid
+from display.theme import Colour, mix
+
+#: Design height of the header strip every view starts with.
+HEADER_HEIGHT = 100
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def blit_text(
+    surface: pygame.Surface, text: pygame.Surface, anchor: str, at: tuple[float, float]
+) -> pygame.Rect:
+    """Blit a rendered text with one of its rect's points (``"center"``, ``"midleft"``…) at ``at``.
+
+    Returns where it went.
+    """
+    rect = text.get_rect(**{anchor: (round(at[0]), round(at[1]))})
+    surface.blit(text, rect)
+    return rect
+
+
+def wrap(assets: Assets, text: str, role: str, width: int, bold: bool = False) -> list[str]:
+    """Split ``text`` into lines that fit ``width`` pixels in font ``role`` (newlines kept)."""
+    font = assets.cache.font(assets.theme.font_size(role), "bold" if bold else "regular")
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}".strip()
+            if line and font.size(candidate)[0] > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+def draw_paragraph(
+    surface: pygame.Surface,
+    assets: Assets,
+    text: str,
+    rect: pygame.Rect,
+    role: str = "body",
+    colour: Colour | None = None,
+    *,
+    bold: bool = False,
+    align: str = "left",
+    spacing: float = 1.25,
+) -> int:
+    """Draw ``text`` wrapped to ``rect``'s width from its top; return the y below the last line."""
+    line_height = round(assets.theme.font_size(role) * spacing)
+    y = rect.top
+    for line in wrap(assets, text, role, rect.width, bold):
+        if line:
+            rendered = assets.text(line, role, colour, bold=bold, width=rect.width)
+            anchor = {"left": "topleft", "center": "midtop", "right": "topright"}[align]
+            x = {"left": rect.left, "center": rect.centerx, "right": rect.right}[align]
+            blit_text(surface, rendered, anchor, (x, y))
+        y += line_height
+    return y
+
+
+# --- header and banners --------------------------------------------------------------------
+
+
+def draw_header(surface: pygame.Surface, scene: Scene, assets: Assets, title: str) -> pygame.Rect:
+    """The strip at the top of a view: its title, the mode, offline stations.
+
+    Returns the rectangle left for the view's content below it.
+    """
+    theme, palette = assets.theme, assets.palette
+    width, height = surface.get_size()
+    bar = theme.px(HEADER_HEIGHT)
+    margin = theme.px(48)
+    blit_text(surface, assets.text(title, "title", bold=True), "midleft", (margin, bar / 2))
+    right = width - margin
+    right = draw_offline_banner(surface, scene, assets, (right, bar / 2))
+    if scene.mode != "visitor":
+        texts = assets.texts(scene.language)
+        label = assets.text(texts[f"screen.mode.{scene.mode}"], "small", palette.ink_soft)
+        blit_text(surface, label, "midright", (right - theme.px(24), bar / 2))
+    pygame.draw.line(surface, palette.rule, (margin, bar), (width - margin, bar), theme.px(2))
+    return pygame.Rect(0, bar, width, height - bar)
+
+
+def draw_offline_banner(
+    surface: pygame.Surface, scene: Scene, assets: Assets, midright: tuple[float, float]
+) -> float:
+    """A red pill "⚠ hors ligne : A, 3" ending at ``midright`` if any station is offline.
+
+    Returns the x left of it (``midright``'s x when nothing is offline).
+    """
+    offline = scene.offline()
+    if not offline:
+        return midright[0]
+    texts = assets.texts(scene.language)
+    message = texts.format("screen.stations.offline_banner", names=", ".join(offline))
+    theme = assets.theme
+    label = assets.text(message, "body", assets.palette.on_dark, bold=True)
+    pill = label.get_rect(midright=(round(midright[0]), round(midright[1])))
+    pill.inflate_ip(theme.px(40), theme.px(20))
+    pill.right = round(midright[0])
+    pygame.draw.rect(surface, assets.palette.offline, pill, border_radius=pill.height // 2)
+    blit_text(surface, label, "center", pill.center)
+    return pill.left
+
+
+def draw_message(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
+    """The scene's message (a challenge, a hint) as a banner along the bottom, if any."""
+    if not scene.message:
+        return
+    texts = assets.texts(scene.language)
+    try:
+        message = texts[scene.message]
+    except KeyError:
+        message = scene.message  # a script may pass a sentence of its own
+    theme, palette = assets.theme, assets.palette
+    width, height = surface.get_size()
+    band = pygame.Rect(0, height - theme.px(96), width, theme.px(96))
+    pygame.draw.rect(surface, palette.ink, band)
+    label = assets.text(message, "large", palette.on_dark, bold=True, width=width - theme.px(96))
+    blit_text(surface, label, "center", band.center)
+
+
+def draw_pill(
+    surface: pygame.Surface,
+    assets: Assets,
+    text: str,
+    at: tuple[float, float],
+    *,
+    anchor: str = "center",
+    role: str = "small",
+    fill: Colour | None = None,
+    colour: Colour | None = None,
+    outline: Colour | None = None,
+) -> pygame.Rect:
+    """A rounded label (a tag, a Oui/Non badge); returns its rectangle."""
+    theme = assets.theme
+    label = assets.text(text, role, colour, bold=True)
+    pill = label.get_rect().inflate(theme.px(28), theme.px(10))
+    setattr(pill, anchor, (round(at[0]), round(at[1])))
+    if fill is not None:
+        pygame.draw.rect(surface, fill, pill, border_radius=pill.height // 2)
+    if outline is not None:
+        pygame.draw.rect(surface, outline, pill, theme.px(3), border_radius=pill.height // 2)
+    blit_text(surface, label, "center", pill.center)
+    return pill
+
+
+def draw_yes_no(
+    surface: pygame.Surface,
+    scene: Scene,
+    assets: Assets,
+    value: float,
+    at: tuple[float, float],
+    anchor: str = "midleft",
+) -> pygame.Rect:
+    """The Oui/Non badge of a neuron: filled "Oui +4" when past its threshold, hollow "Non"."""
+    texts = assets.texts(scene.language)
+    palette = assets.palette
+    if value > 0:
+        text = f"{texts['screen.yes']} +{format_number(value)}"
+        return draw_pill(
+            surface, assets, text, at, anchor=anchor, fill=palette.ink, colour=palette.on_dark
+        )
+    no = texts["screen.no"]
+    return draw_pill(
+        surface, assets, no, at, anchor=anchor, colour=palette.ink_soft, outline=palette.ink_soft
+    )
+
+
+def format_number(x: float) -> str:
+    """A whole number as such, anything else with one decimal: ``4``, ``3.5``, ``−2``."""
+    x = float(x)
+    text = str(round(x)) if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
+    return text.replace("-", "−")
+
+
+# --- neurons -------------------------------------------------------------------------------
+
+
+def neuron_fill(assets: Assets, network: Network, neuron: str) -> Colour:
+    """A neuron's badge colour: its workshop colour for an output, ink otherwise."""
+    if neuron in network.output_names:
+        return assets.theme.output_colour(
+            network, network.outputs[network.output_names.index(neuron)].label
+        )
+    return assets.palette.ink
+
+
+def draw_neuron_badge(
+    surface: pygame.Surface,
+    assets: Assets,
+    network: Network,
+    neuron: str,
+    centre: tuple[float, float],
+    radius: int,
+) -> None:
+    """The round badge of a neuron with its name, as painted on the floor mat."""
+    fill = neuron_fill(assets, network, neuron)
+    palette = assets.palette
+    ink = palette.on_dark if fill == palette.ink else palette.ink
+
+    def build() -> pygame.Surface:
+        size = 2 * radius + 4
+        sprite = pygame.Surface((size, size), pygame.SRCALPHA)
+        c = size // 2
+        pygame.gfxdraw.aacircle(sprite, c, c, radius, palette.ink)
+        pygame.gfxdraw.filled_circle(sprite, c, c, radius, palette.ink)
+        if fill != palette.ink:  # a light fill inside an ink rim, so yellow holds on paper
+            inner = radius - assets.theme.px(4)
+            pygame.gfxdraw.aacircle(sprite, c, c, inner, fill)
+            pygame.gfxdraw.filled_circle(sprite, c, c, inner, fill)
+        role = "large" if len(neuron) <= 2 else "small"
+        label = assets.text(neuron, role, ink, bold=True, width=round(radius * 1.6))
+        blit_text(sprite, label, "center", (c, c))
+        return sprite
+
+    sprite = assets.sprite(("badge", neuron, radius, fill), build)
+    blit_text(surface, sprite, "center", centre)
+
+
+def station_state(scene: Scene, neuron: str) -> str:
+    """``"online"``, ``"offline"`` or ``"none"`` (no station known for this neuron)."""
+    online = scene.station(neuron).online
+    return "none" if online is None else ("online" if online else "offline")
+
+
+def draw_offline_mark(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pygame.Rect):
+    """Mark ``rect`` as an offline station's: red frame, red hatching, "hors ligne" tag."""
+    theme, palette = assets.theme, assets.palette
+    hatch = assets.sprite(("hatch", rect.size), lambda: _hatching(assets, rect.size))
+    surface.blit(hatch, rect)
+    pygame.draw.rect(surface, palette.offline, rect, theme.px(5), border_radius=theme.px(14))
+    texts = assets.texts(scene.language)
+    tag = f"⚠ {texts['screen.stations.offline']}"
+    at = (rect.right - theme.px(10), rect.top)
+    draw_pill(
+        surface,
+        assets,
+        tag,
+        at,
+        anchor="midright",
+        role="tiny",
+        fill=palette.offline,
+        colour=palette.on_dark,
+    )
+
+
+def _hatching(assets: Assets, size: tuple[int, int]) -> pygame.Surface:
+    sprite = pygame.Surface(size, pygame.SRCALPHA)
+    step = assets.theme.px(18)
+    colour = (*assets.palette.offline, 70)
+    w, h = size
+    for x in range(-h, w, step):
+        pygame.draw.line(sprite, colour, (x, h), (x + h, 0), assets.theme.px(4))
+    return sprite
+
+
+def draw_pickup(surface, scene: Scene, assets: Assets, neuron: str, at, anchor="midleft"):
+    """If ``neuron``'s slider must be moved to catch the software threshold, say which way."""
+    pickup = scene.station(neuron).pickup
+    if pickup not in ("up", "down"):
+        return None
+    texts = assets.texts(scene.language)
+    text = texts[f"screen.stations.pickup_{pickup}"]
+    return draw_pill(
+        surface,
+        assets,
+        text,
+        at,
+        anchor=anchor,
+        role="tiny",
+        fill=assets.palette.ink,
+        colour=assets.palette.on_dark,
+    )
+
+
+# --- chips (the digit cards on the rulers) -------------------------------------------------
+
+
+def chip_size(assets: Assets) -> tuple[int, int]:
+    """Width and height of a digit chip in window pixels."""
+    return assets.theme.px(64), assets.theme.px(38)
+
+
+def draw_chip(
+    surface: pygame.Surface,
+    assets: Assets,
+    name: str,
+    fill: Colour,
+    midbottom: tuple[float, float],
+    *,
+    current: bool = False,
+    wrong: bool = False,
+    size: tuple[int, int] | None = None,
+) -> pygame.Rect:
+    """A digit's chip, as the workshop's cards: glyph and suit in ink on the digit's colour.
+
+    ``current`` (the digit on show) gets a heavy frame; ``wrong`` (on the wrong side of its
+    ruler) a red ✗ corner. ``size`` overrides :func:`chip_size`. Returns the chip's rectangle.
+    """
+    w, h = size or chip_size(assets)
+    sprite = assets.sprite(
+        ("chip", name, fill, current, wrong, w, h),
+        lambda: _chip_sprite(assets, name, fill, current, wrong, (w, h)),
+    )
+    pad = assets.theme.px(12)
+    x, y = round(midbottom[0]), round(midbottom[1])
+    surface.blit(sprite, (x - w // 2 - pad, y - h - pad))
+    return pygame.Rect(x - w // 2, y - h, w, h)
+
+
+def _chip_sprite(assets, name, fill, current, wrong, size) -> pygame.Surface:
+    theme, palette = assets.theme, assets.palette
+    w, h = size
+    pad = theme.px(12)
+    sprite = pygame.Surface((w + 2 * pad, h + 2 * pad), pygame.SRCALPHA)
+    body = pygame.Rect(pad, pad, w, h)
+    radius = theme.px(10)
+    pygame.draw.rect(sprite, fill, body, border_radius=radius)
+    frame = theme.px(5) if current else theme.px(2)
+    pygame.draw.rect(sprite, palette.ink, body.inflate(frame, frame), frame, border_radius=radius)
+    role = "small" if h >= theme.px(34) else "tiny"
+    label = assets.text(name, role, palette.ink, bold=True, width=w - theme.px(8))
+    blit_text(sprite, label, "center", body.center)
+    if wrong:
+        r = theme.px(14)
+        cx, cy = body.right - theme.px(2), body.top + theme.px(2)
+        pygame.gfxdraw.filled_circle(sprite, cx, cy, r, palette.wrong)
+        pygame.gfxdraw.aacircle(sprite, cx, cy, r, palette.wrong)
+        blit_text(sprite, assets.text("✗", "tiny", palette.on_dark, bold=True), "center", (cx, cy))
+    return sprite
+
+
+def digit_fill(assets: Assets, network: Network, label: int | None) -> Colour:
+    """A digit chip's colour: the colour of the output neuron that should recognise it."""
+    return assets.theme.output_colour(network, label)
+
+
+# --- the digit grid ------------------------------------------------------------------------
+
+
+def draw_digit_grid(
+    surface: pygame.Surface,
+    assets: Assets,
+    network: Network,
+    grid: Grid,
+    pixels: np.ndarray,
+    counts: np.ndarray | None = None,
+) -> None:
+    """A digit's pixels with its bands outlined and, given ``counts``, each band's count.
+
+    Column bands (spanning every row) are labelled under the grid, row bands (spanning every
+    column) to its right, as the workshop cuts the paper digit into strips.
+    """
+    theme, palette = assets.theme, assets.palette
+    for r in range(grid.rows):
+        for c in range(grid.cols):
+            x, y, w, h = grid.cell_rect(r, c)
+            colour = palette.pixel_on if pixels[r, c] else palette.pixel_off
+            pygame.draw.rect(surface, colour, (round(x), round(y), round(w) + 1, round(h) + 1))
+    for r in range(grid.rows + 1):
+        y = round(grid.y + r * grid.cell)
+        pygame.draw.line(surface, palette.rule, (grid.x, y), (grid.x + grid.width, y))
+    for c in range(grid.cols + 1):
+        x = round(grid.x + c * grid.cell)
+        pygame.draw.line(surface, palette.rule, (x, grid.y), (x, grid.y + grid.height))
+    thick = theme.px(5)
+    for band in network.bands:
+        if _spans_rows(band, grid):  # a column band: vertical boundaries
+            for c in (band.cols[0], band.cols[1] + 1):
+                x = round(grid.x + c * grid.cell)
+                pygame.draw.line(
+                    surface, palette.ink, (x, grid.y), (x, grid.y + grid.height), thick
+                )
+        if _spans_cols(band, grid):  # a row band: horizontal boundaries
+            for r in (band.rows[0], band.rows[1] + 1):
+                y = round(grid.y + r * grid.cell)
+                pygame.draw.line(surface, palette.ink, (grid.x, y), (grid.x + grid.width, y), thick)
+    if counts is not None:
+        _draw_band_counts(surface, assets, network, grid, counts)
+
+
+def _spans_rows(band, grid: Grid) -> bool:
+    return band.rows == (0, grid.rows - 1)
+
+
+def _spans_cols(band, grid: Grid) -> bool:
+    return band.cols == (0, grid.cols - 1) and not _spans_rows(band, grid)
+
+
+def _draw_band_counts(surface, assets, network, grid: Grid, counts) -> None:
+    theme, palette = assets.theme, assets.palette
+    gap = theme.px(14)
+    for band, count in zip(network.bands, counts, strict=True):
+        name = assets.text(band.name, "tiny", palette.ink_soft)
+        value = assets.text(format_number(count), "large", palette.ink, bold=True)
+        if _spans_rows(band, grid):
+            x = grid.x + (band.cols[0] + band.cols[1] + 1) / 2 * grid.cell
+            top = blit_text(surface, value, "midtop", (x, grid.y + grid.height + gap))
+            blit_text(surface, name, "midtop", (x, top.bottom))
+        else:
+            y = grid.y + (band.rows[0] + band.rows[1] + 1) / 2 * grid.cell
+            left = blit_text(surface, value, "midleft", (grid.x + grid.width + gap * 1.5, y))
+            blit_text(surface, name, "midleft", (left.right + gap / 2, y))
+
+
+def band_counts_size(assets: Assets) -> tuple[int, int]:
+    """Room the band counts need: right of the grid and below it, in window pixels."""
+    return assets.theme.px(150), assets.theme.px(96)
+
+
+def mix_paper(assets: Assets, colour: Colour, t: float) -> Colour:
+    """``colour`` faded ``t`` of the way to the paper colour (for quiet tints)."""
+    return mix(colour, assets.palette.paper, t)
+
+
+# --- the digit strip (every digit of the set, recognised or not) ---------------------------
+
+
+def draw_digit_strip(
+    surface: pygame.Surface, scene: Scene, assets: Assets, rect: pygame.Rect
+) -> list:
+    """Every digit of the set as a chip with ✓ (recognised) or ✗ under it, in rows.
+
+    The digit on show is framed; pressing a chip shows that digit. Returns the hotspots.
+    """
+    from display.views import Hotspot  # the views package imports this module
+
+    theme, palette = assets.theme, assets.palette
+    w, h = chip_size(assets)
+    pitch_x, pitch_y = w + theme.px(22), h + theme.px(62)
+    per_row = max(1, (rect.width + theme.px(22)) // pitch_x)
+    recognised = scene.recognised()
+    hotspots = []
+    for i, digit in enumerate(scene.digits.digits):
+        row, col = divmod(i, per_row)
+        x = rect.left + col * pitch_x + w // 2
+        bottom = rect.top + row * pitch_y + h + theme.px(6)
+        if bottom + theme.px(50) > rect.bottom:
+            break  # more digits than room: the strip shows the first ones
+        fill = digit_fill(assets, scene.network, digit.label)
+        chip = draw_chip(
+            surface, assets, digit.name, fill, (x, bottom), current=i == scene.digit_index
+        )
+        if digit.label is not None:
+            mark, colour = ("✓", palette.ink) if recognised[i] else ("✗", palette.wrong)
+            label = assets.text(mark, "body", colour, bold=True)
+            blit_text(surface, label, "midtop", (x, chip.bottom + theme.px(4)))
+        hotspots.append(Hotspot(chip.inflate(theme.px(12), theme.px(12)), "digit", index=i))
+    return hotspots
