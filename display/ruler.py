@@ -168,10 +168,10 @@ def draw_ruler(
     _draw_chips(surface, assets, network, model, geometry)
     _draw_marker(surface, scene, assets, model, geometry, marker)
     draw_neuron_badge(surface, assets, network, model.neuron, geometry.badge, geometry.badge_radius)
+    below_badge = (geometry.badge[0], geometry.badge[1] + geometry.badge_radius)
     if station_state(scene, model.neuron) == "offline":
-        draw_offline_mark(surface, scene, assets, rect)
-    badge_bottom = geometry.badge[1] + geometry.badge_radius
-    draw_pickup(surface, scene, assets, model.neuron, (geometry.badge[0], badge_bottom), "midtop")
+        draw_offline_mark(surface, scene, assets, rect, below_badge, "midtop")
+    draw_pickup(surface, scene, assets, model.neuron, below_badge, "midtop")
     slider = pygame.Rect(
         round(scale.x0) - theme.px(30),
         rect.top,

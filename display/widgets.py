@@ -13,6 +13,7 @@ import pygame.gfxdraw
 
 from controller.network import Network
 from controller.scene import Scene
+from controller.texts import Texts
 from display.assets import Assets
 from display.layout import Grid
 from display.theme import Colour, mix
@@ -244,21 +245,28 @@ def station_state(scene: Scene, neuron: str) -> str:
     return "none" if online is None else ("online" if online else "offline")
 
 
-def draw_offline_mark(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pygame.Rect):
-    """Mark ``rect`` as an offline station's: red frame, red hatching, "hors ligne" tag."""
+def draw_offline_mark(
+    surface: pygame.Surface,
+    scene: Scene,
+    assets: Assets,
+    rect: pygame.Rect,
+    tag_at: tuple[float, float],
+    anchor: str = "midleft",
+) -> pygame.Rect:
+    """Mark ``rect`` as an offline station's: red hatching and frame, and a "⚠ hors ligne" tag
+    placed with its ``anchor`` at ``tag_at``. Returns the tag's rectangle."""
     theme, palette = assets.theme, assets.palette
     hatch = assets.sprite(("hatch", rect.size), lambda: _hatching(assets, rect.size))
     surface.blit(hatch, rect)
     pygame.draw.rect(surface, palette.offline, rect, theme.px(5), border_radius=theme.px(14))
     texts = assets.texts(scene.language)
     tag = f"⚠ {texts['screen.stations.offline']}"
-    at = (rect.right - theme.px(10), rect.top)
-    draw_pill(
+    return draw_pill(
         surface,
         assets,
         tag,
-        at,
-        anchor="midright",
+        tag_at,
+        anchor=anchor,
         role="tiny",
         fill=palette.offline,
         colour=palette.on_dark,
@@ -468,3 +476,60 @@ def draw_digit_strip(
             blit_text(surface, label, "midtop", (x, chip.bottom + theme.px(4)))
         hotspots.append(Hotspot(chip.inflate(theme.px(12), theme.px(12)), "digit", index=i))
     return hotspots
+
+
+# --- the decision --------------------------------------------------------------------------
+
+
+def decision_text(scene: Scene, texts: Texts) -> str:
+    """The network's answer on the digit on show, worded: ``"3"``, ``"pas reconnu"``, …"""
+    decision = scene.decision
+    return texts.decision(decision.status, decision.digits)
+
+
+def draw_answer(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:
+    """The network's answer filling ``rect``: the digit on a tile of its colour (with the
+    colour's name), "pas reconnu" in words, or "ambigu : 0 et 6" with both tiles."""
+    palette = assets.palette
+    texts = assets.texts(scene.language)
+    decision = scene.decision
+    sentence = decision_text(scene, texts)
+    if decision.status == "none":
+        role = "display" if rect.height > assets.theme.px(300) else "large"
+        lines = wrap(assets, sentence, role, rect.width, bold=True)
+        height = len(lines) * assets.theme.font_size(role) * 1.2
+        box = pygame.Rect(rect.left, round(rect.centery - height / 2), rect.width, round(height))
+        draw_paragraph(surface, assets, sentence, box, role, bold=True, align="center", spacing=1.2)
+        return
+    caption_h = assets.theme.font_size("body") * 1.6
+    n = len(decision.digits)
+    gap = assets.theme.px(24)
+    size = round(min(rect.height - caption_h, (rect.width - gap * (n - 1)) / n))
+    total = n * size + (n - 1) * gap
+    x = rect.centerx - total // 2
+    top = round(rect.centery - (size + caption_h) / 2)
+    for digit in decision.digits:
+        _digit_tile(surface, assets, scene.network, digit, pygame.Rect(x, top, size, size))
+        x += size + gap
+    if decision.status == "clear":
+        output = next(o for o in scene.network.outputs if o.label == decision.digits[0])
+        caption = output.colour_name.get(scene.language, "")
+        colour = palette.ink_soft
+    else:
+        caption, colour = sentence, palette.wrong
+    label = assets.text(caption, "body", colour, bold=True, width=rect.width)
+    blit_text(surface, label, "midtop", (rect.centerx, top + size + assets.theme.px(10)))
+
+
+def _digit_tile(surface, assets: Assets, network: Network, digit: int, tile: pygame.Rect) -> None:
+    theme, palette = assets.theme, assets.palette
+    radius = max(4, tile.width // 8)
+    pygame.draw.rect(
+        surface, assets.theme.output_colour(network, digit), tile, border_radius=radius
+    )
+    pygame.draw.rect(surface, palette.ink, tile, theme.px(4), border_radius=radius)
+    role = next(
+        r for r in ("huge", "display", "title", "large") if theme.font_size(r) < tile.height * 0.85
+    )
+    glyph = assets.text(str(digit), role, palette.ink, bold=True)
+    blit_text(surface, glyph, "center", tile.center)

@@ -1,15 +1,333 @@
-"""The network view."""
+"""The network view: the digit, its bands, and the 16 neurons in three layers as on the mat.
+
+Left, the digit on show on its 9×6 grid with the six bands outlined and counted, and under it
+the network's answer. Right of it the three layers, left to right as the pupils stand on the
+floor mat: the input neurons (band counts), the hidden neurons A–F and the output neurons in
+their workshop colours. Each neuron shows its sum, its threshold and Oui/Non; each edge is
+drawn solid for a positive weight and dashed for a negative one, as thick as the value it
+carries now, so the eye follows what actually flows through the network.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import pygame
+import pygame.gfxdraw
 
 from controller.scene import Scene
 from display.assets import Assets
+from display.layout import Grid
+from display.theme import Colour
 from display.views import Hotspot
+from display.widgets import (
+    band_counts_size,
+    blit_text,
+    digit_fill,
+    draw_answer,
+    draw_digit_grid,
+    draw_header,
+    draw_message,
+    draw_neuron_badge,
+    draw_offline_mark,
+    draw_pickup,
+    draw_pill,
+    draw_yes_no,
+    format_number,
+    mix_paper,
+    station_state,
+)
+
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    """Where everything of the network view goes, in window pixels."""
+
+    digit_panel: pygame.Rect
+    grid: Grid
+    decision: pygame.Rect
+    cards: dict[str, pygame.Rect]  # every neuron's card, by name
+    columns: tuple[tuple[str, int], ...]  # (layer, centre x) for the layer titles
+    titles_y: int
+
+
+def network_layout(scene: Scene, assets: Assets, content: pygame.Rect) -> NetworkLayout:
+    """Lay the view out in ``content`` (the surface below the header). Pure geometry."""
+    px = assets.theme.px
+    network = scene.network
+    margin = px(48)
+    panel = pygame.Rect(margin, content.top + px(24), px(400), 0)
+    counts_w, counts_h = band_counts_size(assets)
+    grid_box = (panel.left, panel.top + px(70), panel.width - counts_w, px(380))
+    grid = Grid.fitted(grid_box, network.rows, network.cols)
+    grid = Grid(panel.left, grid.y, grid.rows, grid.cols, grid.cell)
+    panel.height = round(grid.y + grid.height + counts_h) - panel.top
+    decision = pygame.Rect(panel.left, panel.bottom + px(24), panel.width, 0)
+    decision.height = content.bottom - px(24) - decision.top
+    left = panel.right + px(90)
+    right = content.right - margin
+    widths = {"input": px(180), "hidden": px(330), "output": px(330)}
+    titles_y = content.top + px(40)
+    top, bottom = content.top + px(80), content.bottom - px(24)
+    free = right - left - sum(widths.values())
+    xs = {
+        "input": left,
+        "hidden": left + widths["input"] + free / 2,
+        "output": right - widths["output"],
+    }
+    layers = {
+        "input": network.input_names,
+        "hidden": network.hidden_names,
+        "output": network.output_names,
+    }
+    cards: dict[str, pygame.Rect] = {}
+    for layer, names in layers.items():
+        pitch = (bottom - top) / len(names)
+        height = min(pitch - px(22), px(150))
+        for i, name in enumerate(names):
+            y = top + i * pitch + (pitch - height) / 2
+            cards[name] = pygame.Rect(round(xs[layer]), round(y), widths[layer], round(height))
+    columns = tuple((layer, round(xs[layer] + widths[layer] / 2)) for layer in layers)
+    return NetworkLayout(panel, grid, decision, cards, columns, titles_y)
 
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw the network view of ``scene``; return what can be pressed."""
+    """Draw the network view of ``scene``; return the digit arrows and the neuron cards."""
+    texts = assets.texts(scene.language)
     surface.fill(assets.palette.paper)
-    return []
+    content = draw_header(surface, scene, assets, texts["screen.network.title"])
+    layout = network_layout(scene, assets, content)
+    for layer, x in layout.columns:
+        label = assets.text(texts[f"screen.network.{layer}"], "small", assets.palette.ink_soft)
+        blit_text(surface, label, "center", (x, layout.titles_y))
+    _draw_edges(surface, scene, assets, layout)
+    for name in scene.network.input_names:
+        _draw_input(surface, scene, assets, name, layout.cards[name])
+    for name in scene.network.hidden_names + scene.network.output_names:
+        _draw_neuron(surface, scene, assets, name, layout.cards[name])
+    hotspots = _draw_digit_panel(surface, scene, assets, layout)
+    _draw_decision_box(surface, scene, assets, layout.decision)
+    draw_message(surface, scene, assets)
+    return hotspots
+
+
+# --- the digit and the decision --------------------------------------------------------------
+
+
+def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayout):
+    """The digit's name with ◀ ▶ to change it, its grid, its bands and their counts."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    panel, grid = layout.digit_panel, layout.grid
+    name_y = panel.top + theme.px(28)
+    fill = digit_fill(assets, scene.network, scene.digit.label)
+    label = assets.text(scene.digit.name, "large", palette.ink, bold=True)
+    tag = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
+    tag.inflate_ip(theme.px(36), theme.px(10))
+    pygame.draw.rect(surface, fill, tag, border_radius=theme.px(12))
+    pygame.draw.rect(surface, palette.ink, tag, theme.px(3), border_radius=theme.px(12))
+    blit_text(surface, label, "center", tag.center)
+    hotspots = []
+    if scene.digit_index is not None:
+        count = texts.format(
+            "screen.network.position", index=scene.digit_index + 1, count=len(scene.digits)
+        )
+        label = assets.text(count, "body", palette.ink_soft)
+        blit_text(surface, label, "midleft", (surface.get_width() // 2, theme.px(50)))
+        for step, arrow, anchor, x in (
+            (-1, "◀", "midright", tag.left),
+            (1, "▶", "midleft", tag.right),
+        ):
+            at = (x + step * theme.px(14), name_y)
+            rect = draw_pill(
+                surface,
+                assets,
+                arrow,
+                at,
+                anchor=anchor,
+                role="body",
+                fill=palette.ink,
+                colour=palette.on_dark,
+            )
+            index = (scene.digit_index + step) % len(scene.digits)
+            hotspots.append(Hotspot(rect.inflate(theme.px(16), theme.px(16)), "digit", index=index))
+    draw_digit_grid(
+        surface, assets, scene.network, grid, scene.digit.pixels, scene.result.inputs[0]
+    )
+    return hotspots
+
+
+def _draw_decision_box(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    pygame.draw.rect(surface, palette.card, rect, border_radius=theme.px(18))
+    pygame.draw.rect(surface, palette.ink, rect, theme.px(3), border_radius=theme.px(18))
+    caption = assets.text(texts["screen.network.answer"], "small", palette.ink_soft)
+    top = blit_text(surface, caption, "midtop", (rect.centerx, rect.top + theme.px(14))).bottom
+    body = pygame.Rect(rect.left, top, rect.width, rect.bottom - top).inflate(
+        -theme.px(30), -theme.px(20)
+    )
+    draw_answer(surface, scene, assets, body)
+
+
+# --- the neurons -------------------------------------------------------------------------------
+
+
+def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
+    """An input neuron: which band it counts (a small grid) and its count."""
+    theme, palette = assets.theme, assets.palette
+    network = scene.network
+    index = network.input_names.index(name)
+    _card(surface, assets, card, active=scene.result.inputs[0, index] > 0)
+    cell = max(2, min(theme.px(8), (card.height - theme.px(24)) // network.rows))
+    top = card.centery - cell * network.rows / 2
+    icon = Grid(card.left + theme.px(18), top, network.rows, network.cols, cell)
+    band = network.bands[index]
+    for r in range(network.rows):
+        for c in range(network.cols):
+            inside = band.rows[0] <= r <= band.rows[1] and band.cols[0] <= c <= band.cols[1]
+            x, y, w, h = icon.cell_rect(r, c)
+            colour = palette.ink if inside else palette.shade
+            pygame.draw.rect(surface, colour, (round(x), round(y), round(w) - 1, round(h) - 1))
+    x = icon.x + icon.width + theme.px(20)
+    if station_state(scene, name) == "offline":
+        draw_offline_mark(surface, scene, assets, card, (x, card.centery), "bottomleft")
+    else:
+        label = assets.text(name, "tiny", palette.ink_soft)
+        blit_text(surface, label, "bottomleft", (x, card.centery))
+    count = assets.text(
+        format_number(scene.result.inputs[0, index]), "large", palette.ink, bold=True
+    )
+    blit_text(surface, count, "topleft", (x, card.centery - theme.px(4)))
+    _station_marks(surface, scene, assets, name, card)
+
+
+def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
+    """A hidden or output neuron: badge, its sum's formula, sum and threshold, Oui/Non."""
+    theme, palette = assets.theme, assets.palette
+    network, result = scene.network, scene.result
+    layer, index = network.locate(name)
+    total = (result.hidden_sums if layer == "hidden" else result.output_sums)[0, index]
+    value = (result.hidden if layer == "hidden" else result.outputs)[0, index]
+    _card(surface, assets, card, active=value > 0)
+    radius = min(theme.px(44), card.height // 2 - theme.px(10))
+    centre = (card.left + theme.px(16) + radius, card.centery)
+    draw_neuron_badge(surface, assets, network, name, centre, radius)
+    x = centre[0] + radius + theme.px(18)
+    width = card.right - theme.px(14) - x
+    texts = assets.texts(scene.language)
+    row = card.height / 3
+    if station_state(scene, name) == "offline":
+        draw_offline_mark(surface, scene, assets, card, (x, card.top + row * 0.62), "midleft")
+    else:
+        formula = assets.text(formula_text(network, name), "small", palette.ink_soft, width=width)
+        blit_text(surface, formula, "midleft", (x, card.top + row * 0.62))
+    threshold = network.threshold(name)
+    numbers = texts.format(
+        "screen.network.numbers", sum=format_number(total), threshold=format_number(threshold)
+    )
+    label = assets.text(numbers, "small", palette.ink, width=width)
+    blit_text(surface, label, "midleft", (x, card.top + row * 1.45))
+    draw_yes_no(surface, scene, assets, value, (x, card.top + row * 2.3))
+    _station_marks(surface, scene, assets, name, card)
+
+
+def formula_text(network, name: str) -> str:
+    """A neuron's sum as on its workshop card, added terms first: ``COL2 + COL3 − COL1``.
+
+    Real weights (after training) are written in front of their neuron: ``0.8 A − 1.2 B``.
+    """
+    terms = sorted(network.formula(name), key=lambda term: term[0] < 0)
+    parts = []
+    for weight, source in terms:
+        size = abs(weight)
+        term = source if size == 1 else f"{format_number(size)}\u2009{source}"
+        if parts:
+            parts.append(f"{'−' if weight < 0 else '+'} {term}")
+        else:
+            parts.append(f"−{term}" if weight < 0 else term)
+    return " ".join(parts)
+
+
+def _card(surface, assets: Assets, card: pygame.Rect, active: bool) -> None:
+    """A neuron's card: white, with a heavy frame while the neuron passes something on."""
+    theme, palette = assets.theme, assets.palette
+    radius = theme.px(16)
+    pygame.draw.rect(surface, palette.card, card, border_radius=radius)
+    frame = theme.px(5) if active else theme.px(2)
+    pygame.draw.rect(
+        surface, palette.ink if active else palette.rule, card, frame, border_radius=radius
+    )
+
+
+def _station_marks(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
+    at = (card.right - assets.theme.px(8), card.bottom)
+    draw_pickup(surface, scene, assets, name, at, "midright")
+
+
+# --- the edges -------------------------------------------------------------------------------
+
+
+def _draw_edges(surface, scene: Scene, assets: Assets, layout: NetworkLayout) -> None:
+    """Every non-zero weight as an edge, thick with the value it carries now."""
+    network, result = scene.network, scene.result
+    layers = (
+        (network.input_names, network.hidden_names, network.hidden_weights, result.inputs[0]),
+        (network.hidden_names, network.output_names, network.output_weights, result.hidden[0]),
+    )
+    for sources, targets, weights, values in layers:
+        for t, target in enumerate(targets):
+            fan_in = [s for s in range(len(sources)) if weights[t, s] != 0]
+            for k, s in enumerate(fan_in):
+                fan_out = [u for u in range(len(targets)) if weights[u, s] != 0]
+                start = _port(
+                    layout.cards[sources[s]], "right", fan_out.index(t), len(fan_out), assets
+                )
+                end = _port(layout.cards[target], "left", k, len(fan_in), assets)
+                carried = weights[t, s] * values[s]
+                _edge(surface, assets, start, end, weights[t, s], carried)
+
+
+def _port(card: pygame.Rect, side: str, k: int, n: int, assets: Assets) -> tuple[float, float]:
+    """Where the ``k``-th of ``n`` edges meets a card's side: spread out, not all in one point."""
+    spread = min(card.height * 0.6, assets.theme.px(16) * (n - 1))
+    y = card.centery + (k - (n - 1) / 2) * (spread / max(1, n - 1))
+    return (card.right if side == "right" else card.left), y
+
+
+def _edge(surface, assets: Assets, start, end, weight: float, carried: float) -> None:
+    theme, palette = assets.theme, assets.palette
+    colour = palette.positive if weight > 0 else palette.negative
+    if carried == 0:
+        colour = mix_paper(assets, colour, 0.65)
+    width = theme.px(2) + theme.unit * 1.8 * math.sqrt(abs(carried))
+    if weight > 0:
+        _thick_line(surface, colour, start, end, width)
+        return
+    length = math.dist(start, end)
+    dash, gap = theme.px(22), theme.px(12)
+    d = 0.0
+    while d < length:
+        a, b = d / length, min(d + dash, length) / length
+        _thick_line(surface, colour, _lerp(start, end, a), _lerp(start, end, b), width)
+        d += dash + gap
+
+
+def _lerp(p, q, t: float) -> tuple[float, float]:
+    return p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
+
+
+def _thick_line(surface, colour: Colour, p, q, width: float) -> None:
+    """An anti-aliased line ``width`` pixels thick (a filled quadrilateral)."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    length = math.hypot(dx, dy) or 1.0
+    nx, ny = -dy / length * width / 2, dx / length * width / 2
+    corners = [
+        (p[0] + nx, p[1] + ny),
+        (q[0] + nx, q[1] + ny),
+        (q[0] - nx, q[1] - ny),
+        (p[0] - nx, p[1] - ny),
+    ]
+    pygame.gfxdraw.aapolygon(surface, corners, colour)
+    pygame.gfxdraw.filled_polygon(surface, corners, colour)
