@@ -82,22 +82,36 @@ def draw_paragraph(
 # --- header and banners --------------------------------------------------------------------
 
 
-def draw_header(surface: pygame.Surface, scene: Scene, assets: Assets, title: str) -> pygame.Rect:
-    """The strip at the top of a view: its title, the mode, offline stations.
+def draw_header(
+    surface: pygame.Surface,
+    scene: Scene,
+    assets: Assets,
+    title: str,
+    subtitle: str | None = None,
+    *,
+    subtitle_role: str = "body",
+) -> pygame.Rect:
+    """The strip at the top of a view: its title, a subtitle, the mode, offline stations.
 
-    Returns the rectangle left for the view's content below it.
+    The subtitle (a score, a hint) takes the room between the title and the right-hand badges
+    and shrinks to fit it. Returns the rectangle left for the view's content below the strip.
     """
     theme, palette = assets.theme, assets.palette
     width, height = surface.get_size()
     bar = theme.px(HEADER_HEIGHT)
     margin = theme.px(48)
-    blit_text(surface, assets.text(title, "title", bold=True), "midleft", (margin, bar / 2))
-    right = width - margin
-    right = draw_offline_banner(surface, scene, assets, (right, bar / 2))
+    middle = bar / 2
+    left = blit_text(surface, assets.text(title, "title", bold=True), "midleft", (margin, middle))
+    right = draw_offline_banner(surface, scene, assets, (width - margin, middle))
     if scene.mode != "visitor":
         texts = assets.texts(scene.language)
         label = assets.text(texts[f"screen.mode.{scene.mode}"], "small", palette.ink_soft)
-        blit_text(surface, label, "midright", (right - theme.px(24), bar / 2))
+        right = blit_text(surface, label, "midright", (right - theme.px(24), middle)).left
+    if subtitle:
+        room = right - left.right - theme.px(100)
+        bold = subtitle_role != "body"
+        label = assets.text(subtitle, subtitle_role, palette.ink_soft, bold=bold, width=room)
+        blit_text(surface, label, "midleft", (left.right + theme.px(60), middle))
     pygame.draw.line(surface, palette.rule, (margin, bar), (width - margin, bar), theme.px(2))
     return pygame.Rect(0, bar, width, height - bar)
 
@@ -509,7 +523,7 @@ def draw_answer(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pyg
     x = rect.centerx - total // 2
     top = round(rect.centery - (size + caption_h) / 2)
     for digit in decision.digits:
-        _digit_tile(surface, assets, scene.network, digit, pygame.Rect(x, top, size, size))
+        draw_digit_tile(surface, assets, scene.network, digit, pygame.Rect(x, top, size, size))
         x += size + gap
     if decision.status == "clear":
         output = next(o for o in scene.network.outputs if o.label == decision.digits[0])
@@ -521,7 +535,10 @@ def draw_answer(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pyg
     blit_text(surface, label, "midtop", (rect.centerx, top + size + assets.theme.px(10)))
 
 
-def _digit_tile(surface, assets: Assets, network: Network, digit: int, tile: pygame.Rect) -> None:
+def draw_digit_tile(
+    surface, assets: Assets, network: Network, digit: int, tile: pygame.Rect
+) -> None:
+    """A square tile in the colour of ``digit``'s output neuron with the digit, large, in ink."""
     theme, palette = assets.theme, assets.palette
     radius = max(4, tile.width // 8)
     pygame.draw.rect(

@@ -96,7 +96,11 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     """Draw the network view of ``scene``; return the digit arrows and the neuron cards."""
     texts = assets.texts(scene.language)
     surface.fill(assets.palette.paper)
-    content = draw_header(surface, scene, assets, texts["screen.network.title"])
+    position = None
+    if scene.digit_index is not None:
+        index, count = scene.digit_index + 1, len(scene.digits)
+        position = texts.format("screen.network.position", index=index, count=count)
+    content = draw_header(surface, scene, assets, texts["screen.network.title"], position)
     layout = network_layout(scene, assets, content)
     for layer, x in layout.columns:
         label = assets.text(texts[f"screen.network.{layer}"], "small", assets.palette.ink_soft)
@@ -118,7 +122,6 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
 def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayout):
     """The digit's name with ◀ ▶ to change it, its grid, its bands and their counts."""
     theme, palette = assets.theme, assets.palette
-    texts = assets.texts(scene.language)
     panel, grid = layout.digit_panel, layout.grid
     name_y = panel.top + theme.px(28)
     fill = digit_fill(assets, scene.network, scene.digit.label)
@@ -130,11 +133,6 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
     blit_text(surface, label, "center", tag.center)
     hotspots = []
     if scene.digit_index is not None:
-        count = texts.format(
-            "screen.network.position", index=scene.digit_index + 1, count=len(scene.digits)
-        )
-        label = assets.text(count, "body", palette.ink_soft)
-        blit_text(surface, label, "midleft", (surface.get_width() // 2, theme.px(50)))
         for step, arrow, anchor, x in (
             (-1, "◀", "midright", tag.left),
             (1, "▶", "midleft", tag.right),

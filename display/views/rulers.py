@@ -11,10 +11,11 @@ from __future__ import annotations
 import pygame
 
 from controller.scene import Scene
+from controller.texts import load_texts
 from display.assets import Assets
 from display.ruler import draw_ruler, scene_ruler
 from display.views import Hotspot
-from display.widgets import blit_text, draw_header, draw_message
+from display.widgets import draw_header, draw_message
 
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
@@ -22,8 +23,8 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     surface.fill(palette.paper)
-    content = draw_header(surface, scene, assets, texts["screen.rulers.title"])
-    _draw_score(surface, scene, assets)
+    title = texts["screen.rulers.title"]
+    content = draw_header(surface, scene, assets, title, score_text(scene), subtitle_role="large")
     area = content.inflate(-2 * theme.px(48), -theme.px(16))
     hotspots = []
     for rect, neuron in ruler_cells(scene.network, area, theme.px(40), theme.px(20)):
@@ -52,13 +53,8 @@ def ruler_cells(network, area: pygame.Rect, gap_x: int, gap_y: int):
     return cells
 
 
-def _draw_score(surface, scene: Scene, assets: Assets) -> None:
-    """ "k/N reconnus" at the header's right (left of any offline banner)."""
-    theme = assets.theme
-    texts = assets.texts(scene.language)
-    recognised = scene.recognised()
+def score_text(scene: Scene) -> str:
+    """ "k/N reconnus": how many labelled digits of the set the network gets right."""
+    texts = load_texts(scene.language)
     labelled = int((scene.digits.labels() >= 0).sum())
-    text = texts.format("screen.rulers.score", k=int(recognised.sum()), n=labelled)
-    label = assets.text(text, "large", assets.palette.ink, bold=True)
-    x = surface.get_width() // 2 + theme.px(20)
-    blit_text(surface, label, "midleft", (x, theme.px(56)))
+    return texts.format("screen.rulers.score", k=int(scene.recognised().sum()), n=labelled)
