@@ -1,0 +1,109 @@
+"""The simulation panel: the stations' buttons and the LED floor, beside the view.
+
+With no hardware plugged in, the window shows this panel on its right: one small station per
+neuron with its −, + and OK buttons (pressing them does what the real buttons do), the LED
+floor as it would light up, and the keys that stand for the leader's console.
+
+The floor is drawn by :func:`display.floor_panel.draw_floor` (the LED floor's own module) when
+that module exists and the scene carries floor pixels; otherwise its place stays empty.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import pygame
+
+from controller.events import STATION_BUTTONS
+from controller.scene import Scene
+from display.assets import Assets
+from display.views import Hotspot
+from display.widgets import blit_text, draw_paragraph, mix_paper, neuron_fill, station_state
+
+#: What the station buttons show.
+BUTTON_GLYPHS = {"minus": "−", "plus": "+", "ok": "OK"}
+
+
+def floor_drawer():
+    """``display.floor_panel.draw_floor`` if the LED floor module is installed, else None."""
+    if importlib.util.find_spec("display.floor_panel") is None:
+        return None
+    return importlib.import_module("display.floor_panel").draw_floor
+
+
+def draw_panel(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """Draw the panel on all of ``surface``; return the station buttons (surface coordinates)."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    width, height = surface.get_size()
+    surface.fill(mix_paper(assets, palette.ink, 0.9))
+    pygame.draw.line(surface, palette.rule, (0, 0), (0, height), theme.px(3))
+    pad = theme.px(20)
+    y = pad
+    floor_h = round(width * 0.62)
+    draw_floor = floor_drawer()
+    if scene.floor is not None and draw_floor is not None:
+        title = assets.text(texts["screen.panel.floor"], "small", palette.ink_soft, bold=True)
+        y = blit_text(surface, title, "topleft", (pad, y)).bottom + theme.px(8)
+        floor = pygame.Rect(pad, y, width - 2 * pad, floor_h)
+        pygame.draw.rect(surface, palette.floor, floor, border_radius=theme.px(10))
+        draw_floor(surface, floor, scene.floor)
+        y = floor.bottom + pad
+    title = assets.text(texts["screen.panel.stations"], "small", palette.ink_soft, bold=True)
+    y = blit_text(surface, title, "topleft", (pad, y)).bottom + theme.px(8)
+    keys_h = theme.px(150)
+    area = pygame.Rect(pad, y, width - 2 * pad, height - y - keys_h - pad)
+    hotspots = _draw_stations(surface, scene, assets, area)
+    keys = pygame.Rect(pad, height - keys_h, width - 2 * pad, keys_h - pad)
+    help_text = texts["screen.panel.keys"]
+    draw_paragraph(surface, assets, help_text, keys, "tiny", palette.ink_soft, spacing=1.15)
+    return hotspots
+
+
+def _draw_stations(surface, scene: Scene, assets: Assets, area: pygame.Rect) -> list[Hotspot]:
+    """One row per neuron: its colour, its name and its three buttons."""
+    network = scene.network
+    names = network.input_names + network.hidden_names + network.output_names
+    columns = 1
+    rows = -(-len(names) // columns)
+    gap = assets.theme.px(8)
+    cell_w = (area.width - gap) / columns
+    cell_h = min(assets.theme.px(60), (area.height - gap * (rows - 1)) / rows)
+    hotspots = []
+    for i, name in enumerate(names):
+        col, row = divmod(i, rows)
+        x, y = area.left + col * (cell_w + gap), area.top + row * (cell_h + gap)
+        cell = pygame.Rect(round(x), round(y), round(cell_w), round(cell_h))
+        hotspots += _draw_station(surface, scene, assets, name, cell)
+    return hotspots
+
+
+def _draw_station(surface, scene: Scene, assets: Assets, name: str, cell: pygame.Rect):
+    theme, palette = assets.theme, assets.palette
+    offline = station_state(scene, name) == "offline"
+    radius = theme.px(8)
+    pygame.draw.rect(surface, palette.card, cell, border_radius=radius)
+    frame_colour = palette.offline if offline else palette.rule
+    frame = theme.px(4) if offline else theme.px(2)
+    pygame.draw.rect(surface, frame_colour, cell, frame, border_radius=radius)
+    inset = theme.px(6)
+    swatch = pygame.Rect(cell.left + inset, cell.top + inset, theme.px(8), cell.height - 2 * inset)
+    pygame.draw.rect(surface, neuron_fill(assets, scene.network, name), swatch)
+    label_colour = palette.offline if offline else palette.ink
+    text = f"⚠ {name}" if offline else name
+    label = assets.text(text, "tiny", label_colour, bold=True, width=theme.px(80))
+    blit_text(surface, label, "midleft", (swatch.right + theme.px(8), cell.centery))
+    size = cell.height - theme.px(14)
+    widths = [round(size * (1.5 if button == "ok" else 1)) for button in STATION_BUTTONS]
+    gap = theme.px(5)
+    x = cell.right - theme.px(6) - sum(widths) - gap * (len(widths) - 1)
+    hotspots = []
+    for button, w in zip(STATION_BUTTONS, widths, strict=True):
+        rect = pygame.Rect(x, cell.centery - size // 2, w, size)
+        pygame.draw.rect(surface, palette.ink, rect, border_radius=theme.px(6))
+        glyph = assets.text(BUTTON_GLYPHS[button], "tiny", palette.on_dark, bold=True)
+        blit_text(surface, glyph, "center", rect.center)
+        hotspots.append(Hotspot(rect, "button", neuron=name, button=button))
+        x += w + gap
+    return hotspots

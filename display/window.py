@@ -1,0 +1,268 @@
+"""The installation's window: it shows each scene and turns mouse and keyboard into events.
+
+A :class:`Window` is both a *sink* (:meth:`Window.show` draws the scene's view) and a
+*source* (:meth:`Window.poll` returns what people did since the last frame, as the same events
+the hardware produces). With no stations plugged in it is the simulated installation:
+
+- drag a ruler (rulers view) → ``SliderMoved``, as a pupil sliding the real ruler;
+- the station panel's −, +, OK → ``ButtonPressed``;
+- ← / → previous / next, R reveal, Backspace reset → ``ConsoleAction`` (the leader console);
+  1 / 2 / 3 → ``KeyTurned`` visitor / workshop / technician;
+- Tab or V → next view, L → next language, ↑ / ↓ or a press on a chip or ◀ ▶ → another digit;
+- in the draw view, touching cells → ``DrawingChanged``, the digit tiles → ``DrawingAdded``;
+- S shows or hides the simulation panel; Escape or closing the window → ``QuitRequested``.
+
+Typical use, by the installation loop::
+
+    window = Window(size=(1280, 720))
+    events = window.poll(now)     # each frame
+    window.show(scene)
+    window.close()
+
+On a machine with no display the constructor raises :class:`NoDisplayError`, whose message is
+the one line to print.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import numpy as np
+import pygame
+
+from controller.events import (
+    ButtonPressed,
+    ConsoleAction,
+    DigitChosen,
+    DrawingAdded,
+    DrawingChanged,
+    Event,
+    KeyTurned,
+    LanguageChosen,
+    QuitRequested,
+    SliderMoved,
+    ViewChosen,
+)
+from controller.scene import Scene
+from controller.texts import languages
+from display.assets import Assets
+from display.panel import draw_panel
+from display.views import VIEWS, Hotspot, draw_view
+
+#: Keys standing for the leader console's buttons and key.
+CONSOLE_KEYS = {
+    pygame.K_LEFT: "previous",
+    pygame.K_RIGHT: "next",
+    pygame.K_r: "reveal",
+    pygame.K_BACKSPACE: "reset",
+}
+KEY_POSITIONS = {pygame.K_1: "visitor", pygame.K_2: "workshop", pygame.K_3: "technician"}
+
+#: SDL video drivers that draw nowhere a person can see.
+INVISIBLE_DRIVERS = ("offscreen", "dummy")
+
+
+class NoDisplayError(RuntimeError):
+    """There is no screen to open a window on; the message says what to do instead."""
+
+
+class Window:
+    """The screen of the installation, and the simulated stations and console.
+
+    :param size: the window's size in pixels (ignored in fullscreen).
+    :param fullscreen: fill the screen, without a frame (the museum kiosk).
+    :param simulation: show the panel of simulated stations and the LED floor.
+    :param slider_step: the threshold step a dragged ruler snaps to (the workshop moves by 1).
+    :raises NoDisplayError: if no display can be opened.
+    """
+
+    def __init__(
+        self,
+        size: tuple[int, int] = (1280, 720),
+        fullscreen: bool = False,
+        *,
+        simulation: bool = True,
+        slider_step: float = 1.0,
+        caption: str = "Connecte tes neurones",
+    ) -> None:
+        self.screen = _open_display(size, fullscreen, caption)
+        self.simulation = simulation
+        self.slider_step = slider_step
+        self.scene: Scene | None = None
+        self.hotspots: list[Hotspot] = []
+        self._drag: Hotspot | None = None  # the slider being dragged
+        self._paint: int | None = None  # 1 or 0 while painting cells, else None
+        self._drawing: np.ndarray | None = None
+        self._last_value: float | None = None
+        self._resize(self.screen.get_size())
+
+    # --- sink --------------------------------------------------------------------------------
+
+    def show(self, scene: Scene) -> None:
+        """Draw ``scene`` (its view, and the simulation panel) and put it on screen."""
+        self.scene = scene
+        view = self.screen.subsurface(self.view_rect)
+        self.hotspots = draw_view(view, scene, self.assets)
+        if self.panel_rect.width:
+            panel = self.screen.subsurface(self.panel_rect)
+            offset = self.panel_rect.topleft
+            for spot in draw_panel(panel, scene, self.assets):
+                self.hotspots.append(_moved(spot, offset))
+        pygame.display.flip()
+
+    def close(self) -> None:
+        """Close the window."""
+        pygame.display.quit()
+
+    # --- source ------------------------------------------------------------------------------
+
+    def poll(self, now: float) -> list[Event]:
+        """Everything people did since the last call, as events stamped ``now``."""
+        events: list[Event] = []
+        for event in pygame.event.get():
+            events.extend(self.translate(event, now))
+        return events
+
+    def translate(self, event: pygame.event.Event, now: float) -> list[Event]:
+        """The installation events one pygame event stands for (often none)."""
+        if event.type == pygame.QUIT:
+            return [QuitRequested(now)]
+        if event.type == pygame.KEYDOWN:
+            return self._key(event.key, now)
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            return self._press(event.pos, now)
+        if event.type == pygame.MOUSEMOTION and event.buttons[0]:
+            return self._move(event.pos, now)
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            self._drag, self._paint, self._last_value = None, None, None
+        if event.type == pygame.VIDEORESIZE:
+            self.screen = pygame.display.set_mode(event.size, pygame.RESIZABLE)
+            self._resize(event.size)
+        return []
+
+    # --- keyboard ----------------------------------------------------------------------------
+
+    def _key(self, key: int, now: float) -> list[Event]:
+        if key == pygame.K_ESCAPE:
+            return [QuitRequested(now)]
+        if key in CONSOLE_KEYS:
+            return [ConsoleAction(CONSOLE_KEYS[key], now)]
+        if key in KEY_POSITIONS:
+            return [KeyTurned(KEY_POSITIONS[key], now)]
+        if key == pygame.K_s:
+            self.simulation = not self.simulation
+            self._resize(self.screen.get_size())
+            return []
+        if self.scene is None:
+            return []
+        if key in (pygame.K_TAB, pygame.K_v):
+            return [ViewChosen(_next(list(VIEWS), self.scene.view), now)]
+        if key == pygame.K_l:
+            return [LanguageChosen(_next(languages(), self.scene.language), now)]
+        if key in (pygame.K_UP, pygame.K_DOWN) and self.scene.digit_index is not None:
+            step = -1 if key == pygame.K_UP else 1
+            return [DigitChosen((self.scene.digit_index + step) % len(self.scene.digits), now)]
+        return []
+
+    # --- mouse and touch ---------------------------------------------------------------------
+
+    def _press(self, pos: tuple[int, int], now: float) -> list[Event]:
+        spot = next((s for s in self.hotspots if s.rect.collidepoint(pos)), None)
+        if spot is None:
+            return []
+        if spot.kind == "slider":
+            self._drag = spot
+            return self._slide(pos, now)
+        if spot.kind == "button":
+            return [ButtonPressed(spot.neuron, spot.button, now)]
+        if spot.kind == "digit":
+            return [DigitChosen(int(spot.index), now)]
+        if spot.kind == "cell" and self.scene is not None:
+            self._drawing = self.scene.digit.pixels.copy()
+            row, col = spot.index
+            self._paint = 1 - int(self._drawing[row, col])
+            return self._paint_cell(spot.index, now)
+        if spot.kind == "clear" and self.scene is not None:
+            self._drawing = np.zeros_like(self.scene.digit.pixels)
+            return [DrawingChanged(_rows(self._drawing), now)]
+        if spot.kind == "add":
+            return [DrawingAdded(int(spot.index), now)]
+        return []
+
+    def _move(self, pos: tuple[int, int], now: float) -> list[Event]:
+        if self._drag is not None:
+            return self._slide(pos, now)
+        if self._paint is not None:
+            spot = next(
+                (s for s in self.hotspots if s.kind == "cell" and s.rect.collidepoint(pos)), None
+            )
+            return self._paint_cell(spot.index, now) if spot else []
+        return []
+
+    def _slide(self, pos: tuple[int, int], now: float) -> list[Event]:
+        value = self._drag.scale.value(pos[0], self.slider_step)
+        if value == self._last_value:
+            return []
+        self._last_value = value
+        return [SliderMoved(self._drag.neuron, value, now)]
+
+    def _paint_cell(self, cell: tuple[int, int], now: float) -> list[Event]:
+        if self._drawing[cell] == self._paint:
+            return []
+        self._drawing[cell] = self._paint
+        return [DrawingChanged(_rows(self._drawing), now)]
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _resize(self, size: tuple[int, int]) -> None:
+        """Split the window into the view and, in simulation, the panel on the right."""
+        width, height = size
+        panel = round(width * 0.22) if self.simulation else 0
+        self.view_rect = pygame.Rect(0, 0, width - panel, height)
+        self.panel_rect = pygame.Rect(width - panel, 0, panel, height)
+        self.assets = Assets(self.view_rect.size)
+
+
+def _open_display(size: tuple[int, int], fullscreen: bool, caption: str) -> pygame.Surface:
+    """Open the window, or raise :class:`NoDisplayError` saying what to do instead."""
+    advice = (
+        "no display to open a window on{why}; run `neurones run --headless`, "
+        "or draw the views to PNG files with `neurones render VIEW`"
+    )
+    try:
+        pygame.display.init()
+    except pygame.error as exc:
+        raise NoDisplayError(advice.format(why=f" ({exc})")) from None
+    driver = pygame.display.get_driver()
+    # SDL falls back to an invisible driver when there is no screen; only accept one if asked.
+    if driver in INVISIBLE_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
+        pygame.display.quit()
+        raise NoDisplayError(advice.format(why=""))
+    flags = pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE
+    try:
+        screen = pygame.display.set_mode((0, 0) if fullscreen else size, flags)
+    except pygame.error as exc:
+        pygame.display.quit()
+        raise NoDisplayError(advice.format(why=f" ({exc})")) from None
+    pygame.display.set_caption(caption)
+    pygame.key.set_repeat(350, 60)  # holding an arrow steps through digits
+    return screen
+
+
+def _next(options: list[str], current: str) -> str:
+    """The option after ``current`` (the first if ``current`` is not among them)."""
+    if current not in options:
+        return options[0]
+    return options[(options.index(current) + 1) % len(options)]
+
+
+def _rows(pixels: np.ndarray) -> tuple[str, ...]:
+    return tuple("".join("#" if p else "." for p in row) for row in pixels)
+
+
+def _moved(spot: Hotspot, offset: tuple[int, int]) -> Hotspot:
+    return replace(spot, rect=spot.rect.move(offset))
+
+
+__all__ = ["NoDisplayError", "Window"]
