@@ -1,0 +1,98 @@
+"""``neurones render VIEW``: draw one frame of a screen view to a PNG, with no display.
+
+For the README's pictures, for checking a layout at another resolution, and for looking at the
+screen over SSH on the Pi::
+
+    neurones render rulers --dataset learning --set 0=7 --out rulers.png
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from controller.commands.options import (
+    add_digit_options,
+    add_language_option,
+    add_network_options,
+    digits_from,
+    network_from,
+)
+from controller.datafile import DataError
+from controller.scene import StationView, build_scene
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``render`` to the ``neurones`` command."""
+    from display.views import VIEWS
+
+    parser = subparsers.add_parser(
+        "render",
+        help="draw one screen view to a PNG file (no display needed)",
+        description="Draw one frame of a screen view, headless, to a PNG file.",
+    )
+    parser.add_argument("view", metavar="VIEW", choices=list(VIEWS), help=", ".join(VIEWS))
+    parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
+    parser.add_argument(
+        "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
+    )
+    add_digit_options(parser, default="grandeur-nature")
+    parser.add_argument(
+        "--digit", metavar="NAME", help="the digit on show, e.g. 3♥ (default: first)"
+    )
+    parser.add_argument(
+        "--offline",
+        metavar="NEURON",
+        action="append",
+        default=[],
+        help="show NEURON's station as offline (repeatable)",
+    )
+    parser.add_argument(
+        "--time", type=float, default=0.0, metavar="SECONDS", help="the scene's clock (attract)"
+    )
+    add_network_options(parser)
+    add_language_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the view and print the file written; exit status 0."""
+    from display.frame import render_scene, save_png
+
+    network = network_from(args)
+    digits = digits_from(args, network)
+    index = 0
+    if args.digit:
+        try:
+            index = digits.names().index(args.digit)
+        except ValueError:
+            names = ", ".join(digits.names())
+            message = f"no such digit in the set (have: {names})"
+            raise DataError("--digit", args.digit, message) from None
+    known = set(network.input_names + network.hidden_names + network.output_names)
+    for neuron in args.offline:
+        if neuron not in known:
+            raise DataError("--offline", neuron, f"unknown neuron (have: {', '.join(known)})")
+    scene = build_scene(
+        network,
+        digits,
+        digit_index=index,
+        t=args.time,
+        view=args.view,
+        language=args.lang,
+        stations=tuple(StationView(n, online=False) for n in args.offline),
+    )
+    surface, _ = render_scene(scene, args.size)
+    print(save_png(surface, args.out or f"{args.view}.png"))
+    return 0
+
+
+def size(text: str) -> tuple[int, int]:
+    """Parse ``WxH`` (``1920x1080``) into ``(1920, 1080)``."""
+    width, sep, height = text.lower().partition("x")
+    try:
+        w, h = int(width), int(height)
+    except ValueError:
+        w = h = 0
+    if not sep or w < 320 or h < 240:
+        raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
+    return w, h
