@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 import pygame
 
 from controller.texts import Texts, load_texts
-from display.text import TextCache
+from display.text import TextCache, keyed_sprite
 from display.theme import Colour, Theme
 
 
@@ -73,11 +73,27 @@ class Assets:
             self._layers.move_to_end(key)
         return surface
 
-    def sprite(self, key: Hashable, build: Callable[[], pygame.Surface]) -> pygame.Surface:
-        """A small surface (a chip, a badge) made once by ``build`` and kept under ``key``."""
+    def sprite(
+        self, key: Hashable, build: Callable[[], pygame.Surface], keyed: bool = False
+    ) -> pygame.Surface:
+        """A small surface (a chip, a badge) made once by ``build`` and kept under ``key``.
+
+        ``keyed`` turns the sprite's transparency into a colour key: blitting it is then ~5×
+        faster than per-pixel alpha. Use it for sprites with ink outlines, where the soft edge
+        pixels (blended towards the near-black key colour) do not show.
+        """
         surface = self._sprites.get(key)
         if surface is None:
-            surface = self._sprites[key] = build()
+            surface = build()
+            surface = self._sprites[key] = keyed_sprite(surface) if keyed else for_screen(surface)
             if len(self._sprites) > 2048:
                 self._sprites.popitem(last=False)
         return surface
+
+
+def for_screen(surface: pygame.Surface) -> pygame.Surface:
+    """``surface`` in the screen's pixel format when there is a screen: blits are then
+    several times faster. Without a screen (rendering to a PNG) it is returned as is."""
+    if pygame.display.get_init() and pygame.display.get_surface() is not None:
+        return surface.convert_alpha()
+    return surface

@@ -31,6 +31,7 @@ from display.widgets import (
     draw_neuron_badge,
     draw_offline_mark,
     draw_pickup,
+    draw_pill,
     format_number,
     mix_paper,
     neuron_fill,
@@ -154,20 +155,26 @@ def draw_ruler(
     assets: Assets,
     model: RulerModel,
     rect: pygame.Rect,
+    *,
+    static: bool = True,
 ) -> list[Hotspot]:
-    """Draw one ruler in ``rect``; return its chips (to pick a digit) and its slider."""
+    """Draw one ruler in ``rect``; return its chips (to pick a digit) and its slider.
+
+    With ``static=False`` the parts :func:`draw_ruler_static` draws are left out: a view that
+    keeps them in a cached layer draws them once, not every frame.
+    """
     theme = assets.theme
     network = scene.network
-    w, h = chip_size(assets)
-    geometry = ruler_geometry(model, tuple(rect), (w, h), theme.px)
+    geometry = ruler_geometry(model, tuple(rect), chip_size(assets), theme.px)
     scale = geometry.scale
     marker = round(scale.x(model.threshold))
     colour = neuron_fill(assets, network, model.neuron)
     _draw_sides(surface, scene, assets, geometry, marker, colour)
-    _draw_axis(surface, assets, geometry, _handle_rect(scene, assets, model, geometry, marker))
+    if static:
+        _draw_axis(surface, assets, geometry)
+        _draw_badge(surface, assets, network, model, geometry)
     _draw_chips(surface, assets, network, model, geometry)
     _draw_marker(surface, scene, assets, model, geometry, marker)
-    draw_neuron_badge(surface, assets, network, model.neuron, geometry.badge, geometry.badge_radius)
     below_badge = (geometry.badge[0], geometry.badge[1] + geometry.badge_radius)
     if station_state(scene, model.neuron) == "offline":
         draw_offline_mark(surface, scene, assets, rect, below_badge, "midtop")
@@ -185,6 +192,20 @@ def draw_ruler(
     ]
     # Chips first: a press on a chip shows its digit, anywhere else on the line drags.
     return [*reversed(chips), Hotspot(slider, "slider", neuron=model.neuron, scale=scale)]
+
+
+def draw_ruler_static(
+    surface: pygame.Surface, scene: Scene, assets: Assets, model: RulerModel, rect: pygame.Rect
+) -> None:
+    """The parts of a ruler that stay while its threshold moves: number line, badge."""
+    geometry = ruler_geometry(model, tuple(rect), chip_size(assets), assets.theme.px)
+    _draw_axis(surface, assets, geometry)
+    _draw_badge(surface, assets, scene.network, model, geometry)
+
+
+def _draw_badge(surface, assets: Assets, network, model: RulerModel, geometry: RulerGeometry):
+    centre, radius = geometry.badge, geometry.badge_radius
+    draw_neuron_badge(surface, assets, network, model.neuron, centre, radius)
 
 
 def _draw_chips(surface, assets: Assets, network, model: RulerModel, geometry: RulerGeometry):
@@ -206,9 +227,8 @@ def _draw_chips(surface, assets: Assets, network, model: RulerModel, geometry: R
         )
 
 
-def _draw_axis(surface, assets: Assets, geometry: RulerGeometry, handle: pygame.Rect) -> None:
-    """The number line with round values under it (those the threshold's handle would cover
-    are left out)."""
+def _draw_axis(surface, assets: Assets, geometry: RulerGeometry) -> None:
+    """The number line with round values under it."""
     theme, palette = assets.theme, assets.palette
     scale, y = geometry.scale, geometry.baseline
     pygame.draw.line(surface, palette.ink, (scale.x0, y), (scale.x1, y), theme.px(3))
@@ -217,9 +237,7 @@ def _draw_axis(surface, assets: Assets, geometry: RulerGeometry, handle: pygame.
         x = round(scale.x(value))
         pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
         label = assets.text(format_number(value), "tiny", palette.ink_soft)
-        where = label.get_rect(midtop=(x, y + theme.px(12)))
-        if not where.colliderect(handle.inflate(theme.px(8), 0)):
-            surface.blit(label, where)
+        blit_text(surface, label, "midtop", (x, y + theme.px(12)))
 
 
 def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker: int, colour):
@@ -227,7 +245,7 @@ def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker:
     palette, theme = assets.palette, assets.theme
     texts = assets.texts(scene.language)
     scale = geometry.scale
-    height = geometry.baseline - geometry.top
+    height = geometry.baseline - geometry.top - theme.px(2)  # the axis line stays visible
     yes_side = pygame.Rect(marker, geometry.top, round(scale.x1) - marker, height)
     pygame.draw.rect(surface, mix_paper(assets, colour, 0.8), yes_side)
     pad = theme.px(10)
@@ -244,20 +262,14 @@ def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeome
     theme, palette = assets.theme, assets.palette
     top, axis = geometry.top - theme.px(4), geometry.baseline
     pygame.draw.line(surface, palette.ink, (x, top), (x, axis), theme.px(6))
-    label = _handle_label(scene, assets, model)
-    handle = _handle_rect(scene, assets, model, geometry, x)
-    pygame.draw.rect(surface, palette.ink, handle, border_radius=theme.px(8))
-    blit_text(surface, label, "center", handle.center)
-
-
-def _handle_label(scene, assets: Assets, model: RulerModel) -> pygame.Surface:
     texts = assets.texts(scene.language)
     text = f"{texts['screen.threshold']} {format_number(model.threshold)}"
-    return assets.text(text, "small", assets.palette.on_dark, bold=True)
-
-
-def _handle_rect(scene, assets, model: RulerModel, geometry: RulerGeometry, x: int) -> pygame.Rect:
-    theme = assets.theme
-    handle = _handle_label(scene, assets, model).get_rect().inflate(theme.px(24), theme.px(8))
-    handle.midtop = (x, geometry.baseline - theme.px(2))
-    return handle
+    at = (x, axis - theme.px(2))
+    handle = draw_pill(
+        surface, assets, text, at, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+    )
+    # Paper either side of the handle hides the tick values it half covers.
+    margin = theme.px(28)
+    below = axis + theme.px(11)
+    surface.fill(palette.paper, (handle.left - margin, below, margin, handle.bottom - below))
+    surface.fill(palette.paper, (handle.right, below, margin, handle.bottom - below))

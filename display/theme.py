@@ -15,6 +15,7 @@ filled/empty badges, negative edges are dashed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 Colour = tuple[int, int, int]
 
@@ -76,7 +77,7 @@ class Theme:
     height: int
     palette: Palette = PALETTE
 
-    @property
+    @cached_property
     def unit(self) -> float:
         """Window pixels per design pixel (the smaller of the two axes' ratios)."""
         return min(self.width / DESIGN_SIZE[0], self.height / DESIGN_SIZE[1])

@@ -7,6 +7,8 @@ not change (chips and badges are sprites, text is rendered once). Sizes are in d
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pygame
 import pygame.gfxdraw
@@ -94,48 +96,85 @@ def draw_header(
     """The strip at the top of a view: its title, a subtitle, the mode, offline stations.
 
     The subtitle (a score, a hint) takes the room between the title and the right-hand badges
-    and shrinks to fit it. Returns the rectangle left for the view's content below the strip.
+    and shrinks to fit it; views that cache the strip in a static layer draw it apart with
+    :func:`draw_subtitle`. Returns the rectangle left for the view's content below the strip.
     """
     theme, palette = assets.theme, assets.palette
-    width, height = surface.get_size()
-    bar = theme.px(HEADER_HEIGHT)
-    margin = theme.px(48)
+    width = surface.get_width()
+    bar, margin = theme.px(HEADER_HEIGHT), theme.px(48)
     middle = bar / 2
-    left = blit_text(surface, assets.text(title, "title", bold=True), "midleft", (margin, middle))
-    right = draw_offline_banner(surface, scene, assets, (width - margin, middle))
-    if scene.mode != "visitor":
-        texts = assets.texts(scene.language)
-        label = assets.text(texts[f"screen.mode.{scene.mode}"], "small", palette.ink_soft)
-        right = blit_text(surface, label, "midright", (right - theme.px(24), middle)).left
+    blit_text(surface, assets.text(title, "title", bold=True), "midleft", (margin, middle))
+    right = width - margin
+    banner = _offline_banner(scene, assets)
+    if banner is not None:
+        right = blit_text(surface, banner, "midright", (right, middle)).left
+    mode = _mode_label(scene, assets)
+    if mode is not None:
+        blit_text(surface, mode, "midright", (right - theme.px(24), middle))
     if subtitle:
-        room = right - left.right - theme.px(100)
-        bold = subtitle_role != "body"
-        label = assets.text(subtitle, subtitle_role, palette.ink_soft, bold=bold, width=room)
-        blit_text(surface, label, "midleft", (left.right + theme.px(60), middle))
+        draw_subtitle(surface, scene, assets, title, subtitle, subtitle_role)
     pygame.draw.line(surface, palette.rule, (margin, bar), (width - margin, bar), theme.px(2))
+    return header_content(surface, assets)
+
+
+def header_content(surface: pygame.Surface, assets: Assets) -> pygame.Rect:
+    """The rectangle below the header strip."""
+    width, height = surface.get_size()
+    bar = assets.theme.px(HEADER_HEIGHT)
     return pygame.Rect(0, bar, width, height - bar)
+
+
+def header_key(scene: Scene, title: str) -> tuple:
+    """Everything the header strip (without subtitle) depends on, for a static layer's key."""
+    return (title, scene.language, scene.mode, tuple(scene.offline()))
+
+
+def draw_subtitle(
+    surface: pygame.Surface, scene: Scene, assets: Assets, title: str, subtitle: str, role: str
+) -> None:
+    """The header's subtitle, in the room between the title and the badges on the right."""
+    theme, palette = assets.theme, assets.palette
+    margin, middle = theme.px(48), theme.px(HEADER_HEIGHT) / 2
+    left = margin + assets.text(title, "title", bold=True).get_width() + theme.px(60)
+    right = surface.get_width() - margin
+    for badge in (_offline_banner(scene, assets), _mode_label(scene, assets)):
+        if badge is not None:
+            right -= badge.get_width() + theme.px(24)
+    room = right - left - theme.px(40)
+    label = assets.text(subtitle, role, palette.ink_soft, bold=role != "body", width=room)
+    blit_text(surface, label, "midleft", (left, middle))
+
+
+def _mode_label(scene: Scene, assets: Assets) -> pygame.Surface | None:
+    if scene.mode == "visitor":
+        return None
+    texts = assets.texts(scene.language)
+    return assets.text(texts[f"screen.mode.{scene.mode}"], "small", assets.palette.ink_soft)
+
+
+def _offline_banner(scene: Scene, assets: Assets) -> pygame.Surface | None:
+    """The red "⚠ hors ligne : A, 3" pill, or None if every station is online."""
+    offline = scene.offline()
+    if not offline:
+        return None
+    texts = assets.texts(scene.language)
+    message = texts.format("screen.stations.offline_banner", names=", ".join(offline))
+    palette = assets.palette
+    pill = partial(_pill_sprite, assets, message, "body", palette.offline, palette.on_dark, None)
+    return assets.sprite(("banner", message), pill, keyed=True)
 
 
 def draw_offline_banner(
     surface: pygame.Surface, scene: Scene, assets: Assets, midright: tuple[float, float]
 ) -> float:
-    """A red pill "⚠ hors ligne : A, 3" ending at ``midright`` if any station is offline.
+    """The red "⚠ hors ligne : A, 3" pill ending at ``midright`` if any station is offline.
 
     Returns the x left of it (``midright``'s x when nothing is offline).
     """
-    offline = scene.offline()
-    if not offline:
+    banner = _offline_banner(scene, assets)
+    if banner is None:
         return midright[0]
-    texts = assets.texts(scene.language)
-    message = texts.format("screen.stations.offline_banner", names=", ".join(offline))
-    theme = assets.theme
-    label = assets.text(message, "body", assets.palette.on_dark, bold=True)
-    pill = label.get_rect(midright=(round(midright[0]), round(midright[1])))
-    pill.inflate_ip(theme.px(40), theme.px(20))
-    pill.right = round(midright[0])
-    pygame.draw.rect(surface, assets.palette.offline, pill, border_radius=pill.height // 2)
-    blit_text(surface, label, "center", pill.center)
-    return pill.left
+    return blit_text(surface, banner, "midright", midright).left
 
 
 def draw_message(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
@@ -167,17 +206,28 @@ def draw_pill(
     colour: Colour | None = None,
     outline: Colour | None = None,
 ) -> pygame.Rect:
-    """A rounded label (a tag, a Oui/Non badge); returns its rectangle."""
+    """A rounded label (a tag, a Oui/Non badge, a button); returns its rectangle."""
+    key = ("pill", text, role, fill, colour, outline)
+    sprite = assets.sprite(
+        key, partial(_pill_sprite, assets, text, role, fill, colour, outline), keyed=True
+    )
+    rect = sprite.get_rect(**{anchor: (round(at[0]), round(at[1]))})
+    surface.blit(sprite, rect)
+    return rect
+
+
+def _pill_sprite(assets: Assets, text, role, fill, colour, outline) -> pygame.Surface:
     theme = assets.theme
     label = assets.text(text, role, colour, bold=True)
-    pill = label.get_rect().inflate(theme.px(28), theme.px(10))
-    setattr(pill, anchor, (round(at[0]), round(at[1])))
+    rect = label.get_rect().inflate(theme.px(28), theme.px(10))
+    sprite = pygame.Surface(rect.size, pygame.SRCALPHA)
+    rect.topleft = (0, 0)
     if fill is not None:
-        pygame.draw.rect(surface, fill, pill, border_radius=pill.height // 2)
+        pygame.draw.rect(sprite, fill, rect, border_radius=rect.height // 2)
     if outline is not None:
-        pygame.draw.rect(surface, outline, pill, theme.px(3), border_radius=pill.height // 2)
-    blit_text(surface, label, "center", pill.center)
-    return pill
+        pygame.draw.rect(sprite, outline, rect, theme.px(3), border_radius=rect.height // 2)
+    blit_text(sprite, label, "center", rect.center)
+    return sprite
 
 
 def draw_yes_no(
@@ -249,7 +299,7 @@ def draw_neuron_badge(
         blit_text(sprite, label, "center", (c, c))
         return sprite
 
-    sprite = assets.sprite(("badge", neuron, radius, fill), build)
+    sprite = assets.sprite(("badge", neuron, radius, fill), build, keyed=True)
     blit_text(surface, sprite, "center", centre)
 
 
@@ -344,6 +394,7 @@ def draw_chip(
     sprite = assets.sprite(
         ("chip", name, fill, current, wrong, w, h),
         lambda: _chip_sprite(assets, name, fill, current, wrong, (w, h)),
+        keyed=True,
     )
     pad = assets.theme.px(12)
     x, y = round(midbottom[0]), round(midbottom[1])
@@ -394,32 +445,42 @@ def draw_digit_grid(
     Column bands (spanning every row) are labelled under the grid, row bands (spanning every
     column) to its right, as the workshop cuts the paper digit into strips.
     """
+    pad = assets.theme.px(5)
+    key = ("grid", pixels.tobytes(), pixels.shape, grid.cell, network.bands)
+    sprite = assets.sprite(key, lambda: _grid_sprite(assets, network, grid, pixels, pad), True)
+    surface.blit(sprite, (round(grid.x) - pad, round(grid.y) - pad))
+    if counts is not None:
+        _draw_band_counts(surface, assets, network, grid, counts)
+
+
+def _grid_sprite(assets: Assets, network: Network, grid: Grid, pixels, pad: int):
+    """The grid drawn once at the origin (plus ``pad`` for the thick band lines)."""
     theme, palette = assets.theme, assets.palette
+    size = (round(grid.width) + 2 * pad, round(grid.height) + 2 * pad)
+    sprite = pygame.Surface(size, pygame.SRCALPHA)
+    grid = Grid(pad, pad, grid.rows, grid.cols, grid.cell)
     for r in range(grid.rows):
         for c in range(grid.cols):
             x, y, w, h = grid.cell_rect(r, c)
             colour = palette.pixel_on if pixels[r, c] else palette.pixel_off
-            pygame.draw.rect(surface, colour, (round(x), round(y), round(w) + 1, round(h) + 1))
+            pygame.draw.rect(sprite, colour, (round(x), round(y), round(w) + 1, round(h) + 1))
     for r in range(grid.rows + 1):
         y = round(grid.y + r * grid.cell)
-        pygame.draw.line(surface, palette.rule, (grid.x, y), (grid.x + grid.width, y))
+        pygame.draw.line(sprite, palette.rule, (grid.x, y), (grid.x + grid.width, y))
     for c in range(grid.cols + 1):
         x = round(grid.x + c * grid.cell)
-        pygame.draw.line(surface, palette.rule, (x, grid.y), (x, grid.y + grid.height))
+        pygame.draw.line(sprite, palette.rule, (x, grid.y), (x, grid.y + grid.height))
     thick = theme.px(5)
     for band in network.bands:
         if _spans_rows(band, grid):  # a column band: vertical boundaries
             for c in (band.cols[0], band.cols[1] + 1):
                 x = round(grid.x + c * grid.cell)
-                pygame.draw.line(
-                    surface, palette.ink, (x, grid.y), (x, grid.y + grid.height), thick
-                )
+                pygame.draw.line(sprite, palette.ink, (x, grid.y), (x, grid.y + grid.height), thick)
         if _spans_cols(band, grid):  # a row band: horizontal boundaries
             for r in (band.rows[0], band.rows[1] + 1):
                 y = round(grid.y + r * grid.cell)
-                pygame.draw.line(surface, palette.ink, (grid.x, y), (grid.x + grid.width, y), thick)
-    if counts is not None:
-        _draw_band_counts(surface, assets, network, grid, counts)
+                pygame.draw.line(sprite, palette.ink, (grid.x, y), (grid.x + grid.width, y), thick)
+    return sprite
 
 
 def _spans_rows(band, grid: Grid) -> bool:

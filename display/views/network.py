@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import pygame
-import pygame.gfxdraw
 
 from controller.scene import Scene
 from display.assets import Assets
 from display.layout import Grid
-from display.theme import Colour
 from display.views import Hotspot
 from display.widgets import (
     band_counts_size,
@@ -33,8 +32,11 @@ from display.widgets import (
     draw_offline_mark,
     draw_pickup,
     draw_pill,
+    draw_subtitle,
     draw_yes_no,
     format_number,
+    header_content,
+    header_key,
     mix_paper,
     station_state,
 )
@@ -95,25 +97,49 @@ def network_layout(scene: Scene, assets: Assets, content: pygame.Rect) -> Networ
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
     """Draw the network view of ``scene``; return the digit arrows and the neuron cards."""
     texts = assets.texts(scene.language)
-    surface.fill(assets.palette.paper)
-    position = None
+    title = texts["screen.network.title"]
+    layout = network_layout(scene, assets, header_content(surface, assets))
+    network = scene.network
+    names = (network.input_names, network.hidden_names, network.output_names)
+    key = ("network", header_key(scene, title), names)
+    surface.blit(assets.layer(key, partial(_draw_static, scene, assets, layout, title)), (0, 0))
     if scene.digit_index is not None:
         index, count = scene.digit_index + 1, len(scene.digits)
         position = texts.format("screen.network.position", index=index, count=count)
-    content = draw_header(surface, scene, assets, texts["screen.network.title"], position)
-    layout = network_layout(scene, assets, content)
-    for layer, x in layout.columns:
-        label = assets.text(texts[f"screen.network.{layer}"], "small", assets.palette.ink_soft)
-        blit_text(surface, label, "center", (x, layout.titles_y))
+        draw_subtitle(surface, scene, assets, title, position, "body")
     _draw_edges(surface, scene, assets, layout)
-    for name in scene.network.input_names:
+    for name in network.input_names:
         _draw_input(surface, scene, assets, name, layout.cards[name])
-    for name in scene.network.hidden_names + scene.network.output_names:
+    for name in network.hidden_names + network.output_names:
         _draw_neuron(surface, scene, assets, name, layout.cards[name])
     hotspots = _draw_digit_panel(surface, scene, assets, layout)
-    _draw_decision_box(surface, scene, assets, layout.decision)
+    draw_answer(surface, scene, assets, _answer_box(assets, layout.decision))
     draw_message(surface, scene, assets)
     return hotspots
+
+
+def _draw_static(scene: Scene, assets: Assets, layout: NetworkLayout, title: str, layer) -> None:
+    """What only changes with the language, the mode or the stations: the background layer."""
+    texts = assets.texts(scene.language)
+    theme, palette = assets.theme, assets.palette
+    layer.fill(palette.paper)
+    draw_header(layer, scene, assets, title)
+    for column, x in layout.columns:
+        label = assets.text(texts[f"screen.network.{column}"], "small", palette.ink_soft)
+        blit_text(layer, label, "center", (x, layout.titles_y))
+    rect = layout.decision
+    pygame.draw.rect(layer, palette.card, rect, border_radius=theme.px(18))
+    pygame.draw.rect(layer, palette.ink, rect, theme.px(3), border_radius=theme.px(18))
+    caption = assets.text(texts["screen.network.answer"], "small", palette.ink_soft)
+    blit_text(layer, caption, "midtop", (rect.centerx, rect.top + theme.px(14)))
+
+
+def _answer_box(assets: Assets, rect: pygame.Rect) -> pygame.Rect:
+    """The part of the decision box under its caption."""
+    top = rect.top + assets.theme.px(14) + assets.text("Ag", "small").get_height()
+    return pygame.Rect(rect.left, top, rect.width, rect.bottom - top).inflate(
+        -assets.theme.px(30), -assets.theme.px(20)
+    )
 
 
 # --- the digit and the decision --------------------------------------------------------------
@@ -156,19 +182,6 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
     return hotspots
 
 
-def _draw_decision_box(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:
-    theme, palette = assets.theme, assets.palette
-    texts = assets.texts(scene.language)
-    pygame.draw.rect(surface, palette.card, rect, border_radius=theme.px(18))
-    pygame.draw.rect(surface, palette.ink, rect, theme.px(3), border_radius=theme.px(18))
-    caption = assets.text(texts["screen.network.answer"], "small", palette.ink_soft)
-    top = blit_text(surface, caption, "midtop", (rect.centerx, rect.top + theme.px(14))).bottom
-    body = pygame.Rect(rect.left, top, rect.width, rect.bottom - top).inflate(
-        -theme.px(30), -theme.px(20)
-    )
-    draw_answer(surface, scene, assets, body)
-
-
 # --- the neurons -------------------------------------------------------------------------------
 
 
@@ -179,16 +192,13 @@ def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.R
     index = network.input_names.index(name)
     _card(surface, assets, card, active=scene.result.inputs[0, index] > 0)
     cell = max(2, min(theme.px(8), (card.height - theme.px(24)) // network.rows))
-    top = card.centery - cell * network.rows / 2
-    icon = Grid(card.left + theme.px(18), top, network.rows, network.cols, cell)
     band = network.bands[index]
-    for r in range(network.rows):
-        for c in range(network.cols):
-            inside = band.rows[0] <= r <= band.rows[1] and band.cols[0] <= c <= band.cols[1]
-            x, y, w, h = icon.cell_rect(r, c)
-            colour = palette.ink if inside else palette.shade
-            pygame.draw.rect(surface, colour, (round(x), round(y), round(w) - 1, round(h) - 1))
-    x = icon.x + icon.width + theme.px(20)
+    icon = assets.sprite(
+        ("band", band, cell), lambda: _band_icon(assets, network, band, cell), keyed=True
+    )
+    left = card.left + theme.px(18)
+    surface.blit(icon, (left, card.centery - icon.get_height() // 2))
+    x = left + icon.get_width() + theme.px(20)
     if station_state(scene, name) == "offline":
         draw_offline_mark(surface, scene, assets, card, (x, card.centery), "bottomleft")
     else:
@@ -199,6 +209,18 @@ def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.R
     )
     blit_text(surface, count, "topleft", (x, card.centery - theme.px(4)))
     _station_marks(surface, scene, assets, name, card)
+
+
+def _band_icon(assets: Assets, network, band, cell: int) -> pygame.Surface:
+    """A small grid with the band an input neuron counts filled in."""
+    palette = assets.palette
+    icon = pygame.Surface((network.cols * cell, network.rows * cell), pygame.SRCALPHA)
+    for r in range(network.rows):
+        for c in range(network.cols):
+            inside = band.rows[0] <= r <= band.rows[1] and band.cols[0] <= c <= band.cols[1]
+            colour = palette.ink if inside else palette.shade
+            pygame.draw.rect(icon, colour, (c * cell, r * cell, cell - 1, cell - 1))
+    return icon
 
 
 def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
@@ -219,7 +241,7 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     if station_state(scene, name) == "offline":
         draw_offline_mark(surface, scene, assets, card, (x, card.top + row * 0.62), "midleft")
     else:
-        formula = assets.text(formula_text(network, name), "small", palette.ink_soft, width=width)
+        formula = _formula(assets, network, name, width)
         blit_text(surface, formula, "midleft", (x, card.top + row * 0.62))
     threshold = network.threshold(name)
     numbers = texts.format(
@@ -229,6 +251,19 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     blit_text(surface, label, "midleft", (x, card.top + row * 1.45))
     draw_yes_no(surface, scene, assets, value, (x, card.top + row * 2.3))
     _station_marks(surface, scene, assets, name, card)
+
+
+def _formula(assets: Assets, network, name: str, width: int) -> pygame.Surface:
+    """The neuron's formula rendered, cached on its weights (they only change by training)."""
+    layer, index = network.locate(name)
+    weights = (network.hidden_weights if layer == "hidden" else network.output_weights)[index]
+    key = ("formula", name, weights.tobytes(), width)
+
+    def build() -> pygame.Surface:
+        text = formula_text(network, name)
+        return assets.text(text, "small", assets.palette.ink_soft, width=width)
+
+    return assets.sprite(key, build)
 
 
 def formula_text(network, name: str) -> str:
@@ -250,13 +285,21 @@ def formula_text(network, name: str) -> str:
 
 def _card(surface, assets: Assets, card: pygame.Rect, active: bool) -> None:
     """A neuron's card: white, with a heavy frame while the neuron passes something on."""
+    key = ("card", card.size, active)
+    sprite = assets.sprite(key, lambda: _card_sprite(assets, card.size, active), keyed=True)
+    surface.blit(sprite, card)
+
+
+def _card_sprite(assets: Assets, size: tuple[int, int], active: bool) -> pygame.Surface:
     theme, palette = assets.theme, assets.palette
-    radius = theme.px(16)
-    pygame.draw.rect(surface, palette.card, card, border_radius=radius)
+    sprite = pygame.Surface(size, pygame.SRCALPHA)
+    rect, radius = sprite.get_rect(), theme.px(16)
+    pygame.draw.rect(sprite, palette.card, rect, border_radius=radius)
     frame = theme.px(5) if active else theme.px(2)
     pygame.draw.rect(
-        surface, palette.ink if active else palette.rule, card, frame, border_radius=radius
+        sprite, palette.ink if active else palette.rule, rect, frame, border_radius=radius
     )
+    return sprite
 
 
 def _station_marks(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
@@ -295,37 +338,28 @@ def _port(card: pygame.Rect, side: str, k: int, n: int, assets: Assets) -> tuple
 
 
 def _edge(surface, assets: Assets, start, end, weight: float, carried: float) -> None:
+    """One edge: solid if its weight is positive, dashed if negative (colour is not enough for
+    every eye), as wide as the value it carries (hairline and faded when it carries nothing).
+
+    Plain ``pygame.draw.line``: anti-aliased polygons look a little smoother but cost five
+    times as much, and forty edges must redraw every frame while a ruler slides.
+    """
     theme, palette = assets.theme, assets.palette
     colour = palette.positive if weight > 0 else palette.negative
     if carried == 0:
         colour = mix_paper(assets, colour, 0.65)
-    width = theme.px(2) + theme.unit * 1.8 * math.sqrt(abs(carried))
+    width = round(theme.px(2) + theme.unit * 1.8 * math.sqrt(abs(carried)))
     if weight > 0:
-        _thick_line(surface, colour, start, end, width)
+        pygame.draw.line(surface, colour, start, end, width)
         return
     length = math.dist(start, end)
-    dash, gap = theme.px(22), theme.px(12)
+    dash, gap = theme.px(30), theme.px(14)
     d = 0.0
     while d < length:
         a, b = d / length, min(d + dash, length) / length
-        _thick_line(surface, colour, _lerp(start, end, a), _lerp(start, end, b), width)
+        pygame.draw.line(surface, colour, _lerp(start, end, a), _lerp(start, end, b), width)
         d += dash + gap
 
 
 def _lerp(p, q, t: float) -> tuple[float, float]:
     return p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
-
-
-def _thick_line(surface, colour: Colour, p, q, width: float) -> None:
-    """An anti-aliased line ``width`` pixels thick (a filled quadrilateral)."""
-    dx, dy = q[0] - p[0], q[1] - p[1]
-    length = math.hypot(dx, dy) or 1.0
-    nx, ny = -dy / length * width / 2, dx / length * width / 2
-    corners = [
-        (p[0] + nx, p[1] + ny),
-        (q[0] + nx, q[1] + ny),
-        (q[0] - nx, q[1] - ny),
-        (p[0] - nx, p[1] - ny),
-    ]
-    pygame.gfxdraw.aapolygon(surface, corners, colour)
-    pygame.gfxdraw.filled_polygon(surface, corners, colour)

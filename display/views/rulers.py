@@ -1,36 +1,50 @@
 """The rulers view: the workshop's tabletop, one ruler per hidden and output neuron.
 
-Hidden neurons A–F on the left, output neurons on the right (in their colours), every digit of
-the set as a chip at its sum, the threshold as a marker a person can drag, and the score:
+Two rulers a row, hidden neurons A–F first, then the output neurons in their colours; every
+digit of the set as a chip at its sum, the threshold as a marker a person can drag, and the score:
 "k/N reconnus". A chip on the wrong side of an output ruler carries a red ✗; pressing a chip
 shows that digit on the other views.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import pygame
 
 from controller.scene import Scene
 from controller.texts import load_texts
 from display.assets import Assets
-from display.ruler import draw_ruler, scene_ruler
+from display.ruler import draw_ruler, draw_ruler_static, scene_ruler
 from display.views import Hotspot
-from display.widgets import draw_header, draw_message
+from display.widgets import draw_header, draw_message, draw_subtitle, header_content, header_key
 
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
     """Draw the rulers view of ``scene``; return the rulers' sliders and the digit chips."""
-    theme, palette = assets.theme, assets.palette
+    theme = assets.theme
     texts = assets.texts(scene.language)
-    surface.fill(palette.paper)
     title = texts["screen.rulers.title"]
-    content = draw_header(surface, scene, assets, title, score_text(scene), subtitle_role="large")
-    area = content.inflate(-2 * theme.px(48), -theme.px(16))
+    area = header_content(surface, assets).inflate(-2 * theme.px(48), -theme.px(16))
+    cells = ruler_cells(scene.network, area, theme.px(40), theme.px(20))
+    models = [scene_ruler(scene, neuron) for _, neuron in cells]
+    # Number lines and badges only change when a ruler's range does: one cached layer.
+    key = ("rulers", header_key(scene, title), tuple((m.neuron, m.lo, m.hi) for m in models))
+    build = partial(_draw_static, scene, assets, title, cells, models)
+    surface.blit(assets.layer(key, build), (0, 0))
+    draw_subtitle(surface, scene, assets, title, score_text(scene), "large")
     hotspots = []
-    for rect, neuron in ruler_cells(scene.network, area, theme.px(40), theme.px(20)):
-        hotspots.extend(draw_ruler(surface, scene, assets, scene_ruler(scene, neuron), rect))
+    for (rect, _), model in zip(cells, models, strict=True):
+        hotspots.extend(draw_ruler(surface, scene, assets, model, rect, static=False))
     draw_message(surface, scene, assets)
     return hotspots
+
+
+def _draw_static(scene: Scene, assets: Assets, title: str, cells, models, layer) -> None:
+    layer.fill(assets.palette.paper)
+    draw_header(layer, scene, assets, title)
+    for (rect, _), model in zip(cells, models, strict=True):
+        draw_ruler_static(layer, scene, assets, model, rect)
 
 
 def ruler_cells(network, area: pygame.Rect, gap_x: int, gap_y: int):

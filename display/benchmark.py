@@ -1,0 +1,77 @@
+"""The screen's frame time, for ``neurones bench`` (DESIGN.md §6: median ≤ 4 ms at 1920×1080).
+
+Each view is drawn repeatedly at 1920×1080 with thresholds changing every frame (as when a
+pupil slides a ruler), on the largest shipped digit set (the most chips). Scenes are built
+beforehand: this measures drawing only. The slowest view's median and 99th percentile are
+reported; it is the one that sets the frame rate on a Raspberry Pi.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pygame
+
+from controller.digits import load_digit_set, shipped_sets
+from controller.network import load_network
+from controller.scene import Scene, build_scene
+from display.assets import Assets
+from display.frame import headless
+from display.views import VIEWS, draw_view
+
+
+def changing_scenes(view: str, count: int) -> list[Scene]:
+    """``count`` scenes of ``view``, each with one threshold moved from the last."""
+    network = load_network()
+    sets = [load_digit_set(name) for name in shipped_sets()]
+    digits = max(sets, key=len)
+    neurons = list(network.thresholds())
+    scenes = []
+    for k in range(count):
+        neuron = neurons[k % len(neurons)]
+        moved = network.with_thresholds({neuron: network.threshold(neuron) + (k % 5) - 2})
+        scenes.append(build_scene(moved, digits, digit_index=k % len(digits), view=view, t=k / 60))
+    return scenes
+
+
+def frame_times(view: str, frames: int = 240, size=(1920, 1080)) -> np.ndarray:
+    """Seconds to draw each of ``frames`` frames of ``view`` (after one warm-up pass)."""
+    headless()
+    surface = _screen(size)
+    assets = Assets(size)
+    scenes = changing_scenes(view, 60)
+    for scene in scenes:  # warm up: fonts loaded, strings and sprites cached, as after 1 s
+        draw_view(surface, scene, assets)
+    times = np.empty(frames)
+    for k in range(frames):
+        scene = scenes[k % len(scenes)]
+        start = time.perf_counter()
+        draw_view(surface, scene, assets)
+        times[k] = time.perf_counter() - start
+    return times
+
+
+def _screen(size: tuple[int, int]) -> pygame.Surface:
+    """A screen surface as the window has (the dummy driver's), so sprites get its format."""
+    if not pygame.display.get_init():
+        pygame.display.init()
+    surface = pygame.display.get_surface()
+    if surface is None or surface.get_size() != tuple(size):
+        surface = pygame.display.set_mode(size)
+    return surface
+
+
+def measure_screen(frames: int = 240) -> dict[str, float]:
+    """The busiest view's median and p99 frame time in milliseconds, at 1920×1080."""
+    results = {view: frame_times(view, frames) for view in VIEWS}
+    busiest = max(results.values(), key=np.median)
+    return {
+        "screen_frame_median_ms": float(np.median(busiest) * 1000),
+        "screen_frame_p99_ms": float(np.percentile(busiest, 99) * 1000),
+    }
+
+
+def view_medians(frames: int = 120) -> dict[str, float]:
+    """Every view's median frame time in milliseconds (to find what to optimise)."""
+    return {view: float(np.median(frame_times(view, frames)) * 1000) for view in VIEWS}
