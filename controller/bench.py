@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from controller.network import forward, load_network
+from display.benchmark import measure_screen
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,14 @@ FIGURES: tuple[Figure, ...] = (
         "classify",
         (Bar("classify_grids_per_s", "classify throughput, batched", "grids/s", 1_000_000, False),),
         measure_classify,
+    ),
+    Figure(
+        "screen",
+        (
+            Bar("screen_frame_median_ms", "busiest screen at 1920×1080, median", "ms", 4.0),
+            Bar("screen_frame_p99_ms", "busiest screen at 1920×1080, p99", "ms", None),
+        ),
+        measure_screen,
     ),
 )
 

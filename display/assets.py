@@ -95,5 +95,7 @@ def for_screen(surface: pygame.Surface) -> pygame.Surface:
     """``surface`` in the screen's pixel format when there is a screen: blits are then
     several times faster. Without a screen (rendering to a PNG) it is returned as is."""
     if pygame.display.get_init() and pygame.display.get_surface() is not None:
-        return surface.convert_alpha()
+        if surface.get_flags() & pygame.SRCALPHA:
+            return surface.convert_alpha()
+        return surface.convert()  # keeps a colour key, if any
     return surface

@@ -3,7 +3,9 @@
 Each view is drawn repeatedly at 1920×1080 with thresholds changing every frame (as when a
 pupil slides a ruler), on the largest shipped digit set (the most chips). Scenes are built
 beforehand: this measures drawing only. The slowest view's median and 99th percentile are
-reported; it is the one that sets the frame rate on a Raspberry Pi.
+reported; it is the one that sets the frame rate on a Raspberry Pi. Drawing goes to a screen
+surface of the SDL dummy driver, so sprites and text take the screen's pixel format as in the
+real window.
 """
 
 from __future__ import annotations
@@ -62,9 +64,15 @@ def _screen(size: tuple[int, int]) -> pygame.Surface:
     return surface
 
 
-def measure_screen(frames: int = 240) -> dict[str, float]:
-    """The busiest view's median and p99 frame time in milliseconds, at 1920×1080."""
-    results = {view: frame_times(view, frames) for view in VIEWS}
+def measure_screen(frames: int = 240, runs: int = 3) -> dict[str, float]:
+    """The busiest view's median and p99 frame time in milliseconds, at 1920×1080.
+
+    Each view is measured ``runs`` times and its quietest run kept: on a shared machine other
+    processes steal whole milliseconds from some runs, and that is not the view's own cost.
+    """
+    results = {
+        view: min((frame_times(view, frames) for _ in range(runs)), key=np.median) for view in VIEWS
+    }
     busiest = max(results.values(), key=np.median)
     return {
         "screen_frame_median_ms": float(np.median(busiest) * 1000),

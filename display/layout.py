@@ -53,18 +53,24 @@ def nice_step(raw: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw - 1e-12)
 
 
-def value_range(values: Iterable[float], margin: float = 2.0, minimum: float = 10.0) -> tuple:
-    """A range holding every value with ``margin`` around, whole numbers, at least ``minimum``.
+def value_range(
+    values: Iterable[float], margin: float = 1.5, minimum: float = 10.0, grain: float = 5.0
+) -> tuple[float, float]:
+    """A range holding every value with ``margin`` around, ends on multiples of ``grain``.
 
     Rulers use it so every chip and the threshold marker fit, with room to drag past them.
+    The coarse ends keep a ruler's scale still while values move a little (a threshold
+    dragged, a hidden neuron changing an output's sums), so chips do not jump and the
+    ruler's drawn number line can be cached.
+
+    >>> value_range([3, 9])
+    (0.0, 15.0)
     """
     values = list(values)
-    lo = math.floor(min(values) - margin)
-    hi = math.ceil(max(values) + margin)
-    if hi - lo < minimum:
-        extra = minimum - (hi - lo)
-        lo -= math.floor(extra / 2)
-        hi += math.ceil(extra / 2)
+    lo = math.floor((min(values) - margin) / grain) * grain
+    hi = math.ceil((max(values) + margin) / grain) * grain
+    while hi - lo < minimum:
+        lo, hi = lo - grain, hi + grain
     return float(lo), float(hi)
 
 

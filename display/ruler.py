@@ -13,6 +13,7 @@ reuse all three with another network.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pygame
@@ -121,15 +122,21 @@ def ruler_geometry(
 
     ``chip`` is the chips' full size and ``px`` turns design pixels into window pixels. When a
     pile is too tall for the rectangle the chips get shorter (down to ``px(24)``), then, past
-    that, overlap like a pile of cards.
+    that, overlap like a pile of cards. The result depends on the sums, not the threshold, and
+    is cached: while a threshold slides, the chips' places are not computed again.
     """
+    return _geometry(model.sums, model.lo, model.hi, tuple(rect), tuple(chip), px)
+
+
+@lru_cache(maxsize=512)
+def _geometry(sums, lo, hi, rect, chip, px) -> RulerGeometry:
     x, y, w, h = rect
     label_w = px(112)
     x0, x1 = x + label_w + px(28), x + w - px(28)
     baseline = y + h - px(46)
     top = y + px(4)
-    scale = Scale(model.lo, model.hi, x0, x1)
-    centres = [scale.x(s) for s in model.sums]
+    scale = Scale(lo, hi, x0, x1)
+    centres = [scale.x(s) for s in sums]
     levels = stack_levels(centres, chip[0], gap=px(4))
     count = max(levels, default=0) + 1
     lowest = baseline - px(6)

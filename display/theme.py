@@ -15,7 +15,7 @@ filled/empty badges, negative edges are dashed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 Colour = tuple[int, int, int]
 
@@ -23,6 +23,7 @@ Colour = tuple[int, int, int]
 DESIGN_SIZE = (1920, 1080)
 
 
+@cache
 def rgb(hex_colour: str) -> Colour:
     """``"#2fb344"`` → ``(47, 179, 68)``."""
     value = hex_colour.lstrip("#")

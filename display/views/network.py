@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import pygame
 
@@ -101,7 +101,8 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     layout = network_layout(scene, assets, header_content(surface, assets))
     network = scene.network
     names = (network.input_names, network.hidden_names, network.output_names)
-    key = ("network", header_key(scene, title), names)
+    weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
+    key = ("network", header_key(scene, title), names, weights)
     surface.blit(assets.layer(key, partial(_draw_static, scene, assets, layout, title)), (0, 0))
     if scene.digit_index is not None:
         index, count = scene.digit_index + 1, len(scene.digits)
@@ -132,6 +133,44 @@ def _draw_static(scene: Scene, assets: Assets, layout: NetworkLayout, title: str
     pygame.draw.rect(layer, palette.ink, rect, theme.px(3), border_radius=theme.px(18))
     caption = assets.text(texts["screen.network.answer"], "small", palette.ink_soft)
     blit_text(layer, caption, "midtop", (rect.centerx, rect.top + theme.px(14)))
+    for name, card in layout.cards.items():
+        _draw_card_static(layer, scene, assets, name, card)
+
+
+def _draw_card_static(layer, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
+    """A neuron's card as it is when nothing flows: frame, badge or band, name or formula."""
+    palette = assets.palette
+    _card(layer, assets, card, active=False)
+    online = station_state(scene, name) != "offline"  # else the offline tag takes the line
+    parts = _card_parts(assets, scene.network, name, card)
+    if name in scene.network.input_names:
+        band = scene.network.bands[scene.network.input_names.index(name)]
+        cell = parts["cell"]
+        build = partial(_band_icon, assets, scene.network, band, cell)
+        icon = assets.sprite(("band", band, cell), build, keyed=True)
+        layer.blit(icon, (parts["icon_x"], card.centery - icon.get_height() // 2))
+        if online:
+            label = assets.text(name, "tiny", palette.ink_soft)
+            blit_text(layer, label, "bottomleft", (parts["x"], card.centery))
+        return
+    draw_neuron_badge(layer, assets, scene.network, name, parts["centre"], parts["radius"])
+    if online:
+        formula = _formula(assets, scene.network, name, parts["width"])
+        blit_text(layer, formula, "midleft", (parts["x"], card.top + parts["row"] * 0.62))
+
+
+def _card_parts(assets: Assets, network, name: str, card: pygame.Rect) -> dict:
+    """Where the parts of a neuron's card go (shared by its static and moving parts)."""
+    px = assets.theme.px
+    if name in network.input_names:
+        cell = max(2, min(px(8), (card.height - px(24)) // network.rows))
+        icon_x = card.left + px(18)
+        return {"cell": cell, "icon_x": icon_x, "x": icon_x + cell * network.cols + px(20)}
+    radius = min(px(44), card.height // 2 - px(10))
+    centre = (card.left + px(16) + radius, card.centery)
+    x = centre[0] + radius + px(18)
+    width = card.right - px(14) - x
+    return {"radius": radius, "centre": centre, "x": x, "width": width, "row": card.height / 3}
 
 
 def _answer_box(assets: Assets, rect: pygame.Rect) -> pygame.Rect:
@@ -186,28 +225,17 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
 
 
 def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
-    """An input neuron: which band it counts (a small grid) and its count."""
+    """An input neuron's moving parts: its count, and a heavy frame when it is not 0."""
     theme, palette = assets.theme, assets.palette
-    network = scene.network
-    index = network.input_names.index(name)
-    _card(surface, assets, card, active=scene.result.inputs[0, index] > 0)
-    cell = max(2, min(theme.px(8), (card.height - theme.px(24)) // network.rows))
-    band = network.bands[index]
-    icon = assets.sprite(
-        ("band", band, cell), lambda: _band_icon(assets, network, band, cell), keyed=True
-    )
-    left = card.left + theme.px(18)
-    surface.blit(icon, (left, card.centery - icon.get_height() // 2))
-    x = left + icon.get_width() + theme.px(20)
+    index = scene.network.input_names.index(name)
+    count = scene.result.inputs[0, index]
+    if count > 0:
+        _active_frame(surface, assets, card)
+    x = _card_parts(assets, scene.network, name, card)["x"]
     if station_state(scene, name) == "offline":
         draw_offline_mark(surface, scene, assets, card, (x, card.centery), "bottomleft")
-    else:
-        label = assets.text(name, "tiny", palette.ink_soft)
-        blit_text(surface, label, "bottomleft", (x, card.centery))
-    count = assets.text(
-        format_number(scene.result.inputs[0, index]), "large", palette.ink, bold=True
-    )
-    blit_text(surface, count, "topleft", (x, card.centery - theme.px(4)))
+    label = assets.text(format_number(count), "large", palette.ink, bold=True)
+    blit_text(surface, label, "topleft", (x, card.centery - theme.px(4)))
     _station_marks(surface, scene, assets, name, card)
 
 
@@ -224,30 +252,24 @@ def _band_icon(assets: Assets, network, band, cell: int) -> pygame.Surface:
 
 
 def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
-    """A hidden or output neuron: badge, its sum's formula, sum and threshold, Oui/Non."""
-    theme, palette = assets.theme, assets.palette
+    """A hidden or output neuron's moving parts: sum and threshold, Oui/Non, heavy frame."""
+    palette = assets.palette
     network, result = scene.network, scene.result
     layer, index = network.locate(name)
     total = (result.hidden_sums if layer == "hidden" else result.output_sums)[0, index]
     value = (result.hidden if layer == "hidden" else result.outputs)[0, index]
-    _card(surface, assets, card, active=value > 0)
-    radius = min(theme.px(44), card.height // 2 - theme.px(10))
-    centre = (card.left + theme.px(16) + radius, card.centery)
-    draw_neuron_badge(surface, assets, network, name, centre, radius)
-    x = centre[0] + radius + theme.px(18)
-    width = card.right - theme.px(14) - x
-    texts = assets.texts(scene.language)
-    row = card.height / 3
+    if value > 0:
+        _active_frame(surface, assets, card)
+    parts = _card_parts(assets, network, name, card)
+    x, row = parts["x"], parts["row"]
     if station_state(scene, name) == "offline":
         draw_offline_mark(surface, scene, assets, card, (x, card.top + row * 0.62), "midleft")
-    else:
-        formula = _formula(assets, network, name, width)
-        blit_text(surface, formula, "midleft", (x, card.top + row * 0.62))
+    texts = assets.texts(scene.language)
     threshold = network.threshold(name)
     numbers = texts.format(
         "screen.network.numbers", sum=format_number(total), threshold=format_number(threshold)
     )
-    label = assets.text(numbers, "small", palette.ink, width=width)
+    label = assets.text(numbers, "small", palette.ink, width=parts["width"])
     blit_text(surface, label, "midleft", (x, card.top + row * 1.45))
     draw_yes_no(surface, scene, assets, value, (x, card.top + row * 2.3))
     _station_marks(surface, scene, assets, name, card)
@@ -281,6 +303,19 @@ def formula_text(network, name: str) -> str:
         else:
             parts.append(f"−{term}" if weight < 0 else term)
     return " ".join(parts)
+
+
+def _active_frame(surface, assets: Assets, card: pygame.Rect) -> None:
+    """The heavy ink frame of a neuron passing something on (a ring: fast to blit)."""
+    key = ("frame", card.size)
+    surface.blit(assets.sprite(key, partial(_frame_sprite, assets, card.size), keyed=True), card)
+
+
+def _frame_sprite(assets: Assets, size: tuple[int, int]) -> pygame.Surface:
+    sprite = pygame.Surface(size, pygame.SRCALPHA)
+    radius, width = assets.theme.px(16), assets.theme.px(5)
+    pygame.draw.rect(sprite, assets.palette.ink, sprite.get_rect(), width, border_radius=radius)
+    return sprite
 
 
 def _card(surface, assets: Assets, card: pygame.Rect, active: bool) -> None:
@@ -352,13 +387,21 @@ def _edge(surface, assets: Assets, start, end, weight: float, carried: float) ->
     if weight > 0:
         pygame.draw.line(surface, colour, start, end, width)
         return
+    for p, q in dashes(start, end, theme.px(34), theme.px(16)):
+        pygame.draw.line(surface, colour, p, q, width)
+
+
+@lru_cache(maxsize=256)
+def dashes(start: tuple[float, float], end: tuple[float, float], dash: int, gap: int):
+    """The ``(from, to)`` points of the dashes of a dashed line (computed once per edge)."""
     length = math.dist(start, end)
-    dash, gap = theme.px(30), theme.px(14)
+    segments = []
     d = 0.0
     while d < length:
         a, b = d / length, min(d + dash, length) / length
-        pygame.draw.line(surface, colour, _lerp(start, end, a), _lerp(start, end, b), width)
+        segments.append((_lerp(start, end, a), _lerp(start, end, b)))
         d += dash + gap
+    return tuple(segments)
 
 
 def _lerp(p, q, t: float) -> tuple[float, float]:
