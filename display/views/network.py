@@ -387,7 +387,7 @@ def _edge(surface, assets: Assets, start, end, weight: float, carried: float) ->
     if weight > 0:
         pygame.draw.line(surface, colour, start, end, width)
         return
-    for p, q in dashes(start, end, theme.px(34), theme.px(16)):
+    for p, q in dashes(start, end, theme.px(44), theme.px(18)):
         pygame.draw.line(surface, colour, p, q, width)
 
 
