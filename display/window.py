@@ -25,7 +25,9 @@ the one line to print.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -231,7 +233,8 @@ def _open_display(size: tuple[int, int], fullscreen: bool, caption: str) -> pyga
         "or draw the views to PNG files with `neurones render VIEW`"
     )
     try:
-        pygame.display.init()
+        with _stderr_silenced():  # SDL prints its failed probes (X11, Wayland) on stderr
+            pygame.display.init()
     except pygame.error as exc:
         raise NoDisplayError(advice.format(why=f" ({exc})")) from None
     driver = pygame.display.get_driver()
@@ -248,6 +251,20 @@ def _open_display(size: tuple[int, int], fullscreen: bool, caption: str) -> pyga
     pygame.display.set_caption(caption)
     pygame.key.set_repeat(350, 60)  # holding an arrow steps through digits
     return screen
+
+
+@contextlib.contextmanager
+def _stderr_silenced():
+    """Send what C libraries write on stderr to nowhere, for the time of the block."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _next(options: list[str], current: str) -> str:

@@ -22,11 +22,9 @@ from display.widgets import draw_header, draw_message, draw_subtitle, header_con
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
     """Draw the rulers view of ``scene``; return the rulers' sliders and the digit chips."""
-    theme = assets.theme
     texts = assets.texts(scene.language)
     title = texts["screen.rulers.title"]
-    area = header_content(surface, assets).inflate(-2 * theme.px(48), -theme.px(16))
-    cells = ruler_cells(scene.network, area, theme.px(40), theme.px(20))
+    cells = ruler_rects(scene, assets, surface)
     models = [scene_ruler(scene, neuron) for _, neuron in cells]
     # Number lines and badges only change when a ruler's range does: one cached layer.
     key = ("rulers", header_key(scene, title), tuple((m.neuron, m.lo, m.hi) for m in models))
@@ -45,6 +43,13 @@ def _draw_static(scene: Scene, assets: Assets, title: str, cells, models, layer)
     draw_header(layer, scene, assets, title)
     for (rect, _), model in zip(cells, models, strict=True):
         draw_ruler_static(layer, scene, assets, model, rect)
+
+
+def ruler_rects(scene: Scene, assets: Assets, surface: pygame.Surface):
+    """``(rect, neuron)`` of every ruler on a surface like ``surface`` (pure geometry)."""
+    theme = assets.theme
+    area = header_content(surface, assets).inflate(-2 * theme.px(48), -theme.px(16))
+    return ruler_cells(scene.network, area, theme.px(40), theme.px(20))
 
 
 def ruler_cells(network, area: pygame.Rect, gap_x: int, gap_y: int):
