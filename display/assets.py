@@ -43,17 +43,19 @@ class Assets:
         *,
         bold: bool = False,
         width: int | None = None,
+        ground: Colour | None = None,
     ) -> pygame.Surface:
         """``text`` rendered in the font ``role`` (``"body"``, ``"title"``…), cached.
 
         Given ``width``, the text shrinks until it fits: labels never spill out of their box.
+        ``ground`` is the colour it will sit on, if not the paper (a chip, a card, a pill).
         """
         colour = self.palette.ink if colour is None else colour
         size = self.theme.font_size(role)
         weight = "bold" if bold else "regular"
         if width is not None:
-            return self.cache.fit(text, size, colour, max(1, width), weight)
-        return self.cache.render(text, size, colour, weight)
+            return self.cache.fit(text, size, colour, max(1, width), weight, ground)
+        return self.cache.render(text, size, colour, weight, ground)
 
     def layer(self, key: Hashable, build: Callable[[pygame.Surface], None]) -> pygame.Surface:
         """A full-size surface drawn once by ``build`` and kept while ``key`` stays the same.

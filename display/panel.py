@@ -92,7 +92,9 @@ def _draw_station(surface, scene: Scene, assets: Assets, name: str, cell: pygame
     pygame.draw.rect(surface, neuron_fill(assets, scene.network, name), swatch)
     label_colour = palette.offline if offline else palette.ink
     text = f"⚠ {name}" if offline else name
-    label = assets.text(text, "tiny", label_colour, bold=True, width=theme.px(80))
+    label = assets.text(
+        text, "tiny", label_colour, bold=True, width=theme.px(80), ground=palette.card
+    )
     blit_text(surface, label, "midleft", (swatch.right + theme.px(8), cell.centery))
     size = cell.height - theme.px(14)
     widths = [round(size * (1.5 if button == "ok" else 1)) for button in STATION_BUTTONS]
@@ -102,7 +104,9 @@ def _draw_station(surface, scene: Scene, assets: Assets, name: str, cell: pygame
     for button, w in zip(STATION_BUTTONS, widths, strict=True):
         rect = pygame.Rect(x, cell.centery - size // 2, w, size)
         pygame.draw.rect(surface, palette.ink, rect, border_radius=theme.px(6))
-        glyph = assets.text(BUTTON_GLYPHS[button], "tiny", palette.on_dark, bold=True)
+        glyph = assets.text(
+            BUTTON_GLYPHS[button], "tiny", palette.on_dark, bold=True, ground=palette.ink
+        )
         blit_text(surface, glyph, "center", rect.center)
         hotspots.append(Hotspot(rect, "button", neuron=name, button=button))
         x += w + gap

@@ -62,34 +62,47 @@ class TextCache:
         return self._fonts[key]
 
     def render(
-        self, text: str, size: int, colour: Colour, weight: str = "regular"
+        self,
+        text: str,
+        size: int,
+        colour: Colour,
+        weight: str = "regular",
+        ground: Colour | None = None,
     ) -> pygame.Surface:
-        """``text`` drawn in ``colour`` on a transparent surface (cached)."""
-        key = (text, size, colour, weight)
+        """``text`` drawn in ``colour``, its soft edges blended with ``ground`` (default: the
+        cache's ground), the rest transparent (cached)."""
+        ground = self.ground if ground is None else ground
+        key = (text, size, colour, weight, ground)
         surface = self._surfaces.get(key)
         if surface is not None:
             self._surfaces.move_to_end(key)
             return surface
         rendered = self.font(size, weight).render(text, True, colour)
-        surface = keyed_sprite(rendered, self.ground)
+        surface = keyed_sprite(rendered, ground)
         self._surfaces[key] = surface
         if len(self._surfaces) > self.capacity:
             self._surfaces.popitem(last=False)
         return surface
 
     def fit(
-        self, text: str, size: int, colour: Colour, width: int, weight: str = "regular"
+        self,
+        text: str,
+        size: int,
+        colour: Colour,
+        width: int,
+        weight: str = "regular",
+        ground: Colour | None = None,
     ) -> pygame.Surface:
         """Like :meth:`render`, but a smaller size if needed so the text fits ``width`` pixels."""
-        key = ("fit", text, size, colour, weight, width)
+        key = ("fit", text, size, colour, weight, width, ground)
         surface = self._surfaces.get(key)
         if surface is not None:
             self._surfaces.move_to_end(key)
             return surface
-        surface = self.render(text, size, colour, weight)
+        surface = self.render(text, size, colour, weight, ground)
         while surface.get_width() > width and size > 9:
             size = max(9, int(size * min(0.95, width / surface.get_width())))
-            surface = self.render(text, size, colour, weight)
+            surface = self.render(text, size, colour, weight, ground)
         self._surfaces[key] = surface
         return surface
 

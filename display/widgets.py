@@ -67,13 +67,14 @@ def draw_paragraph(
     bold: bool = False,
     align: str = "left",
     spacing: float = 1.25,
+    ground: Colour | None = None,
 ) -> int:
     """Draw ``text`` wrapped to ``rect``'s width from its top; return the y below the last line."""
     line_height = round(assets.theme.font_size(role) * spacing)
     y = rect.top
     for line in wrap(assets, text, role, rect.width, bold):
         if line:
-            rendered = assets.text(line, role, colour, bold=bold, width=rect.width)
+            rendered = assets.text(line, role, colour, bold=bold, width=rect.width, ground=ground)
             anchor = {"left": "topleft", "center": "midtop", "right": "topright"}[align]
             x = {"left": rect.left, "center": rect.centerx, "right": rect.right}[align]
             blit_text(surface, rendered, anchor, (x, y))
@@ -190,7 +191,10 @@ def draw_message(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
     width, height = surface.get_size()
     band = pygame.Rect(0, height - theme.px(96), width, theme.px(96))
     pygame.draw.rect(surface, palette.ink, band)
-    label = assets.text(message, "large", palette.on_dark, bold=True, width=width - theme.px(96))
+    room = width - theme.px(96)
+    label = assets.text(
+        message, "large", palette.on_dark, bold=True, width=room, ground=palette.ink
+    )
     blit_text(surface, label, "center", band.center)
 
 
@@ -218,7 +222,7 @@ def draw_pill(
 
 def _pill_sprite(assets: Assets, text, role, fill, colour, outline) -> pygame.Surface:
     theme = assets.theme
-    label = assets.text(text, role, colour, bold=True)
+    label = assets.text(text, role, colour, bold=True, ground=fill or assets.palette.paper)
     rect = label.get_rect().inflate(theme.px(28), theme.px(10))
     sprite = pygame.Surface(rect.size, pygame.SRCALPHA)
     rect.topleft = (0, 0)
@@ -295,7 +299,7 @@ def draw_neuron_badge(
             pygame.gfxdraw.aacircle(sprite, c, c, inner, fill)
             pygame.gfxdraw.filled_circle(sprite, c, c, inner, fill)
         role = "large" if len(neuron) <= 2 else "small"
-        label = assets.text(neuron, role, ink, bold=True, width=round(radius * 1.6))
+        label = assets.text(neuron, role, ink, bold=True, width=round(radius * 1.6), ground=fill)
         blit_text(sprite, label, "center", (c, c))
         return sprite
 
@@ -413,14 +417,15 @@ def _chip_sprite(assets, name, fill, current, wrong, size) -> pygame.Surface:
     frame = theme.px(5) if current else theme.px(2)
     pygame.draw.rect(sprite, palette.ink, body.inflate(frame, frame), frame, border_radius=radius)
     role = "small" if h >= theme.px(34) else "tiny"
-    label = assets.text(name, role, palette.ink, bold=True, width=w - theme.px(8))
+    label = assets.text(name, role, palette.ink, bold=True, width=w - theme.px(8), ground=fill)
     blit_text(sprite, label, "center", body.center)
     if wrong:
         r = theme.px(14)
         cx, cy = body.right - theme.px(2), body.top + theme.px(2)
         pygame.gfxdraw.filled_circle(sprite, cx, cy, r, palette.wrong)
         pygame.gfxdraw.aacircle(sprite, cx, cy, r, palette.wrong)
-        blit_text(sprite, assets.text("✗", "tiny", palette.on_dark, bold=True), "center", (cx, cy))
+        cross = assets.text("✗", "tiny", palette.on_dark, bold=True, ground=palette.wrong)
+        blit_text(sprite, cross, "center", (cx, cy))
     return sprite
 
 
@@ -562,7 +567,13 @@ def decision_text(scene: Scene, texts: Texts) -> str:
     return texts.decision(decision.status, decision.digits)
 
 
-def draw_answer(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:
+def draw_answer(
+    surface: pygame.Surface,
+    scene: Scene,
+    assets: Assets,
+    rect: pygame.Rect,
+    ground: Colour | None = None,
+) -> None:
     """The network's answer filling ``rect``: the digit on a tile of its colour (with the
     colour's name), "pas reconnu" in words, or "ambigu : 0 et 6" with both tiles."""
     palette = assets.palette
@@ -574,9 +585,20 @@ def draw_answer(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pyg
         lines = wrap(assets, sentence, role, rect.width, bold=True)
         height = len(lines) * assets.theme.font_size(role) * 1.2
         box = pygame.Rect(rect.left, round(rect.centery - height / 2), rect.width, round(height))
-        draw_paragraph(surface, assets, sentence, box, role, bold=True, align="center", spacing=1.2)
+        draw_paragraph(
+            surface,
+            assets,
+            sentence,
+            box,
+            role,
+            bold=True,
+            align="center",
+            spacing=1.2,
+            ground=ground,
+        )
         return
-    caption_h = assets.theme.font_size("body") * 1.6
+    caption_role = "body" if decision.status == "clear" else "large"
+    caption_h = assets.theme.font_size(caption_role) * 1.6
     n = len(decision.digits)
     gap = assets.theme.px(24)
     size = round(min(rect.height - caption_h, (rect.width - gap * (n - 1)) / n))
@@ -592,7 +614,7 @@ def draw_answer(surface: pygame.Surface, scene: Scene, assets: Assets, rect: pyg
         colour = palette.ink_soft
     else:
         caption, colour = sentence, palette.wrong
-    label = assets.text(caption, "body", colour, bold=True, width=rect.width)
+    label = assets.text(caption, caption_role, colour, bold=True, width=rect.width, ground=ground)
     blit_text(surface, label, "midtop", (rect.centerx, top + size + assets.theme.px(10)))
 
 
@@ -609,5 +631,6 @@ def draw_digit_tile(
     role = next(
         r for r in ("huge", "display", "title", "large") if theme.font_size(r) < tile.height * 0.85
     )
-    glyph = assets.text(str(digit), role, palette.ink, bold=True)
+    fill = assets.theme.output_colour(network, digit)
+    glyph = assets.text(str(digit), role, palette.ink, bold=True, ground=fill)
     blit_text(surface, glyph, "center", tile.center)

@@ -114,7 +114,7 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     for name in network.hidden_names + network.output_names:
         _draw_neuron(surface, scene, assets, name, layout.cards[name])
     hotspots = _draw_digit_panel(surface, scene, assets, layout)
-    draw_answer(surface, scene, assets, _answer_box(assets, layout.decision))
+    draw_answer(surface, scene, assets, _answer_box(assets, layout.decision), assets.palette.card)
     draw_message(surface, scene, assets)
     return hotspots
 
@@ -131,7 +131,9 @@ def _draw_static(scene: Scene, assets: Assets, layout: NetworkLayout, title: str
     rect = layout.decision
     pygame.draw.rect(layer, palette.card, rect, border_radius=theme.px(18))
     pygame.draw.rect(layer, palette.ink, rect, theme.px(3), border_radius=theme.px(18))
-    caption = assets.text(texts["screen.network.answer"], "small", palette.ink_soft)
+    caption = assets.text(
+        texts["screen.network.answer"], "small", palette.ink_soft, ground=palette.card
+    )
     blit_text(layer, caption, "midtop", (rect.centerx, rect.top + theme.px(14)))
     for name, card in layout.cards.items():
         _draw_card_static(layer, scene, assets, name, card)
@@ -150,7 +152,7 @@ def _draw_card_static(layer, scene: Scene, assets: Assets, name: str, card: pyga
         icon = assets.sprite(("band", band, cell), build, keyed=True)
         layer.blit(icon, (parts["icon_x"], card.centery - icon.get_height() // 2))
         if online:
-            label = assets.text(name, "tiny", palette.ink_soft)
+            label = assets.text(name, "tiny", palette.ink_soft, ground=palette.card)
             blit_text(layer, label, "bottomleft", (parts["x"], card.centery))
         return
     draw_neuron_badge(layer, assets, scene.network, name, parts["centre"], parts["radius"])
@@ -190,7 +192,7 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
     panel, grid = layout.digit_panel, layout.grid
     name_y = panel.top + theme.px(28)
     fill = digit_fill(assets, scene.network, scene.digit.label)
-    label = assets.text(scene.digit.name, "large", palette.ink, bold=True)
+    label = assets.text(scene.digit.name, "large", palette.ink, bold=True, ground=fill)
     tag = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
     tag.inflate_ip(theme.px(36), theme.px(10))
     pygame.draw.rect(surface, fill, tag, border_radius=theme.px(12))
@@ -234,7 +236,7 @@ def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.R
     x = _card_parts(assets, scene.network, name, card)["x"]
     if station_state(scene, name) == "offline":
         draw_offline_mark(surface, scene, assets, card, (x, card.centery), "bottomleft")
-    label = assets.text(format_number(count), "large", palette.ink, bold=True)
+    label = assets.text(format_number(count), "large", palette.ink, bold=True, ground=palette.card)
     blit_text(surface, label, "topleft", (x, card.centery - theme.px(4)))
     _station_marks(surface, scene, assets, name, card)
 
@@ -269,7 +271,7 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     numbers = texts.format(
         "screen.network.numbers", sum=format_number(total), threshold=format_number(threshold)
     )
-    label = assets.text(numbers, "small", palette.ink, width=parts["width"])
+    label = assets.text(numbers, "small", palette.ink, width=parts["width"], ground=palette.card)
     blit_text(surface, label, "midleft", (x, card.top + row * 1.45))
     draw_yes_no(surface, scene, assets, value, (x, card.top + row * 2.3))
     _station_marks(surface, scene, assets, name, card)
@@ -283,7 +285,8 @@ def _formula(assets: Assets, network, name: str, width: int) -> pygame.Surface:
 
     def build() -> pygame.Surface:
         text = formula_text(network, name)
-        return assets.text(text, "small", assets.palette.ink_soft, width=width)
+        palette = assets.palette
+        return assets.text(text, "small", palette.ink_soft, width=width, ground=palette.card)
 
     return assets.sprite(key, build)
 
