@@ -1,0 +1,215 @@
+"""Storage that loses nothing: the state directory, atomic saves with kept versions, safe reads.
+
+Calibrations and settings are the only things the installation writes, and a museum Pi loses
+power whenever the building does. So every save follows the same crash-safe sequence::
+
+    1. write the new text to a temporary file beside the target, flush, fsync;
+    2. hard-link the current file into ``versions/NAME/`` (the previous version is kept);
+    3. rename the temporary file over the target (atomic on POSIX), fsync the directory.
+
+Whatever instant the power goes (or the process is SIGKILLed), the target is either the whole
+old file or the whole new one, and every kept version is a whole file. Reading goes the other
+way: :meth:`Store.load` tries the current file, then each kept version newest first, and returns
+the first one that parses, with a warning naming what was wrong. A missing or corrupt file is
+never a crash.
+
+Where the state directory is: ``--state-dir``, else ``$NEURONES_STATE_DIR``, else systemd's
+``$STATE_DIRECTORY`` (``StateDirectory=neurones`` in the unit gives ``/var/lib/neurones``), else
+``/var/lib/neurones`` if it is writable, else the user's state directory (platformdirs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+#: Environment variable naming the state directory (tests and odd set-ups).
+STATE_ENV = "NEURONES_STATE_DIR"
+#: Where the installed Pi keeps its state (created by the systemd unit's StateDirectory=).
+SYSTEM_STATE_DIR = Path("/var/lib/neurones")
+#: How many previous versions of each file are kept.
+KEEP_VERSIONS = 20
+
+T = TypeVar("T")
+
+
+def default_state_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """The state directory to use when none is given on the command line (see module doc)."""
+    for variable in (STATE_ENV, "STATE_DIRECTORY"):
+        if environ.get(variable):
+            # systemd may list several directories separated by colons; ours is the first.
+            return Path(environ[variable].split(":")[0])
+    if SYSTEM_STATE_DIR.is_dir() and os.access(SYSTEM_STATE_DIR, os.W_OK):
+        return SYSTEM_STATE_DIR
+    return Path(platformdirs.user_state_dir("neurones", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[T]):
+    """A value read from the store, where it came from, and what was wrong on the way."""
+
+    value: T
+    path: Path
+    problems: tuple[str, ...] = ()
+
+    @property
+    def fell_back(self) -> bool:
+        """Whether a previous version had to be used because the current file was bad."""
+        return bool(self.problems)
+
+
+@dataclass(frozen=True)
+class Store:
+    """Named files in a state directory, saved atomically with their previous versions kept.
+
+    :param root: the state directory (created on the first save).
+    :param keep: how many previous versions of each file to keep.
+    """
+
+    root: Path
+    keep: int = KEEP_VERSIONS
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))  # accept a str from the command line
+
+    def path(self, name: str) -> Path:
+        """The current file of ``name``."""
+        return self.root / name
+
+    def versions(self, name: str) -> list[Path]:
+        """The kept previous versions of ``name``, newest first."""
+        folder = self._versions_dir(name)
+        if not folder.is_dir():
+            return []
+        return sorted((p for p in folder.iterdir() if p.is_file()), reverse=True)
+
+    def save(self, name: str, text: str) -> Path:
+        """Replace ``name`` with ``text`` atomically, keeping the current file as a version.
+
+        Returns the path written. Safe against power cuts and kills at any instant: see the
+        module documentation for the sequence.
+        """
+        target = self.path(name)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            _remove_leftovers(target)
+            temporary = target.with_name(f".{target.name}.tmp.{os.getpid()}")
+            _write_synced(temporary, text)
+            if target.exists():
+                self._keep_version(target)
+            os.replace(temporary, target)
+            _fsync_dir(self.root)
+            self._prune(name)
+        return target
+
+    def load(self, name: str, parse: Callable[[Path], T]) -> Loaded[T] | None:
+        """Read ``name`` with ``parse``, falling back to the newest version that parses.
+
+        ``parse`` reads a path and raises ``ValueError`` (e.g. a
+        :class:`~controller.datafile.DataError`) or ``OSError`` when the file is bad. Each bad
+        file met is logged as a warning and listed in :attr:`Loaded.problems`. Returns None when
+        nothing readable exists (a first start, or every version bad), never raises for that.
+        """
+        problems: list[str] = []
+        for path in self._candidates(name):
+            try:
+                value = parse(path)
+            except (ValueError, OSError) as exc:
+                problems.append(_describe_failure(path, exc))
+                continue
+            if problems:
+                log.warning("%s; using the previous version %s", "; ".join(problems), path)
+            return Loaded(value, path, tuple(problems))
+        if problems:
+            log.warning("%s; nothing to fall back on, using defaults", "; ".join(problems))
+        return None
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _candidates(self, name: str) -> Iterator[Path]:
+        yield self.path(name)
+        yield from self.versions(name)
+
+    def _versions_dir(self, name: str) -> Path:
+        return self.root / "versions" / name
+
+    def _keep_version(self, target: Path) -> None:
+        folder = self._versions_dir(target.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        # A sortable, unique name: the time in nanoseconds, then the suffix of the file.
+        stamp = time.time_ns()
+        while (kept := folder / f"{stamp:020d}{target.suffix}").exists():
+            stamp += 1
+        try:
+            os.link(target, kept)  # the old file is whole and never written again: share it
+        except OSError:
+            _write_synced(kept, target.read_text(encoding="utf-8"))  # e.g. FAT has no links
+        _fsync_dir(folder)
+
+    def _prune(self, name: str) -> None:
+        for old in self.versions(name)[self.keep :]:
+            old.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Serialise saves between processes (the service and a technician's command)."""
+        with open(self.root / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def write_atomically(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` so that it is whole or untouched, whatever happens.
+
+    For files outside the store, such as an exported calibration; no version is kept.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.tmp.{os.getpid()}")
+    _write_synced(temporary, text)
+    os.replace(temporary, path)
+    _fsync_dir(path.parent)
+    return path
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename or a new link in ``folder`` survive a power cut."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete temporary files a killed save left behind (they were never the real file)."""
+    for leftover in target.parent.glob(f".{target.name}.tmp.*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _describe_failure(path: Path, exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"{path} is missing"
+    reason = str(exc)
+    # A DataError already names the file; do not say it twice.
+    return reason if str(path) in reason else f"{path} is unreadable ({reason})"
