@@ -106,6 +106,7 @@ class Store:
             _remove_leftovers(target)
             temporary = target.with_name(f".{target.name}.tmp.{os.getpid()}")
             _write_synced(temporary, text)
+            self._match_owner(temporary)
             if target.exists():
                 self._keep_version(target)
             os.replace(temporary, target)
@@ -147,6 +148,8 @@ class Store:
     def _keep_version(self, target: Path) -> None:
         folder = self._versions_dir(target.name)
         folder.mkdir(parents=True, exist_ok=True)
+        self._match_owner(folder.parent)
+        self._match_owner(folder)
         # A sortable, unique name: the time in nanoseconds, then the suffix of the file.
         stamp = time.time_ns()
         while (kept := folder / f"{stamp:020d}{target.suffix}").exists():
@@ -161,10 +164,23 @@ class Store:
         for old in self.versions(name)[self.keep :]:
             old.unlink(missing_ok=True)
 
+    def _match_owner(self, path: Path) -> None:
+        """Give what root creates to the state directory's owner (the service's user).
+
+        A technician running ``sudo neurones calibrate`` must not leave files the service can
+        no longer replace.
+        """
+        if os.geteuid() != 0:
+            return
+        owner = self.root.stat()
+        if owner.st_uid != 0:
+            os.chown(path, owner.st_uid, owner.st_gid)
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """Serialise saves between processes (the service and a technician's command)."""
         with open(self.root / ".lock", "a") as lock:
+            self._match_owner(self.root / ".lock")
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield

@@ -21,6 +21,8 @@ from controller.commands.options import (
     network_from,
 )
 from controller.digits import load_digit_set, shipped_sets
+from controller.health import DEFAULT_PORT, serve_health
+from controller.service import ServiceNotifier
 from controller.session import Session
 
 
@@ -47,6 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk)")
     parser.add_argument("--fps", type=float, default=60.0, help="frame rate (default 60)")
+    parser.add_argument(
+        "--health-port",
+        type=int,
+        default=DEFAULT_PORT,
+        metavar="PORT",
+        help=f"serve the read-only health page on 127.0.0.1:PORT (default {DEFAULT_PORT}; "
+        "0 picks a free port; -1 turns it off)",
+    )
     add_network_options(parser)
     add_language_option(parser)
     parser.set_defaults(func=run)
@@ -63,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
             return 1
         sources.append(window)
         sinks.append(window)
+    sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
     installation = Installation(session, sources=sources, sinks=sinks, fps=args.fps)
+    if args.health_port >= 0:
+        serve_health(installation, args.health_port)
     with _stop_on_signals(installation):
         try:
             installation.run(args.duration)

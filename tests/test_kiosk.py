@@ -1,0 +1,115 @@
+"""The kiosk service: health page on 127.0.0.1, systemd readiness and watchdog, the unit file."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from controller.digits import load_digit_set
+from controller.health import HealthEndpoint, LoopFigures, health_report
+from controller.network import load_network
+from controller.scene import StationView
+from controller.session import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+
+
+def scene(stations=()):
+    session = Session.start(load_network(), load_digit_set("grandeur-nature"))
+    return replace(session.scene(now=1.0), stations=stations)
+
+
+def test_health_report_counts_stations_online_and_flags_offline_ones():
+    stations = (StationView("A", online=True), StationView("B", online=False), StationView("C"))
+    report = health_report(scene(stations), LoopFigures(frames=10, uptime_s=3.04, fps=59.94))
+    assert report["stations"] == {"online": 1, "total": 2, "offline": ["B"]}
+    assert report["status"] == "degraded"
+    assert (report["fps"], report["uptime_s"], report["mode"]) == (59.9, 3.0, "visitor")
+
+
+def test_health_page_is_served_on_loopback_and_read_only():
+    endpoint = HealthEndpoint(port=0)
+    try:
+        assert endpoint.url.startswith("http://127.0.0.1:")
+        endpoint.show(scene((StationView("A", online=True),)))
+        with urllib.request.urlopen(endpoint.url, timeout=5) as answer:
+            page = json.load(answer)
+        assert page["status"] == "ok" and page["stations"]["online"] == 1
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(endpoint.url, b"{}"), timeout=5)
+        assert refused.value.code == 405
+    finally:
+        endpoint.close()
+
+
+def receive(sock: socket.socket) -> str:
+    return sock.recv(4096).decode()
+
+
+def test_run_tells_systemd_it_is_ready_feeds_the_watchdog_and_serves_health(tmp_path):
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(20)
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "400000"}
+    env["NEURONES_STATE_DIR"] = str(tmp_path / "state")
+    command = [sys.executable, "-m", "controller", "run", "--headless", "--for", "30"]
+    run = subprocess.Popen(
+        [*command, "--health-port", "0"], env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        messages = receive(notify).splitlines()
+        assert "READY=1" in messages
+        while messages.count("WATCHDOG=1") < 3:
+            messages += receive(notify).splitlines()  # pinged from the loop every 0.2 s
+        url = next(m[1] for line in run.stderr if (m := re.search(r"(http://\S+/health)", line)))
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            page = json.load(answer)
+        assert page["status"] == "ok" and page["frames"] > 0 and page["fps"] > 10
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=20) == 0
+        while "STOPPING=1" not in (messages := receive(notify)):
+            pass
+    finally:
+        run.kill()
+        run.wait()
+        run.stderr.close()
+        notify.close()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path):
+    # The unit names the install path; point it at this checkout so the command exists.
+    unit = (DEPLOY / "neurones.service").read_text().replace("/opt/neurones", str(ROOT))
+    (tmp_path / "neurones.service").write_text(unit)
+    assert Path(ROOT / ".venv/bin/neurones").exists() or shutil.which("neurones")
+    check = subprocess.run(
+        ["systemd-analyze", "verify", str(tmp_path / "neurones.service")],
+        capture_output=True,
+        text=True,
+    )
+    ours = [line for line in check.stderr.splitlines() if "neurones" in line]
+    assert check.returncode == 0 and not ours, check.stderr
+    for key in ("Type=notify", "WatchdogSec=", "Restart=always", "SDL_VIDEODRIVER=kmsdrm"):
+        assert key in unit
+
+
+def test_udev_rule_keeps_modemmanager_off_the_picos():
+    rule = (DEPLOY / "70-neurones.rules").read_text()
+    (line,) = [x for x in rule.splitlines() if x and not x.startswith("#")]
+    assert 'ATTRS{idVendor}=="2e8a"' in line and 'ATTRS{idProduct}=="0005"' in line
+    assert 'ENV{ID_MM_DEVICE_IGNORE}="1"' in line
+
+
+def test_install_script_is_valid_bash():
+    assert subprocess.run(["bash", "-n", str(DEPLOY / "install-pi.sh")]).returncode == 0
