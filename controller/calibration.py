@@ -26,6 +26,7 @@ from pathlib import Path
 import tomli_w
 
 from controller.datafile import Field
+from controller.texts import Texts
 
 #: Largest reading of the stations' 12-bit ADC.
 FULL_SCALE = 4095
@@ -169,6 +170,14 @@ class Problem:
     def text_key(self) -> str:
         """The key of the sentence telling the technician what to check."""
         return f"calibration.problem.{self.code}"
+
+
+def problem_text(problem: Problem, texts: Texts) -> str:
+    """The problem as a sentence for the technician, in the texts' language."""
+    values = dict(problem.values)
+    if "end" in values:
+        values["end"] = texts[f"calibration.end.{values['end']}"]
+    return texts.format(problem.text_key, **values)
 
 
 def check_ends(left: Hold, right: Hold, limits: Limits = Limits()) -> tuple[Problem, ...]:

@@ -11,13 +11,16 @@ from controller.calibration import (
     FULL_SCALE,
     CalibrationBook,
     Hold,
+    Problem,
     Ruler,
     SliderCalibration,
     StationCalibration,
     check_ends,
     parse_book,
+    problem_text,
 )
 from controller.datafile import DataError
+from controller.texts import load_texts
 
 raws = st.floats(min_value=-100, max_value=FULL_SCALE + 100)
 ends = st.tuples(st.integers(0, 400), st.integers(3700, FULL_SCALE))
@@ -170,3 +173,12 @@ def test_a_bad_calibration_document_names_the_file_and_the_field(tmp_path):
     )
     with pytest.raises(DataError, match=r"calibrations.toml: station.ABC.slider.raw_max"):
         parse_book(path)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_problem_reads_as_a_sentence_in_each_language(language):
+    texts = load_texts(language)
+    problems = (*check_ends(Hold(1200, 30, 100), Hold(2900, 2, 100)), Problem("marks"))
+    sentences = [problem_text(p, texts) for p in problems]
+    assert len(sentences) == 5 and not any("{" in s for s in sentences)
+    assert ("gauche" if language == "fr" else "left") in sentences[3]
