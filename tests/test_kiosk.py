@@ -20,6 +20,7 @@ from controller.health import HealthEndpoint, LoopFigures, health_report
 from controller.network import load_network
 from controller.scene import StationView
 from controller.session import Session
+from controller.udev import udev_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -113,3 +114,13 @@ def test_udev_rule_keeps_modemmanager_off_the_picos():
 
 def test_install_script_is_valid_bash():
     assert subprocess.run(["bash", "-n", str(DEPLOY / "install-pi.sh")]).returncode == 0
+
+
+def test_udev_rules_name_each_station_by_its_usb_serial():
+    rules = udev_rules([("E6614C311B8A1234", 3), ("E6614C311B8A9999", 12)])
+    lines = [x for x in rules.splitlines() if not x.startswith("#")]
+    assert 'ATTRS{serial}=="E6614C311B8A1234"' in lines[0]
+    assert lines[0].endswith('SYMLINK+="neuron-station-03"')
+    assert lines[1].endswith('SYMLINK+="neuron-station-12"')
+    with pytest.raises(ValueError, match="udev"):
+        udev_rules([('E66"*', 1)])

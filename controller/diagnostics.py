@@ -1,0 +1,169 @@
+"""Diagnostics: what a technician looks at to find the loose connector.
+
+A :class:`Diagnosis` is a plain snapshot of every station (online, firmware, raw and filtered
+slider, noise, buttons held, frames per second, errors, reconnects), the leader console (buttons
+and key), the LED test patterns on offer, and the last errors. ``neurones diagnose`` prints it
+as a table or as JSON, and the technician screen draws it; both build it with the same pure
+functions here from figures the station links count. :class:`SliderNoise` keeps the last
+second of raw readings per station so the noise is measured, not guessed.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from controller.texts import Texts
+
+
+@dataclass(frozen=True)
+class StationDiagnosis:
+    """One station as the technician sees it. ``None`` means "not known (yet)"."""
+
+    station_id: int | None
+    usb_serial: str
+    neuron: str | None = None
+    port: str | None = None
+    online: bool = False
+    firmware: str | None = None
+    raw: float | None = None  # last reading, 12-bit
+    filtered: float | None = None  # after the EMA
+    value: float | None = None  # the threshold it sets, after calibration and hysteresis
+    noise_lsb: float | None = None  # RMS of the raw readings over the last second
+    buttons: tuple[str, ...] = ()  # held down now
+    fps: float = 0.0  # state frames received per second
+    frames: int = 0
+    errors: int = 0
+    reconnects: int = 0
+    calibrated: bool = False
+    calibration: dict[str, Any] | None = None  # progress of a calibration under way
+
+
+@dataclass(frozen=True)
+class ConsoleDiagnosis:
+    """The leader console on the Pi's GPIO: buttons held now and the key's position."""
+
+    present: bool = False
+    buttons: tuple[str, ...] = ()
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Everything ``neurones diagnose`` and the technician screen show."""
+
+    stations: tuple[StationDiagnosis, ...] = ()
+    console: ConsoleDiagnosis = field(default_factory=ConsoleDiagnosis)
+    led_patterns: tuple[str, ...] = ()
+    last_errors: tuple[str, ...] = ()
+
+    def online(self) -> int:
+        """How many stations are online."""
+        return sum(s.online for s in self.stations)
+
+    def to_json(self) -> dict[str, Any]:
+        """The diagnosis as plain JSON-ready data (``neurones diagnose --json``)."""
+        return {
+            "stations": [_rounded(asdict(s)) for s in self.stations],
+            "online": self.online(),
+            "console": asdict(self.console),
+            "led_patterns": list(self.led_patterns),
+            "last_errors": list(self.last_errors),
+        }
+
+
+def _rounded(values: dict[str, Any]) -> dict[str, Any]:
+    """Floats to one decimal: a technician reads 2047.3, not 2047.2999999."""
+    return {k: round(v, 1) if isinstance(v, float) else v for k, v in values.items()}
+
+
+class SliderNoise:
+    """The last ``window`` raw readings of each station, for a noise figure (RMS, in LSB).
+
+    Noise is measured on a slider nobody touches; a moving slider reads as very noisy, which
+    is also worth seeing.
+    """
+
+    def __init__(self, window: int = 50) -> None:
+        self.window = window
+        self._readings: dict[str, deque[float]] = {}
+
+    def add(self, station: str, raw: float) -> None:
+        """Record one raw reading of ``station``."""
+        self._readings.setdefault(station, deque(maxlen=self.window)).append(raw)
+
+    def noise(self, station: str) -> float | None:
+        """RMS deviation of the station's recent readings, None before two readings."""
+        readings = self._readings.get(station)
+        if readings is None or len(readings) < 2:
+            return None
+        return statistics.pstdev(readings)
+
+
+# --- the table -----------------------------------------------------------------------------
+
+_COLUMNS = (
+    "station",
+    "neuron",
+    "state",
+    "firmware",
+    "raw",
+    "filtered",
+    "value",
+    "noise",
+    "buttons",
+    "fps",
+    "errors",
+    "reconnects",
+    "calibrated",
+)
+
+
+def station_row(s: StationDiagnosis, texts: Texts) -> tuple[str, ...]:
+    """One station's cells, in the order of the table's columns."""
+    return (
+        str(s.station_id) if s.station_id is not None else s.usb_serial,
+        s.neuron or "–",
+        texts["technician.online"] if s.online else texts["technician.offline"],
+        s.firmware or "–",
+        _number(s.raw, 0),
+        _number(s.filtered, 0),
+        _number(s.value, 1),
+        _number(s.noise_lsb, 1),
+        " ".join(s.buttons) or "–",
+        _number(s.fps, 0),
+        str(s.errors),
+        str(s.reconnects),
+        texts["technician.yes"] if s.calibrated else texts["technician.no"],
+    )
+
+
+def format_table(diagnosis: Diagnosis, texts: Texts) -> str:
+    """The diagnosis as the text ``neurones diagnose`` prints: stations, console, patterns."""
+    header = tuple(texts[f"technician.{c}"] for c in _COLUMNS)
+    rows = [header, *(station_row(s, texts) for s in diagnosis.stations)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    none = texts["technician.none"]
+    console = diagnosis.console
+    if console.present:
+        held = " ".join(console.buttons) or "–"
+        console_line = f"{held} · {texts['technician.key']} {console.key or '–'}"
+    else:
+        console_line = texts["technician.absent"]
+    lines += [
+        "",
+        f"{texts['technician.console']}: {console_line}",
+        f"{texts['technician.patterns']}: {', '.join(diagnosis.led_patterns) or none}",
+        f"{texts['technician.last_errors']}:",
+        *(f"  {e}" for e in diagnosis.last_errors or (none,)),
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _number(value: float | None, digits: int) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}"

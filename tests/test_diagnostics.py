@@ -1,0 +1,67 @@
+"""Diagnostics: the station table, its JSON, and the noise figure."""
+
+import json
+
+from controller.diagnostics import (
+    ConsoleDiagnosis,
+    Diagnosis,
+    SliderNoise,
+    StationDiagnosis,
+    format_table,
+)
+from controller.texts import load_texts
+
+DIAGNOSIS = Diagnosis(
+    stations=(
+        StationDiagnosis(
+            1,
+            "E661A",
+            "A",
+            online=True,
+            firmware="1.0.0",
+            raw=2047.0,
+            filtered=2046.6,
+            value=8.0,
+            noise_lsb=1.23,
+            buttons=("ok",),
+            fps=50.2,
+            frames=500,
+            calibrated=True,
+        ),
+        StationDiagnosis(2, "E661B", "B", online=False, errors=3, reconnects=2),
+    ),
+    console=ConsoleDiagnosis(present=True, buttons=("reset",), key="technician"),
+    led_patterns=("all-white", "chase"),
+    last_errors=("station 2: unplugged",),
+)
+
+
+def test_table_shows_every_station_with_its_live_figures_and_the_console():
+    table = format_table(DIAGNOSIS, load_texts("en"))
+    first, second = table.splitlines()[1:3]
+    assert first.split()[:5] == ["1", "A", "online", "1.0.0", "2047"]
+    assert "50" in first.split() and "ok" in first.split()
+    assert second.split()[:3] == ["2", "B", "offline"]
+    assert "Console: reset · key technician" in table
+    assert "LED test patterns: all-white, chase" in table
+    assert "station 2: unplugged" in table
+
+
+def test_table_is_in_french_by_default_words():
+    assert "hors ligne" in format_table(DIAGNOSIS, load_texts("fr"))
+
+
+def test_json_lists_every_station_and_survives_a_round_trip():
+    data = json.loads(json.dumps(DIAGNOSIS.to_json()))
+    assert data["online"] == 1
+    assert [s["station_id"] for s in data["stations"]] == [1, 2]
+    assert data["stations"][0]["noise_lsb"] == 1.2
+    assert data["console"]["key"] == "technician"
+
+
+def test_noise_is_the_rms_of_the_last_readings():
+    noise = SliderNoise(window=4)
+    assert noise.noise("A") is None
+    for raw in (5000, 100, 102, 98, 100):  # the first falls out of the window
+        noise.add("A", raw)
+    assert noise.noise("A") == 2**0.5
