@@ -61,6 +61,19 @@ class Holding:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """A calibration under way, as the screen and the station's ring show it (plain data)."""
+
+    status: str  # running / ok / fault / cancelled
+    step: str | None  # left / right / mark, while running
+    mark: float | None  # the ruler value of a mark step
+    fraction: float  # of the whole procedure, 0 to 1
+    held_s: float  # how long the slider has been held for the current step
+    raw: float | None  # the latest raw reading (the live bar)
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
 class Procedure:
     """Where a calibration is: the steps, the still readings so far, the holds captured."""
 
@@ -102,6 +115,19 @@ class Procedure:
             return 1.0
         held = min(1.0, self.held_for() / self.holding.hold_s)
         return (self.index + held) / len(self.steps)
+
+    def summary(self) -> Progress:
+        """Where the procedure is, for the screen, the ring and ``neurones diagnose``."""
+        step = self.step
+        return Progress(
+            status=self.status,
+            step=step.kind if step else None,
+            mark=step.value if step else None,
+            fraction=round(self.progress(), 3),
+            held_s=round(self.held_for(), 2),
+            raw=self.last_raw,
+            problems=self.problems,
+        )
 
     # --- what happens --------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from controller.calibrating import Progress
 from controller.texts import Texts
 
 
@@ -38,7 +39,7 @@ class StationDiagnosis:
     errors: int = 0
     reconnects: int = 0
     calibrated: bool = False
-    calibration: dict[str, Any] | None = None  # progress of a calibration under way
+    calibration: Progress | None = None  # a calibration under way, or just finished
 
 
 @dataclass(frozen=True)

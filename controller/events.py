@@ -116,6 +116,17 @@ class DrawingAdded:
 
 
 @dataclass(frozen=True)
+class DiagnosisUpdated:
+    """Fresh technician figures (a :class:`controller.diagnostics.Diagnosis`), a few per second.
+
+    Sent only in technician mode, by the technician desk, for the technician screen.
+    """
+
+    diagnosis: object
+    t: float
+
+
+@dataclass(frozen=True)
 class QuitRequested:
     """Someone asked the installation to stop (window closed, Escape, signal)."""
 
@@ -134,5 +145,6 @@ Event = (
     | DigitChosen
     | DrawingChanged
     | DrawingAdded
+    | DiagnosisUpdated
     | QuitRequested
 )

@@ -22,6 +22,7 @@ from controller.digits import Digit, DigitSet, parse_pixels
 from controller.events import (
     ButtonPressed,
     ConsoleAction,
+    DiagnosisUpdated,
     DigitChosen,
     DrawingAdded,
     DrawingChanged,
@@ -38,6 +39,8 @@ from controller.scene import Scene, StationView, build_scene
 
 #: The views the screen knows, in the order the view key cycles through them.
 VIEWS = ("network", "rulers", "decision", "draw", "attract")
+#: The view the key's technician position shows (not in the cycle: only the key reaches it).
+TECHNICIAN_VIEW = "technician"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Session:
     mode: str = "visitor"
     stations: dict[str, StationView] = field(default_factory=dict)
     changed_at: float = 0.0
+    diagnosis: object | None = None  # the technician's figures (controller.diagnostics)
 
     @classmethod
     def start(cls, network: Network, digits: DigitSet, **fields) -> Session:
@@ -91,6 +95,7 @@ class Session:
             view=self.view,
             language=self.language,
             changed_at=self.changed_at,
+            extras={} if self.diagnosis is None else {"diagnosis": self.diagnosis},
         )
 
     # --- changes, each returning a new session ---------------------------------------------
@@ -141,7 +146,14 @@ def _console(session: Session, e: ConsoleAction) -> Session:
 
 
 def _key(session: Session, e: KeyTurned) -> Session:
-    return replace(session, mode=e.position)
+    if e.position == "technician":
+        return replace(session, mode=e.position, view=TECHNICIAN_VIEW)
+    view = "network" if session.view == TECHNICIAN_VIEW else session.view
+    return replace(session, mode=e.position, view=view, diagnosis=None)
+
+
+def _diagnosis(session: Session, e: DiagnosisUpdated) -> Session:
+    return replace(session, diagnosis=e.diagnosis)
 
 
 def _station(session: Session, e: StationStatus) -> Session:
@@ -200,4 +212,5 @@ _HANDLERS = {
     DigitChosen: _digit,
     DrawingChanged: _drawing,
     DrawingAdded: _drawing_added,
+    DiagnosisUpdated: _diagnosis,
 }

@@ -9,6 +9,10 @@ from controller.diagnostics import (
     StationDiagnosis,
     format_table,
 )
+from controller.digits import load_digit_set
+from controller.events import DiagnosisUpdated, KeyTurned
+from controller.network import load_network
+from controller.session import Session
 from controller.texts import load_texts
 
 DIAGNOSIS = Diagnosis(
@@ -65,3 +69,14 @@ def test_noise_is_the_rms_of_the_last_readings():
     for raw in (5000, 100, 102, 98, 100):  # the first falls out of the window
         noise.add("A", raw)
     assert noise.noise("A") == 2**0.5
+
+
+def test_the_technician_key_shows_the_diagnosis_and_turning_back_hides_it():
+    session = Session.start(load_network(), load_digit_set("grandeur-nature"))
+    session = session.apply(KeyTurned("technician", t=1.0))
+    session = session.apply(DiagnosisUpdated(DIAGNOSIS, t=1.1))
+    scene = session.scene(now=1.2)
+    assert (scene.mode, scene.view) == ("technician", "technician")
+    assert scene.extras["diagnosis"] is DIAGNOSIS
+    scene = session.apply(KeyTurned("visitor", t=2.0)).scene(now=2.0)
+    assert (scene.view, scene.extras) == ("network", {})
