@@ -71,6 +71,7 @@ class Progress:
     held_s: float  # how long the slider has been held for the current step
     raw: float | None  # the latest raw reading (the live bar)
     problems: tuple[Problem, ...] = ()
+    result: SliderCalibration | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Procedure:
             held_s=round(self.held_for(), 2),
             raw=self.last_raw,
             problems=self.problems,
+            result=self.result,
         )
 
     # --- what happens --------------------------------------------------------------------

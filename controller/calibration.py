@@ -180,6 +180,17 @@ def problem_text(problem: Problem, texts: Texts) -> str:
     return texts.format(problem.text_key, **values)
 
 
+def calibrated_text(texts: Texts, station: object, slider: SliderCalibration) -> str:
+    """ "Station 3's slider calibrated: 31 to 4071, noise 1.7 LSB", in the texts' language."""
+    return texts.format(
+        "calibration.ok",
+        station=station,
+        raw_min=round(slider.raw_min),
+        raw_max=round(slider.raw_max),
+        noise=f"{slider.noise_lsb_rms:.1f}",
+    )
+
+
 def check_ends(left: Hold, right: Hold, limits: Limits = Limits()) -> tuple[Problem, ...]:
     """Problems with the two end measures: too short a span, an end not reached, noise."""
     low, high = sorted((left.median, right.median))

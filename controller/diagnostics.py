@@ -154,11 +154,12 @@ def format_table(diagnosis: Diagnosis, texts: Texts) -> str:
         console_line = f"{held} · {texts['technician.key']} {console.key or '–'}"
     else:
         console_line = texts["technician.absent"]
+    patterns = ", ".join(diagnosis.led_patterns) or none
     lines += [
         "",
-        f"{texts['technician.console']}: {console_line}",
-        f"{texts['technician.patterns']}: {', '.join(diagnosis.led_patterns) or none}",
-        f"{texts['technician.last_errors']}:",
+        texts.format("technician.line", label=texts["technician.console"], value=console_line),
+        texts.format("technician.line", label=texts["technician.patterns"], value=patterns),
+        texts.format("technician.line", label=texts["technician.last_errors"], value=""),
         *(f"  {e}" for e in diagnosis.last_errors or (none,)),
     ]
     return "\n".join(line.rstrip() for line in lines)

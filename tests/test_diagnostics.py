@@ -1,7 +1,12 @@
 """Diagnostics: the station table, its JSON, and the noise figure."""
 
 import json
+from dataclasses import replace
 
+import pygame
+
+from controller.calibrating import Progress
+from controller.calibration import Problem
 from controller.diagnostics import (
     ConsoleDiagnosis,
     Diagnosis,
@@ -80,3 +85,24 @@ def test_the_technician_key_shows_the_diagnosis_and_turning_back_hides_it():
     assert scene.extras["diagnosis"] is DIAGNOSIS
     scene = session.apply(KeyTurned("visitor", t=2.0)).scene(now=2.0)
     assert (scene.view, scene.extras) == ("network", {})
+
+
+def technician_scene(diagnosis):
+    session = Session.start(load_network(), load_digit_set("grandeur-nature"))
+    session = session.apply(KeyTurned("technician", t=1.0)).apply(DiagnosisUpdated(diagnosis, 1))
+    return session.scene(now=1.0)
+
+
+def test_technician_view_shows_a_failed_calibration_in_red_beside_the_table():
+    from display.frame import render_scene
+    from display.theme import PALETTE
+
+    fault = Progress("fault", None, None, 1.0, 0.0, 2900.0, (Problem("span", {"percent": 42}),))
+    online = replace(DIAGNOSIS.stations[1], online=True)
+    running = Progress("running", "left", None, 0.2, 0.5, 40.0)
+    for progress, red in ((fault, True), (running, False)):
+        station = replace(DIAGNOSIS.stations[0], calibration=progress)
+        scene = technician_scene(replace(DIAGNOSIS, stations=(station, online)))
+        surface, _ = render_scene(scene, (960, 540))
+        card = pygame.surfarray.pixels3d(surface)[640:, 60:400]
+        assert (card == PALETTE.offline).all(axis=-1).any() == red  # border and text
