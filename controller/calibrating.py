@@ -19,6 +19,7 @@ checks can say what is wrong instead of waiting forever.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from controller.calibration import (
     FULL_SCALE,
@@ -27,6 +28,7 @@ from controller.calibration import (
     Problem,
     Ruler,
     SliderCalibration,
+    StationCalibration,
     calibrate,
     check_ends,
     check_marks,
@@ -199,6 +201,29 @@ class Procedure:
         if problems:
             return replace(self, status=FAULT, problems=problems)
         return replace(self, status=OK, result=calibrate(left, right, self.ruler, marks))
+
+
+def station_calibration(
+    procedure: Procedure,
+    *,
+    usb_serial: str,
+    station_id: int | None,
+    firmware: str | None,
+    by: str,
+    at: datetime,
+) -> StationCalibration:
+    """The record to save for a procedure that ended OK: the map, the ruler, who and when."""
+    if procedure.result is None:
+        raise ValueError("only a procedure that ended OK has a calibration to save")
+    return StationCalibration(
+        usb_serial=usb_serial,
+        slider=procedure.result,
+        ruler=procedure.ruler,
+        station_id=station_id,
+        calibrated_at=at.astimezone(UTC).isoformat(timespec="seconds"),
+        calibrated_by=by,
+        firmware_version=firmware or "",
+    )
 
 
 def _still_tail(

@@ -4,8 +4,8 @@ A :class:`Diagnosis` is a plain snapshot of every station (online, firmware, raw
 slider, noise, buttons held, frames per second, errors, reconnects), the leader console (buttons
 and key), the LED test patterns on offer, and the last errors. ``neurones diagnose`` prints it
 as a table or as JSON, and the technician screen draws it; both build it with the same pure
-functions here from figures the station links count. :class:`SliderNoise` keeps the last
-second of raw readings per station so the noise is measured, not guessed.
+functions here from the :class:`LinkReading` each station link gives. A :class:`Monitor`
+watches readings over time, so noise and frame rates are measured, not guessed.
 """
 
 from __future__ import annotations
@@ -80,27 +80,98 @@ def _rounded(values: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, 1) if isinstance(v, float) else v for k, v in values.items()}
 
 
-class SliderNoise:
-    """The last ``window`` raw readings of each station, for a noise figure (RMS, in LSB).
+@dataclass(frozen=True)
+class LinkReading:
+    """What the station links know of one station at an instant: the input of a diagnosis."""
 
-    Noise is measured on a slider nobody touches; a moving slider reads as very noisy, which
-    is also worth seeing.
+    usb_serial: str
+    station_id: int | None = None
+    neuron: str | None = None
+    port: str | None = None
+    online: bool = False
+    firmware: str | None = None
+    frames: int = 0  # valid state frames received since start
+    errors: int = 0  # frames dropped (bad CRC, bad framing)
+    reconnects: int = 0
+    raw: float | None = None
+    filtered: float | None = None
+    value: float | None = None
+    buttons: tuple[str, ...] = ()
+
+
+class Monitor:
+    """Watches link readings over time for the figures a single reading cannot give.
+
+    Frames per second come from the frame counter over the last ``seconds``; the noise is the
+    RMS deviation of the last ``window`` raw readings (one per new frame). Noise is measured on
+    a slider nobody touches; a moving slider reads as very noisy, which is also worth seeing.
     """
 
-    def __init__(self, window: int = 50) -> None:
+    def __init__(self, window: int = 50, seconds: float = 2.0) -> None:
         self.window = window
-        self._readings: dict[str, deque[float]] = {}
+        self.seconds = seconds
+        self._raws: dict[str, deque[float]] = {}
+        self._counts: dict[str, deque[tuple[float, int]]] = {}
 
-    def add(self, station: str, raw: float) -> None:
-        """Record one raw reading of ``station``."""
-        self._readings.setdefault(station, deque(maxlen=self.window)).append(raw)
+    def observe(self, readings: list[LinkReading], now: float) -> list[LinkReading]:
+        """Record ``readings`` taken at ``now``; return those with a new frame since last time."""
+        fresh = []
+        for r in readings:
+            counts = self._counts.setdefault(r.usb_serial, deque())
+            if counts and r.frames == counts[-1][1]:
+                continue
+            counts.append((now, r.frames))
+            while counts and counts[0][0] < now - self.seconds:
+                counts.popleft()
+            if r.raw is not None:
+                self._raws.setdefault(r.usb_serial, deque(maxlen=self.window)).append(r.raw)
+            fresh.append(r)
+        return fresh
 
-    def noise(self, station: str) -> float | None:
-        """RMS deviation of the station's recent readings, None before two readings."""
-        readings = self._readings.get(station)
-        if readings is None or len(readings) < 2:
+    def noise(self, serial: str) -> float | None:
+        """RMS deviation of the station's recent raw readings, None before two readings."""
+        raws = self._raws.get(serial)
+        if raws is None or len(raws) < 2:
             return None
-        return statistics.pstdev(readings)
+        return statistics.pstdev(raws)
+
+    def fps(self, serial: str, now: float) -> float:
+        """State frames per second received from the station lately (0 when silent)."""
+        counts = self._counts.get(serial)
+        if not counts or counts[-1][0] < now - self.seconds or len(counts) < 2:
+            return 0.0
+        (t0, f0), (t1, f1) = counts[0], counts[-1]
+        return (f1 - f0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def station_diagnosis(
+    reading: LinkReading,
+    monitor: Monitor,
+    now: float,
+    *,
+    calibrated: bool = False,
+    calibration: Progress | None = None,
+) -> StationDiagnosis:
+    """One station's line of the diagnosis, from its reading and what the monitor saw."""
+    return StationDiagnosis(
+        station_id=reading.station_id,
+        usb_serial=reading.usb_serial,
+        neuron=reading.neuron,
+        port=reading.port,
+        online=reading.online,
+        firmware=reading.firmware,
+        raw=reading.raw,
+        filtered=reading.filtered,
+        value=reading.value,
+        noise_lsb=monitor.noise(reading.usb_serial),
+        buttons=reading.buttons,
+        fps=monitor.fps(reading.usb_serial, now),
+        frames=reading.frames,
+        errors=reading.errors,
+        reconnects=reading.reconnects,
+        calibrated=calibrated,
+        calibration=calibration,
+    )
 
 
 # --- the table -----------------------------------------------------------------------------

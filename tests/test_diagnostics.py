@@ -4,13 +4,15 @@ import json
 from dataclasses import replace
 
 import pygame
+import pytest
 
 from controller.calibrating import Progress
 from controller.calibration import Problem
 from controller.diagnostics import (
     ConsoleDiagnosis,
     Diagnosis,
-    SliderNoise,
+    LinkReading,
+    Monitor,
     StationDiagnosis,
     format_table,
 )
@@ -68,12 +70,16 @@ def test_json_lists_every_station_and_survives_a_round_trip():
     assert data["console"]["key"] == "technician"
 
 
-def test_noise_is_the_rms_of_the_last_readings():
-    noise = SliderNoise(window=4)
-    assert noise.noise("A") is None
-    for raw in (5000, 100, 102, 98, 100):  # the first falls out of the window
-        noise.add("A", raw)
-    assert noise.noise("A") == 2**0.5
+def test_monitor_measures_noise_and_frame_rate_from_new_frames_only():
+    monitor = Monitor(window=4)
+    reading = LinkReading("E661A", frames=0, raw=5000)
+    assert monitor.observe([reading], now=0.0) == [reading]
+    for i, raw in enumerate((100, 102, 98, 100), start=1):  # the 5000 falls out of the window
+        monitor.observe([replace(reading, frames=i, raw=raw)], now=i * 0.02)
+    assert monitor.observe([replace(reading, frames=4, raw=3000)], now=0.1) == []  # no new frame
+    assert monitor.noise("E661A") == 2**0.5
+    assert monitor.fps("E661A", now=0.1) == pytest.approx(50)
+    assert monitor.fps("E661A", now=5.0) == 0.0  # silent since
 
 
 def test_the_technician_key_shows_the_diagnosis_and_turning_back_hides_it():
