@@ -1,0 +1,112 @@
+"""``neurones diagnose [--json]``: every station's live figures, the console, the last errors.
+
+Listens to the stations for a moment (``--for``, default 2 s) to measure frame rates and slider
+noise, then prints one line per station: online, firmware, raw and filtered slider, the value
+it sets, noise, buttons held, frames per second, errors, reconnects, calibrated. Then the leader
+console's buttons and key, the LED test patterns, and the last errors. ``--json`` gives the same
+as one JSON object; ``--udev-rules`` prints the rules naming each station /dev/neuron-station-NN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+
+from controller.calibration_store import CalibrationStore
+from controller.commands.calibrate import add_state_dir_option, calibration_store
+from controller.commands.options import add_language_option
+from controller.diagnostics import Diagnosis, format_table
+from controller.technician import Calibrator, StationLinks, TechnicianDesk
+from controller.texts import load_texts
+from controller.udev import udev_rules
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``diagnose`` to the ``neurones`` command."""
+    parser = subparsers.add_parser(
+        "diagnose",
+        help="list every station's live figures, the console and the last errors",
+        description="Listen to the stations for a moment, then list each one: online, "
+        "firmware, raw and filtered slider, noise, buttons, frames per second, errors, "
+        "reconnects; the leader console; the LED test patterns; the last errors.",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--for",
+        dest="duration",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="how long to listen (default 2)",
+    )
+    parser.add_argument(
+        "--udev-rules",
+        action="store_true",
+        help="print udev rules naming the stations plugged in /dev/neuron-station-NN",
+    )
+    add_state_dir_option(parser)
+    add_language_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Listen, then print the diagnosis (or the udev rules); exit status 0."""
+    from controller.commands.stations import open_links  # the station links' options
+
+    errors = RecentErrors()
+    logging.getLogger().addHandler(errors)
+    links = open_links(args)
+    try:
+        diagnosis = listen(links, calibration_store(args), args.duration, errors.messages)
+    finally:
+        links.close()
+        logging.getLogger().removeHandler(errors)
+    if args.udev_rules:
+        known = [(s.usb_serial, s.station_id) for s in diagnosis.stations if s.station_id]
+        sys.stdout.write(udev_rules(known))
+    elif args.json:
+        print(json.dumps(diagnosis.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(format_table(diagnosis, load_texts(args.lang)))
+    return 0
+
+
+def listen(
+    links: StationLinks,
+    calibrations: CalibrationStore,
+    duration: float,
+    errors: Callable[[], tuple[str, ...]] = tuple,
+    clock: Callable[[], float] = time.monotonic,
+) -> Diagnosis:
+    """Pump the links for ``duration`` seconds, watching every frame; return the diagnosis."""
+    calibrator = Calibrator(links, calibrations, by="", book=calibrations.load())
+    desk = TechnicianDesk(links, calibrator, errors=errors)
+    start = now = clock()
+    while now - start < duration:
+        links.poll(now)
+        desk.poll(now)  # outside technician mode the desk only watches
+        time.sleep(0.01)
+        now = clock()
+    return desk.diagnosis(links.readings(), now)
+
+
+class RecentErrors(logging.Handler):
+    """Keeps the last warnings and errors logged, for the diagnosis's "last errors"."""
+
+    def __init__(self, keep: int = 10) -> None:
+        super().__init__(level=logging.WARNING)
+        self._messages: deque[str] = deque(maxlen=keep)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Remember one record as ``HH:MM:SS name: message``."""
+        stamp = time.strftime("%H:%M:%S", time.localtime(record.created))
+        self._messages.append(f"{stamp} {record.name}: {record.getMessage()}")
+
+    def messages(self) -> tuple[str, ...]:
+        """The messages kept, oldest first."""
+        return tuple(self._messages)
