@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from dataclasses import replace
@@ -15,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from controller.diagnostics import ConsoleDiagnosis
 from controller.digits import load_digit_set
+from controller.events import QuitRequested
 from controller.health import HealthEndpoint, LoopFigures, health_report
 from controller.network import load_network
 from controller.scene import StationView
 from controller.session import Session
+from controller.shutdown import SafeShutdown
 from controller.udev import udev_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +128,37 @@ def test_udev_rules_name_each_station_by_its_usb_serial():
     assert lines[1].endswith('SYMLINK+="neuron-station-12"')
     with pytest.raises(ValueError, match="udev"):
         udev_rules([('E66"*', 1)])
+
+
+def test_a_long_press_on_reset_in_technician_mode_powers_off_once(tmp_path):
+    marker = tmp_path / "powered-off"
+    state = {"console": ConsoleDiagnosis(True, ("reset",), "technician")}
+    command = [sys.executable, "-c", f"open({str(marker)!r}, 'a').write('x')"]
+    shutdown = SafeShutdown(lambda: state["console"], allowed=True, command=command)
+    assert shutdown.poll(0.0) == [] and shutdown.poll(4.9) == []
+    assert shutdown.poll(5.0) == [QuitRequested(5.0)]
+    assert shutdown.poll(9.0) == []  # once per press
+    deadline = time.monotonic() + 10
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.read_text() == "x"
+
+
+def test_a_long_press_needs_the_key_and_an_unbroken_hold():
+    state = {"console": ConsoleDiagnosis(True, ("reset",), "workshop")}
+    shutdown = SafeShutdown(lambda: state["console"], allowed=True, command=["false"])
+    assert shutdown.poll(0.0) == [] and shutdown.poll(6.0) == []  # key not on technician
+    state["console"] = ConsoleDiagnosis(True, ("reset",), "technician")
+    shutdown.poll(7.0)
+    state["console"] = ConsoleDiagnosis(True, (), "technician")
+    shutdown.poll(9.0)  # released
+    state["console"] = ConsoleDiagnosis(True, ("reset",), "technician")
+    assert shutdown.poll(10.0) == [] and shutdown.poll(14.0) == []
+
+
+def test_without_permission_a_long_press_only_logs(caplog):
+    console = ConsoleDiagnosis(True, ("reset",), "technician")
+    shutdown = SafeShutdown(lambda: console, allowed=False, command=["false"])
+    shutdown.poll(0.0)
+    assert shutdown.poll(5.0) == []
+    assert "--allow-poweroff" in caplog.text

@@ -57,6 +57,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"serve the read-only health page on 127.0.0.1:PORT (default {DEFAULT_PORT}; "
         "0 picks a free port; -1 turns it off)",
     )
+    parser.add_argument(
+        "--allow-poweroff",
+        action="store_true",
+        help="let the console's long press on reset (key on technician) power the Pi off",
+    )
     add_network_options(parser)
     add_language_option(parser)
     parser.set_defaults(func=run)
