@@ -154,7 +154,10 @@ class HealthEndpoint:
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
+            """Answers GET /health (and /) with the report; refuses every other method."""
+
             def do_GET(self) -> None:
+                """The health page as JSON."""
                 if self.path.split("?")[0] not in ("/", "/health"):
                     self.send_error(HTTPStatus.NOT_FOUND)
                     return
@@ -166,11 +169,13 @@ class HealthEndpoint:
                 self.wfile.write(body)
 
             def do_POST(self) -> None:
+                """Refused: the page changes nothing."""
                 self.send_error(HTTPStatus.METHOD_NOT_ALLOWED, "the health page is read-only")
 
             do_PUT = do_DELETE = do_PATCH = do_POST
 
             def log_message(self, format: str, *args: Any) -> None:
+                """Requests go to the debug log only."""
                 log.debug("health: " + format, *args)  # monitoring polls: keep the journal quiet
 
         return Handler

@@ -44,11 +44,17 @@ OUTCOME_SHOWN_S = 8.0
 class StationLinks(Protocol):
     """What the desk needs from the station links (controller.links)."""
 
-    def poll(self, now: float) -> list[Event]: ...
+    def poll(self, now: float) -> list[Event]:
+        """Read what arrived from the stations (the links are a source of the loop)."""
+        ...
 
-    def readings(self) -> list[LinkReading]: ...
+    def readings(self) -> list[LinkReading]:
+        """Each known station's figures now."""
+        ...
 
-    def apply_calibration(self, calibration: StationCalibration) -> None: ...
+    def apply_calibration(self, calibration: StationCalibration) -> None:
+        """Use this calibration for the station's slider from now on."""
+        ...
 
 
 @dataclass
