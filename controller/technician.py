@@ -144,8 +144,12 @@ class Calibrator:
             by=self.by,
             at=self.clock_wall(),
         )
-        self.book = self.calibrations.save(calibration)
         self.links.apply_calibration(calibration)
+        self.book = self.book.with_station(calibration)
+        try:
+            self.book = self.calibrations.save(calibration)
+        except OSError as exc:  # a full or read-only card: keep it for this run, say so loudly
+            log.error("calibration of station %s NOT saved: %s", reading.usb_serial, exc)
 
 
 class TechnicianDesk:
