@@ -69,6 +69,7 @@ class Calibrator:
     calibrations: CalibrationStore
     by: str
     default_ruler: Ruler = field(default_factory=Ruler)
+    rulers: dict[str, Ruler] = field(default_factory=dict)  # by serial, from the installation
     marks: tuple[float, ...] = ()
     procedure_options: dict = field(default_factory=dict)
     clock_wall: Callable[[], datetime] = datetime.now
@@ -77,7 +78,10 @@ class Calibrator:
     ended_at: dict[str, float] = field(default_factory=dict)
 
     def ruler_for(self, serial: str) -> Ruler:
-        """The station's ruler: as calibrated before, else the installation's default."""
+        """The station's ruler: the installation's range for it, else as calibrated before,
+        else the default."""
+        if serial in self.rulers:
+            return self.rulers[serial]
         known = self.book.get(serial)
         return known.ruler if known else self.default_ruler
 
