@@ -47,8 +47,12 @@ done
 say "3/8 program files in $PREFIX"
 mkdir -p "$PREFIX"
 if [ "$SOURCE" != "$PREFIX" ]; then
+    # This museum's layout (data/installation.toml) is edited on the Pi: an update keeps it.
     rsync -a --delete --exclude .venv --exclude .git --exclude '__pycache__' \
-        "$SOURCE"/ "$PREFIX"/
+        --exclude /data/installation.toml "$SOURCE"/ "$PREFIX"/
+    if [ ! -e "$PREFIX/data/installation.toml" ]; then
+        install -m 0644 "$SOURCE/data/installation.toml" "$PREFIX/data/installation.toml"
+    fi
 fi
 
 say "4/8 Python environment (builds pygame against Debian's SDL2: a few minutes)"
