@@ -91,6 +91,18 @@ def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def open_links(args: argparse.Namespace) -> StationLinks:
+    """The station links the command line names: real stations, or emulated ones.
+
+    :raises DataError: when this build has no station links (controller.links, issue 4).
+    """
+    try:
+        from controller.commands.stations import open_links as open_station_links
+    except ImportError:
+        raise DataError("neurones", "stations", "the station links are not built yet") from None
+    return open_station_links(args)
+
+
 def calibration_store(args: argparse.Namespace) -> CalibrationStore:
     """The calibration store in the state directory the options name."""
     return CalibrationStore(Store(args.state_dir or default_state_dir()))
@@ -108,8 +120,6 @@ def run(args: argparse.Namespace) -> int:
         count = store.import_file(args.import_)
         print(texts.format("calibration.imported", path=args.import_, count=count))
         return 0
-    from controller.commands.stations import open_links  # the station links' options
-
     links = open_links(args)
     try:
         calibrator = Calibrator(

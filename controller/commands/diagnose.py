@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 
 from controller.calibration_store import CalibrationStore
-from controller.commands.calibrate import add_state_dir_option, calibration_store
+from controller.commands.calibrate import add_state_dir_option, calibration_store, open_links
 from controller.commands.options import add_language_option
 from controller.diagnostics import Diagnosis, format_table
 from controller.technician import Calibrator, StationLinks, TechnicianDesk
@@ -56,8 +56,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Listen, then print the diagnosis (or the udev rules); exit status 0."""
-    from controller.commands.stations import open_links  # the station links' options
-
     errors = RecentErrors()
     logging.getLogger().addHandler(errors)
     links = open_links(args)
