@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from controller.events import Event, QuitRequested
+from controller.events import Event, QuitRequested, Tick
 from controller.scene import Scene
 from controller.session import Session
 
@@ -98,7 +98,8 @@ class Installation:
             except Exception as exc:  # a broken part must not stop the installation
                 self.stats.record_failure(source, exc)
         self.stopping |= any(isinstance(e, QuitRequested) for e in events)
-        self.session = self.session.apply_all(events)
+        # The tick comes last, so time-outs see the frame's touches (a touch resets the idle).
+        self.session = self.session.apply_all([*events, Tick(now)])
         self.scene = self.session.scene(now)
         for sink in self.sinks:
             try:

@@ -73,6 +73,28 @@ class DigitSet:
         return [d.name for d in self.digits]
 
 
+def compose_set(name: str, parts: list[str], library: dict[str, DigitSet]) -> DigitSet:
+    """A set made of whole sets and single digits of ``library``: ``["grandeur-nature", "6♠"]``.
+
+    The workshop script and the visitor challenges put exactly the digits of the story on show
+    this way (the 8 of the grandeur nature run, then the 9th, then the 10th).
+
+    :raises KeyError: naming a part that is neither a set nor a digit of one.
+    """
+    digits: list[Digit] = []
+    for part in parts:
+        if part in library:
+            digits.extend(library[part].digits)
+            continue
+        found = [d for s in library.values() for d in s.digits if d.name == part]
+        if not found:
+            known = ", ".join(library)
+            raise KeyError(f"{part!r} is neither a digit set ({known}) nor a digit of one")
+        digits.append(found[0])
+    unique = {d.name: d for d in digits}  # a digit named twice is shown once
+    return DigitSet(name, tuple(unique.values()))
+
+
 def parse_pixels(rows: list[str], shape: tuple[int, int] = (9, 6)) -> np.ndarray:
     """Turn rows of ``#``/``.`` into a 0/1 array; ValueError saying what is wrong."""
     n_rows, n_cols = shape

@@ -127,6 +127,34 @@ class DiagnosisUpdated:
 
 
 @dataclass(frozen=True)
+class StepChosen:
+    """The leader jumps to a step of the workshop script, by its id (``"learning-green"``)."""
+
+    step: str
+    t: float
+
+
+@dataclass(frozen=True)
+class AnswerAccepted:
+    """The leader overrides a pupil's answer: it counts as right (a miscount forgiven)."""
+
+    neuron: str
+    t: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time has passed; sent once per frame after the frame's other events.
+
+    Nothing happens in the museum for minutes at a time, yet the visitor mode must fall back to
+    its attract loop: time-outs fire on this event, so the session stays a pure function of
+    events (a test sends ``Tick(95.0)`` instead of waiting).
+    """
+
+    t: float
+
+
+@dataclass(frozen=True)
 class QuitRequested:
     """Someone asked the installation to stop (window closed, Escape, signal)."""
 
@@ -146,5 +174,8 @@ Event = (
     | DrawingChanged
     | DrawingAdded
     | DiagnosisUpdated
+    | StepChosen
+    | AnswerAccepted
+    | Tick
     | QuitRequested
 )

@@ -16,20 +16,93 @@ import numpy as np
 from controller.digits import Digit, DigitSet
 from controller.network import Decision, Forward, Network, forward
 
+#: The views the screen knows (a session may show), in the order the view key cycles through.
+VIEWS = ("network", "rulers", "decision", "draw", "attract")
+
 
 @dataclass(frozen=True)
 class StationView:
-    """What the screen shows about one neuron's station.
+    """What the screen and the station's LED ring show about one neuron's station.
 
     ``online`` is None when the neuron has no station (e.g. simulation without hardware).
     ``pickup`` is "up"/"down" when the physical slider must be moved that way to catch the
     software threshold, else None.
+    ``answer`` is "right"/"wrong" once a pupil has pressed OK on a number (grandeur nature),
+    ``entry`` the number being dialled with −/+ (the station has no digits: the screen shows
+    it), ``expected`` the right number once the leader has revealed it.
+    ``too_far`` says the slider is past the one step a learning move may take (the threshold
+    stops at the allowed value); ``active`` is False for a station not taking part in the
+    workshop's current step (its ring stays quiet, its controls do nothing).
     """
 
     neuron: str
     online: bool | None = None
     pickup: str | None = None
-    answer: str | None = None  # "right" / "wrong" after a pupil's answer, else None
+    answer: str | None = None
+    entry: int | None = None
+    expected: float | None = None
+    too_far: bool = False
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    """One of a step's (or a challenge's) completion conditions, as written, and if it holds."""
+
+    text: str
+    holds: bool
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """A threshold moved during a learning step: from its value at the step's start to now."""
+
+    neuron: str
+    start: float
+    now: float
+    too_far: bool  # the pupil's slider is past what the step allows
+
+
+@dataclass(frozen=True)
+class WorkshopView:
+    """The guided workshop's current step, as the screen shows it to the leader and the class.
+
+    Texts are already in the scene's language. ``layer`` is the layer whose pupils are entering
+    their numbers ("input", "hidden", "output"), None when no layer is waiting.
+    """
+
+    step: str  # the step's id in data/workshop.toml
+    index: int  # 0-based position in the script
+    count: int  # number of steps in the script
+    phase: int  # the workshop's phase (1 introduction … 4 conclusion, DESIGN.md §3)
+    title: str
+    task: str  # what the class must do now
+    points: tuple[str, ...]  # the leader's talking points
+    stations: tuple[str, ...]  # the neurons whose stations take part
+    conditions: tuple[ConditionView, ...]
+    complete: bool  # every condition holds: the leader may move on
+    started_at: float
+    hide_digit: bool = False  # keep the digit secret until the class has guessed it
+    revealed: bool = False  # the leader pressed reveal (the digit and decision are shown)
+    layer: str | None = None
+    max_move: float | None = None  # the learning rule: thresholds move by at most this
+    moves: tuple[MoveView, ...] = ()
+    finished: bool = False  # the leader went past the last step
+
+
+@dataclass(frozen=True)
+class VisitorView:
+    """The unattended visitor mode: attract loop or play, and the challenge on offer."""
+
+    phase: str  # "attract" (nobody there) or "play"
+    idle_s: float  # seconds since the last touch
+    timeout_s: float  # after this long untouched, back to attract with defaults
+    challenge: str | None = None  # the challenge's id in data/visitor.toml
+    number: int = 0  # 1-based number of the challenge on offer, 0 when none
+    count: int = 0  # how many challenges there are
+    solved: bool = False
+    solved_at: float | None = None  # when it was solved: the celebration starts then
+    conditions: tuple[ConditionView, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +124,14 @@ class Scene:
     changed_at: float = 0.0  # when the shown values last changed (the floor's pulse starts then)
     message: str | None = None  # a key into the texts, for a banner (challenge, hint)
     floor: object | None = None  # the LED floor's pixels (controller.floor), for the on-screen mat
+    # What the floor plays: "network" (live values), "signal" (lit layer by layer up to
+    # ``signal_layers``), "attract" (the idle loop) or "dim" (the class is away from the mat).
+    floor_mode: str = "network"
+    # How many layers the signal has reached (grandeur nature: 1 once the inputs are counted,
+    # 2 once the hidden neurons are done, 3 at the outputs); None: the whole network is live.
+    signal_layers: int | None = None
+    workshop: WorkshopView | None = None
+    visitor: VisitorView | None = None
     extras: dict = field(default_factory=dict)  # view-specific plain data (training curve…)
 
     @property

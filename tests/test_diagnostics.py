@@ -90,7 +90,7 @@ def test_the_technician_key_shows_the_diagnosis_and_turning_back_hides_it():
     assert (scene.mode, scene.view) == ("technician", "technician")
     assert scene.extras["diagnosis"] is DIAGNOSIS
     scene = session.apply(KeyTurned("visitor", t=2.0)).scene(now=2.0)
-    assert (scene.view, scene.extras) == ("network", {})
+    assert (scene.view, scene.extras) == ("attract", {})  # visitor mode starts afresh
 
 
 def technician_scene(diagnosis):

@@ -44,14 +44,14 @@ def test_minus_on_an_input_station_shows_the_previous_digit_wrapping_around():
     assert session.scene(1.0).digit.name == "9♦"
 
 
-def test_console_next_reveal_and_reset():
+def test_console_next_reveal_and_reset_to_the_attract_loop_with_defaults():
     session = start().apply(ConsoleAction("next", 1)).apply(SliderMoved("A", 3, 2))
     assert session.scene(2).digit.name == "3♥"
     session = session.apply(ConsoleAction("reveal", 3))
     assert session.view == "decision"
     session = session.apply(ConsoleAction("reset", 4))
     scene = session.scene(4)
-    assert scene.digit.name == "0♥" and scene.thresholds["A"] == 8 and scene.view == "network"
+    assert scene.digit.name == "0♥" and scene.thresholds["A"] == 8 and scene.view == "attract"
 
 
 def test_an_offline_station_returns_its_neuron_to_the_default_threshold():
