@@ -1,5 +1,6 @@
 """The slider's signal path, characterised (R3): still ± noise, sweeps, creep, boundaries."""
 
+import itertools
 import math
 
 from hypothesis import given, settings
@@ -71,7 +72,7 @@ def test_realistic_noise_with_spikes_never_flickers_anywhere_on_the_ruler():
         # even on a boundary the value may settle once, never go back and forth.
         spikes = [60 if rng.random() < 0.01 else 0 for _ in range(200)]
         values, _ = feed(path, [where + rng.gauss(0, 3) + s for s in spikes])
-        changes = sum(a != b for a, b in zip(values, values[1:], strict=False))
+        changes = sum(a != b for a, b in itertools.pairwise(values))
         assert changes <= 1, where
 
 
@@ -82,12 +83,12 @@ def test_a_full_sweep_is_monotonic_and_reaches_both_ends(ruler, slider, speed):
     up = [min(4095.0, i * speed) for i in range(int(4095 / speed) + 40)]
     values, state = feed(path, up)
     low_end, high_end = (ruler.high, ruler.low) if slider.invert else (ruler.low, ruler.high)
-    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(values)]
     assert all(s <= 0 for s in steps) if slider.invert else all(s >= 0 for s in steps)
     assert values[0] == low_end and values[-1] == high_end
     down, _ = feed(path, [max(0.0, 4095 - i * speed) for i in range(len(up))], state)
     assert down[-1] == low_end
-    steps = [b - a for a, b in zip(down, down[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(down)]
     assert all(s >= 0 for s in steps) if slider.invert else all(s <= 0 for s in steps)
 
 
