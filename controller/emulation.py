@@ -1,0 +1,534 @@
+"""Emulated neuron stations: the real station firmware on simulated boards, on pseudo-terminals.
+
+Each emulated station is its own process (``firmware/sim/run_station.py``) running the station
+firmware (``firmware/station/*.py``, unchanged) on a simulated board, on the master side of its
+own pseudo-terminal; the links open the slave side exactly as they open a Pico's
+``/dev/ttyACM``::
+
+    with StationEmulator(["E66038B7133B5C2F", "E66038B7133B5C30"]) as emulator:
+        emulator.ports()                       # [PortInfo(device="/dev/pts/7", …), …]
+        emulator.set_slider("E66038B7133B5C2F", 3000)
+        emulator.click("E66038B7133B5C2F", "ok")
+        emulator.unplug("E66038B7133B5C2F")    # the host's reads now fail (EIO)
+
+A station's faults are the real ones: unplugging kills its process, which closes the master
+side (the host sees the kernel's own error); replugging makes a new pseudo-terminal (a new
+device name) and boots a fresh board; freezing stops the process (SIGSTOP/SIGCONT); garbage
+is random bytes the board's line spews between frames; a watchdog reset drops the board off
+"USB" and brings it back on a new device, as a Pico does. :class:`Chaos` draws such faults at
+random for ``neurones run --chaos``.
+
+``python -m controller.emulation --stations 16 --seconds 5`` measures what emulated stations
+cost in CPU while a host talks to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import tty
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+#: Where the firmware lives, and the script that runs one emulated station.
+FIRMWARE_DIR = Path(__file__).resolve().parent.parent / "firmware"
+STATION_PROCESS = FIRMWARE_DIR / "sim" / "run_station.py"
+#: run_station.py's exit status when the board's watchdog reset it.
+EXIT_WATCHDOG = 75
+#: HelloAck reset causes (PROTOCOL.md §3).
+POWER_ON, WATCHDOG = 1, 2
+BUTTONS = ("minus", "plus", "ok")
+SERIAL = re.compile(r"[0-9A-F]{16}")
+
+
+@dataclass(frozen=True)
+class PortInfo:
+    """A serial port as discovery sees it: the fields of pyserial's ListPortInfo that the
+    links use (so real discovery can return pyserial's objects unchanged)."""
+
+    device: str
+    serial_number: str
+    vid: int = 0x2E8A
+    pid: int = 0x0005
+
+
+@dataclass
+class _Child:
+    """One process running one board, and what the parent reads from it."""
+
+    process: subprocess.Popen
+    status_fd: int
+    slave_fd: int
+    device: str
+    expected_exit: bool = False
+    partial: bytes = b""
+
+
+@dataclass
+class _Station:
+    """An emulated station: the physical things that survive a replug, and its board."""
+
+    serial: str
+    slider: float = 2048.0
+    noise: tuple[float, float] = (0.0, 0.0)
+    held: int = 0
+    child: _Child | None = None
+    ring: tuple[str, tuple[int, int, int], int] | None = None
+    thaw: threading.Timer | None = None
+    boots: int = 0
+    reboots: list[float] = field(default_factory=list)
+
+
+class StationEmulator:
+    """Emulated stations: each is the REAL station firmware (firmware/station/*.py) running
+    under CPython in its own process, on the master side of its own pseudo-terminal, with a
+    simulated board (slider ADC with optional noise, three buttons, LED ring, watchdog, clock).
+
+    :param serials: the boards' USB serial numbers (16 upper-case hex digits each).
+    :param sample_hz: slider samples per second on the emulated boards (a Pico does 1000;
+        fewer keeps sixteen of them light on a small machine; the STATE rate is 50 Hz anyway).
+    :param seed: makes the boards' boot ids, noise and garbage reproducible.
+
+    Also a context manager: ``with StationEmulator(serials) as emulator: …``.
+    """
+
+    def __init__(self, serials: Sequence[str], *, sample_hz: float = 200.0, seed: int = 0):
+        for serial in serials:
+            if not SERIAL.fullmatch(serial):
+                raise ValueError(f"{serial!r} is not a board serial (16 upper-case hex digits)")
+        if len(set(serials)) != len(serials):
+            raise ValueError("two emulated stations cannot share a serial number")
+        self.sample_hz = sample_hz
+        self._rng = random.Random(seed)
+        self._stations = {serial: _Station(serial) for serial in serials}
+        self._lock = threading.RLock()
+        self._closing = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    # --- life -----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Plug every station in (each boots as from power-on)."""
+        with self._lock:
+            for station in self._stations.values():
+                if station.child is None:
+                    self._plug(station, POWER_ON)
+        if self._watcher is None:
+            self._watcher = threading.Thread(target=self._watch, name="emulator", daemon=True)
+            self._watcher.start()
+
+    def close(self) -> None:
+        """End every process and close every pseudo-terminal."""
+        with self._lock:
+            for station in self._stations.values():
+                self._unplug(station)
+        self._closing.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+            self._watcher = None
+
+    def __enter__(self) -> StationEmulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # --- what the host sees ---------------------------------------------------------------------
+
+    def ports(self) -> list[PortInfo]:
+        """The stations plugged in now, as serial ports."""
+        with self._lock:
+            return [
+                PortInfo(s.child.device, s.serial)
+                for s in self._stations.values()
+                if s.child is not None
+            ]
+
+    def ring(self, serial: str) -> tuple[str, tuple[int, int, int], int] | None:
+        """What the station's ring shows: ``(pattern, colour, level)`` of the host's last RING
+        (a name of controller.messages.RING_PATTERNS), ``("host_lost", (255, 0, 0), 0)`` while
+        it has lost the host, or None when dark (just booted)."""
+        return self._station(serial).ring
+
+    def boots(self, serial: str) -> int:
+        """How many times the station's board has been powered on or reset by its watchdog."""
+        return self._station(serial).boots
+
+    # --- the world acting on a station ------------------------------------------------------------
+
+    def set_slider(self, serial: str, raw: float) -> None:
+        """Move the slider to ``raw`` (0–4095, what the ADC reads there)."""
+        station = self._station(serial)
+        station.slider = min(4095.0, max(0.0, float(raw)))
+        self._command(station, {"slider": station.slider})
+
+    def press(self, serial: str, button: str) -> None:
+        """Press and hold ``button`` ("minus", "plus" or "ok")."""
+        station = self._station(serial)
+        station.held |= 1 << self._button(button)
+        self._command(station, {"press": button})
+
+    def release(self, serial: str, button: str) -> None:
+        """Let ``button`` go."""
+        station = self._station(serial)
+        station.held &= ~(1 << self._button(button))
+        self._command(station, {"release": button})
+
+    def click(self, serial: str, button: str, hold_s: float = 0.06) -> None:
+        """Press ``button`` and let it go ``hold_s`` later (the board times it; no waiting)."""
+        self._button(button)
+        self._command(self._station(serial), {"click": button, "hold_s": hold_s})
+
+    def set_noise(self, serial: str, lsb_rms: float, spikes_per_s: float = 0.0) -> None:
+        """Give the slider Gaussian noise (LSB RMS) and wild reads (spikes per second)."""
+        station = self._station(serial)
+        station.noise = (float(lsb_rms), float(spikes_per_s))
+        self._command(station, {"noise": list(station.noise)})
+
+    def set_bounce(self, serial: str, bounce_ms: float) -> None:
+        """Make the buttons' contacts bounce for ``bounce_ms`` after each change."""
+        self._command(self._station(serial), {"bounce_ms": bounce_ms})
+
+    def inject_garbage(self, serial: str, nbytes: int, seed: int | None = None) -> None:
+        """Mix ``nbytes`` random bytes into the station's line (between its frames)."""
+        seed = self._rng.getrandbits(32) if seed is None else seed
+        self._command(self._station(serial), {"garbage": int(nbytes), "seed": seed})
+
+    def hang(self, serial: str, seconds: float) -> None:
+        """Make the station's main loop hang (a stuck ADC read): past 3 s its watchdog resets it."""
+        self._command(self._station(serial), {"hang": seconds})
+
+    def freeze(self, serial: str, seconds: float) -> None:
+        """Stop the board for ``seconds`` (SIGSTOP, then SIGCONT); returns at once."""
+        station = self._station(serial)
+        with self._lock:
+            child = station.child
+            if child is None:
+                return
+            if station.thaw is not None:
+                station.thaw.cancel()
+            with contextlib.suppress(ProcessLookupError):
+                child.process.send_signal(signal.SIGSTOP)
+            station.thaw = threading.Timer(seconds, self._thaw, (station, child))
+            station.thaw.daemon = True
+            station.thaw.start()
+
+    def unplug(self, serial: str) -> None:
+        """Pull the cable: the board loses power and its pseudo-terminal goes (the host's
+        reads fail with the kernel's EIO)."""
+        with self._lock:
+            self._unplug(self._station(serial))
+
+    def replug(self, serial: str) -> None:
+        """Plug the station in again (unplugging it first if need be): a new pseudo-terminal,
+        so a new device name, and a board booting from power-on with a new boot id."""
+        with self._lock:
+            station = self._station(serial)
+            old = station.child
+            station.child = None
+            self._plug(station, POWER_ON)  # while the old device still exists: a new name
+            if old is not None:
+                self._end(station, old)
+
+    # --- inside ---------------------------------------------------------------------------------
+
+    def _station(self, serial: str) -> _Station:
+        try:
+            return self._stations[serial]
+        except KeyError:
+            raise KeyError(f"no emulated station {serial}") from None
+
+    @staticmethod
+    def _button(button: str) -> int:
+        if button not in BUTTONS:
+            raise ValueError(f"unknown button {button!r}: one of {', '.join(BUTTONS)}")
+        return BUTTONS.index(button)
+
+    def _plug(self, station: _Station, cause: int) -> None:
+        master, slave = os.openpty()
+        try:
+            tty.setraw(slave)  # no echo, no line editing: a binary line, as pyserial sets it
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-I",
+                    "-S",
+                    str(STATION_PROCESS),
+                    "--fd",
+                    str(master),
+                    "--serial",
+                    station.serial,
+                    "--sample-hz",
+                    str(self.sample_hz),
+                    "--seed",
+                    str(self._rng.getrandbits(32)),
+                    "--reset-cause",
+                    str(cause),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                pass_fds=(master,),
+                start_new_session=True,  # a Ctrl-C in the terminal is for the controller
+            )
+        except BaseException:
+            os.close(slave)
+            raise
+        finally:
+            os.close(master)  # the child holds it: its death is the cable pulled
+        os.set_blocking(process.stdin.fileno(), False)
+        # The parent keeps the slave open, as the kernel keeps a plugged-in ttyACM: the line
+        # stays up while no host has the port open.
+        station.child = _Child(process, process.stdout.fileno(), slave, os.ttyname(slave))
+        station.ring = None
+        station.boots += 1
+        self._command(
+            station,
+            {"slider": station.slider, "noise": list(station.noise), "held": station.held},
+        )
+
+    def _unplug(self, station: _Station) -> None:
+        child, station.child = station.child, None
+        if child is not None:
+            self._end(station, child)
+        station.ring = None
+
+    def _end(self, station: _Station, child: _Child) -> None:
+        if station.thaw is not None:
+            station.thaw.cancel()
+            station.thaw = None
+        child.expected_exit = True
+        with contextlib.suppress(ProcessLookupError):
+            child.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(timeout=5)
+        with contextlib.suppress(OSError):
+            child.process.stdin.close()
+        os.close(child.slave_fd)
+
+    def _thaw(self, station: _Station, child: _Child) -> None:
+        with self._lock:
+            if station.child is child:
+                station.thaw = None
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.send_signal(signal.SIGCONT)
+
+    def _command(self, station: _Station, command: dict) -> None:
+        with self._lock:
+            child = station.child
+            if child is None:
+                return  # unplugged: the state above is applied at the next plug
+            with contextlib.suppress(BlockingIOError, BrokenPipeError, ValueError):
+                os.write(child.process.stdin.fileno(), json.dumps(command).encode() + b"\n")
+
+    def _watch(self) -> None:
+        """Read what the boards report, and re-plug a board its watchdog has reset."""
+        open_children: dict[int, tuple[_Station, _Child]] = {}
+        while not self._closing.is_set() or open_children:
+            with self._lock:
+                for station in self._stations.values():
+                    child = station.child
+                    if child is not None and child.status_fd not in open_children:
+                        open_children[child.status_fd] = (station, child)
+            if not open_children:
+                self._closing.wait(0.1)
+                continue
+            try:
+                readable, _, _ = select.select(list(open_children), [], [], 0.1)
+            except OSError:
+                readable = []
+            for fd in readable:
+                station, child = open_children[fd]
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    data = b""
+                if data:
+                    self._status(station, child, data)
+                    continue
+                del open_children[fd]
+                child.process.stdout.close()
+                self._exited(station, child)
+
+    def _status(self, station: _Station, child: _Child, data: bytes) -> None:
+        *lines, child.partial = (child.partial + data).split(b"\n")
+        for line in lines:
+            try:
+                report = json.loads(line)
+            except ValueError:
+                continue
+            if "ring" in report and station.child is child:
+                ring = report["ring"]
+                station.ring = None if ring is None else (ring[0], tuple(ring[1]), ring[2])
+
+    def _exited(self, station: _Station, child: _Child) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(timeout=5)
+        with self._lock:
+            if child.expected_exit or station.child is not child or self._closing.is_set():
+                return
+            # The board reset itself (watchdog, or a crash the watchdog ends): a Pico drops
+            # off USB and enumerates again, so the host sees a new device.
+            station.reboots.append(time.monotonic())
+            station.child = None
+            self._plug(station, WATCHDOG)
+            self._end(station, child)
+
+
+class Chaos:
+    """Random misbehaviour for ``neurones run --chaos``: unplug/replug, garbage, noise, freezes,
+    drawn from a seeded RNG, each station eventually replugged; ``step(now)`` is called once
+    per loop frame (it never blocks).
+
+    :param rate: faults started per second, over all the stations.
+    """
+
+    #: How often each fault is drawn, relative to the others.
+    WEIGHTS: ClassVar[dict[str, int]] = {"unplug": 3, "garbage": 3, "noise": 2, "freeze": 2}
+
+    def __init__(self, emulator: StationEmulator, *, seed: int = 0, rate: float = 0.5):
+        self.emulator = emulator
+        self.rate = rate
+        self._rng = random.Random(seed)
+        self._last: float | None = None
+        self._pending: list[tuple[float, str, str]] = []  # (when, what, serial)
+        self.counts = dict.fromkeys(self.WEIGHTS, 0)
+
+    def step(self, now: float) -> None:
+        """Start faults due by ``now`` (seconds, any monotonic clock) and end those whose time
+        is up."""
+        last, self._last = self._last, now
+        due = [p for p in self._pending if p[0] <= now]
+        for item in due:
+            self._pending.remove(item)
+            self._end(item[1], item[2])
+        if last is None or now <= last:
+            return
+        if self._rng.random() < 1.0 - pow(2.718281828, -self.rate * (now - last)):
+            self._start(now)
+
+    def settle(self) -> None:
+        """End every fault now: replug what is unplugged, quieten every slider."""
+        for _, what, serial in self._pending:
+            self._end(what, serial)
+        self._pending.clear()
+        plugged = {port.serial_number for port in self.emulator.ports()}
+        for serial in self.emulator._stations:
+            if serial not in plugged:
+                self.emulator.replug(serial)
+            self.emulator.set_noise(serial, 0.0, 0.0)
+
+    def _start(self, now: float) -> None:
+        busy = {serial for _, _, serial in self._pending}
+        free = sorted(set(self.emulator._stations) - busy)
+        if not free:
+            return
+        serial = self._rng.choice(free)
+        kinds = list(self.WEIGHTS)
+        what = self._rng.choices(kinds, weights=[self.WEIGHTS[k] for k in kinds])[0]
+        self.counts[what] += 1
+        rng = self._rng
+        if what == "unplug":
+            self.emulator.unplug(serial)
+            self._pending.append((now + rng.uniform(0.3, 3.0), "replug", serial))
+        elif what == "garbage":
+            self.emulator.inject_garbage(serial, rng.choice((64, 512, 4096, 65536)))
+        elif what == "noise":
+            self.emulator.set_noise(serial, rng.uniform(2, 12), rng.choice((0, 5, 50)))
+            self._pending.append((now + rng.uniform(1, 5), "quiet", serial))
+        elif what == "freeze":
+            # Mostly shorter than the watchdog; now and then long enough for it to reset
+            # the board, which then comes back on a new device.
+            seconds = 3.6 if rng.random() < 0.1 else rng.uniform(0.2, 2.0)
+            self.emulator.freeze(serial, seconds)
+            self._pending.append((now + seconds + 0.5, "thawed", serial))
+
+    def _end(self, what: str, serial: str) -> None:
+        if what == "replug":
+            self.emulator.replug(serial)
+        elif what == "quiet":
+            self.emulator.set_noise(serial, 0.0, 0.0)
+
+
+# --- what emulated stations cost ---------------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: float = 200.0) -> dict:
+    """CPU of ``stations`` emulated stations streaming to a host that handshakes and pings
+    them (percent of one core, all stations together), and the STATE rate the host got."""
+    from controller.framing import STATION_LIMIT, Deframer, encode
+    from controller.messages import Hello, Ping, State, pack, parse
+
+    serials = [f"E6600000000000{i:02X}" for i in range(stations)]
+    with StationEmulator(serials, sample_hz=sample_hz) as emulator:
+        fds = []
+        for port in emulator.ports():
+            fd = os.open(port.device, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+            tty.setraw(fd)
+            os.write(fd, b"\x00" + encode(pack(Hello())))
+            fds.append(fd)
+        deframers = {fd: Deframer(STATION_LIMIT) for fd in fds}
+        states = 0
+        time.sleep(1.0)  # the boards start up
+        for fd in fds:  # what piled up meanwhile is not part of the measure
+            with contextlib.suppress(BlockingIOError):
+                while os.read(fd, 65536):
+                    pass
+        pids = [s.child.process.pid for s in emulator._stations.values() if s.child]
+        before = sum(_cpu_seconds(pid) for pid in pids)
+        start = time.monotonic()
+        next_ping = start
+        while (now := time.monotonic()) - start < seconds:
+            if now >= next_ping:
+                for fd in fds:
+                    os.write(fd, encode(pack(Ping())))
+                next_ping += 0.5
+            readable, _, _ = select.select(fds, [], [], 0.05)
+            for fd in readable:
+                for frame in deframers[fd].feed(os.read(fd, 4096)):
+                    states += isinstance(parse(frame), State)
+        elapsed = time.monotonic() - start
+        used = sum(_cpu_seconds(pid) for pid in pids) - before
+        for fd in fds:
+            os.close(fd)
+    return {
+        "stations": stations,
+        "sample_hz": sample_hz,
+        "cpu_percent_of_one_core": 100.0 * used / elapsed,
+        "state_hz_per_station": states / elapsed / stations,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m controller.emulation``: measure emulated stations' CPU."""
+    parser = argparse.ArgumentParser(
+        prog="python -m controller.emulation", description=main.__doc__
+    )
+    parser.add_argument("--stations", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--sample-hz", type=float, default=200.0)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure_cpu(args.stations, args.seconds, args.sample_hz), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The USB serial line of a real board: MicroPython's stdin and stdout, never blocking long.
+
+MicroPython's ``sys.stdin.buffer.read(n)`` waits until ``n`` bytes have come and there is no
+way to ask how many are waiting (micropython#8772), so a reader either polls before each byte
+(cheap enough for a station's few bytes a second) or lets COBS tell it how many bytes are
+on their way: after a block's code byte, the host has already sent the block's other bytes
+in the same write (the LED driver's frames). Writing checks first that the host has the port
+open and room in the USB buffer (``POLLOUT``), so a host that stops reading costs dropped
+frames, never a loop blocked for 500 ms.
+"""
+
+import select
+import sys
+
+
+class UsbLine:
+    """Bytes to and from the host over USB CDC (the REPL's port)."""
+
+    def __init__(self):
+        self._in = sys.stdin.buffer
+        self._out = sys.stdout.buffer
+        self._readable = select.poll()
+        self._readable.register(sys.stdin, select.POLLIN)
+        self._writable = select.poll()
+        self._writable.register(sys.stdout, select.POLLOUT)
+
+    def read(self, limit):
+        """Up to ``limit`` bytes the host has sent, a byte at a time; b"" if none."""
+        got = bytearray()
+        while len(got) < limit and self._readable.poll(0):
+            got += self._in.read(1)
+        return bytes(got)
+
+    def read_blocks(self, limit):
+        """Up to about ``limit`` bytes, reading each COBS block whole once its code byte is in.
+
+        Returns at the end of a frame (a 0x00) or when nothing more is waiting. If the host
+        stops in the middle of a block, the read waits for it; the watchdog ends that wait.
+        """
+        got = bytearray()
+        read = self._in.read
+        while len(got) < limit and self._readable.poll(0):
+            code = read(1)
+            got += code
+            if code[0] == 0:
+                break
+            if code[0] > 1:
+                got += read(code[0] - 1)
+        return bytes(got)
+
+    def write(self, data):
+        """Send ``data`` if the host is listening and there is room; False if not sent."""
+        if not self._writable.poll(0):
+            return False
+        self._out.write(data)
+        return True

@@ -1,0 +1,313 @@
+"""A neuron station: slider and buttons in, state and events out, the LED ring from the host.
+
+This is the station's whole behaviour (firmware/PROTOCOL.md), written against a small *board*
+object so the same code runs on the RP2040 (board_rp2.Board) and under CPython with a
+simulated board (firmware/sim/sim_board.py). The board gives:
+
+- ``SAMPLE_HZ``, ``RING_LEDS``, ``RING_CLOCKWISE``;
+- ``ticks_ms()``, ``ticks_us()``, ``ticks_diff(a, b)``, ``ticks_add(t, d)`` (MicroPython's
+  wrapping clocks) and ``idle_us(us)`` (wait);
+- ``read_adc()`` (the slider, 0–4095) and ``buttons()`` (bitmask, 1 = pressed);
+- ``show_ring(pixels)`` and ``ring_shows(name, colour, level)`` (what the ring now shows);
+- ``read(limit)`` (bytes from the host, never waiting) and ``write(data)`` (False if the
+  frame could not be sent now), ``flush(timeout_ms)``;
+- ``start_watchdog(ms)``, ``feed_watchdog()``, ``keep_watchdog_fed()`` (the REPL's
+  maintenance mode only), ``kbd_intr(char)``;
+- ``unique_id()``, ``reset_cause()``, ``random_u32()``, ``console(text)``.
+
+The main loop runs one :meth:`Station.step` per slider sample (1 kHz on the Pico): sample,
+debounce, read the host, report, redraw the ring, feed the watchdog, wait for the next tick.
+"""
+
+import wire
+from inputs import BUTTON_NAMES, OK_BUTTON, Buttons, Slider
+from ring import HOST_LOST, PATTERNS, animated, render
+
+FIRMWARE_VERSION = (1, 0, 0)
+ADC_BITS = 12
+BUTTON_COUNT = len(BUTTON_NAMES)
+
+#: The watchdog's timeout: a loop stuck this long resets the board (RP2040 maximum 8388 ms).
+WATCHDOG_MS = 3000
+#: A loop is healthy while it still samples and reports; only then is the watchdog fed.
+HEALTHY_SAMPLE_MS = 200
+HEALTHY_REPORT_MS = 1500
+#: STATE period while the host is lost (2 Hz), and how often animated rings are redrawn.
+HOST_LOST_REPORT_MS = 500
+RING_FRAME_MS = 40
+#: Output budget (token bucket): far above what the station sends (~1 KB/s), so only a
+#: runaway sender or a stuck line ever drops a frame here.
+OUT_BYTES_PER_S = 8000
+OUT_BURST = 1024
+#: Most bytes read from the host per loop turn.
+READ_LIMIT = 64
+
+#: CONFIG keys (PROTOCOL.md §3): key → (default, lowest, highest).
+REPORT_HZ, DEBOUNCE_MS, RING_BRIGHTNESS, HOST_LOST_MS, STATION_ID = 1, 2, 3, 4, 5
+SETTINGS = {
+    REPORT_HZ: (50, 1, 100),
+    DEBOUNCE_MS: (20, 5, 100),
+    RING_BRIGHTNESS: (64, 0, 255),
+    HOST_LOST_MS: (3000, 500, 60000),
+    STATION_ID: (0, 0, 65535),
+}
+
+
+def default_settings():
+    """The settings a station starts with, and goes back to at each HELLO."""
+    return {key: spec[0] for key, spec in SETTINGS.items()}
+
+
+class Station:
+    """The station's state and its main loop over a ``board`` (see the module's docstring)."""
+
+    def __init__(self, board):
+        self.board = board
+        self.boot_id = board.random_u32()
+        self.reset_cause = board.reset_cause()
+        self.uid = board.unique_id()
+        self.settings = default_settings()
+        self.deframer = wire.Deframer(wire.STATION_LIMIT)
+        self.sender = wire.Sender(wire.STATION_LIMIT)
+        self.slider = Slider(board.read_adc)
+        now = board.ticks_ms()
+        self.buttons = Buttons(BUTTON_COUNT, self.settings[DEBOUNCE_MS], now, board.ticks_diff)
+        self.sample_us = 1000000 // board.SAMPLE_HZ
+        self.next_sample = board.ticks_us()
+        self.next_report = self.next_sample
+        self.missed = 0  # sample ticks missed in this report window
+        self.last_sample = now
+        self.last_report = now
+        self.last_host = now
+        self.host_lost = False
+        self.uptime_ms = 0  # the 32-bit t_ms of the protocol (ticks_ms wraps sooner)
+        self._uptime_at = now
+        self.sent = 0
+        self.dropped = 0
+        self.handshakes = 0
+        self._tokens = OUT_BURST
+        self._tokens_at = now
+        self.ring_pattern = None  # the host's last RING: (name, colour, level), or None
+        self._shown = None  # what the ring shows now (the host's pattern, or host lost)
+        self._shown_since = now
+        self._pixels = None
+        self._next_ring = now
+        self.leave_for_repl = False
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def run(self):
+        """Run the protocol until the host sends REPL; then leave the board to the REPL."""
+        self.start()
+        try:
+            while self.step():
+                pass
+        finally:
+            self.board.kbd_intr(3)  # Ctrl-C works again, in the REPL or after a crash
+        self.board.flush(200)
+        # The watchdog cannot be stopped: in the REPL the board feeds it by itself, so
+        # maintenance is possible. A crash never gets here: the watchdog then resets the board.
+        self.board.keep_watchdog_fed()
+        self.board.console("station: protocol stopped, this is the REPL (Ctrl-D restarts)\r\n")
+
+    def start(self):
+        """Take over the line (Ctrl-C off: 0x03 is just a byte) and start the watchdog."""
+        self.board.kbd_intr(-1)
+        self.board.start_watchdog(WATCHDOG_MS)
+
+    def step(self):
+        """One turn of the main loop; False once the host has asked for the REPL."""
+        board = self.board
+        now_us = board.ticks_us()
+        late = board.ticks_diff(now_us, self.next_sample)
+        if late >= 0:
+            if late >= self.sample_us:  # the loop was held up: count the ticks it missed
+                self.missed += late // self.sample_us
+                self.next_sample = board.ticks_add(now_us, self.sample_us)
+            else:
+                self.next_sample = board.ticks_add(self.next_sample, self.sample_us)
+            self.slider.sample()
+            now = self._clock()
+            self.last_sample = now
+            for button, pressed, at in self.buttons.update(board.buttons(), now):
+                self._send(wire.EVENT, wire.pack(wire.EVENT, *self._event(button, pressed, at)))
+        now = self._clock()
+        self._receive(now)
+        self._report(now, board.ticks_us())
+        self._show_ring(now)
+        if self._healthy(now):
+            board.feed_watchdog()
+        if self.leave_for_repl:
+            return False
+        wait = board.ticks_diff(self.next_sample, board.ticks_us())
+        if wait > 0:
+            board.idle_us(wait)
+        return True
+
+    def _clock(self):
+        now = self.board.ticks_ms()
+        self.uptime_ms = (self.uptime_ms + self.board.ticks_diff(now, self._uptime_at)) & 0xFFFFFFFF
+        self._uptime_at = now
+        return now
+
+    def _event(self, button, pressed, at):
+        age = self.board.ticks_diff(self._uptime_at, at)
+        return ((self.uptime_ms - age) & 0xFFFFFFFF, button, pressed)
+
+    def _healthy(self, now):
+        diff = self.board.ticks_diff
+        return (
+            diff(now, self.last_sample) < HEALTHY_SAMPLE_MS
+            and diff(now, self.last_report) < HEALTHY_REPORT_MS
+        )
+
+    # --- from the host ------------------------------------------------------------------------
+
+    def _receive(self, now):
+        data = self.board.read(READ_LIMIT)
+        if not data:
+            return
+        for frame in self.deframer.feed(data):
+            self.last_host = now
+            try:
+                fields = wire.parse(frame.type, frame.body)
+            except wire.WireError as exc:
+                self.deframer.count(exc.kind)
+                continue
+            self._handle(frame.type, fields, now)
+
+    def _handle(self, type, fields, now):
+        if type == wire.HELLO:
+            self.handshakes += 1
+            self.settings = default_settings()
+            self.buttons.debounce_ms = self.settings[DEBOUNCE_MS]
+            self._send(wire.HELLO_ACK, self._hello_ack())
+        elif type == wire.RING:
+            pattern, red, green, blue, level = fields
+            name = PATTERNS[pattern] if pattern < len(PATTERNS) else PATTERNS[0]
+            self.ring_pattern = (name, (red, green, blue), level)
+        elif type == wire.CONFIG:
+            self.configure(fields[0])
+        elif type == wire.REPL:
+            self._send(wire.LOG, wire.pack(wire.LOG, "repl"))
+            self.leave_for_repl = True
+        # PING only proves the host is there; other types are not for a station.
+
+    def _hello_ack(self):
+        return wire.pack(
+            wire.HELLO_ACK,
+            wire.PROTOCOL_MAJOR,
+            wire.PROTOCOL_MINOR,
+            FIRMWARE_VERSION,
+            wire.KIND_STATION,
+            self.reset_cause,
+            self.boot_id,
+            ADC_BITS,
+            BUTTON_COUNT,
+            self.uid,
+        )
+
+    def configure(self, pairs):
+        """Apply CONFIG settings, each held to its range; unknown keys are ignored."""
+        for key, value in pairs:
+            spec = SETTINGS.get(key)
+            if spec is None:
+                continue
+            self.settings[key] = min(max(value, spec[1]), spec[2])
+        self.buttons.debounce_ms = self.settings[DEBOUNCE_MS]
+        self._pixels = None  # the brightness may have changed: redraw
+
+    # --- to the host --------------------------------------------------------------------------
+
+    def _report(self, now, now_us):
+        board = self.board
+        lost = board.ticks_diff(now, self.last_host) >= self.settings[HOST_LOST_MS]
+        if lost != self.host_lost:
+            self.host_lost = lost
+            if not lost:
+                self.next_report = now_us  # the host is back: report at once
+        if board.ticks_diff(now_us, self.next_report) < 0:
+            return
+        period = HOST_LOST_REPORT_MS * 1000 if lost else 1000000 // self.settings[REPORT_HZ]
+        self.next_report = board.ticks_add(self.next_report, period)
+        if board.ticks_diff(now_us, self.next_report) >= 0:  # far behind: no burst to catch up
+            self.next_report = board.ticks_add(now_us, period)
+        raw, spikes, _ = self.slider.take()
+        flags = (wire.HOST_LOST if lost else 0) | (wire.OVERRUN if self.missed else 0)
+        self.missed = 0
+        body = wire.pack(wire.STATE, self.uptime_ms, raw, self.buttons.held, min(spikes, 255))
+        self._send(wire.STATE, body, flags)
+        self.last_report = now
+
+    def _send(self, type, body, flags=0):
+        """Frame and send; a frame the budget or the line cannot take now is dropped."""
+        data = self.sender.frame(type, body, flags)
+        now = self.board.ticks_ms()
+        elapsed = self.board.ticks_diff(now, self._tokens_at)
+        if elapsed > 0:
+            self._tokens = min(OUT_BURST, self._tokens + elapsed * OUT_BYTES_PER_S // 1000)
+            self._tokens_at = now
+        if self._tokens >= len(data) and self.board.write(data):
+            self._tokens -= len(data)
+            self.sent += 1
+            return True
+        self.dropped += 1
+        return False
+
+    # --- the ring -----------------------------------------------------------------------------
+
+    def showing(self):
+        """What the ring shows: (name, colour, level) of the host's RING or of host lost."""
+        if self.host_lost:
+            return (HOST_LOST, (255, 0, 0), 0)
+        return self.ring_pattern
+
+    def _show_ring(self, now):
+        board = self.board
+        shown = self.showing()
+        if shown != self._shown:
+            if shown is None or self._shown is None or shown[:2] != self._shown[:2]:
+                self._shown_since = now  # a new pattern starts over (a new level does not)
+            self._shown = shown
+            self._pixels = None
+            if shown is None:
+                board.ring_shows(None, (0, 0, 0), 0)
+            else:
+                board.ring_shows(shown[0], shown[1], shown[2])
+        elapsed = board.ticks_diff(now, self._shown_since)
+        if self._pixels is not None:
+            if board.ticks_diff(now, self._next_ring) < 0:
+                return
+            if shown is None or not animated(shown[0], elapsed - RING_FRAME_MS):
+                return
+        self._next_ring = board.ticks_add(now, RING_FRAME_MS)
+        if shown is None:
+            pixels = render(None, (0, 0, 0), 0, 0, board.RING_LEDS)
+        else:
+            pixels = render(
+                shown[0],
+                shown[1],
+                shown[2],
+                elapsed,
+                board.RING_LEDS,
+                self.settings[RING_BRIGHTNESS],
+                board.RING_CLOCKWISE,
+            )
+        if pixels != self._pixels:
+            board.show_ring(pixels)
+            self._pixels = pixels
+
+
+def boot(board):
+    """What main.py does at power-up: run the station, unless OK is held.
+
+    Holding OK while plugging the station in skips the protocol and leaves the REPL, with no
+    watchdog running (maintenance: ``mpremote`` works as on any Pico). Returns the station,
+    or None when the protocol was skipped.
+    """
+    if board.buttons() & (1 << OK_BUTTON):
+        board.console("station: OK held at power-up, protocol not started: this is the REPL\r\n")
+        return None
+    station = Station(board)
+    station.run()
+    return station
