@@ -270,7 +270,7 @@ class Link:
         if not was_online:
             log.debug("%s: not connected (%s)", self.name(), reason)
             return []
-        (log.info if quiet else log.warning)("%s offline: %s", self.name(), reason)
+        (log.debug if quiet else log.warning)("%s offline: %s", self.name(), reason)
         return [StationStatus(self.neuron, False, now)] if self.neuron else []
 
     def _close_reader(self) -> None:

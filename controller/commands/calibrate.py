@@ -78,6 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     group.add_argument("--import", dest="import_", metavar="FILE", help="replace them by FILE")
     add_state_dir_option(parser)
     add_language_option(parser)
+    add_station_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -92,15 +93,17 @@ def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
 
 
 def open_links(args: argparse.Namespace) -> StationLinks:
-    """The station links the command line names: real stations, or emulated ones.
+    """The station links the command line names: real stations, or emulated ones."""
+    from controller.commands.stations import open_links as open_station_links
 
-    :raises DataError: when this build has no station links (controller.links, issue 4).
-    """
-    try:
-        from controller.commands.stations import open_links as open_station_links
-    except ImportError:
-        raise DataError("neurones", "stations", "the station links are not built yet") from None
     return open_station_links(args)
+
+
+def add_station_options(parser: argparse.ArgumentParser) -> None:
+    """``--emulate-stations N`` and ``--installation FILE`` (controller.commands.stations)."""
+    from controller.commands.stations import add_station_options as add_options
+
+    add_options(parser)
 
 
 def calibration_store(args: argparse.Namespace) -> CalibrationStore:
@@ -127,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
             store,
             by=args.by,
             default_ruler=args.ruler,
+            rulers=links.layout.rulers_by_serial(),
             marks=args.marks,
             procedure_options={"holding": Holding(hold_s=args.hold)},
             book=store.load(),
@@ -151,7 +155,7 @@ def calibrate_stations(
     emulated stations exactly as a technician does with real ones.
     """
     readings = wait_for_stations(links, clock)
-    if not readings:
+    if not any(r.online for r in readings):
         print(texts["calibration.none_found"], file=out)
         return EXIT_NOT_CALIBRATED
     try:
@@ -173,27 +177,39 @@ def calibrate_stations(
 
 
 def wait_for_stations(
-    links: StationLinks, clock: Callable[[], float], timeout: float = 5.0
+    links: StationLinks, clock: Callable[[], float], timeout: float = 5.0, settle: float = 1.5
 ) -> list[LinkReading]:
-    """Pump the links until the stations have said hello (or ``timeout`` s); return them."""
-    start = clock()
+    """Pump the links until the stations have said hello; return them.
+
+    Waits until every station the links know is online, or until some are and no other has
+    come for ``settle`` seconds (the installation file lists stations not plugged in), or
+    ``timeout`` seconds at most.
+    """
+    start = changed = clock()
     readings: list[LinkReading] = []
+    heard: set[str] = set()
     while clock() - start < timeout:
         links.poll(clock())
         readings = links.readings()
-        if readings and all(r.online and r.raw is not None for r in readings):
+        now_heard = {r.usb_serial for r in readings if r.online and r.raw is not None}
+        if now_heard != heard:
+            heard, changed = now_heard, clock()
+        if readings and len(heard) == len(readings):
+            break
+        if heard and clock() - changed >= settle:
             break
         time.sleep(0.05)
     return sorted(readings, key=lambda r: (r.station_id is None, r.station_id or 0))
 
 
 def choose(readings: list[LinkReading], wanted: list[str]) -> list[LinkReading]:
-    """The stations named by number, neuron or USB serial, in the order given (all if none).
+    """The stations named by number, neuron or USB serial, in the order given (every station
+    online if none).
 
     :raises DataError: for a name matching no station (the field is the name).
     """
     if not wanted:
-        return readings
+        return [r for r in readings if r.online]
     chosen = []
     for name in wanted:
         match = [r for r in readings if name in (str(r.station_id), r.neuron, r.usb_serial)]

@@ -18,7 +18,12 @@ from collections import deque
 from collections.abc import Callable
 
 from controller.calibration_store import CalibrationStore
-from controller.commands.calibrate import add_state_dir_option, calibration_store, open_links
+from controller.commands.calibrate import (
+    add_state_dir_option,
+    add_station_options,
+    calibration_store,
+    open_links,
+)
 from controller.commands.options import add_language_option
 from controller.diagnostics import Diagnosis, format_table
 from controller.technician import Calibrator, StationLinks, TechnicianDesk
@@ -51,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_state_dir_option(parser)
     add_language_option(parser)
+    add_station_options(parser)
     parser.set_defaults(func=run)
 
 

@@ -1,0 +1,232 @@
+"""The station options that ``run``, ``calibrate`` and ``diagnose`` share, and the links they open.
+
+Real stations by default: the links look on the USB bus for every station of the
+installation file, all the time, so a station plugged in later appears by itself.
+``--emulate-stations N`` runs N emulated stations instead (the real station firmware on
+pseudo-terminals, :mod:`controller.emulation`), with the installation file's serials, so the
+same links, calibration and diagnostics run without any hardware. ``neurones run --chaos``
+makes them misbehave (unplugs, garbage, noise, freezes) to prove the installation survives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from controller.app import Installation
+from controller.calibration import CalibrationBook
+from controller.commands.calibrate import calibration_store
+from controller.datafile import DataError
+from controller.events import Event
+from controller.installation import INSTALLATION_FILE, Layout, load_layout
+from controller.links import Links
+from controller.network import Network, load_network
+
+log = logging.getLogger(__name__)
+
+#: Seconds before the end of a ``--for`` run when ``--chaos`` stops and everything is replugged,
+#: so the run ends with every station back (a freeze may last 3.6 s, then a watchdog reboot).
+SETTLE_S = 8.0
+
+
+def add_station_options(parser: argparse.ArgumentParser, *, chaos: bool = False) -> None:
+    """``--emulate-stations N`` and ``--installation FILE``; with ``chaos``, ``--chaos``."""
+    group = parser.add_argument_group("stations")
+    group.add_argument(
+        "--emulate-stations",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="run N emulated stations (the real firmware on pseudo-terminals) instead of "
+        "looking for real ones; their serials come from the installation file",
+    )
+    group.add_argument(
+        "--installation",
+        default=str(INSTALLATION_FILE),
+        metavar="FILE",
+        help="installation layout: stations, sliders, console (default: data/installation.toml)",
+    )
+    if chaos:
+        group.add_argument(
+            "--chaos",
+            action="store_true",
+            help="with --emulate-stations: unplug, replug, freeze stations and spray garbage "
+            "and noise at random; with --for, everything settles for the last "
+            f"{SETTLE_S:g} s",
+        )
+        group.add_argument(
+            "--chaos-rate",
+            type=float,
+            default=1.0,
+            metavar="PER_S",
+            help="faults started per second over all stations (default 1)",
+        )
+        group.add_argument("--chaos-seed", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
+
+
+@dataclass
+class Stations:
+    """The links the options asked for, with the emulator behind them if any."""
+
+    links: Links
+    layout: Layout
+    book: CalibrationBook
+    emulator: Any | None = None
+
+
+def open_stations(args: argparse.Namespace, network: Network | None = None) -> Stations:
+    """The station links the options name: real stations, or ``--emulate-stations N``.
+
+    :raises DataError: for a malformed installation file (naming the file and the entry).
+    """
+    network = network or load_network(getattr(args, "network", None) or _default_network())
+    neurons = (*network.input_names, *network.thresholds())
+    layout = load_layout(args.installation, neurons)
+    book = load_calibrations(args)
+    emulator = None
+    discover = None
+    count = getattr(args, "emulate_stations", 0)
+    if count:
+        emulator = start_emulator(emulated_serials(layout, count))
+        discover = emulator.ports
+    links = Links(
+        layout,
+        thresholds=network.thresholds(),
+        calibrations=book,
+        discover=discover,
+        resources=[emulator] if emulator is not None else [],
+    )
+    return Stations(links, layout, book, emulator)
+
+
+def open_links(args: argparse.Namespace) -> Links:
+    """The links alone (``neurones calibrate`` and ``diagnose``); closing them ends any
+    emulated stations."""
+    return open_stations(args).links
+
+
+def _default_network():
+    from controller.network import DEFAULT_NETWORK
+
+    return DEFAULT_NETWORK
+
+
+def load_calibrations(args: argparse.Namespace) -> CalibrationBook:
+    """The calibrations in the state directory (empty, with a warning, if unreadable)."""
+    if not hasattr(args, "state_dir"):
+        args.state_dir = None
+    return calibration_store(args).load()
+
+
+def emulated_serials(layout: Layout, count: int) -> list[str]:
+    """The serials of ``count`` emulated stations: the layout's, then made-up ones (unknown
+    boards, as a technician sees a board not yet in the file)."""
+    serials = layout.serials()[:count]
+    extra = 0
+    while len(serials) < count:
+        extra += 1
+        serial = f"E66FFFFFFFFF{extra:04X}"
+        if serial not in serials:
+            serials.append(serial)
+    return serials
+
+
+def start_emulator(serials: Sequence[str]) -> Any:
+    """Start emulated stations with these serials (each its own process and pty)."""
+    from controller.emulation import StationEmulator
+
+    try:
+        emulator = StationEmulator(list(serials))
+    except ValueError as exc:
+        raise DataError("--emulate-stations", "serial", str(exc)) from None
+    emulator.start()
+    log.info("%d emulated stations started", len(serials))
+    return emulator
+
+
+class ChaosSource:
+    """A source that makes the emulated stations misbehave every frame (it sends no events).
+
+    :param settle_at: when to stop the chaos and replug everything (None: never), so a
+        timed run ends with every station back.
+    """
+
+    def __init__(self, chaos: Any, links: Links, settle_at: float | None = None) -> None:
+        self.chaos = chaos
+        self.links = links
+        self.settle_at = settle_at
+        self.settled = False
+
+    def poll(self, now: float) -> list[Event]:
+        """Start and end faults; settle once the time comes."""
+        if self.settled:
+            return []
+        if self.settle_at is not None and now >= self.settle_at:
+            self.chaos.settle()
+            self.links.rescan_now()
+            self.settled = True
+            log.info("chaos over: %s", _counts(self.chaos))
+            return []
+        self.chaos.step(now)
+        return []
+
+    def close(self) -> None:
+        """Nothing to release: the emulator belongs to the links."""
+
+
+def start_chaos(stations: Stations, args: argparse.Namespace, start: float) -> ChaosSource | None:
+    """The chaos source ``--chaos`` asks for, or None."""
+    if not getattr(args, "chaos", False):
+        return None
+    if stations.emulator is None:
+        raise DataError("--chaos", "", "needs --emulate-stations N (it never touches real ones)")
+    from controller.emulation import Chaos
+
+    chaos = Chaos(stations.emulator, seed=args.chaos_seed, rate=args.chaos_rate)
+    settle_at = None if args.duration is None else start + max(0.0, args.duration - SETTLE_S)
+    return ChaosSource(chaos, stations.links, settle_at)
+
+
+def _counts(chaos: Any) -> dict:
+    return dict(getattr(chaos, "counts", {}))
+
+
+def stations_report(
+    stations: Stations, installation: Installation, chaos: ChaosSource | None = None
+) -> dict[str, Any]:
+    """The end-of-run summary ``neurones run --report`` writes: per station its neuron,
+    online state, frames, errors, reconnects and the neuron's last threshold; the
+    controller's own uptime and crash count."""
+    scene = installation.scene
+    thresholds = scene.thresholds if scene is not None else {}
+    rows = []
+    for row in stations.links.report():
+        neuron = row["neuron"]
+        rows.append({**row, "threshold": thresholds.get(neuron)})
+    report: dict[str, Any] = {
+        "uptime_s": round(installation.uptime(), 1),
+        "frames": installation.stats.frames,
+        "crashes": installation.stats.crashes,
+        "last_error": installation.stats.last_error,
+        "stations": rows,
+        "online": sum(r["online"] for r in rows),
+        "errors": sum(r["errors"] for r in rows),
+        "reconnects": sum(r["reconnects"] for r in rows),
+        "emulated": stations.emulator is not None,
+    }
+    if chaos is not None:
+        report["chaos"] = _counts(chaos.chaos)
+    return report
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of stations, got {text!r}") from None
+    if not 0 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"expected 0 to 64 stations, got {value}")
+    return value
