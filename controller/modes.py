@@ -98,6 +98,8 @@ def dispatch(session: Session, event: Event) -> Session:
     """The session after ``event``, handled as the current mode handles it."""
     if isinstance(event, KeyTurned):
         return turn_key(session, event)
+    if isinstance(event, SliderMoved) and _offline(session, event.neuron):
+        return session  # held at its safe default until its station comes back
     handler = handlers(session).get(type(event))
     return handler(session, event) if handler else session
 
@@ -111,6 +113,12 @@ def handlers(session: Session) -> dict[type, Callable]:
     if session.mode == "workshop":
         return freeplay.HANDLERS  # no script loaded: the leader drives by hand
     return visitor.HANDLERS
+
+
+def _offline(session: Session, neuron: str) -> bool:
+    """Whether the neuron's station is known to be offline (not merely absent)."""
+    station = session.stations.get(neuron)
+    return station is not None and station.online is False
 
 
 def _enter(session: Session, mode: str, previous: str | None, t: float) -> Session:

@@ -63,6 +63,16 @@ def test_an_offline_station_returns_its_neuron_to_the_default_threshold():
     assert session.scene(3).offline() == []
 
 
+def test_an_offline_stations_slider_is_ignored_in_every_mode_until_it_returns():
+    for mode in ("visitor", "workshop", "technician"):
+        session = start().apply(KeyTurned(mode, 0)).apply(StationStatus("B", False, 1))
+        session = session.apply(SliderMoved("B", 15, 2))
+        assert session.threshold("B") == 7 and "B" not in session.pickup.physical, mode
+    session = session.apply(StationStatus("B", True, 3)).apply(KeyTurned("visitor", 3))
+    session = session.apply(SliderMoved("B", 15, 4))
+    assert session.threshold("B") == 15
+
+
 def test_key_view_and_language_are_recorded_unknown_views_ignored():
     session = start().apply(KeyTurned("workshop", 1)).apply(LanguageChosen("en", 1))
     session = session.apply(ViewChosen("rulers", 1)).apply(ViewChosen("nonsense", 2))
