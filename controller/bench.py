@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from controller.network import forward, load_network
+from controller.station_bench import measure_cpu, measure_reaction
 from display.benchmark import measure_screen
 
 
@@ -78,6 +79,30 @@ FIGURES: tuple[Figure, ...] = (
             Bar("screen_frame_p99_ms", "busiest screen at 1920×1080, p99", "ms", None),
         ),
         measure_screen,
+    ),
+    Figure(
+        "reaction",
+        (
+            Bar(
+                "reaction_p50_ms", "host reaction, 16 stations: frame read → scene, p50", "ms", None
+            ),
+            Bar(
+                "reaction_p99_ms", "host reaction, 16 stations: frame read → scene, p99", "ms", 2.0
+            ),
+        ),
+        measure_reaction,
+    ),
+    Figure(
+        "cpu",
+        (
+            Bar(
+                "controller_cpu_percent",
+                "controller CPU, 16 stations at 50 Hz, screen at 60 Hz",
+                "% of a core",
+                25.0,
+            ),
+        ),
+        measure_cpu,
     ),
 )
 

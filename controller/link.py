@@ -17,8 +17,10 @@ what was last sent to the station's ring. Nothing survives a reconnect but the c
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from controller.calibration import StationCalibration
 from controller.diagnostics import LinkReading
@@ -141,6 +143,50 @@ class Liveness:
         return self.phase in (ABSENT, REFUSED) and now >= self.retry_at
 
 
+class SliderTracker:
+    """The slider's signal path, run in the port's reader thread on every state frame.
+
+    A still slider sends 50 frames a second that change nothing; waking the loop for each
+    would cost more than everything else the links do. The reader thread runs the path
+    (:class:`~controller.slider.SliderPath`) itself and wakes the loop only when the threshold
+    the slider sets changes, its buttons change, or a frame is not a state frame. Each frame
+    travels to the loop with its note: ``(State, SliderState, value)``.
+
+    The loop hands it a new path (after the handshake, or a calibration) with :meth:`use`; the
+    thread takes it at its next frame. Nothing else is shared between the threads.
+    """
+
+    def __init__(self) -> None:
+        self._path: SliderPath | None = None
+        self._state = SliderState()
+        self._buttons: int | None = None
+        self._next: deque[tuple[SliderPath, bool]] = deque(maxlen=1)
+
+    def use(self, path: SliderPath, keep_filter: bool = False) -> None:
+        """Follow ``path`` from the next frame (``keep_filter``: keep the EMA, re-quantise)."""
+        self._next.append((path, keep_filter))
+
+    def inspect(self, frame: Frame) -> tuple[Any, bool]:
+        """In the reader thread: the frame's note, and whether the loop must wake for it."""
+        if frame.type != State.TYPE:
+            return None, True
+        try:
+            state = State.from_body(frame.body)
+        except MessageError:
+            return None, True  # the loop counts it
+        if self._next:
+            self._path, keep = self._next.popleft()
+            self._state = SliderState(self._state.filtered) if keep else SliderState()
+        urgent = state.buttons != self._buttons
+        self._buttons = state.buttons
+        if self._path is None:
+            return (state, None, None), urgent
+        before = self._path.value(self._state)
+        self._state = self._path.step(self._state, state.raw)
+        value = self._path.value(self._state)
+        return (state, self._state, value), urgent or value != before
+
+
 @dataclass
 class LinkContext:
     """What every link needs to know of the installation (shared, owned by the links)."""
@@ -176,6 +222,7 @@ class Link:
         self.serial = serial
         self.device = device
         self.liveness = Liveness(timings)
+        self._heard: float | None = None
         self.reader: PortReader | None = None
         self.tx_seq = 0
         # counters, kept across reconnects
@@ -201,7 +248,8 @@ class Link:
         self._reported: set[str] = set()
         self._event_at: dict[str, float] = {}
         self.slider = SliderState()
-        self.path: SliderPath | None = None
+        self._value: float | None = None
+        self.tracker: SliderTracker | None = None
         self.ring_sent: Ring | None = None
 
     # --- who it is --------------------------------------------------------------------------
@@ -237,13 +285,16 @@ class Link:
 
     # --- the port ---------------------------------------------------------------------------
 
-    def connect(self, reader: PortReader, now: float) -> None:
-        """Start talking to the station through ``reader``: open its port, say HELLO."""
+    def connect(self, reader: PortReader, now: float, tracker: SliderTracker) -> None:
+        """Start talking to the station through ``reader`` (whose ``inspect`` is
+        ``tracker``'s): open its port, say HELLO."""
         self.reader = reader
+        self.tracker = tracker
         self.device = reader.device
         self.tx_seq = 0
         self._errors_seen = 0
         self.liveness = self.liveness.opened(now)
+        self._heard = None
         reader.start()
         # A lone 0x00 first ends whatever partial frame the board may hold (PROTOCOL.md §5).
         reader.send(DELIMITER + self._encode(Hello(PROTOCOL_MAJOR, PROTOCOL_MINOR)))
@@ -290,15 +341,18 @@ class Link:
 
     # --- what arrives -----------------------------------------------------------------------
 
-    def receive(self, frame: Frame, t: float) -> list[Event]:
-        """Handle one checked frame read at ``t``; return the events it gives."""
+    def receive(self, frame: Frame, t: float, note: Any = None) -> list[Event]:
+        """Handle one checked frame read at ``t`` (with its reader's note); return the events
+        it gives."""
         if self.liveness.phase == CONNECTING:
             return self._handshake(frame, t) if frame.type == HELLO_ACK_TYPE else []
         if self.liveness.phase != ONLINE:
             return []  # a straggler from a port being closed
-        self.liveness = self.liveness.heard(t)
+        self._heard = t  # folded into the liveness once a poll (check), not once a frame
         self._count_sequence(frame.seq)
         self._count_resync()
+        if note is not None:
+            return self._state(note, t)
         try:
             message = parse(frame)
         except MessageError as exc:
@@ -306,7 +360,7 @@ class Link:
             log.debug("%s: %s", self.name(), exc)
             return []
         if isinstance(message, State):
-            return self._state(message, t)
+            return self._state((message, None, None), t)
         if isinstance(message, ButtonEvent):
             return self._button(message, t)
         if isinstance(message, Log):
@@ -373,8 +427,9 @@ class Link:
         self.last_seq = None
         self.raw, self.spikes, self.buttons, self._reported = None, 0, (), set()
         self._event_at = {}
-        self.slider = SliderState()
-        self.path = self.context.path_for(ack.serial, self.neuron)
+        self.slider, self._value = SliderState(), None
+        if self.tracker is not None:
+            self.tracker.use(self.context.path_for(ack.serial, self.neuron))
         self.ring_sent = None
         entry = self.entry
         config = dict(self.context.config)
@@ -403,17 +458,19 @@ class Link:
             self.resyncs += 1
             self._errors_seen = seen
 
-    def _state(self, state: State, t: float) -> list[Event]:
+    def _state(self, note: tuple, t: float) -> list[Event]:
+        """A state frame, with the slider as the reader's tracker left it."""
+        state, slider, value = note
         self.frames += 1
         self.raw, self.spikes = float(state.raw), state.spikes
         events: list[Event] = self._held(state.buttons, t)
-        if self.path is None:
+        if slider is None:
             return events
-        before = self.path.value(self.slider)
-        self.slider = self.path.step(self.slider, state.raw)
-        value = self.path.value(self.slider)
-        if value != before and self.moves_threshold:
-            events.append(SliderMoved(self.neuron, value, t))
+        self.slider = slider
+        if value != self._value:
+            self._value = value
+            if self.moves_threshold:
+                events.append(SliderMoved(self.neuron, value, t))
         return events
 
     def _held(self, bits: int, t: float) -> list[Event]:
@@ -460,6 +517,8 @@ class Link:
 
     def check(self, now: float) -> list[Event]:
         """Close a link that timed out; send the keepalive when due."""
+        if self._heard is not None:
+            self.liveness, self._heard = self.liveness.heard(self._heard), None
         reason = self.liveness.expired(now)
         if reason is not None:
             return self.disconnect(now, reason)
@@ -480,16 +539,13 @@ class Link:
 
     def calibrate(self, calibration: StationCalibration) -> None:
         """Use a new calibration from the next reading (the filter is kept, the step re-read)."""
-        if self.serial == calibration.usb_serial:
-            self.path = self.context.path_for(self.serial, self.neuron)
-            self.slider = replace(self.slider, level=None)
+        if self.serial == calibration.usb_serial and self.tracker is not None:
+            self.tracker.use(self.context.path_for(self.serial, self.neuron), keep_filter=True)
 
     @property
     def value(self) -> float | None:
         """The threshold the slider sets now, None for a station whose slider sets none."""
-        if self.path is None or not self.moves_threshold:
-            return None
-        return self.path.value(self.slider)
+        return self._value if self.moves_threshold else None
 
     def reading(self) -> LinkReading:
         """What a technician sees of this station now."""

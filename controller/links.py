@@ -40,7 +40,7 @@ from controller.calibration import CalibrationBook, SliderCalibration, StationCa
 from controller.diagnostics import LinkReading
 from controller.events import Event
 from controller.installation import Layout
-from controller.link import Link, LinkContext
+from controller.link import Link, LinkContext, SliderTracker
 from controller.messages import Ring
 from controller.port import Closed, PortReader, Received, open_serial
 from controller.ring import neuron_colour, pattern, ring_for
@@ -48,6 +48,9 @@ from controller.scene import Scene
 from controller.slider import SliderPath
 
 log = logging.getLogger(__name__)
+
+#: Seconds between two looks at what the stations' rings should show.
+RING_PERIOD_S = 0.05
 
 
 class PortInfo(Protocol):
@@ -141,6 +144,7 @@ class Links:
         self._next_scan = float("-inf")
         self._scanned_at = float("-inf")
         self._scene: Scene | None = None
+        self._rings_at: float | None = None
         self._closed = False
 
     # --- source ------------------------------------------------------------------------------
@@ -180,7 +184,7 @@ class Links:
             if isinstance(item, Received):
                 link = self._readers.get(item.reader)
                 if link is not None and link.reader is item.reader:
-                    self._pending += link.receive(item.frame, item.t)
+                    self._pending += link.receive(item.frame, item.t, item.note)
             elif isinstance(item, Closed):
                 link = self._readers.pop(item.reader, None)
                 if link is not None and link.reader is item.reader:
@@ -253,11 +257,17 @@ class Links:
         return (vid, pid) == (self.settings.usb_vid, self.settings.usb_pid)
 
     def _open(self, link: Link, device: str, now: float) -> None:
+        tracker = SliderTracker()
         reader = PortReader(
-            device, self.inbox, clock=self.clock, opener=self.opener, notify=self._wake.set
+            device,
+            self.inbox,
+            clock=self.clock,
+            opener=self.opener,
+            notify=self._wake.set,
+            inspect=tracker.inspect,
         )
         self._readers[reader] = link
-        link.connect(reader, now)
+        link.connect(reader, now, tracker)
 
     # --- what the links know -------------------------------------------------------------
 
@@ -304,8 +314,12 @@ class Links:
     # --- sink ----------------------------------------------------------------------------
 
     def show(self, scene: Scene) -> None:
-        """Send each online station's ring its pattern, if it changed."""
+        """Send each online station's ring its pattern, if it changed (at most 20 times a
+        second: a ring need not follow every frame of a loop woken by every move)."""
         self._scene = scene
+        if self._rings_at is not None and 0 <= scene.t - self._rings_at < RING_PERIOD_S:
+            return
+        self._rings_at = scene.t
         for link in self.links.values():
             link.show_ring(scene.t)
 

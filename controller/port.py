@@ -42,11 +42,13 @@ READ_SIZE = 4096
 
 @dataclass(frozen=True)
 class Received:
-    """A checked frame read from ``reader``'s port at monotonic time ``t``."""
+    """A checked frame read from ``reader``'s port at monotonic time ``t``, with what the
+    reader's ``inspect`` made of it (None without one)."""
 
     reader: PortReader
     t: float
     frame: Frame
+    note: Any = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ class PortReader:
     :param clock: monotonic seconds, for the items' times.
     :param opener: opens the port (pyserial by default); returns an object with
         ``fileno()``, ``write(data)`` and ``close()``.
-    :param notify: called after each item is put on ``inbox`` (to wake the loop).
+    :param notify: called after an urgent item is put on ``inbox`` (to wake the loop).
+    :param inspect: run in the thread on each frame, returns ``(note, urgent)``: the note
+        travels with the frame, and only urgent frames wake the loop (the others wait for its
+        next frame). Without it every frame is urgent.
     """
 
     def __init__(
@@ -84,6 +89,7 @@ class PortReader:
         clock: Callable[[], float] = time.monotonic,
         opener: Callable[[str], Any] = open_serial,
         notify: Callable[[], None] = lambda: None,
+        inspect: Callable[[Frame], tuple[Any, bool]] | None = None,
         limit: int = STATION_LIMIT,
     ) -> None:
         self.device = device
@@ -91,6 +97,7 @@ class PortReader:
         self.clock = clock
         self.opener = opener
         self.notify = notify
+        self.inspect = inspect
         self.deframer = Deframer(limit=limit)
         self.bytes_read = 0
         self._outbox: deque[bytes] = deque()
@@ -172,10 +179,12 @@ class PortReader:
             if not data:  # readable yet empty: the device has gone (Linux)
                 raise serial.SerialException("the device has gone (end of file)")
             self.bytes_read += len(data)
-            frames = self.deframer.feed(data)
-            for frame in frames:
-                self.inbox.put(Received(self, t, frame))
-            if frames:
+            urgent = False
+            for frame in self.deframer.feed(data):
+                note, now = self.inspect(frame) if self.inspect else (None, True)
+                urgent |= now
+                self.inbox.put(Received(self, t, frame, note))
+            if urgent:
                 self.notify()
 
     def _write(self, port: Any) -> None:

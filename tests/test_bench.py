@@ -24,3 +24,12 @@ def test_only_classify_in_json_gives_its_key(capsys):
     figures = json.loads(capsys.readouterr().out)
     assert set(figures) == {"classify_grids_per_s"}
     assert figures["classify_grids_per_s"] > 0
+
+
+def test_the_station_figures_are_measured_against_the_design_bars():
+    from controller.bench import FIGURES
+
+    bars = {bar.key: bar for figure in FIGURES for bar in figure.bars}
+    assert bars["reaction_p99_ms"].limit == 2.0 and bars["reaction_p99_ms"].at_most
+    assert bars["reaction_p50_ms"].limit is None
+    assert bars["controller_cpu_percent"].limit == 25.0

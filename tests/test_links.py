@@ -219,7 +219,7 @@ def test_the_ring_follows_the_scene_and_is_sent_only_when_it_changes(two):
     now = time.monotonic()
     for _ in range(5):
         links.show(session_scene(links, now))
-    held = session_scene(links, now, A=8.0)  # software moved A's threshold to 11: move up
+    held = session_scene(links, now + 0.1, A=8.0)  # software moved A's threshold to 11: up
     links.show(held)
     links.show(held)
     pump(links, lambda _: len(stations[A].rings) >= 2, timeout=5)
