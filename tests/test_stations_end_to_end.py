@@ -164,3 +164,50 @@ def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_f
     for mark in (5, 10, 15, 3, 18):
         rig.emulator.set_slider(A, slider_at(mark))
         rig.run_until(lambda m=mark: rig.scene.thresholds["A"] == m, what=f"A at mark {mark}")
+
+
+def test_neurones_calibrate_walks_an_emulated_station_in_the_terminal(tmp_path):
+    import io
+    import threading
+
+    from controller.commands.calibrate import calibrate_stations
+    from controller.texts import load_texts
+
+    def slider_at(threshold):
+        return raw_for(threshold, low_raw=250, high_raw=3900, dead_zone=0.0)
+
+    with StationEmulator([A, SERIALS[0]]) as emulator:
+        links = Links(LAYOUT, thresholds=NETWORK.thresholds(), discover=emulator.ports)
+        store = CalibrationStore(Store(tmp_path))
+        calibrator = Calibrator(
+            links,
+            store,
+            by="technician",
+            rulers=LAYOUT.rulers_by_serial(),
+            procedure_options={"holding": Holding(hold_s=0.4)},
+        )
+        done = threading.Event()
+
+        def technician():  # slides as the terminal says: left end, then right end
+            emulator.set_slider(A, slider_at(0))
+            while not done.wait(0.05):
+                procedure = calibrator.procedures.get(A)
+                if procedure is not None and procedure.index >= 1:
+                    emulator.set_slider(A, slider_at(20))
+
+        hand = threading.Thread(target=technician, daemon=True)
+        hand.start()
+        out = io.StringIO()
+        try:
+            status = calibrate_stations(
+                links, calibrator, ["A"], load_texts("en"), out, io.StringIO()
+            )
+        finally:
+            done.set()
+            hand.join(2)
+            links.close()
+    assert status == 0, out.getvalue()
+    saved = store.load().get(A)
+    assert saved.slider.raw_min == pytest.approx(250, abs=2)
+    assert saved.slider.raw_max == pytest.approx(3900, abs=2)
+    assert "fully left" in out.getvalue() and "Fully right" in out.getvalue()
