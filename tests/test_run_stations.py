@@ -98,3 +98,15 @@ def test_a_chaotic_half_minute_ends_with_every_station_back_and_no_crash(tmp_pat
         assert station["frames"] > 500 and station["neuron"]
         if station["slider"] is not None:
             assert station["threshold"] == station["slider"]
+
+
+def test_udev_rules_name_only_the_stations_plugged_in(tmp_path, capsys):
+    state = str(tmp_path / "state")
+    command = ["diagnose", "--udev-rules", "--emulate-stations", "3", "--for", "1"]
+    assert main([*command, "--state-dir", state]) == 0
+    rules = [line for line in capsys.readouterr().out.splitlines() if line.startswith("SUBSYSTEM")]
+    assert [r.rsplit('"', 2)[-2] for r in rules] == [
+        "neuron-station-01",
+        "neuron-station-02",
+        "neuron-station-03",
+    ]

@@ -71,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
         links.close()
         logging.getLogger().removeHandler(errors)
     if args.udev_rules:
-        known = [(s.usb_serial, s.station_id) for s in diagnosis.stations if s.station_id]
+        known = [
+            (s.usb_serial, s.station_id) for s in diagnosis.stations if s.station_id and s.online
+        ]
         sys.stdout.write(udev_rules(known))
     elif args.json:
         print(json.dumps(diagnosis.to_json(), indent=2, ensure_ascii=False))
