@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from controller.calibration import StationCalibration
@@ -232,7 +232,7 @@ class Link:
         self.lost_frames = 0
         self.reconnects = 0
         self.handshakes = 0
-        self._past_errors = 0
+        self._past_errors = LineErrors()
         self._errors_seen = 0
         # what the last handshake said
         self.firmware: str | None = None
@@ -326,7 +326,8 @@ class Link:
 
     def _close_reader(self) -> None:
         if self.reader is not None:
-            self._past_errors += self.reader.deframer.errors.total()
+            for kind, count in asdict(self.reader.deframer.errors).items():
+                setattr(self._past_errors, kind, getattr(self._past_errors, kind) + count)
             self.reader.close()
             self.reader = None
 
@@ -337,7 +338,14 @@ class Link:
     @property
     def errors(self) -> int:
         """Frames dropped since start: bad framing, CRC, version, size, malformed messages."""
-        return self._past_errors + self.line_errors().total() + self.malformed
+        return self._past_errors.total() + self.line_errors().total() + self.malformed
+
+    def errors_by_kind(self) -> dict[str, int]:
+        """Frames dropped since start by kind (PROTOCOL.md §1), and the bytes thrown away."""
+        now = asdict(self.line_errors())
+        kinds = {k: v + now[k] for k, v in asdict(self._past_errors).items()}
+        kinds["malformed"] += self.malformed
+        return kinds
 
     # --- what arrives -----------------------------------------------------------------------
 
@@ -514,6 +522,11 @@ class Link:
         return [ButtonPressed(self.neuron, button, t)] if self.neuron else []
 
     # --- time passing -----------------------------------------------------------------------
+
+    def last_heard(self) -> float | None:
+        """When the last valid frame from the station was read (monotonic), None if never."""
+        times = [t for t in (self._heard, self.liveness.last_heard) if t is not None]
+        return max(times) if times else None
 
     def check(self, now: float) -> list[Event]:
         """Close a link that timed out; send the keepalive when due."""

@@ -138,6 +138,7 @@ class Links:
         self.inbox: SimpleQueue = SimpleQueue()
         self._readers: dict[PortReader, Link] = {}
         self._pending: list[Event] = []
+        self.failures = 0
         self._wake = threading.Event()
         self._scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="discovery")
         self._scan: Future | None = None
@@ -181,14 +182,22 @@ class Links:
                 item = self.inbox.get_nowait()
             except Empty:
                 return
-            if isinstance(item, Received):
-                link = self._readers.get(item.reader)
-                if link is not None and link.reader is item.reader:
-                    self._pending += link.receive(item.frame, item.t, item.note)
-            elif isinstance(item, Closed):
-                link = self._readers.pop(item.reader, None)
-                if link is not None and link.reader is item.reader:
-                    self._pending += link.disconnect(item.t, item.reason)
+            try:
+                self._handle(item)
+            except Exception:  # a bug on one line must not stop the loop or the other lines
+                self.failures += 1
+                log.exception("a station's frame could not be handled; carrying on")
+
+    def _handle(self, item: Received | Closed) -> None:
+        """One item from a reader thread: a frame for its link, or its port closed."""
+        if isinstance(item, Received):
+            link = self._readers.get(item.reader)
+            if link is not None and link.reader is item.reader:
+                self._pending += link.receive(item.frame, item.t, item.note)
+        elif isinstance(item, Closed):
+            link = self._readers.pop(item.reader, None)
+            if link is not None and link.reader is item.reader:
+                self._pending += link.disconnect(item.t, item.reason)
 
     # --- finding stations ----------------------------------------------------------------
 
@@ -351,8 +360,10 @@ class Links:
     # --- the report ----------------------------------------------------------------------
 
     def report(self) -> list[dict[str, Any]]:
-        """Per station: who it is, online, frames, errors, lost, resyncs, reconnects, value."""
+        """Per station: who it is, online, frames, errors (all, and by kind), frames lost,
+        resyncs, reconnects, how long ago it was last heard, the value its slider sets."""
         rows = []
+        now = self.clock()
         links = {link.serial: link for link in self.links.values() if link.serial}
         for reading in self.readings():
             link = links.get(reading.usb_serial)
@@ -366,10 +377,18 @@ class Links:
                     "firmware": reading.firmware,
                     "frames": reading.frames,
                     "errors": reading.errors,
+                    "errors_by_kind": link.errors_by_kind() if link else {},
                     "lost_frames": link.lost_frames if link else 0,
                     "resyncs": link.resyncs if link else 0,
                     "reconnects": reading.reconnects,
+                    "last_seen_s_ago": _age(link, now),
                     "slider": reading.value,
                 }
             )
         return rows
+
+
+def _age(link: Link | None, now: float) -> float | None:
+    """Seconds since the station's last valid frame, None if never heard."""
+    heard = link.last_heard() if link is not None else None
+    return None if heard is None else round(now - heard, 3)

@@ -18,6 +18,7 @@ Any serial error ends the thread with a :class:`Closed` item; the loop decides w
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import select
 import threading
@@ -31,6 +32,8 @@ from typing import Any
 import serial
 
 from controller.framing import STATION_LIMIT, Deframer, Frame
+
+log = logging.getLogger(__name__)
 
 #: How long the thread waits for bytes before it checks its outbox and its stop flag anyway.
 IDLE_WAIT_S = 0.25
@@ -149,6 +152,9 @@ class PortReader:
             self._pump(port)
         except (OSError, serial.SerialException, ValueError) as exc:
             reason = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug here must close this port, never the others
+            reason = f"{type(exc).__name__}: {exc}"
+            log.exception("reading %s failed", self.device)
         finally:
             if port is not None:
                 with contextlib.suppress(OSError, serial.SerialException):

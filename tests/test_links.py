@@ -268,3 +268,32 @@ def test_listed_ports_are_used_instead_of_the_usb_bus(tmp_path):
             assert links.readings()[6].port == stations[A].device
         finally:
             links.close()
+
+
+def test_a_bug_handling_one_station_leaves_the_loop_and_the_others_running(two, caplog):
+    stations, links = two
+    real = links.context.path_for
+
+    def broken(serial, neuron):
+        if serial == A:
+            raise RuntimeError("a bug")
+        return real(serial, neuron)
+
+    links.context.path_for = broken
+    with caplog.at_level(logging.ERROR):
+        pump(links, online("B"))
+        pump(links, lambda _: links.failures > 0)
+    assert "could not be handled" in caplog.text
+    stations[B].set_slider(4095)
+    pump(links, lambda ev: any(isinstance(e, SliderMoved) and e.value == 20 for e in ev))
+
+
+def test_the_report_counts_errors_by_kind_and_when_each_station_was_last_heard(two):
+    stations, links = two
+    pump(links, online("A", "B"))
+    stations[A].inject(b"\x55" * 300 + b"\x00" + b"\x13\x37\x00")
+    pump(links, lambda _: links.links[A].errors >= 2)
+    rows = {row["serial"]: row for row in links.report()}
+    kinds = rows[A]["errors_by_kind"]
+    assert kinds["oversize"] == 1 and kinds["cobs"] + kinds["crc"] == 1
+    assert 0 <= rows[A]["last_seen_s_ago"] < 0.5 and rows[SERIALS[0]]["last_seen_s_ago"] is None
