@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from controller.digits import load_digit_set
 from controller.network import forward, load_network
+from controller.training import Descent
 from display.benchmark import measure_screen
 
 
@@ -59,6 +61,16 @@ def measure_classify(batch: int = 200_000, repeats: int = 7) -> dict[str, float]
     return {"classify_grids_per_s": batch / best}
 
 
+def measure_training(iterations: int = 50_000, repeats: int = 3) -> dict[str, float]:
+    """Seconds for 50,000 full-batch iterations on the 16 digits of the finale (best of a few)."""
+    network, digits = load_network(), load_digit_set("training")
+
+    def run() -> None:
+        Descent(network, digits).advance(iterations)
+
+    return {"train_50k_s": min(_timed(run) for _ in range(repeats))}
+
+
 def _timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -70,6 +82,11 @@ FIGURES: tuple[Figure, ...] = (
         "classify",
         (Bar("classify_grids_per_s", "classify throughput, batched", "grids/s", 1_000_000, False),),
         measure_classify,
+    ),
+    Figure(
+        "train",
+        (Bar("train_50k_s", "training: 50,000 iterations on 16 digits", "s", 0.4),),
+        measure_training,
     ),
     Figure(
         "screen",
