@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from controller import freeplay, learning
+from controller import finale, freeplay, learning
 from controller.answers import Answers, expected
 from controller.conditions import Situation
 from controller.events import (
@@ -99,7 +99,7 @@ def go_to(session: Session, index: int, t: float) -> Session:
 def enter(session: Session, index: int, t: float) -> Session:
     """Start step ``index`` afresh: its digits, thresholds, view, and a blank state."""
     step = session.script.steps[index]
-    session = session.arrange(step.digits, step.digit, step.thresholds, t)
+    session = finale.restart(session.arrange(step.digits, step.digit, step.thresholds, t))
     answers = Answers.start(session.defaults, step.answers) if step.answers else None
     guide = replace(
         session.guide,

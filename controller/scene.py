@@ -17,7 +17,7 @@ from controller.digits import Digit, DigitSet
 from controller.network import Decision, Forward, Network, forward
 
 #: The views the screen knows (a session may show), in the order the view key cycles through.
-VIEWS = ("network", "rulers", "decision", "draw", "attract")
+VIEWS = ("network", "rulers", "decision", "draw", "attract", "training")
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,21 @@ class VisitorView:
     conditions: tuple[ConditionView, ...] = ()
 
 
+@dataclass(frozen=True)
+class TrainingView:
+    """The training finale as the screen shows it (:mod:`controller.finale`).
+
+    ``run`` is the training the session asks for (a restart asks for a new one),
+    ``progress`` how far it has got (a :class:`controller.training.Progress`, None before the
+    first iterations), and ``page`` what the leader stepped to with next/previous: None for
+    the live run, else an index into :func:`controller.finale.pages`.
+    """
+
+    run: int = 0
+    progress: object | None = None
+    page: int | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class Scene:
     """Everything drawn at one instant. Build it with :func:`build_scene`."""
@@ -132,6 +147,7 @@ class Scene:
     signal_layers: int | None = None
     workshop: WorkshopView | None = None
     visitor: VisitorView | None = None
+    training: TrainingView = TrainingView()
     extras: dict = field(default_factory=dict)  # view-specific plain data (training curve…)
 
     @property

@@ -130,6 +130,7 @@ class Descent:
         colours are kept, its weights and thresholds are what learns.
     :param digits: the labelled digits to learn (the ``training`` set).
     :param options: learning rate, margin, which connections learn.
+    :param snapshots: the iterations after which to keep the whole network (:attr:`snapshots`).
 
     ``advance(n)`` runs ``n`` more iterations; :attr:`losses` and :attr:`correct` hold the loss
     and the number of digits recognised after each iteration so far (index 0: the start), and
@@ -137,11 +138,21 @@ class Descent:
     hundred iterations per frame on the screen (:mod:`controller.trainer`).
     """
 
-    def __init__(self, network: Network, digits: DigitSet, options: Options = Options()) -> None:
+    def __init__(
+        self,
+        network: Network,
+        digits: DigitSet,
+        options: Options = Options(),
+        snapshots: Sequence[int] = (),
+    ) -> None:
         self.start = network
         self.digits = digits
         self.options = options
         self.iteration = 0
+        self.planned = tuple(sorted(set(snapshots)))
+        if self.planned and self.planned[0] < 0:
+            raise ValueError("snapshots must be iterations (0 or more)")
+        self.snapshots: list[Snapshot] = []
         n = len(digits)
         # The band counts never change: computed once, with a row of −1 for the thresholds.
         counts = forward(network, digits.grids()).inputs.T  # (inputs, n)
@@ -174,6 +185,7 @@ class Descent:
         self._backprop = self._backpropagation()
         losses, correct = self._score(self._margins_now()[None])
         self._losses, self._correct = [losses], [correct]
+        self._keep_snapshot()
 
     # --- the algorithm ---------------------------------------------------------------------
 
@@ -216,11 +228,12 @@ class Descent:
         return backprop
 
     def advance(self, iterations: int) -> None:
-        """Run ``iterations`` more iterations of gradient descent."""
+        """Run ``iterations`` more iterations of gradient descent, keeping the planned snapshots."""
         theta, grad, rate, backprop = self._theta, self._grad, self._rate, self._backprop
         multiply, subtract = np.multiply, np.subtract
         while iterations > 0:
-            count = min(iterations, CHUNK)
+            upcoming = [p - self.iteration for p in self.planned if p > self.iteration]
+            count = min(iterations, CHUNK, *upcoming)
             margins = self._margins[:count]
             for z2 in margins:  # one iteration: gradient, then a step against it
                 backprop(z2)
@@ -234,6 +247,11 @@ class Descent:
             self._correct.append(correct)
             self.iteration += count
             iterations -= count
+            self._keep_snapshot()
+
+    def _keep_snapshot(self) -> None:
+        if self.iteration in self.planned:
+            self.snapshots.append(self.snapshot())
 
     def _margins_now(self) -> np.ndarray:
         """The output margins z2 at the current parameters (outputs × n)."""
@@ -283,6 +301,11 @@ class Descent:
             output_thresholds=grad2[:, -1].copy(),
         )
 
+    def first_all_right(self) -> int | None:
+        """The first iteration after which every digit is recognised, None if none yet."""
+        hits = np.flatnonzero(self.correct == len(self.digits))
+        return int(hits[0]) if len(hits) else None
+
     def network(self) -> Network:
         """The network with the weights and thresholds reached (a copy: it will not change)."""
         return self.start.with_parameters(
@@ -296,22 +319,6 @@ class Descent:
         )
 
 
-@dataclass(frozen=True, eq=False)
-class Training:
-    """A finished training run: every iteration's loss and score, and the snapshots asked for."""
-
-    losses: np.ndarray  # (iterations + 1,)
-    correct: np.ndarray  # (iterations + 1,)
-    snapshots: tuple[Snapshot, ...]
-    final: Snapshot
-    total: int
-
-    def first_all_right(self) -> int | None:
-        """The first iteration after which every digit is recognised, None if none."""
-        hits = np.flatnonzero(self.correct == self.total)
-        return int(hits[0]) if len(hits) else None
-
-
 def train(
     network: Network,
     digits: DigitSet,
@@ -319,31 +326,66 @@ def train(
     snapshots: Sequence[int] = WORKSHOP_SNAPSHOTS,
     options: Options = Options(),
     progress: Callable[[Descent], None] | None = None,
-) -> Training:
+) -> Descent:
     """Train ``network`` on ``digits`` for ``iterations`` iterations, keeping ``snapshots``.
 
+    Returns the finished :class:`Descent`: its losses, scores, snapshots and final network.
     ``progress`` (if given) is called after every :data:`CHUNK` iterations, for a progress bar.
 
     :raises ValueError: for a snapshot outside ``0 … iterations`` or an unlabelled digit.
     """
-    wanted = sorted(set(snapshots))
-    if wanted and not 0 <= wanted[0] <= wanted[-1] <= iterations:
+    if snapshots and not 0 <= min(snapshots) <= max(snapshots) <= iterations:
         raise ValueError(f"snapshots must be between 0 and {iterations} iterations")
-    descent = Descent(network, digits, options)
-    taken = []
-    for stop in [*wanted, iterations]:
-        while descent.iteration < stop:
-            descent.advance(min(CHUNK, stop - descent.iteration))
-            if progress is not None:
-                progress(descent)
-        if stop in wanted and (not taken or taken[-1].iteration != stop):
-            taken.append(descent.snapshot())
-    return Training(
-        losses=descent.losses,
-        correct=descent.correct,
-        snapshots=tuple(taken),
-        final=descent.snapshot(),
-        total=len(digits),
+    descent = Descent(network, digits, options, snapshots)
+    while descent.iteration < iterations:
+        descent.advance(min(CHUNK, iterations - descent.iteration))
+        if progress is not None:
+            progress(descent)
+    return descent
+
+
+@dataclass(frozen=True, eq=False)
+class Progress:
+    """How far a training run has got, as plain values for the screen (it never changes).
+
+    ``curve`` holds ``(iteration, loss)`` pairs from 0 to now, about evenly spaced on a
+    logarithmic scale of iterations (what the screen's curve needs, not all 50,000).
+    """
+
+    iteration: int
+    iterations: int  # how many the run will do
+    loss: float
+    correct: int
+    total: int
+    network: Network  # the weights and thresholds now
+    start: Network  # … and at iteration 0
+    digits: DigitSet  # what it learns
+    curve: np.ndarray  # (points, 2)
+    snapshots: tuple[Snapshot, ...]  # those reached so far
+    planned: tuple[int, ...]  # every snapshot the run will keep
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has done all its iterations."""
+        return self.iteration >= self.iterations
+
+
+def progress_of(descent: Descent, iterations: int, points: int = 240) -> Progress:
+    """What ``descent`` has reached, on its way to ``iterations``, for the screen."""
+    losses = descent.losses
+    marks = np.unique(np.geomspace(1, len(losses), points).round().astype(int) - 1)
+    return Progress(
+        iteration=descent.iteration,
+        iterations=iterations,
+        loss=descent.loss,
+        correct=descent.correct_now,
+        total=len(descent.digits),
+        network=descent.network(),
+        start=descent.start,
+        digits=descent.digits,
+        curve=np.column_stack([marks, losses[marks]]),
+        snapshots=tuple(descent.snapshots),
+        planned=descent.planned,
     )
 
 
@@ -353,8 +395,9 @@ __all__ = [
     "Descent",
     "Gradient",
     "Options",
+    "Progress",
     "Snapshot",
-    "Training",
     "hinge_loss",
+    "progress_of",
     "train",
 ]

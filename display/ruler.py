@@ -239,12 +239,17 @@ def _draw_axis(surface, assets: Assets, geometry: RulerGeometry) -> None:
     theme, palette = assets.theme, assets.palette
     scale, y = geometry.scale, geometry.baseline
     pygame.draw.line(surface, palette.ink, (scale.x0, y), (scale.x1, y), theme.px(3))
-    ticks = scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / theme.px(70))))
-    for value in ticks:
+    for value in _ticks(geometry.scale, theme.px(70)):
         x = round(scale.x(value))
         pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
         label = assets.text(format_number(value), "tiny", palette.ink_soft)
         blit_text(surface, label, "midtop", (x, y + theme.px(12)))
+
+
+@lru_cache(maxsize=256)
+def _ticks(scale: Scale, spacing: int) -> tuple[float, ...]:
+    """The round values labelled under a number line, about ``spacing`` pixels apart."""
+    return tuple(scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / spacing))))
 
 
 def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker: int, colour):
@@ -258,10 +263,15 @@ def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker:
     pad = theme.px(10)
     no = assets.text(f"◀ {texts['screen.no']}", "small", palette.ink_soft, bold=True)
     yes = assets.text(f"{texts['screen.yes']} ▶", "small", palette.ink, bold=True)
-    if marker - scale.x0 > no.get_width() + 2 * pad:
-        blit_text(surface, no, "topleft", (scale.x0 + pad, geometry.top + pad / 2))
-    if scale.x1 - marker > yes.get_width() + 2 * pad:
-        blit_text(surface, yes, "topright", (scale.x1 - pad, geometry.top + pad / 2))
+    w, h = geometry.chip
+    chips = [pygame.Rect(round(x) - w // 2, round(y) - h, w, h) for x, y in geometry.chips]
+    no_at = no.get_rect(topleft=(round(scale.x0 + pad), round(geometry.top + pad / 2)))
+    yes_at = yes.get_rect(topright=(round(scale.x1 - pad), round(geometry.top + pad / 2)))
+    # A side's name is left out where the threshold or a chip would cover it.
+    if marker - scale.x0 > no.get_width() + 2 * pad and no_at.collidelist(chips) < 0:
+        surface.blit(no, no_at)
+    if scale.x1 - marker > yes.get_width() + 2 * pad and yes_at.collidelist(chips) < 0:
+        surface.blit(yes, yes_at)
 
 
 def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeometry, x: int):
@@ -275,8 +285,15 @@ def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeome
     handle = draw_pill(
         surface, assets, text, at, anchor="midtop", fill=palette.ink, colour=palette.on_dark
     )
-    # Paper either side of the handle hides the tick values it half covers.
-    margin = theme.px(28)
-    below = axis + theme.px(11)
-    surface.fill(palette.paper, (handle.left - margin, below, margin, handle.bottom - below))
-    surface.fill(palette.paper, (handle.right, below, margin, handle.bottom - below))
+    # Paper over the tick values the handle would half cover: a value is read whole or not
+    # at all (the handle says where the threshold is).
+    gap, scale = theme.px(6), geometry.scale
+    for value in _ticks(scale, theme.px(70)):
+        x = round(scale.x(value))
+        if abs(x - handle.centerx) > handle.width:
+            continue  # too far to be covered
+        label = assets.text(format_number(value), "tiny", palette.ink_soft)
+        tick = label.get_rect(midtop=(x, axis + theme.px(12)))
+        if tick.inflate(2 * gap, 0).colliderect(handle):
+            surface.fill(palette.paper, tick.inflate(theme.px(2), theme.px(2)))
+    draw_pill(surface, assets, text, at, anchor="midtop", fill=palette.ink, colour=palette.on_dark)

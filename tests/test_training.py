@@ -126,8 +126,8 @@ def test_the_recorded_loss_and_score_are_those_of_the_network_at_each_iteration(
 def test_training_starts_at_the_workshop_network_and_reaches_sixteen_of_sixteen():
     result = train(NETWORK, TRAINING)
     assert result.correct[0] == 9  # the workshop network gets 9 of the 16
-    assert result.final.iteration == 50_000
-    assert result.final.correct == 16
+    assert result.iteration == 50_000
+    assert result.correct_now == 16
     reached = result.first_all_right()
     assert reached is not None and reached <= 50_000
     assert result.losses[-1] < result.losses[0]
@@ -143,6 +143,21 @@ def test_training_starts_at_the_workshop_network_and_reaches_sixteen_of_sixteen(
 def test_snapshots_outside_the_run_are_refused():
     with pytest.raises(ValueError, match="between 0 and 100"):
         train(NETWORK, TRAINING, iterations=100, snapshots=(50, 200))
+
+
+def test_a_descent_stops_on_its_way_at_each_planned_snapshot():
+    descent = Descent(NETWORK, TRAINING, snapshots=(0, 5, 130, 2000))
+    descent.advance(120)
+    descent.advance(1500)  # 130 lies inside this call
+    assert [s.iteration for s in descent.snapshots] == [0, 5, 130]
+    descent.advance(1000)
+    assert [s.iteration for s in descent.snapshots] == [0, 5, 130, 2000]
+    assert np.array_equal(descent.snapshots[0].network.hidden_weights, NETWORK.hidden_weights)
+    again = Descent(NETWORK, TRAINING)
+    again.advance(130)
+    assert np.array_equal(
+        descent.snapshots[2].network.output_weights, again.network().output_weights
+    )
 
 
 def test_unlabelled_digits_cannot_be_learnt():

@@ -4,6 +4,7 @@ For the README's pictures, for checking a layout at another resolution, and for 
 screen over SSH on the Pi::
 
     neurones render rulers --dataset learning --set 0=7 --out rulers.png
+    neurones render training --iteration 5000 --out training-5000.png
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from controller.commands.options import (
     network_from,
 )
 from controller.datafile import DataError
-from controller.scene import StationView, build_scene
+from controller.digits import DigitSet
+from controller.finale import pages
+from controller.network import Network
+from controller.scene import StationView, TrainingView, build_scene
+from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
+
+#: The digit set each view shows by default.
+DEFAULT_DATASET = {"training": "training"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
     )
-    add_digit_options(parser, default="grandeur-nature")
+    add_digit_options(
+        parser, default=None, default_help="training for the training view, else grandeur-nature"
+    )
     parser.add_argument(
         "--digit", metavar="NAME", help="the digit on show, e.g. 3♥ (default: first)"
     )
@@ -49,6 +59,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--time", type=float, default=0.0, metavar="SECONDS", help="the scene's clock (attract)"
     )
+    parser.add_argument(
+        "--iteration",
+        type=int,
+        metavar="N",
+        help="training view: the rulers after N iterations, one of "
+        f"{', '.join(map(str, WORKSHOP_SNAPSHOTS))}, or 0 before learning "
+        "(default: the end of the live run)",
+    )
+    parser.add_argument(
+        "--hidden",
+        action="store_true",
+        help="training view: the hidden rulers after the last snapshot",
+    )
     add_network_options(parser)
     add_language_option(parser)
     parser.set_defaults(func=run)
@@ -58,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     """Render the view and print the file written; exit status 0."""
     from display.frame import render_scene, save_png
 
+    if args.dataset is None and args.grids is None:
+        args.dataset = DEFAULT_DATASET.get(args.view, "grandeur-nature")
     network = network_from(args)
     digits = digits_from(args, network)
     index = 0
@@ -80,10 +105,41 @@ def run(args: argparse.Namespace) -> int:
         view=args.view,
         language=args.lang,
         stations=tuple(StationView(n, online=False) for n in args.offline),
+        training=training_page(network, digits, args.iteration, args.hidden)
+        if args.view == "training"
+        else TrainingView(),
     )
     surface, _ = render_scene(scene, args.size)
     print(save_png(surface, args.out or f"{args.view}.png"))
     return 0
+
+
+def training_page(
+    network: Network, digits: DigitSet, iteration: int | None, hidden: bool
+) -> TrainingView:
+    """The training finale as the screen shows it once the run is over, at the page asked for.
+
+    :raises DataError: for an iteration that is not a snapshot, or ``--hidden`` with another
+        snapshot than the last.
+    """
+    if iteration == 0 and not hidden:
+        return TrainingView()  # before the first iteration
+    labelled = DigitSet(digits.name, tuple(d for d in digits.digits if d.label is not None))
+    if not labelled.digits:
+        raise DataError("--dataset", digits.name, "no labelled digit to learn")
+    descent = train(network, labelled)
+    progress = progress_of(descent, descent.iteration)
+    available = pages(progress)
+    if iteration is None and not hidden:
+        return TrainingView(progress=progress)
+    wanted = (iteration or WORKSHOP_SNAPSHOTS[-1], "hidden" if hidden else "output")
+    found = [k for k, (s, layer) in enumerate(available) if (s.iteration, layer) == wanted]
+    if not found:
+        have = ", ".join(str(s.iteration) for s in progress.snapshots)
+        field = "--hidden" if hidden else "--iteration"
+        message = f"no such page: the snapshots are {have}; --hidden shows the last one's"
+        raise DataError(field, str(iteration), message)
+    return TrainingView(progress=progress, page=found[0])
 
 
 def size(text: str) -> tuple[int, int]:

@@ -59,7 +59,7 @@ class View:
 
 def _registry() -> dict[str, View]:
     # Imported here so each view module can import Hotspot from this package.
-    from display.views import attract, decision, draw, network, rulers, technician
+    from display.views import attract, decision, draw, network, rulers, technician, training
 
     return {
         "network": View("network", network.draw),
@@ -67,6 +67,7 @@ def _registry() -> dict[str, View]:
         "decision": View("decision", decision.draw),
         "draw": View("draw", draw.draw),
         "attract": View("attract", attract.draw),
+        "training": View("training", training.draw),
         "technician": View("technician", technician.draw),
     }
 
