@@ -59,7 +59,7 @@ class Session:
     guide: Guide | None = None  # where the workshop is in the script
     challenges: tuple[Challenge, ...] = ()  # the visitor challenges (data/visitor.toml)
     visit: Visit = field(default_factory=Visit)
-    training: TrainingView = TrainingView()  # the training finale (controller.finale)
+    training: TrainingView = field(default_factory=TrainingView)  # the finale (controller.finale)
 
     @classmethod
     def start(cls, network: Network, digits: DigitSet, **fields) -> Session:

@@ -54,7 +54,8 @@ class Pace:
 class Trainer:
     """Trains the network on screen in chunks between frames (see the module doc).
 
-    :param options: the learning rate and the rest, as for ``neurones train``.
+    :param options: the learning rate and the rest, as for ``neurones train`` (default: its
+        defaults).
     :param iterations: how many iterations a run does.
     :param snapshots: the iterations whose networks the leader can step through.
     :param pace: how fast the run goes on screen.
@@ -63,13 +64,13 @@ class Trainer:
 
     def __init__(
         self,
-        options: Options = Options(),
+        options: Options | None = None,
         iterations: int = WORKSHOP_SNAPSHOTS[-1],
         snapshots: Sequence[int] = WORKSHOP_SNAPSHOTS,
         pace: Pace = Pace(),
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
-        self.options = options
+        self.options = options or Options()
         self.iterations = iterations
         self.snapshots = tuple(s for s in snapshots if s <= iterations)
         self.pace = pace
