@@ -373,7 +373,9 @@ class Progress:
 def progress_of(descent: Descent, iterations: int, points: int = 240) -> Progress:
     """What ``descent`` has reached, on its way to ``iterations``, for the screen."""
     losses = descent.losses
-    marks = np.unique(np.geomspace(1, len(losses), points).round().astype(int) - 1)
+    spread = np.geomspace(1, len(losses), points).round().astype(int) - 1
+    kept = [s for s in descent.planned if s <= descent.iteration]  # the curve passes by them
+    marks = np.unique(np.concatenate([spread, kept]).astype(int))
     return Progress(
         iteration=descent.iteration,
         iterations=iterations,

@@ -15,7 +15,7 @@ leader's next/previous turn the pages (:mod:`controller.finale`): the rulers aft
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pygame
 import pygame.gfxdraw
@@ -43,43 +43,58 @@ from display.widgets import (
 SHOWN_NEURONS = ("E", "3")
 
 
+@dataclass(frozen=True)
+class TrainingLayout:
+    """Where the view's parts go (window pixels); the hidden page has only ``rulers``."""
+
+    rulers: pygame.Rect
+    counter: pygame.Rect | None = None
+    curve: pygame.Rect | None = None  # the curve's frame, its title above it
+    weights: pygame.Rect | None = None
+
+
+def training_layout(assets: Assets, surface: pygame.Surface, layer: str) -> TrainingLayout:
+    """The view's parts on ``surface`` for a page of ``layer`` ("output" or "hidden"): pure
+    geometry, for drawing and for tests reading the frame back."""
+    theme = assets.theme
+    content = header_content(surface, assets).inflate(-2 * theme.px(48), -theme.px(40))
+    if layer == "hidden":  # the six hidden rulers need the whole screen; the header counts
+        return TrainingLayout(rulers=content)
+    left = pygame.Rect(content.left, content.top, round(content.width * 0.37), content.height)
+    rulers = pygame.Rect(left.right + theme.px(56), content.top, 0, content.height)
+    rulers.width = content.right - rulers.left
+    number = theme.font_size("display") * 1.05
+    pill = theme.font_size("large") * 1.2 + theme.px(10)
+    counter = pygame.Rect(left.left, left.top, left.width, round(number + theme.px(14) + pill))
+    weights_h = theme.px(310)
+    weights = pygame.Rect(left.left, left.bottom - weights_h, left.width, weights_h)
+    curve = pygame.Rect(left.left, counter.bottom + theme.px(28), left.width, 0)
+    curve.height = weights.top - theme.px(28) - curve.top
+    return TrainingLayout(rulers=rulers, counter=counter, curve=curve, weights=weights)
+
+
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
     """Draw the training view of ``scene``; its rulers can only be looked at."""
-    theme, palette = assets.theme, assets.palette
+    palette = assets.palette
     texts = assets.texts(scene.language)
     surface.fill(palette.paper)
     progress = progress_or_start(scene.training, scene.network, scene.digits)
     snapshot, layer = shown(scene.training)
-    title = texts["screen.training.title"]
+    state = _state(scene, progress, snapshot, layer)
     draw_header(
-        surface,
-        scene,
-        assets,
-        title,
-        _state(scene, progress, snapshot, layer),
-        subtitle_role="large",
+        surface, scene, assets, texts["screen.training.title"], state, subtitle_role="large"
     )
-    content = header_content(surface, assets).inflate(-2 * theme.px(48), -theme.px(40))
     if progress is None:  # nothing labelled to learn on
         return []
     network = progress.network if snapshot is None else snapshot.network
     iteration = progress.iteration if snapshot is None else snapshot.iteration
     correct = progress.correct if snapshot is None else snapshot.correct
-    if layer == "hidden":  # the six hidden rulers need the whole screen; the header counts
-        _draw_rulers(surface, scene, assets, progress, network, layer, content)
-        draw_message(surface, scene, assets)
-        return []
-    left = pygame.Rect(content.left, content.top, round(content.width * 0.37), content.height)
-    right = pygame.Rect(left.right + theme.px(56), content.top, 0, content.height)
-    right.width = content.right - right.left
-    counter = _draw_counter(surface, scene, assets, progress, iteration, correct, left)
-    weights_h = theme.px(310)
-    curve = pygame.Rect(left.left, counter.bottom + theme.px(28), left.width, 0)
-    curve.height = left.bottom - weights_h - theme.px(28) - curve.top
-    _draw_curve(surface, scene, assets, progress, iteration, curve)
-    weights = pygame.Rect(left.left, left.bottom - weights_h, left.width, weights_h)
-    _draw_weights(surface, scene, assets, progress.start, network, weights)
-    _draw_rulers(surface, scene, assets, progress, network, layer, right)
+    layout = training_layout(assets, surface, layer)
+    if layout.counter is not None:
+        _draw_counter(surface, scene, assets, progress.total, iteration, correct, layout.counter)
+        _draw_curve(surface, scene, assets, progress, iteration, layout.curve)
+        _draw_weights(surface, scene, assets, progress.start, network, layout.weights)
+    _draw_rulers(surface, scene, assets, progress, network, layer, layout.rulers)
     draw_message(surface, scene, assets)
     return []
 
@@ -105,53 +120,55 @@ def _state(scene: Scene, progress, snapshot, layer: str) -> str:
 # --- the counter -------------------------------------------------------------------------------
 
 
-def _draw_counter(surface, scene, assets, progress, iteration, correct, rect):
-    """The iteration reached, large, and the score beside it; returns the rect they take."""
+def _draw_counter(surface, scene, assets, total: int, iteration: int, correct: int, rect):
+    """The iteration reached, large, and under it the score: red until every digit is right."""
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     number = assets.text(count_text(iteration, texts), "display", palette.ink, bold=True)
     top = blit_text(surface, number, "topleft", (rect.left, rect.top - theme.px(8)))
     word = texts.format("screen.training.counter", count="").strip()
-    label = assets.text(word, "large", palette.ink_soft, bold=True)
-    at = (top.right + theme.px(18), top.bottom - theme.px(14))
-    word_rect = blit_text(surface, label, "bottomleft", at)
-    score = texts.format("screen.training.score", k=correct, n=progress.total)
-    fill = palette.ink if correct == progress.total else palette.wrong
-    pill_at = (rect.left, top.bottom + theme.px(12))
-    if word_rect.right + theme.px(330) < rect.right:  # room on the line: the score beside
-        pill_at = (word_rect.right + theme.px(36), top.centery + theme.px(8))
-        pill = draw_pill(
-            surface, assets, score, pill_at, anchor="midleft", role="large", fill=fill,
-            colour=palette.on_dark,
-        )  # fmt: skip
-        return pygame.Rect(rect.left, rect.top, rect.width, top.bottom - rect.top)
-    pill = draw_pill(
-        surface, assets, score, pill_at, anchor="topleft", role="large", fill=fill,
-        colour=palette.on_dark,
-    )  # fmt: skip
-    return pygame.Rect(rect.left, rect.top, rect.width, pill.bottom - rect.top)
+    room = rect.right - top.right - theme.px(18)
+    label = assets.text(word, "large", palette.ink_soft, bold=True, width=room)
+    blit_text(surface, label, "bottomleft", (top.right + theme.px(18), top.bottom - theme.px(14)))
+    score = texts.format("screen.training.score", k=correct, n=total)
+    fill = palette.ink if correct == total else palette.wrong
+    draw_pill(surface, assets, score, rect.bottomleft, anchor="bottomleft", role="large",
+              fill=fill, colour=palette.on_dark)  # fmt: skip
 
 
 # --- the loss curve ----------------------------------------------------------------------------
 
 
-def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.Rect) -> None:
-    """The loss against the iterations (log scale), the snapshots marked, ``iteration`` dotted.
+def curve_plot(assets: Assets, rect: pygame.Rect) -> pygame.Rect:
+    """The curve's plotting area inside its frame ``rect`` (title above, labels around)."""
+    theme = assets.theme
+    title_h = round(theme.font_size("body") * 1.2)
+    plot = pygame.Rect(rect.left + theme.px(76), rect.top + title_h + theme.px(22), 0, 0)
+    plot.width = rect.right - plot.left - theme.px(24)
+    plot.height = rect.bottom - theme.px(74) - plot.top
+    return plot
+
+
+def curve_scales(progress, plot: pygame.Rect) -> tuple[Scale, Scale]:
+    """The x scale (log10 of 1 + iteration) and y scale (loss, 0 at the bottom) of the curve.
 
     A logarithmic scale gives the first hundred iterations, where most of the learning
     happens, as much room as the last thirty thousand; the marks say where 100 … 50000 are.
     """
+    top_loss = _round_up(max(float(progress.curve[0, 1]), 0.1))
+    xs = Scale(0.0, math.log10(1 + progress.iterations), plot.left, plot.right)
+    return xs, Scale(0.0, top_loss, plot.bottom, plot.top)
+
+
+def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.Rect) -> None:
+    """The loss against the iterations, the snapshots marked, ``iteration``'s point in red."""
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     title = assets.text(texts["screen.training.curve"], "body", palette.ink, bold=True)
     blit_text(surface, title, "topleft", rect.topleft)
-    axis_w = theme.px(76)
-    plot = pygame.Rect(rect.left + axis_w, rect.top + title.get_height() + theme.px(22), 0, 0)
-    plot.width = rect.right - plot.left - theme.px(24)
-    plot.height = rect.bottom - theme.px(74) - plot.top
-    top_loss = _round_up(max(float(progress.curve[0, 1]), 0.1))
-    xs = Scale(0.0, math.log10(1 + progress.iterations), plot.left, plot.right)
-    ys = Scale(0.0, top_loss, plot.bottom, plot.top)
+    plot = curve_plot(assets, rect)
+    xs, ys = curve_scales(progress, plot)
+    top_loss = ys.hi
     # Axes and their labels: the loss on the left, the snapshots' iterations underneath.
     pygame.draw.rect(surface, palette.card, plot)
     for value in _loss_ticks(top_loss):
@@ -187,7 +204,7 @@ def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.R
     loss_now = _loss_at(progress, iteration)
     at = (xs.x(math.log10(1 + iteration)), ys.x(loss_now))
     _dot(surface, at, theme.px(13), palette.wrong, palette.card)
-    value = f"{texts['training.loss']} {loss_now:.2f}"
+    value = f"{texts['screen.training.loss']} {loss_now:.2f}"
     tag_at = (plot.right - theme.px(12), plot.top + theme.px(12))
     draw_pill(surface, assets, value, tag_at, anchor="topright", role="body", fill=palette.ink,
               colour=palette.on_dark)  # fmt: skip
