@@ -323,25 +323,30 @@ def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
 
 
 def _draw_rulers(surface, scene, assets, progress, network, layer: str, rect) -> None:
-    """The rulers of ``layer`` for ``network`` with every digit learnt: outputs one under the
-    other, hidden neurons two a row."""
-    theme, palette = assets.theme, assets.palette
+    """The rulers of ``layer`` for ``network`` with every digit learnt."""
     texts = assets.texts(scene.language)
     title = texts["screen.training.hidden" if layer == "hidden" else "screen.training.outputs"]
-    heading = assets.text(title, "body", palette.ink, bold=True)
+    heading = assets.text(title, "body", assets.palette.ink, bold=True)
     blit_text(surface, heading, "topleft", rect.topleft)
-    area = pygame.Rect(rect.left, rect.top + heading.get_height() + theme.px(14), rect.width, 0)
-    area.height = rect.bottom - area.top
-    names = network.hidden_names if layer == "hidden" else network.output_names
-    columns = 2 if layer == "hidden" else 1
-    cells = _grid(area, len(names), columns, theme.px(40), theme.px(18))
     result = forward(network, progress.digits.grids())
     # The rulers belong to the computer's network, not to the stations: no offline marks or
     # pick-up arrows on them.
     quiet = replace(scene, network=network, stations=())
-    for cell, neuron in zip(cells, names, strict=False):
+    for cell, neuron in ruler_cells(assets, rect, network, layer):
         model = ruler_model(network, progress.digits, result, neuron)
         draw_ruler(surface, quiet, assets, model, cell)
+
+
+def ruler_cells(assets: Assets, rect: pygame.Rect, network: Network, layer: str):
+    """``(rect, neuron)`` of each ruler in the rulers' part ``rect``, under its heading:
+    outputs one under the other, hidden neurons two a row (pure geometry)."""
+    theme = assets.theme
+    top = rect.top + round(theme.font_size("body") * 1.2) + theme.px(14)
+    area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top)
+    names = network.hidden_names if layer == "hidden" else network.output_names
+    columns = 2 if layer == "hidden" else 1
+    cells = _grid(area, len(names), columns, theme.px(40), theme.px(18))
+    return list(zip(cells, names, strict=True))
 
 
 def _grid(area: pygame.Rect, count: int, columns: int, gap_x: int, gap_y: int):
