@@ -24,6 +24,7 @@ from controller.digits import load_digit_set, shipped_sets
 from controller.health import DEFAULT_PORT, serve_health
 from controller.service import ServiceNotifier
 from controller.session import Session
+from controller.trainer import Trainer
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
             return 1
         sources.append(window)
         sinks.append(window)
+    trainer = Trainer()  # the finale learns between frames while its view is shown
+    sources.append(trainer)
+    sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
     installation = Installation(session, sources=sources, sinks=sinks, fps=args.fps)
     if args.health_port >= 0:

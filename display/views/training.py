@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import partial
 
+import numpy as np
 import pygame
 import pygame.gfxdraw
 
@@ -34,8 +36,10 @@ from display.widgets import (
     draw_message,
     draw_neuron_badge,
     draw_pill,
+    draw_subtitle,
     format_number,
     header_content,
+    header_key,
 )
 
 #: The neurons whose weights the view shows, as the workshop's slides do: a hidden one and an
@@ -74,29 +78,55 @@ def training_layout(assets: Assets, surface: pygame.Surface, layer: str) -> Trai
 
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw the training view of ``scene``; its rulers can only be looked at."""
-    palette = assets.palette
+    """Draw the training view of ``scene``; its rulers can only be looked at.
+
+    What stays while the run goes on (titles, the curve's axes, the weight cards and their
+    start values) is drawn once in a cached layer; each frame adds what moves.
+    """
     texts = assets.texts(scene.language)
-    surface.fill(palette.paper)
+    title = texts["screen.training.title"]
     progress = progress_or_start(scene.training, scene.network, scene.digits)
     snapshot, layer = shown(scene.training)
-    state = _state(scene, progress, snapshot, layer)
-    draw_header(
-        surface, scene, assets, texts["screen.training.title"], state, subtitle_role="large"
+    layout = training_layout(assets, surface, layer)
+    rows = () if progress is None else _all_weight_rows(progress, snapshot, texts)
+    key = (
+        "training",
+        header_key(scene, title),
+        layer,
+        None if progress is None else (progress.iterations, progress.planned, _top(progress)),
+        rows and tuple((n, tuple((s, b) for s, b, _ in r)) for n, r in rows),
     )
+    build = partial(_draw_static, scene, assets, title, progress, layout, rows)
+    surface.blit(assets.layer(key, build), (0, 0))
+    state = _state(scene, progress, snapshot, layer)
+    draw_subtitle(surface, scene, assets, title, state, "large")
     if progress is None:  # nothing labelled to learn on
         return []
     network = progress.network if snapshot is None else snapshot.network
     iteration = progress.iteration if snapshot is None else snapshot.iteration
     correct = progress.correct if snapshot is None else snapshot.correct
-    layout = training_layout(assets, surface, layer)
     if layout.counter is not None:
         _draw_counter(surface, scene, assets, progress.total, iteration, correct, layout.counter)
         _draw_curve(surface, scene, assets, progress, iteration, layout.curve)
-        _draw_weights(surface, scene, assets, progress.start, network, layout.weights)
+        _draw_weight_values(surface, assets, rows, layout.weights)
     _draw_rulers(surface, scene, assets, progress, network, layer, layout.rulers)
     draw_message(surface, scene, assets)
     return []
+
+
+def _draw_static(scene, assets, title, progress, layout, rows, layer) -> None:
+    """The parts that stay while the network learns, on the cached ``layer``."""
+    layer.fill(assets.palette.paper)
+    draw_header(layer, scene, assets, title)
+    if progress is None:
+        return
+    texts = assets.texts(scene.language)
+    name = "screen.training.outputs" if layout.counter is not None else "screen.training.hidden"
+    heading = assets.text(texts[name], "body", assets.palette.ink, bold=True)
+    blit_text(layer, heading, "topleft", layout.rulers.topleft)
+    if layout.counter is not None:
+        _draw_curve_axes(layer, scene, assets, progress, layout.curve)
+        _draw_weight_cards(layer, scene, assets, progress.network, rows, layout.weights)
 
 
 def _state(scene: Scene, progress, snapshot, layer: str) -> str:
@@ -132,8 +162,16 @@ def _draw_counter(surface, scene, assets, total: int, iteration: int, correct: i
     blit_text(surface, label, "bottomleft", (top.right + theme.px(18), top.bottom - theme.px(14)))
     score = texts.format("screen.training.score", k=correct, n=total)
     fill = palette.ink if correct == total else palette.wrong
-    draw_pill(surface, assets, score, rect.bottomleft, anchor="bottomleft", role="large",
-              fill=fill, colour=palette.on_dark)  # fmt: skip
+    draw_pill(
+        surface,
+        assets,
+        score,
+        rect.bottomleft,
+        anchor="bottomleft",
+        role="large",
+        fill=fill,
+        colour=palette.on_dark,
+    )
 
 
 # --- the loss curve ----------------------------------------------------------------------------
@@ -155,23 +193,25 @@ def curve_scales(progress, plot: pygame.Rect) -> tuple[Scale, Scale]:
     A logarithmic scale gives the first hundred iterations, where most of the learning
     happens, as much room as the last thirty thousand; the marks say where 100 … 50000 are.
     """
-    top_loss = _round_up(max(float(progress.curve[0, 1]), 0.1))
     xs = Scale(0.0, math.log10(1 + progress.iterations), plot.left, plot.right)
-    return xs, Scale(0.0, top_loss, plot.bottom, plot.top)
+    return xs, Scale(0.0, _top(progress), plot.bottom, plot.top)
 
 
-def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.Rect) -> None:
-    """The loss against the iterations, the snapshots marked, ``iteration``'s point in red."""
+def _top(progress) -> float:
+    """The top of the loss axis: the starting loss, rounded up."""
+    return _round_up(max(float(progress.curve[0, 1]), 0.1))
+
+
+def _draw_curve_axes(surface, scene, assets, progress, rect: pygame.Rect) -> None:
+    """The curve's title, frame, loss values on the left and snapshots' iterations below."""
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     title = assets.text(texts["screen.training.curve"], "body", palette.ink, bold=True)
     blit_text(surface, title, "topleft", rect.topleft)
     plot = curve_plot(assets, rect)
     xs, ys = curve_scales(progress, plot)
-    top_loss = ys.hi
-    # Axes and their labels: the loss on the left, the snapshots' iterations underneath.
     pygame.draw.rect(surface, palette.card, plot)
-    for value in _loss_ticks(top_loss):
+    for value in _loss_ticks(ys.hi):
         y = round(ys.x(value))
         pygame.draw.line(surface, palette.shade, (plot.left, y), (plot.right, y), theme.px(2))
         label = assets.text(format_number(value), "tiny", palette.ink_soft)
@@ -189,10 +229,18 @@ def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.R
         if not low:
             right_edge = placed.right
     pygame.draw.rect(surface, palette.ink, plot, theme.px(2))
-    # The curve: solid up to the iteration on show, faint after it (a page of the past).
-    points = [(xs.x(math.log10(1 + i)), ys.x(loss)) for i, loss in progress.curve]
-    solid = [p for (i, _), p in zip(progress.curve, points, strict=True) if i <= iteration]
-    after = [p for (i, _), p in zip(progress.curve, points, strict=True) if i >= iteration]
+
+
+def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.Rect) -> None:
+    """The loss so far: solid up to ``iteration`` (its point in red), faint after it (a page
+    of the past), the snapshots dotted, and the loss at ``iteration`` in words."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    plot = curve_plot(assets, rect)
+    xs, ys = curve_scales(progress, plot)
+    iterations, losses = progress.curve[:, 0], progress.curve[:, 1]
+    points = np.column_stack([_positions(xs, np.log10(1 + iterations)), _positions(ys, losses)])
+    solid, after = points[iterations <= iteration], points[iterations >= iteration]
     width = theme.px(5)
     if len(after) > 1:
         pygame.draw.lines(surface, palette.rule, False, after, width)
@@ -206,8 +254,22 @@ def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.R
     _dot(surface, at, theme.px(13), palette.wrong, palette.card)
     value = f"{texts['screen.training.loss']} {loss_now:.2f}"
     tag_at = (plot.right - theme.px(12), plot.top + theme.px(12))
-    draw_pill(surface, assets, value, tag_at, anchor="topright", role="body", fill=palette.ink,
-              colour=palette.on_dark)  # fmt: skip
+    draw_pill(
+        surface,
+        assets,
+        value,
+        tag_at,
+        anchor="topright",
+        role="body",
+        fill=palette.ink,
+        colour=palette.on_dark,
+    )
+
+
+def _positions(scale: Scale, values: np.ndarray) -> np.ndarray:
+    """:meth:`Scale.x` of many values at once (the curve's few hundred points, every frame)."""
+    values = np.clip(values, min(scale.lo, scale.hi), max(scale.lo, scale.hi))
+    return scale.x0 + (values - scale.lo) * (scale.x1 - scale.x0) / (scale.hi - scale.lo)
 
 
 def _loss_at(progress, iteration: int) -> float:
@@ -242,54 +304,80 @@ def _dot(surface, at, radius: int, fill, rim) -> None:
 # --- the weights of two neurons ----------------------------------------------------------------
 
 
-def _draw_weights(surface, scene, assets, start: Network, now: Network, rect) -> None:
-    """For each of :data:`SHOWN_NEURONS`, a card: its badge and name, then each weight and its
-    threshold, at the start → now."""
-    theme, palette = assets.theme, assets.palette
-    texts = assets.texts(scene.language)
-    neurons = [n for n in SHOWN_NEURONS if n in now.hidden_names + now.output_names]
-    if not neurons:
-        return
-    heading = assets.text(texts["screen.training.weights"], "body", palette.ink, bold=True,
-                          width=rect.width)  # fmt: skip
-    blit_text(surface, heading, "topleft", rect.topleft)
-    top = rect.top + heading.get_height() + theme.px(14)
-    rows = {n: _weight_rows(start, now, n, texts["screen.training.threshold"]) for n in neurons}
+def _all_weight_rows(progress, snapshot, texts) -> tuple:
+    """``(neuron, rows)`` for each of :data:`SHOWN_NEURONS` the network has (see
+    :func:`_weight_rows`), for the page's network."""
+    now = progress.network if snapshot is None else snapshot.network
+    threshold = texts["screen.training.threshold"]
+    names = now.hidden_names + now.output_names
+    return tuple(
+        (n, _weight_rows(progress.start, now, n, threshold)) for n in SHOWN_NEURONS if n in names
+    )
+
+
+def weight_cards(assets: Assets, rect: pygame.Rect, rows) -> list[tuple[pygame.Rect, list]]:
+    """Each card's rectangle and the y of each of its rows, under the section's heading."""
+    theme = assets.theme
+    top = rect.top + round(theme.font_size("body") * 1.2) + theme.px(14)
     gap = theme.px(28)
-    width = (rect.width - gap * (len(neurons) - 1)) / len(neurons)
-    most = max(len(r) for r in rows.values())
-    for k, neuron in enumerate(neurons):
+    width = (rect.width - gap * (len(rows) - 1)) / max(1, len(rows))
+    most = max((len(r) for _, r in rows), default=1)
+    cards = []
+    for k, (_, card_rows) in enumerate(rows):
         card = pygame.Rect(round(rect.left + k * (width + gap)), top, round(width), 0)
         card.height = rect.bottom - top
-        _weights_card(surface, assets, texts, now, neuron, rows[neuron], most, card)
+        first = card.top + theme.px(14) + 2 * theme.px(24) + theme.px(6)  # under the badge
+        pitch = (card.bottom - theme.px(14) - first) / most
+        cards.append((card, [first + (j + 0.5) * pitch for j in range(len(card_rows))]))
+    return cards
 
 
-def _weights_card(surface, assets, texts, now: Network, neuron: str, rows, most: int, card):
+def _row_role(assets: Assets, ys: list) -> str:
+    """The font for a card's rows: as large as their spacing allows."""
+    pitch = ys[1] - ys[0] if len(ys) > 1 else assets.theme.px(40)
+    px = assets.theme.px
+    return "body" if pitch >= px(38) else "small" if pitch >= px(31) else "tiny"
+
+
+def _draw_weight_cards(surface, scene, assets, network: Network, rows, rect) -> None:
+    """The section's heading, then per neuron a card: badge, name, each source and its value
+    at the start (the values now are drawn each frame)."""
     theme, palette = assets.theme, assets.palette
-    ground = palette.card
-    pygame.draw.rect(surface, ground, card, border_radius=theme.px(14))
-    pygame.draw.rect(surface, palette.rule, card, theme.px(2), border_radius=theme.px(14))
-    pad = theme.px(14)
-    radius = theme.px(24)
-    badge = (card.left + pad + radius, card.top + pad + radius)
-    draw_neuron_badge(surface, assets, now, neuron, badge, radius)
-    name = _neuron_name(now, neuron, texts)
-    room = card.right - pad - (badge[0] + radius + theme.px(12))
-    title = assets.text(name, "body", palette.ink, bold=True, width=room, ground=ground)
-    blit_text(surface, title, "midleft", (badge[0] + radius + theme.px(12), badge[1]))
-    top = badge[1] + radius + theme.px(6)
-    pitch = (card.bottom - pad - top) / max(1, most)
-    role = "body" if pitch >= theme.px(38) else "small" if pitch >= theme.px(31) else "tiny"
-    arrow_x = card.left + round(card.width * 0.58)
-    for k, (source, before, after) in enumerate(rows):
-        y = top + (k + 0.5) * pitch
-        label = assets.text(source, role, palette.ink_soft, ground=ground)
-        blit_text(surface, label, "midleft", (card.left + pad, y))
-        old = assets.text(f"{format_number(before)} →", role, palette.ink_soft, ground=ground)
-        blit_text(surface, old, "midright", (arrow_x, y))
-        value = f"{after:.2f}".replace("-", "−")
-        new = assets.text(value, role, palette.ink, bold=True, ground=ground)
-        blit_text(surface, new, "midright", (card.right - pad, y))
+    texts = assets.texts(scene.language)
+    if not rows:
+        return
+    heading = assets.text(
+        texts["screen.training.weights"], "body", palette.ink, bold=True, width=rect.width
+    )
+    blit_text(surface, heading, "topleft", rect.topleft)
+    ground, pad, radius = palette.card, theme.px(14), theme.px(24)
+    for (neuron, card_rows), (card, ys) in zip(rows, weight_cards(assets, rect, rows), strict=True):
+        pygame.draw.rect(surface, ground, card, border_radius=theme.px(14))
+        pygame.draw.rect(surface, palette.rule, card, theme.px(2), border_radius=theme.px(14))
+        badge = (card.left + pad + radius, card.top + pad + radius)
+        draw_neuron_badge(surface, assets, network, neuron, badge, radius)
+        name = _neuron_name(network, neuron, texts)
+        room = card.right - pad - (badge[0] + radius + theme.px(12))
+        title = assets.text(name, "body", palette.ink, bold=True, width=room, ground=ground)
+        blit_text(surface, title, "midleft", (badge[0] + radius + theme.px(12), badge[1]))
+        role = _row_role(assets, ys)
+        arrow_x = card.left + round(card.width * 0.58)
+        for (source, before, _), y in zip(card_rows, ys, strict=True):
+            label = assets.text(source, role, palette.ink_soft, ground=ground)
+            blit_text(surface, label, "midleft", (card.left + pad, y))
+            old = assets.text(f"{format_number(before)} →", role, palette.ink_soft, ground=ground)
+            blit_text(surface, old, "midright", (arrow_x, y))
+
+
+def _draw_weight_values(surface, assets, rows, rect) -> None:
+    """Each weight and threshold now, at the right of its card's row."""
+    palette, pad = assets.palette, assets.theme.px(14)
+    for (_, card_rows), (card, ys) in zip(rows, weight_cards(assets, rect, rows), strict=True):
+        role = _row_role(assets, ys)
+        for (_, _, after), y in zip(card_rows, ys, strict=True):
+            value = f"{after:.2f}".replace("-", "−")
+            new = assets.text(value, role, palette.ink, bold=True, ground=palette.card)
+            blit_text(surface, new, "midright", (card.right - pad, y))
 
 
 def _neuron_name(network: Network, neuron: str, texts) -> str:
@@ -323,11 +411,7 @@ def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
 
 
 def _draw_rulers(surface, scene, assets, progress, network, layer: str, rect) -> None:
-    """The rulers of ``layer`` for ``network`` with every digit learnt."""
-    texts = assets.texts(scene.language)
-    title = texts["screen.training.hidden" if layer == "hidden" else "screen.training.outputs"]
-    heading = assets.text(title, "body", assets.palette.ink, bold=True)
-    blit_text(surface, heading, "topleft", rect.topleft)
+    """The rulers of ``layer`` for ``network`` with every digit learnt (under the heading)."""
     result = forward(network, progress.digits.grids())
     # The rulers belong to the computer's network, not to the stations: no offline marks or
     # pick-up arrows on them.
