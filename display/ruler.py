@@ -268,9 +268,15 @@ def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker:
     no_at = no.get_rect(topleft=(round(scale.x0 + pad), round(geometry.top + pad / 2)))
     yes_at = yes.get_rect(topright=(round(scale.x1 - pad), round(geometry.top + pad / 2)))
     # A side's name is left out where the threshold or a chip would cover it.
-    if marker - scale.x0 > no.get_width() + 2 * pad and no_at.collidelist(chips) < 0:
+    if (
+        marker - scale.x0 > no.get_width() + 2 * pad
+        and no_at.inflate(pad, 0).collidelist(chips) < 0
+    ):
         surface.blit(no, no_at)
-    if scale.x1 - marker > yes.get_width() + 2 * pad and yes_at.collidelist(chips) < 0:
+    if (
+        scale.x1 - marker > yes.get_width() + 2 * pad
+        and yes_at.inflate(pad, 0).collidelist(chips) < 0
+    ):
         surface.blit(yes, yes_at)
 
 

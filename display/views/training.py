@@ -1,10 +1,11 @@
 """The training view: the finale, where the computer learns on 16 digits (workshop slides 60–66).
 
-On the left, how far the learning has got: the iteration counter and the score, the error
-(the loss) falling iteration after iteration on a curve whose marks are the workshop's
-snapshots, and what two neurons have learnt (E, a hidden one, and blue, an output), each weight
-and threshold at the start and now. On the right, the rulers as on the tables: the four output
-rulers with the 16 digits, and on the last page the six hidden rulers.
+On the left, how far the learning has got: the iteration counter, the error (the loss) falling
+iteration after iteration on a curve whose marks are the workshop's snapshots, and what two
+neurons have learnt (E, a hidden one, and blue, an output): each weight and threshold at the
+start and now. On the right, the rulers as on the tables with the score ("13/16 reconnus"):
+the four output rulers with the 16 digits, and on the last page the six hidden rulers, which
+then take the whole screen.
 
 While the run goes on (:mod:`controller.trainer`) everything moves live; afterwards the
 leader's next/previous turn the pages (:mod:`controller.finale`): the rulers after 100, 1000,
@@ -67,10 +68,9 @@ def training_layout(assets: Assets, surface: pygame.Surface, layer: str) -> Trai
     left = pygame.Rect(content.left, content.top, round(content.width * 0.37), content.height)
     rulers = pygame.Rect(left.right + theme.px(56), content.top, 0, content.height)
     rulers.width = content.right - rulers.left
-    number = theme.font_size("display") * 1.05
-    pill = theme.font_size("large") * 1.2 + theme.px(10)
-    counter = pygame.Rect(left.left, left.top, left.width, round(number + theme.px(14) + pill))
-    weights_h = theme.px(310)
+    number = round(theme.font_size("display") * 1.05)
+    counter = pygame.Rect(left.left, left.top, left.width, number)
+    weights_h = theme.px(362)
     weights = pygame.Rect(left.left, left.bottom - weights_h, left.width, weights_h)
     curve = pygame.Rect(left.left, counter.bottom + theme.px(28), left.width, 0)
     curve.height = weights.top - theme.px(28) - curve.top
@@ -98,15 +98,16 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     )
     build = partial(_draw_static, scene, assets, title, progress, layout, rows)
     surface.blit(assets.layer(key, build), (0, 0))
-    state = _state(scene, progress, snapshot, layer)
+    state = _state(scene, progress, snapshot)
     draw_subtitle(surface, scene, assets, title, state, "large")
     if progress is None:  # nothing labelled to learn on
         return []
     network = progress.network if snapshot is None else snapshot.network
     iteration = progress.iteration if snapshot is None else snapshot.iteration
     correct = progress.correct if snapshot is None else snapshot.correct
+    _draw_score(surface, scene, assets, progress.total, correct, layout.rulers)
     if layout.counter is not None:
-        _draw_counter(surface, scene, assets, progress.total, iteration, correct, layout.counter)
+        _draw_counter(surface, scene, assets, iteration, layout.counter)
         _draw_curve(surface, scene, assets, progress, iteration, layout.curve)
         _draw_weight_values(surface, assets, rows, layout.weights)
     _draw_rulers(surface, scene, assets, progress, network, layer, layout.rulers)
@@ -129,17 +130,13 @@ def _draw_static(scene, assets, title, progress, layout, rows, layer) -> None:
         _draw_weight_cards(layer, scene, assets, progress.network, rows, layout.weights)
 
 
-def _state(scene: Scene, progress, snapshot, layer: str) -> str:
+def _state(scene: Scene, progress, snapshot) -> str:
     """What the screen shows, in words: live and learning, done, or after N iterations."""
     texts = load_texts(scene.language)
     if progress is None:
         return texts["screen.training.ready"]
     if snapshot is not None:
-        after = texts.format("screen.training.after", count=count_text(snapshot.iteration, texts))
-        if layer == "hidden":
-            score = texts.format("screen.training.score", k=snapshot.correct, n=progress.total)
-            return f"{after} · {score}"
-        return after
+        return texts.format("screen.training.after", count=count_text(snapshot.iteration, texts))
     if progress.finished:
         return f"{texts['screen.training.live']} · {texts['screen.training.done']}"
     if scene.training.progress is None:
@@ -150,8 +147,8 @@ def _state(scene: Scene, progress, snapshot, layer: str) -> str:
 # --- the counter -------------------------------------------------------------------------------
 
 
-def _draw_counter(surface, scene, assets, total: int, iteration: int, correct: int, rect):
-    """The iteration reached, large, and under it the score: red until every digit is right."""
+def _draw_counter(surface, scene, assets, iteration: int, rect) -> None:
+    """The iteration reached, large."""
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     number = assets.text(count_text(iteration, texts), "display", palette.ink, bold=True)
@@ -160,15 +157,22 @@ def _draw_counter(surface, scene, assets, total: int, iteration: int, correct: i
     room = rect.right - top.right - theme.px(18)
     label = assets.text(word, "large", palette.ink_soft, bold=True, width=room)
     blit_text(surface, label, "bottomleft", (top.right + theme.px(18), top.bottom - theme.px(14)))
+
+
+def _draw_score(surface, scene, assets, total: int, correct: int, rulers: pygame.Rect) -> None:
+    """ "k/16 reconnus" at the right of the rulers' heading: red until every digit is right."""
+    palette = assets.palette
+    texts = assets.texts(scene.language)
     score = texts.format("screen.training.score", k=correct, n=total)
     fill = palette.ink if correct == total else palette.wrong
+    at = (rulers.right, rulers.top + assets.theme.font_size("body") * 0.6)
     draw_pill(
         surface,
         assets,
         score,
-        rect.bottomleft,
-        anchor="bottomleft",
-        role="large",
+        at,
+        anchor="midright",
+        role="body",
         fill=fill,
         colour=palette.on_dark,
     )
