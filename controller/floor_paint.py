@@ -43,6 +43,8 @@ DASH_M, GAP_M = 0.2, 0.1
 #: The pulse: a bright head with a tail behind it (metres), and the pause at the hidden layer.
 HEAD_M, TAIL_M = 0.12, 0.45
 HIDDEN_PAUSE_S = 0.3
+#: The share of its level a part of the network not yet reached by a change's pulse shows.
+UNREACHED = 0.45
 #: A neuron the pulse reaches flashes, fading over this many seconds.
 FLASH_S = 0.4
 #: Attract: a wave leaves the inputs every ``ATTRACT_PERIOD_S`` and crosses a layer in
@@ -177,12 +179,17 @@ def _weight_index(network, layer, target, source, first_of_layer) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Timeline:
-    """What is lit, and where the pulses are, at one instant after the values changed."""
+    """What the signal has reached at one instant after the values changed.
 
-    ring_lit: np.ndarray  # (neurons,) bool
+    Whatever it has not reached yet is shown at ``unreached`` of its level: dimmed in network
+    mode (the old picture is gone, the new one is on its way), dark in signal mode.
+    """
+
+    reached: np.ndarray  # (neurons,) bool: the neuron's ring shows its value
     arrival: np.ndarray  # (neurons,) seconds after the change when the signal reaches it
-    reach: np.ndarray  # (segments,) LEDs up to this distance (m) are lit
+    reach: np.ndarray  # (segments,) LEDs up to this distance (m) from the source are reached
     head: np.ndarray  # (segments,) where the pulse's head is (m); -inf for none
+    unreached: float  # the share of its level a part not yet reached shows
 
 
 def paint(fm: FloorMap, scene: Scene) -> np.ndarray:
@@ -204,27 +211,25 @@ def paint(fm: FloorMap, scene: Scene) -> np.ndarray:
 
 
 def network_timeline(fm: FloorMap, elapsed: float) -> Timeline:
-    """Everything lit; pulses leave the inputs at the change, the hidden layer after them."""
-    start = fm.layer_start[fm.seg_layer]
-    neurons = len(fm.neurons)
-    return Timeline(
-        ring_lit=np.ones(neurons, dtype=bool),
-        arrival=fm.layer_start[fm.neuron_layer] + fm.fan_in_s,
-        reach=np.full(len(fm.seg_length), np.inf),
-        head=(elapsed - start) * fm.speed,
-    )
+    """Pulses leave the inputs at the change, and the hidden layer once they have all arrived.
+
+    Ahead of the pulses the network shows at half its level, so a slider being dragged (a
+    change every frame) never blanks the floor.
+    """
+    head = (elapsed - fm.layer_start[fm.seg_layer]) * fm.speed
+    arrival = fm.layer_start[fm.neuron_layer] + fm.fan_in_s
+    return Timeline(elapsed >= arrival, arrival, head, head, UNREACHED)
 
 
 def signal_timeline(fm: FloorMap, elapsed: float, layers: int) -> Timeline:
     """Lit up to ``layers`` layers: the newest layer's connections fill from the change on."""
     newest = layers - 1  # the layer (0 inputs, 1 hidden, 2 outputs) the signal just reached
-    done_segments = fm.seg_layer < newest
     filling = fm.seg_layer == newest
     head = np.where(filling, elapsed * fm.speed, -np.inf)
-    reach = np.where(done_segments, np.inf, head)
+    reach = np.where(fm.seg_layer < newest, np.inf, head)
     arrival = np.where(fm.neuron_layer == newest, fm.fan_in_s, -np.inf)
-    ring_lit = (fm.neuron_layer < newest) | ((fm.neuron_layer == newest) & (elapsed >= arrival))
-    return Timeline(ring_lit, arrival, reach, head)
+    reached = (fm.neuron_layer < newest) | ((fm.neuron_layer == newest) & (elapsed >= arrival))
+    return Timeline(reached, arrival, reach, head, 0.0)
 
 
 def network_picture(
@@ -237,32 +242,35 @@ def network_picture(
 ) -> np.ndarray:
     """Rings by value, segments by what they carry, pulses and flashes, as the timeline says."""
     out = np.zeros((fm.led_count, 3), dtype=np.float32)
-    # Rings: dim when silent or not reached yet, brighter with the value, a flash on arrival.
+    # Rings: dim when silent, brighter with the value, a flash when the signal arrives.
     softness = np.array([RING_SOFTNESS[k] for k in range(3)])[fm.neuron_layer]
-    level = 0.55 + 0.45 * values / (values + softness)
-    passing = (values > 0) & timeline.ring_lit
-    level = np.where(passing, level, RING_DIM)
+    level = np.where(values > 0, 0.55 + 0.45 * values / (values + softness), RING_DIM)
+    level = np.where(timeline.reached, level, np.maximum(RING_DIM, level * timeline.unreached))
     since = elapsed - timeline.arrival
-    flash = np.where(passing & (since >= 0), np.exp(-np.maximum(since, 0) / FLASH_S), 0.0)
+    fired = (values > 0) & timeline.reached
+    flash = np.where(fired, np.exp(-np.maximum(since, 0) / FLASH_S), 0.0)
     colour = fm.ring_colour + (1 - fm.ring_colour) * (0.6 * flash)[:, None]
     level = np.minimum(1.0, level + 0.45 * flash)
     ring = fm.ring_neuron
     out[fm.ring_leds] = colour[ring] * level[ring][:, None]
-    # Segments: the value they carry, dashed when negative, lit up to where the signal reached.
+    # Segments: the value they carry, dashed when negative, full where the signal reached.
     strength = np.abs(carried)
-    seg_level = np.where(strength > 0, 0.5 + 0.4 * strength / (strength + SEGMENT_SOFTNESS), 0)
-    seg_level = np.where(strength > 0, seg_level, SEGMENT_DIM)
+    seg_level = np.where(
+        strength > 0, 0.4 + 0.35 * strength / (strength + SEGMENT_SOFTNESS), SEGMENT_DIM
+    )
     colours = np.where((weights < 0)[:, None], hex_level(NEGATIVE_HEX), hex_level(POSITIVE_HEX))
     s, dist = fm.seg_of, fm.seg_dist
-    led_level = np.where(dist <= timeline.reach[s], seg_level[s], 0.0)
+    ahead = dist - timeline.head[s]
+    reached = dist <= timeline.reach[s]
+    led_level = seg_level[s] * np.where(reached, 1.0, timeline.unreached)
     led_level = np.where(fm.seg_gap & (weights[s] < 0), 0.0, led_level)
     # The pulse: a bright head walking to the target, a tail fading behind it.
-    ahead = dist - timeline.head[s]
     with np.errstate(invalid="ignore", over="ignore"):
         blob = np.where(ahead >= 0, np.exp(-((ahead / HEAD_M) ** 2)), np.exp(ahead / TAIL_M))
-    walking = (strength > 0) & (timeline.head >= 0) & (timeline.head <= fm.seg_length + 2 * TAIL_M)
+    walking = (strength > 0) & (timeline.head >= 0)
+    walking &= timeline.head <= fm.seg_length + 3 * TAIL_M
     blob = np.where(walking[s], np.nan_to_num(blob), 0.0)
-    seg_colour = colours[s] + (1 - colours[s]) * (0.6 * blob)[:, None]
+    seg_colour = colours[s] + (1 - colours[s]) * (0.7 * blob)[:, None]
     out[fm.seg_leds] = seg_colour * np.maximum(led_level, blob)[:, None]
     return out
 
