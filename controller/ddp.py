@@ -79,6 +79,23 @@ def parse(packet: bytes) -> DdpPacket:
     return DdpPacket(flags, sequence, data_type, destination, offset, data)
 
 
+def read_frame(sock: socket.socket) -> tuple[bytes, list[DdpPacket]]:
+    """Receive packets on ``sock`` until one carries PUSH, as a DDP receiver does.
+
+    Returns the frame's bytes, each packet's data at its offset, and the packets. For tests and
+    for checking a network path to the LEDs; the socket's timeout applies to each packet.
+    """
+    buffer, got = bytearray(), []
+    while True:
+        packet = parse(sock.recv(65535))
+        got.append(packet)
+        end = packet.offset + len(packet.data)
+        buffer.extend(bytes(max(0, end - len(buffer))))
+        buffer[packet.offset : end] = packet.data
+        if packet.push:
+            return bytes(buffer), got
+
+
 class DdpOutput:
     """Sends floor frames to a DDP receiver (a WLED controller), as RGB bytes.
 
@@ -114,4 +131,4 @@ class DdpOutput:
         self.sock.close()
 
 
-__all__ = ["DDP_PORT", "MAX_DATA", "DdpOutput", "DdpPacket", "packets", "parse"]
+__all__ = ["DDP_PORT", "MAX_DATA", "DdpOutput", "DdpPacket", "packets", "parse", "read_frame"]

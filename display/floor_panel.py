@@ -37,20 +37,32 @@ def mat_transform(rect: pygame.Rect, size_m: tuple[float, float]) -> tuple[float
     return scale, left, top
 
 
-def draw_floor(surface: pygame.Surface, rect: pygame.Rect, floor) -> None:
-    """Draw the floor ``floor`` (a ``FloorView``) inside ``rect`` of ``surface``."""
-    rect = rect.inflate(-max(4, rect.width // 40), -max(4, rect.height // 40))
+def led_dots(rect: pygame.Rect, floor) -> tuple[np.ndarray, np.ndarray, int]:
+    """Where :func:`draw_floor` puts each LED's dot in ``rect``: left, top and dot size."""
+    rect = _inner(rect)
     scale, left, top = mat_transform(rect, floor.size_m)
     dot = max(2, round(floor.pitch_m * scale * 0.9))
+    xs = np.rint(left + floor.positions[:, 0] * scale - dot / 2).astype(np.intp)
+    ys = np.rint(top + floor.positions[:, 1] * scale - dot / 2).astype(np.intp)
+    return xs, ys, dot
+
+
+def draw_floor(surface: pygame.Surface, rect: pygame.Rect, floor) -> None:
+    """Draw the floor ``floor`` (a ``FloorView``) inside ``rect`` of ``surface``."""
+    xs, ys, dot = led_dots(rect, floor)
+    scale, left, top = mat_transform(_inner(rect), floor.size_m)
     for ring in floor.rings:
         centre = (round(left + ring.centre[0] * scale), round(top + ring.centre[1] * scale))
         radius = round(ring.radius * scale + dot * 1.5)
         pygame.draw.circle(surface, CIRCLE, centre, radius, max(1, dot // 2))
-    xs = np.rint(left + floor.positions[:, 0] * scale - dot / 2).astype(np.intp)
-    ys = np.rint(top + floor.positions[:, 1] * scale - dot / 2).astype(np.intp)
     shown = screen_table(floor.brightness, floor.gamma)[floor.colours]
-    shown = np.maximum(shown, np.array(UNLIT, dtype=np.uint8))
-    _dots(surface, rect, xs, ys, shown, dot)
+    shown[~floor.colours.any(axis=1)] = UNLIT
+    _dots(surface, _inner(rect), xs, ys, shown, dot)
+
+
+def _inner(rect: pygame.Rect) -> pygame.Rect:
+    """The part of ``rect`` the mat is fitted in (a margin inside the panel's frame)."""
+    return rect.inflate(-max(4, rect.width // 40), -max(4, rect.height // 40))
 
 
 def _dots(surface, rect, xs, ys, colours, dot: int) -> None:
