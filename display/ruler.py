@@ -25,7 +25,6 @@ from display.assets import Assets
 from display.layout import Scale, stack_levels, value_range
 from display.views import Hotspot
 from display.widgets import (
-    blit_text,
     chip_size,
     digit_fill,
     draw_chip,
@@ -239,17 +238,24 @@ def _draw_axis(surface, assets: Assets, geometry: RulerGeometry) -> None:
     theme, palette = assets.theme, assets.palette
     scale, y = geometry.scale, geometry.baseline
     pygame.draw.line(surface, palette.ink, (scale.x0, y), (scale.x1, y), theme.px(3))
-    for value in _ticks(geometry.scale, theme.px(70)):
-        x = round(scale.x(value))
+    for x, label, at in _tick_labels(assets, geometry):
         pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
+        surface.blit(label, at)
+
+
+def _tick_labels(
+    assets: Assets, geometry: RulerGeometry
+) -> list[tuple[int, pygame.Surface, pygame.Rect]]:
+    """Each tick's x, its value's text and where that text goes, under the number line."""
+    theme, palette = assets.theme, assets.palette
+    scale, y = geometry.scale, geometry.baseline
+    ticks = scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / theme.px(70))))
+    placed = []
+    for value in ticks:
+        x = round(scale.x(value))
         label = assets.text(format_number(value), "tiny", palette.ink_soft)
-        blit_text(surface, label, "midtop", (x, y + theme.px(12)))
-
-
-@lru_cache(maxsize=256)
-def _ticks(scale: Scale, spacing: int) -> tuple[float, ...]:
-    """The round values labelled under a number line, about ``spacing`` pixels apart."""
-    return tuple(scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / spacing))))
+        placed.append((x, label, label.get_rect(midtop=(x, y + theme.px(12)))))
+    return placed
 
 
 def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker: int, colour):
@@ -287,19 +293,17 @@ def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeome
     pygame.draw.line(surface, palette.ink, (x, top), (x, axis), theme.px(6))
     texts = assets.texts(scene.language)
     text = f"{texts['screen.threshold']} {format_number(model.threshold)}"
-    at = (x, axis - theme.px(2))
+    spot = (x, axis - theme.px(2))
     handle = draw_pill(
-        surface, assets, text, at, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+        surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
     )
-    # Paper over the tick values the handle would half cover: a value is read whole or not
-    # at all (the handle says where the threshold is).
-    gap, scale = theme.px(6), geometry.scale
-    for value in _ticks(scale, theme.px(70)):
-        x = round(scale.x(value))
-        if abs(x - handle.centerx) > handle.width:
-            continue  # too far to be covered
-        label = assets.text(format_number(value), "tiny", palette.ink_soft)
-        tick = label.get_rect(midtop=(x, axis + theme.px(12)))
-        if tick.inflate(2 * gap, 0).colliderect(handle):
-            surface.fill(palette.paper, tick.inflate(theme.px(2), theme.px(2)))
-    draw_pill(surface, assets, text, at, anchor="midtop", fill=palette.ink, colour=palette.on_dark)
+    # The static layer drew every tick value; paper over those the handle half covers, and
+    # draw the handle again on top.
+    clear = handle.inflate(theme.px(12), 0)
+    covered = [at for _, _, at in _tick_labels(assets, geometry) if at.colliderect(clear)]
+    for at in covered:
+        surface.fill(palette.paper, at.inflate(theme.px(2), 0))
+    if covered:
+        draw_pill(
+            surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+        )

@@ -10,6 +10,7 @@ screen over SSH on the Pi::
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from controller.commands.options import (
     add_digit_options,
@@ -21,9 +22,11 @@ from controller.commands.options import (
 from controller.datafile import DataError
 from controller.digits import DigitSet
 from controller.finale import pages
+from controller.modes import INSTALLATION_FILE
 from controller.network import Network
 from controller.scene import StationView, TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
+from controller.workshop import FLOOR_MODES
 
 #: The digit set each view shows by default.
 DEFAULT_DATASET = {"training": "training"}
@@ -38,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="draw one screen view to a PNG file (no display needed)",
         description="Draw one frame of a screen view, headless, to a PNG file.",
     )
-    parser.add_argument("view", metavar="VIEW", choices=list(VIEWS), help=", ".join(VIEWS))
+    views = [*VIEWS, "floor"]
+    parser.add_argument("view", metavar="VIEW", choices=views, help=", ".join(views))
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
     parser.add_argument(
         "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
@@ -71,6 +75,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--hidden",
         action="store_true",
         help="training view: the hidden rulers after the last snapshot",
+    )
+    floor = parser.add_argument_group("floor", "VIEW floor: LED floor frames after a change")
+    floor.add_argument(
+        "--frames", type=int, default=1, metavar="N", help="how many frames (default 1)"
+    )
+    floor.add_argument(
+        "--every", type=float, default=0.8, metavar="SECONDS", help="between frames (default 0.8)"
+    )
+    floor.add_argument(
+        "--floor-mode",
+        choices=FLOOR_MODES,
+        default="network",
+        help="what the floor plays (default network)",
     )
     add_network_options(parser)
     add_language_option(parser)
@@ -109,7 +126,10 @@ def run(args: argparse.Namespace) -> int:
         if args.view == "training"
         else TrainingView(),
     )
-    surface, _ = render_scene(scene, args.size)
+    if args.view == "floor":
+        surface = render_floor(scene, args)
+    else:
+        surface, _ = render_scene(scene, args.size)
     print(save_png(surface, args.out or f"{args.view}.png"))
     return 0
 
@@ -140,6 +160,38 @@ def training_page(
         message = f"no such page: the snapshots are {have}; --hidden shows the last one's"
         raise DataError(field, str(iteration), message)
     return TrainingView(progress=progress, page=found[0])
+
+
+def render_floor(scene, args: argparse.Namespace):
+    """The floor at ``--frames`` instants ``--every`` seconds apart after the values changed."""
+    from controller.floor import load_floor
+    from controller.floor_frame import FloorRenderer
+    from controller.texts import load_texts
+    from display.assets import Assets
+    from display.floor_strip import draw_floor_strip
+    from display.frame import headless
+
+    layout = load_floor(scene.network)
+    if layout is None:
+        raise DataError(
+            INSTALLATION_FILE, "floor", "no [floor] section: this installation has no LEDs"
+        )
+    if args.frames < 1:
+        raise DataError("--frames", str(args.frames), "at least 1 frame")
+    renderer = FloorRenderer(layout, scene.network)
+    times = [args.time + i * args.every for i in range(args.frames)]
+    scenes = [replace(scene, t=t, changed_at=0.0, floor_mode=args.floor_mode) for t in times]
+    views = [renderer.frame(s).view for s in scenes]
+    texts = load_texts(args.lang)
+    title = texts.format(
+        "floor.title", digit=scene.digit.name, decision=texts.decision(**scene.decision.as_dict())
+    )
+    headless()
+    import pygame
+
+    surface = pygame.Surface(args.size)
+    draw_floor_strip(surface, Assets(args.size), views, times, title, texts["floor.frame"])
+    return surface
 
 
 def size(text: str) -> tuple[int, int]:

@@ -21,7 +21,9 @@ from controller.commands.options import (
     network_from,
 )
 from controller.digits import load_digit_set, shipped_sets
+from controller.floor_sink import open_floor
 from controller.health import DEFAULT_PORT, serve_health
+from controller.led_patterns import LED_PATTERNS
 from controller.service import ServiceNotifier
 from controller.session import Session
 from controller.trainer import Trainer
@@ -59,6 +61,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "0 picks a free port; -1 turns it off)",
     )
     parser.add_argument(
+        "--led-test",
+        metavar="PATTERN",
+        choices=LED_PATTERNS,
+        help=f"hold an LED test pattern on the floor: {', '.join(LED_PATTERNS)}",
+    )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="run without the LED floor (no frames, no panel)"
+    )
+    parser.add_argument(
         "--allow-poweroff",
         action="store_true",
         help="let the console's long press on reset (key on technician) power the Pi off",
@@ -72,13 +83,24 @@ def run(args: argparse.Namespace) -> int:
     """Build the installation from the options, run it, close it; exit status 0."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     session = start_session(args)
+    # The floor first: a mistake in its layout stops the start before a window opens.
+    floor = None if args.no_floor else open_floor(session.defaults, pattern=args.led_test)
     sources, sinks = [], []
     if not args.headless:
         window = open_window(args)
         if window is None:
+            if floor is not None:
+                floor.close()
             return 1
         sources.append(window)
-        sinks.append(window)
+        if floor is None:
+            sinks.append(window)
+        else:
+            # The floor hands the scene, its LED frame included, on to the window: the
+            # screen's floor and the LEDs show the same frame.
+            floor.screens.append(window)
+    if floor is not None:
+        sinks.append(floor)
     trainer = Trainer()  # the finale learns between frames while its view is shown
     sources.append(trainer)
     sinks.append(trainer)
