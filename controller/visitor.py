@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from controller import freeplay
-from controller.conditions import Condition, Situation
+from controller.conditions import Condition, Situation, judge
 from controller.datafile import DATA_DIR, Field
 from controller.digits import DigitSet
 from controller.events import (
@@ -39,7 +39,7 @@ from controller.events import (
     ViewChosen,
 )
 from controller.network import Network, forward
-from controller.scene import VIEWS, ConditionView, VisitorView
+from controller.scene import VIEWS, VisitorView
 from controller.texts import load_texts
 from controller.workshop import Names, check_keys
 
@@ -208,7 +208,7 @@ def scene_fields(session: Session, now: float) -> dict:
         number=visit.challenge + 1,
         solved=visit.solved_at is not None,
         solved_at=visit.solved_at,
-        conditions=tuple(ConditionView(c.text, c.holds(state)) for c in challenge.solved_when),
+        conditions=judge(challenge.solved_when, state),
     )
     message = challenge.praise if view.solved else challenge.prompt
     return {**fields, "visitor": view, "message": message}
