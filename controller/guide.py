@@ -300,6 +300,8 @@ def scene_fields(session: Session, now: float) -> dict:
         max_move=step.max_move,
         moves=found,
         finished=guide.finished,
+        steps=tuple(s.id for s in session.script.steps),
+        minutes=step.minutes,
     )
     return {
         "step": step.id,

@@ -95,6 +95,8 @@ class WorkshopView:
     max_move: float | None = None  # the learning rule: thresholds move by at most this
     moves: tuple[MoveView, ...] = ()
     finished: bool = False  # the leader went past the last step
+    steps: tuple[str, ...] = ()  # every step's id, in order (the leader may jump to one)
+    minutes: float | None = None  # how long the step usually takes
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,19 @@ For the README's pictures, for checking a layout at another resolution, and for 
 screen over SSH on the Pi::
 
     neurones render rulers --dataset learning --set 0=7 --out rulers.png
+
+With ``--mode`` the frame is the installation's own in that mode: the workshop at a step of the
+script (``--step``), or the visitor mode, after the rehearsal's scripted class or visitor has
+made ``--moves`` rounds of moves (:mod:`controller.rehearsal`)::
+
+    neurones render --mode workshop --step gn-3 --moves 10 --out gn-3.png
+    neurones render --mode visitor --moves 14 --out celebration.png
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from controller.commands.options import (
     add_digit_options,
@@ -18,7 +26,9 @@ from controller.commands.options import (
     network_from,
 )
 from controller.datafile import DataError
-from controller.scene import StationView, build_scene
+from controller.digits import load_digit_set, shipped_sets
+from controller.events import StationStatus, StepChosen, Tick
+from controller.scene import Scene, StationView, build_scene
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="draw one screen view to a PNG file (no display needed)",
         description="Draw one frame of a screen view, headless, to a PNG file.",
     )
-    parser.add_argument("view", metavar="VIEW", choices=list(VIEWS), help=", ".join(VIEWS))
+    parser.add_argument(
+        "view",
+        metavar="VIEW",
+        nargs="?",
+        choices=list(VIEWS),
+        help=f"{', '.join(VIEWS)} (with --mode: default the mode's own view)",
+    )
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
     parser.add_argument(
         "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
@@ -47,7 +63,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show NEURON's station as offline (repeatable)",
     )
     parser.add_argument(
-        "--time", type=float, default=0.0, metavar="SECONDS", help="the scene's clock (attract)"
+        "--time",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the scene's clock (attract); with --mode, seconds passing after the moves",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("workshop", "visitor"),
+        help="draw the installation in this mode, as `neurones run` shows it",
+    )
+    parser.add_argument(
+        "--step", metavar="ID", help="with --mode workshop: the script's step (default: first)"
+    )
+    parser.add_argument(
+        "--moves",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --mode: rounds of moves the rehearsal's class or visitor makes first",
     )
     add_network_options(parser)
     add_language_option(parser)
@@ -58,6 +93,16 @@ def run(args: argparse.Namespace) -> int:
     """Render the view and print the file written; exit status 0."""
     from display.frame import render_scene, save_png
 
+    if args.mode is not None:
+        scene = mode_scene(args)
+        if args.view is not None:
+            scene = replace(scene, view=args.view)
+        surface, _ = render_scene(scene, args.size)
+        name = args.step or args.mode
+        print(save_png(surface, args.out or f"{args.view or name}.png"))
+        return 0
+    if args.view is None:
+        raise DataError("VIEW", "", "name a view to draw, or a --mode")
     network = network_from(args)
     digits = digits_from(args, network)
     index = 0
@@ -96,3 +141,30 @@ def size(text: str) -> tuple[int, int]:
     if not sep or w < 320 or h < 240:
         raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
     return w, h
+
+
+def mode_scene(args: argparse.Namespace) -> Scene:
+    """The scene the installation shows in ``args.mode`` at ``args.step`` after ``args.moves``.
+
+    :raises DataError: for an unknown step, or a data file the modes read.
+    """
+    from controller import rehearsal
+    from controller.actors import VisitorState
+    from controller.commands.run import mode_session
+
+    network = network_from(args)
+    library = {name: load_digit_set(name) for name in shipped_sets()}
+    session = mode_session(network, library, library["grandeur-nature"], args.lang, args.mode)
+    session = session.apply_all([StationStatus(n, False, 0.0) for n in args.offline])
+    if args.step is not None:
+        if session.script.index(args.step) is None:
+            known = ", ".join(step.id for step in session.script.steps)
+            raise DataError("--step", args.step, f"no such step in the script (have: {known})")
+        session = session.apply(StepChosen(args.step, 0.0))
+    if args.mode == "workshop":
+        actor, memory = rehearsal.the_class, None
+    else:
+        actor, memory = rehearsal.the_visitor, VisitorState()
+    session, _, t = rehearsal.play(session, actor, memory, rounds=args.moves)
+    t += args.time
+    return session.apply(Tick(t)).scene(t)
