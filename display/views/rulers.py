@@ -48,6 +48,9 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     draw_subtitle(surface, scene, assets, title, score_text(scene), "large")
     hotspots = []
     for (rect, _), model in zip(cells, models, strict=True):
+        if veiled(scene, model.neuron):
+            surface.blit(_veiled_ruler(scene, assets, model, rect), rect)
+            continue
         shown = chips_shown(scene, model.neuron)
         drawn = model if shown else without_chips(model)
         hotspots.extend(draw_ruler(surface, scene, assets, drawn, rect, static=False))
@@ -72,12 +75,8 @@ def _draw_step_marks(surface, scene: Scene, assets: Assets, neuron: str, rect, s
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     station, step = scene.station(neuron), scene.workshop
-    if step.max_move is not None and step.stations:
-        if neuron in step.stations:
-            pygame.draw.rect(surface, palette.ink, rect, theme.px(5), border_radius=theme.px(12))
-        else:
-            veil = assets.sprite(("veil", rect.size), lambda: _veil(assets, rect.size))
-            surface.blit(veil, rect)
+    if step.max_move is not None and neuron in step.stations:
+        pygame.draw.rect(surface, palette.ink, rect, theme.px(5), border_radius=theme.px(12))
     if station.too_far:
         text = texts["workshop.one_step"]
         at = (rect.centerx, rect.top + theme.px(40))
@@ -113,11 +112,37 @@ def _draw_step_marks(surface, scene: Scene, assets: Assets, neuron: str, rect, s
     return [] if right else [Hotspot(rect, "accept", neuron=neuron)]
 
 
-def _veil(assets: Assets, size: tuple[int, int]) -> pygame.Surface:
-    """Paper over a ruler not taking part in the step, so the eye goes to the others."""
-    veil = pygame.Surface(size, pygame.SRCALPHA)
-    veil.fill((*assets.palette.paper, 150))
-    return veil
+def veiled(scene: Scene, neuron: str) -> bool:
+    """Whether a ruler takes no part in a learning step that others do (it is veiled)."""
+    step = scene.workshop
+    return (
+        step is not None
+        and step.max_move is not None
+        and bool(step.stations)
+        and neuron not in step.stations
+    )
+
+
+def _veiled_ruler(scene: Scene, assets: Assets, model: RulerModel, rect) -> pygame.Surface:
+    """A ruler under a paper veil, so the eye goes to the rulers taking part.
+
+    Drawn once per look (its values, its station, the language) and kept: blending a veil
+    over eight rulers every frame would cost more than the rest of the view.
+    """
+    station = scene.station(model.neuron)
+    key = ("veiled", rect.size, model, station, scene.language)
+
+    def build() -> pygame.Surface:
+        sprite = pygame.Surface(rect.size)
+        sprite.fill(assets.palette.paper)
+        draw_ruler(sprite, scene, assets, model, pygame.Rect((0, 0), rect.size))
+        veil = pygame.Surface(rect.size)
+        veil.fill(assets.palette.paper)
+        veil.set_alpha(150)
+        sprite.blit(veil, (0, 0))
+        return sprite
+
+    return assets.sprite(key, build)
 
 
 def _draw_static(scene: Scene, assets: Assets, title: str, cells, models, layer) -> None:
