@@ -247,6 +247,13 @@ def slider(session: Session, e: SliderMoved) -> Session:
     return session.with_threshold(neuron, value, e.t)
 
 
+def digit(session: Session, e: DigitChosen) -> Session:
+    """Another digit on show, unless pupils are working out their numbers for this one."""
+    if session.guide.answers is not None:
+        return session
+    return freeplay.digit(session, e)
+
+
 def _with_answers(session: Session, answers: Answers, t: float) -> Session:
     """Keep the pupils' new answers; a layer just completed sends the signal on (now)."""
     before = session.guide.answers
@@ -263,7 +270,7 @@ HANDLERS: dict[type, Callable] = {
     AnswerAccepted: accepted,
     SliderMoved: slider,
     ThresholdSet: freeplay.threshold_set,
-    DigitChosen: freeplay.digit,
+    DigitChosen: digit,
     ViewChosen: freeplay.view,
     LanguageChosen: freeplay.language,
     StationStatus: freeplay.station,

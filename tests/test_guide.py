@@ -13,6 +13,7 @@ from controller.events import (
     AnswerAccepted,
     ButtonPressed,
     ConsoleAction,
+    DigitChosen,
     KeyTurned,
     SliderMoved,
     StepChosen,
@@ -247,6 +248,13 @@ def test_a_station_not_taking_part_does_nothing():
     assert scene.thresholds == session.network.thresholds() and scene.thresholds["C"] == 17
     assert not scene.station("C").active and scene.station("3").active
     assert scene.station("C").pickup == "down"  # the pupil sees where to put it back
+
+
+def test_the_digit_cannot_change_while_pupils_work_out_its_numbers():
+    session = at("gn-3")
+    assert session.apply(DigitChosen(5, 2.0)) == session
+    scene = at("table-all").apply(DigitChosen(5, 2.0)).scene(2.0)
+    assert scene.digit_index == 5
 
 
 def test_answers_ignore_presses_outside_the_waiting_layer_pure():
