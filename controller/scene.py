@@ -132,7 +132,7 @@ class Scene:
     language: str = "fr"
     changed_at: float = 0.0  # when the shown values last changed (the floor's pulse starts then)
     message: str | None = None  # a key into the texts, for a banner (challenge, hint)
-    floor: object | None = None  # the LED floor's pixels (controller.floor), for the on-screen mat
+    floor: object | None = None  # the LED frame for the screen (controller.floor_frame.FloorView)
     # What the floor plays: "network" (live values), "signal" (lit layer by layer up to
     # ``signal_layers``), "attract" (the idle loop) or "dim" (the class is away from the mat).
     floor_mode: str = "network"

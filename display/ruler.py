@@ -246,12 +246,24 @@ def _draw_axis(surface, assets: Assets, geometry: RulerGeometry) -> None:
     theme, palette = assets.theme, assets.palette
     scale, y = geometry.scale, geometry.baseline
     pygame.draw.line(surface, palette.ink, (scale.x0, y), (scale.x1, y), theme.px(3))
+    for x, label, at in _tick_labels(assets, geometry):
+        pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
+        surface.blit(label, at)
+
+
+def _tick_labels(
+    assets: Assets, geometry: RulerGeometry
+) -> list[tuple[int, pygame.Surface, pygame.Rect]]:
+    """Each tick's x, its value's text and where that text goes, under the number line."""
+    theme, palette = assets.theme, assets.palette
+    scale, y = geometry.scale, geometry.baseline
     ticks = scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / theme.px(70))))
+    placed = []
     for value in ticks:
         x = round(scale.x(value))
-        pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
         label = assets.text(format_number(value), "tiny", palette.ink_soft)
-        blit_text(surface, label, "midtop", (x, y + theme.px(12)))
+        placed.append((x, label, label.get_rect(midtop=(x, y + theme.px(12)))))
+    return placed
 
 
 def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker: int, colour):
@@ -280,13 +292,18 @@ def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeome
     pygame.draw.line(surface, palette.ink, (x, top), (x, axis), theme.px(6))
     texts = assets.texts(scene.language)
     text = f"{texts['screen.threshold']} {format_number(model.threshold)}"
-    at = (x, axis - theme.px(2))
+    spot = (x, axis - theme.px(2))
     handle = draw_pill(
-        surface, assets, text, at, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+        surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
     )
-    # Paper either side of the handle hides the tick values it half covers.
-    margin = theme.px(28)
-    below = axis + theme.px(11)
-    surface.fill(palette.paper, (handle.left - margin, below, margin, handle.bottom - below))
-    surface.fill(palette.paper, (handle.right, below, margin, handle.bottom - below))
+    # The static layer drew every tick value; paper over those the handle half covers, and
+    # draw the handle again on top.
+    clear = handle.inflate(theme.px(12), 0)
+    covered = [at for _, _, at in _tick_labels(assets, geometry) if at.colliderect(clear)]
+    for at in covered:
+        surface.fill(palette.paper, at.inflate(theme.px(2), 0))
+    if covered:
+        draw_pill(
+            surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+        )
     return handle

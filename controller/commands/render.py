@@ -28,7 +28,9 @@ from controller.commands.options import (
 from controller.datafile import DataError
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import StationStatus, StepChosen, Tick
+from controller.modes import INSTALLATION_FILE
 from controller.scene import Scene, StationView, build_scene
+from controller.workshop import FLOOR_MODES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,12 +42,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="draw one screen view to a PNG file (no display needed)",
         description="Draw one frame of a screen view, headless, to a PNG file.",
     )
+    views = [*VIEWS, "floor"]
     parser.add_argument(
         "view",
         metavar="VIEW",
         nargs="?",
-        choices=list(VIEWS),
-        help=f"{', '.join(VIEWS)} (with --mode: default the mode's own view)",
+        choices=views,
+        help=f"{', '.join(views)} (with --mode: default the mode's own view)",
     )
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
     parser.add_argument(
@@ -84,6 +87,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="with --mode: rounds of moves the rehearsal's class or visitor makes first",
     )
+    floor = parser.add_argument_group("floor", "VIEW floor: LED floor frames after a change")
+    floor.add_argument(
+        "--frames", type=int, default=1, metavar="N", help="how many frames (default 1)"
+    )
+    floor.add_argument(
+        "--every", type=float, default=0.8, metavar="SECONDS", help="between frames (default 0.8)"
+    )
+    floor.add_argument(
+        "--floor-mode",
+        choices=FLOOR_MODES,
+        help="what the floor plays (default network, or with --mode what the mode plays)",
+    )
     add_network_options(parser)
     add_language_option(parser)
     parser.set_defaults(func=run)
@@ -97,7 +112,10 @@ def run(args: argparse.Namespace) -> int:
         scene = mode_scene(args)
         if args.view is not None:
             scene = replace(scene, view=args.view)
-        surface, _ = render_scene(scene, args.size)
+        if args.view == "floor":
+            surface = render_floor(scene, args)
+        else:
+            surface, _ = render_scene(scene, args.size)
         name = args.step or args.mode
         print(save_png(surface, args.out or f"{args.view or name}.png"))
         return 0
@@ -126,9 +144,45 @@ def run(args: argparse.Namespace) -> int:
         language=args.lang,
         stations=tuple(StationView(n, online=False) for n in args.offline),
     )
-    surface, _ = render_scene(scene, args.size)
+    if args.view == "floor":
+        surface = render_floor(scene, args)
+    else:
+        surface, _ = render_scene(scene, args.size)
     print(save_png(surface, args.out or f"{args.view}.png"))
     return 0
+
+
+def render_floor(scene, args: argparse.Namespace):
+    """The floor at ``--frames`` instants ``--every`` seconds apart after the values changed."""
+    from controller.floor import load_floor
+    from controller.floor_frame import FloorRenderer
+    from controller.texts import load_texts
+    from display.assets import Assets
+    from display.floor_strip import draw_floor_strip
+    from display.frame import headless
+
+    layout = load_floor(scene.network)
+    if layout is None:
+        raise DataError(
+            INSTALLATION_FILE, "floor", "no [floor] section: this installation has no LEDs"
+        )
+    if args.frames < 1:
+        raise DataError("--frames", str(args.frames), "at least 1 frame")
+    renderer = FloorRenderer(layout, scene.network)
+    times = [args.time + i * args.every for i in range(args.frames)]
+    mode = args.floor_mode or (scene.floor_mode if args.mode else "network")
+    scenes = [replace(scene, t=t, changed_at=0.0, floor_mode=mode) for t in times]
+    views = [renderer.frame(s).view for s in scenes]
+    texts = load_texts(args.lang)
+    title = texts.format(
+        "floor.title", digit=scene.digit.name, decision=texts.decision(**scene.decision.as_dict())
+    )
+    headless()
+    import pygame
+
+    surface = pygame.Surface(args.size)
+    draw_floor_strip(surface, Assets(args.size), views, times, title, texts["floor.frame"])
+    return surface
 
 
 def size(text: str) -> tuple[int, int]:

@@ -31,7 +31,9 @@ from controller.commands.options import (
     network_from,
 )
 from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.floor_sink import open_floor
 from controller.health import DEFAULT_PORT, serve_health
+from controller.led_patterns import LED_PATTERNS
 from controller.modes import load_mode_settings
 from controller.network import Network
 from controller.scene import VIEWS
@@ -77,6 +79,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PORT",
         help=f"serve the read-only health page on 127.0.0.1:PORT (default {DEFAULT_PORT}; "
         "0 picks a free port; -1 turns it off)",
+    )
+    parser.add_argument(
+        "--led-test",
+        metavar="PATTERN",
+        choices=LED_PATTERNS,
+        help=f"hold an LED test pattern on the floor: {', '.join(LED_PATTERNS)}",
+    )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="run without the LED floor (no frames, no panel)"
     )
     parser.add_argument(
         "--allow-poweroff",
@@ -135,13 +146,24 @@ def run(args: argparse.Namespace) -> int:
     clock = rehearsal.SimulatedClock() if rehearsing and args.headless else None
     now = clock.now if clock else time.monotonic
     session = start_session(args, now())
+    # The floor first: a mistake in its layout stops the start before a window opens.
+    floor = None if args.no_floor else open_floor(session.defaults, pattern=args.led_test)
     sources, sinks = [], []
     if not args.headless:
         window = open_window(args)
         if window is None:
+            if floor is not None:
+                floor.close()
             return 1
         sources.append(window)
-        sinks.append(window)
+        if floor is None:
+            sinks.append(window)
+        else:
+            # The floor hands the scene, its LED frame included, on to the window: the
+            # screen's floor and the LEDs show the same frame.
+            floor.screens.append(window)
+    if floor is not None:
+        sinks.append(floor)
     driver, log = rehearsal_parts(args)
     if driver is not None:
         sources.append(driver)
