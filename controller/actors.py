@@ -149,7 +149,7 @@ class VisitorState:
     each way until the challenge is solved) → ``leave`` (walk away, the slider left where it
     solved the challenge) → ``return`` (a second visitor, once the attract loop is back) →
     ``nudge`` (moves the slider the first one left: it is held) → ``cross`` (brings it past
-    its threshold: it acts again) → ``done``.
+    its threshold) → ``caught`` (notes that it acts again) → ``done``.
     """
 
     beat: str = "arrive"

@@ -71,6 +71,16 @@ def the_class(scene: Scene, memory: None) -> tuple[tuple[Action, ...], None]:
     return class_next(scene), memory
 
 
+def class_with_dwell(dwell_s: float) -> Actor:
+    """The class as an :data:`Actor` whose leader lets a complete step show ``dwell_s``
+    seconds before pressing *next* (longer when a person watches the rehearsal)."""
+
+    def actor(scene: Scene, memory: None) -> tuple[tuple[Action, ...], None]:
+        return class_next(scene, dwell_s=dwell_s), memory
+
+    return actor
+
+
 def the_visitor(scene: Scene, state: VisitorState) -> tuple[tuple[Action, ...], VisitorState]:
     """:func:`controller.actors.visitor_next` as an :data:`Actor`."""
     return visitor_next(scene, state)

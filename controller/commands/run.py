@@ -23,7 +23,7 @@ import time
 from types import FrameType
 
 from controller import modes, rehearsal
-from controller.actors import VisitorState
+from controller.actors import DWELL_S, VisitorState
 from controller.app import Installation, Sink, Source
 from controller.commands.options import (
     add_language_option,
@@ -231,9 +231,9 @@ def rehearsal_parts(args: argparse.Namespace):
         return None, None
     pace = args.pace or (rehearsal.DEFAULT_PACE_S if args.headless else WINDOW_PACE_S)
     if args.autoplay:
-        driver = rehearsal.ActorDriver(
-            rehearsal.the_class, finished=rehearsal.workshop_finished, pace_s=pace
-        )
+        # The leader lets each complete step show a while: eight moves' worth.
+        actor = rehearsal.class_with_dwell(max(DWELL_S, 8 * pace))
+        driver = rehearsal.ActorDriver(actor, finished=rehearsal.workshop_finished, pace_s=pace)
     else:
         driver = rehearsal.ActorDriver(
             rehearsal.the_visitor, VisitorState(), finished=rehearsal.visitor_done, pace_s=pace
