@@ -47,10 +47,17 @@ class StationView:
 
 @dataclass(frozen=True)
 class ConditionView:
-    """One of a step's (or a challenge's) completion conditions, as written, and if it holds."""
+    """One of a step's (or a challenge's) completion conditions, as written, and if it holds.
+
+    ``key`` and ``values`` let the screen word it in the scene's language: the text
+    ``condition.KEY`` of ``data/texts`` with ``values`` (``neuron``, ``value``, ``digit``,
+    ``count``) filled in; ``text`` is the sentence as the data file wrote it.
+    """
 
     text: str
     holds: bool
+    key: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class WorkshopView:
     max_move: float | None = None  # the learning rule: thresholds move by at most this
     moves: tuple[MoveView, ...] = ()
     finished: bool = False  # the leader went past the last step
+    steps: tuple[str, ...] = ()  # every step's id, in order (the leader may jump to one)
+    minutes: float | None = None  # how long the step usually takes
 
 
 @dataclass(frozen=True)

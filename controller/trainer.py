@@ -54,6 +54,8 @@ class Pace:
 class Trainer:
     """Trains the network on screen in chunks between frames (see the module doc).
 
+    :param start: the network every run starts from: the workshop network as loaded, whatever
+        the thresholds on show (default: the network of the scene, thresholds and all).
     :param options: the learning rate and the rest, as for ``neurones train`` (default: its
         defaults).
     :param iterations: how many iterations a run does.
@@ -64,12 +66,14 @@ class Trainer:
 
     def __init__(
         self,
+        start: Network | None = None,
         options: Options | None = None,
         iterations: int = WORKSHOP_SNAPSHOTS[-1],
         snapshots: Sequence[int] = WORKSHOP_SNAPSHOTS,
         pace: Pace = Pace(),
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
+        self.start = start
         self.options = options or Options()
         self.iterations = iterations
         self.snapshots = tuple(s for s in snapshots if s <= iterations)
@@ -85,7 +89,7 @@ class Trainer:
         if scene.view != TRAINING_VIEW:
             self._wanted = None
             return
-        self._wanted = (scene.training.run, scene.network, scene.digits)
+        self._wanted = (scene.training.run, self.start or scene.network, scene.digits)
 
     def poll(self, now: float) -> list[Event]:
         """Run this frame's iterations of the run on show; report how far it has got."""

@@ -180,11 +180,18 @@ def draw_ruler(
         _draw_axis(surface, assets, geometry)
         _draw_badge(surface, assets, network, model, geometry)
     _draw_chips(surface, assets, network, model, geometry)
-    _draw_marker(surface, scene, assets, model, geometry, marker)
+    handle = _draw_marker(surface, scene, assets, model, geometry, marker)
     below_badge = (geometry.badge[0], geometry.badge[1] + geometry.badge_radius)
     if station_state(scene, model.neuron) == "offline":
         draw_offline_mark(surface, scene, assets, rect, below_badge, "midtop")
-    draw_pickup(surface, scene, assets, model.neuron, below_badge, "midtop")
+    # A held slider's hint sits beside the threshold, on the side the slider is, its arrow
+    # pointing to the threshold: the way to move it.
+    gap = theme.px(10)
+    if scene.station(model.neuron).pickup == "down":
+        draw_pickup(surface, scene, assets, model.neuron, (handle.right + gap, handle.centery))
+    else:
+        at = (handle.left - gap, handle.centery)
+        draw_pickup(surface, scene, assets, model.neuron, at, "midright")
     slider = pygame.Rect(
         round(scale.x0) - theme.px(30),
         rect.top,
@@ -287,7 +294,9 @@ def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker:
 
 
 def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeometry, x: int):
-    """The threshold: a heavy line across the chips and a handle on the axis with its value."""
+    """The threshold: a heavy line across the chips and a handle on the axis with its value.
+
+    Returns the handle's rectangle."""
     theme, palette = assets.theme, assets.palette
     top, axis = geometry.top - theme.px(4), geometry.baseline
     pygame.draw.line(surface, palette.ink, (x, top), (x, axis), theme.px(6))
@@ -307,3 +316,4 @@ def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeome
         draw_pill(
             surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
         )
+    return handle

@@ -7,7 +7,13 @@ import pytest
 from controller import modes
 from controller.app import Installation
 from controller.digits import load_digit_set, shipped_sets
-from controller.events import ConsoleAction, StepChosen, TrainingProgressed, ViewChosen
+from controller.events import (
+    ConsoleAction,
+    SliderMoved,
+    StepChosen,
+    TrainingProgressed,
+    ViewChosen,
+)
 from controller.finale import pages, shown
 from controller.network import load_network
 from controller.scene import VIEWS
@@ -41,7 +47,7 @@ def test_the_workshops_last_step_is_the_finale_on_the_sixteen_digits():
 
 
 def test_the_installation_learns_in_small_chunks_and_ends_where_neurones_train_does():
-    trainer = Trainer(clock=frozen_clock)
+    trainer = Trainer(NETWORK, clock=frozen_clock)
     installation = Installation(at_the_finale(), sources=[trainer], sinks=[trainer])
     reached = [0]
     for _ in range(2000):
@@ -56,6 +62,8 @@ def test_the_installation_learns_in_small_chunks_and_ends_where_neurones_train_d
     assert len(reached) > 100  # the class watches it learn over many frames…
     assert steps.max() <= Pace().most  # …and no frame stalls on a long stretch of learning
     final = installation.scene.training.progress
+    assert installation.scene.thresholds["0"] == 7  # the stations keep what the class learnt…
+    assert final.start is NETWORK and final.correct == 16  # …the computer starts afresh
     assert [s.iteration for s in final.snapshots] == list(WORKSHOP_SNAPSHOTS)
     assert final.correct == 16
     # Learning in chunks changes nothing: the very network neurones train reaches.
@@ -65,7 +73,8 @@ def test_the_installation_learns_in_small_chunks_and_ends_where_neurones_train_d
 
 def test_a_frame_stops_learning_when_its_time_budget_is_spent():
     ticks = iter(range(10_000))
-    trainer = Trainer(pace=Pace(budget_s=0.5, slice=40, most=2000), clock=lambda: next(ticks))
+    pace = Pace(budget_s=0.5, slice=40, most=2000)
+    trainer = Trainer(NETWORK, pace=pace, clock=lambda: next(ticks))
     session = at_the_finale()
     trainer.show(session.scene(1.0))
     for _ in range(200):
@@ -76,7 +85,7 @@ def test_a_frame_stops_learning_when_its_time_budget_is_spent():
 
 
 def test_the_trainer_waits_while_another_view_is_shown():
-    trainer = Trainer(clock=frozen_clock)
+    trainer = Trainer(NETWORK, clock=frozen_clock)
     session = at_the_finale()
     trainer.show(session.scene(1.0))
     session = session.apply_all(trainer.poll(1.1))
@@ -145,7 +154,7 @@ def test_reset_restarts_the_run_and_progress_of_the_old_run_is_ignored():
     assert session.training.run == old + 1 and session.training.progress is None
     session = session.apply(TrainingProgressed(old, FINISHED, 4))
     assert session.training.progress is None
-    trainer = Trainer(clock=frozen_clock)
+    trainer = Trainer(NETWORK, clock=frozen_clock)
     trainer.show(session.scene(5))
     session = session.apply_all(trainer.poll(5))
     assert 0 < session.training.progress.iteration < 100
@@ -153,11 +162,12 @@ def test_reset_restarts_the_run_and_progress_of_the_old_run_is_ignored():
 
 def test_in_free_play_the_training_view_learns_the_labelled_digits_on_show():
     session = Session.start(NETWORK, LIBRARY["grandeur-nature"], library=LIBRARY)
-    session = session.apply(ViewChosen("training", 1.0))
-    trainer = Trainer(clock=frozen_clock)
+    session = session.apply(ViewChosen("training", 1.0)).apply(SliderMoved("A", 9, 1.0))
+    trainer = Trainer(clock=frozen_clock)  # no start given: the network on show
     trainer.show(session.scene(1.0))
     session = session.apply_all(trainer.poll(1.1))
     assert session.training.progress.total == 8
+    assert session.training.progress.start.threshold("A") == 9
     assert session.scene(1.1).training.progress is session.training.progress
 
 

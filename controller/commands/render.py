@@ -5,6 +5,13 @@ screen over SSH on the Pi::
 
     neurones render rulers --dataset learning --set 0=7 --out rulers.png
     neurones render training --iteration 5000 --out training-5000.png
+
+With ``--mode`` the frame is the installation's own in that mode: the workshop at a step of the
+script (``--step``), or the visitor mode, after the rehearsal's scripted class or visitor has
+made ``--moves`` rounds of moves (:mod:`controller.rehearsal`)::
+
+    neurones render --mode workshop --step gn-3 --moves 10 --out gn-3.png
+    neurones render --mode visitor --moves 14 --out celebration.png
 """
 
 from __future__ import annotations
@@ -20,11 +27,12 @@ from controller.commands.options import (
     network_from,
 )
 from controller.datafile import DataError
-from controller.digits import DigitSet
+from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.events import StationStatus, StepChosen, Tick
 from controller.finale import pages
 from controller.modes import INSTALLATION_FILE
 from controller.network import Network
-from controller.scene import StationView, TrainingView, build_scene
+from controller.scene import Scene, StationView, TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
 from controller.workshop import FLOOR_MODES
 
@@ -42,7 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Draw one frame of a screen view, headless, to a PNG file.",
     )
     views = [*VIEWS, "floor"]
-    parser.add_argument("view", metavar="VIEW", choices=views, help=", ".join(views))
+    parser.add_argument(
+        "view",
+        metavar="VIEW",
+        nargs="?",
+        choices=views,
+        help=f"{', '.join(views)} (with --mode: default the mode's own view)",
+    )
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
     parser.add_argument(
         "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
@@ -61,7 +75,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show NEURON's station as offline (repeatable)",
     )
     parser.add_argument(
-        "--time", type=float, default=0.0, metavar="SECONDS", help="the scene's clock (attract)"
+        "--time",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the scene's clock (attract); with --mode, seconds passing after the moves",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("workshop", "visitor"),
+        help="draw the installation in this mode, as `neurones run` shows it",
+    )
+    parser.add_argument(
+        "--step", metavar="ID", help="with --mode workshop: the script's step (default: first)"
+    )
+    parser.add_argument(
+        "--moves",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --mode: rounds of moves the rehearsal's class or visitor makes first",
     )
     parser.add_argument(
         "--iteration",
@@ -86,8 +119,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     floor.add_argument(
         "--floor-mode",
         choices=FLOOR_MODES,
-        default="network",
-        help="what the floor plays (default network)",
+        help="what the floor plays (default network, or with --mode what the mode plays)",
     )
     add_network_options(parser)
     add_language_option(parser)
@@ -98,6 +130,19 @@ def run(args: argparse.Namespace) -> int:
     """Render the view and print the file written; exit status 0."""
     from display.frame import render_scene, save_png
 
+    if args.mode is not None:
+        scene = mode_scene(args)
+        if args.view is not None:
+            scene = replace(scene, view=args.view)
+        if args.view == "floor":
+            surface = render_floor(scene, args)
+        else:
+            surface, _ = render_scene(scene, args.size)
+        name = args.step or args.mode
+        print(save_png(surface, args.out or f"{args.view or name}.png"))
+        return 0
+    if args.view is None:
+        raise DataError("VIEW", "", "name a view to draw, or a --mode")
     if args.dataset is None and args.grids is None:
         args.dataset = DEFAULT_DATASET.get(args.view, "grandeur-nature")
     network = network_from(args)
@@ -180,7 +225,8 @@ def render_floor(scene, args: argparse.Namespace):
         raise DataError("--frames", str(args.frames), "at least 1 frame")
     renderer = FloorRenderer(layout, scene.network)
     times = [args.time + i * args.every for i in range(args.frames)]
-    scenes = [replace(scene, t=t, changed_at=0.0, floor_mode=args.floor_mode) for t in times]
+    mode = args.floor_mode or (scene.floor_mode if args.mode else "network")
+    scenes = [replace(scene, t=t, changed_at=0.0, floor_mode=mode) for t in times]
     views = [renderer.frame(s).view for s in scenes]
     texts = load_texts(args.lang)
     title = texts.format(
@@ -204,3 +250,30 @@ def size(text: str) -> tuple[int, int]:
     if not sep or w < 320 or h < 240:
         raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
     return w, h
+
+
+def mode_scene(args: argparse.Namespace) -> Scene:
+    """The scene the installation shows in ``args.mode`` at ``args.step`` after ``args.moves``.
+
+    :raises DataError: for an unknown step, or a data file the modes read.
+    """
+    from controller import rehearsal
+    from controller.actors import VisitorState
+    from controller.commands.run import mode_session
+
+    network = network_from(args)
+    library = {name: load_digit_set(name) for name in shipped_sets()}
+    session = mode_session(network, library, library["grandeur-nature"], args.lang, args.mode)
+    session = session.apply_all([StationStatus(n, False, 0.0) for n in args.offline])
+    if args.step is not None:
+        if session.script.index(args.step) is None:
+            known = ", ".join(step.id for step in session.script.steps)
+            raise DataError("--step", args.step, f"no such step in the script (have: {known})")
+        session = session.apply(StepChosen(args.step, 0.0))
+    if args.mode == "workshop":
+        actor, memory = rehearsal.the_class, None
+    else:
+        actor, memory = rehearsal.the_visitor, VisitorState()
+    session, _, t = rehearsal.play(session, actor, memory, rounds=args.moves)
+    t += args.time
+    return session.apply(Tick(t)).scene(t)
