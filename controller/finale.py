@@ -45,8 +45,10 @@ def progressed(session: Session, e: TrainingProgressed) -> Session:
 
 
 def restart(session: Session) -> Session:
-    """Ask for a fresh training run (the trainer starts it when the training view shows)."""
-    return replace(session, training=TrainingView(run=session.training.run + 1))
+    """Ask for a fresh training run from the workshop network as loaded, whatever thresholds
+    the stations show (the trainer starts it when the training view shows)."""
+    run = session.training.run + 1
+    return replace(session, training=TrainingView(run=run, start=session.defaults))
 
 
 def pages(progress: Progress | None) -> list[tuple[Snapshot, str]]:
@@ -105,10 +107,12 @@ def count_text(n: int, texts: Texts) -> str:
 
 
 def progress_or_start(training: TrainingView, network: Network, digits: DigitSet):
-    """The run's progress, or before its first iterations the start: iteration 0 of a run on
-    the labelled digits on show. None when there is no labelled digit to learn."""
+    """The run's progress, or before its first iterations the start: iteration 0 of a run from
+    ``training.start`` (else ``network``) on the labelled digits on show. None when there is no
+    labelled digit to learn."""
     if training.progress is not None:
         return training.progress
+    network = training.start or network
     labelled = tuple(d for d in digits.digits if d.label is not None)
     if not labelled:
         return None

@@ -120,13 +120,15 @@ class TrainingView:
 
     ``run`` is the training the session asks for (a restart asks for a new one),
     ``progress`` how far it has got (a :class:`controller.training.Progress`, None before the
-    first iterations), and ``page`` what the leader stepped to with next/previous: None for
-    the live run, else an index into :func:`controller.finale.pages`.
+    first iterations), ``page`` what the leader stepped to with next/previous: None for the
+    live run, else an index into :func:`controller.finale.pages`, and ``start`` the network a
+    run starts from (the workshop network in the workshop; None: the network on show).
     """
 
     run: int = 0
     progress: object | None = None
     page: int | None = None
+    start: Network | None = None  # where a run starts (None: the network on show)
 
 
 @dataclass(frozen=True, eq=False)

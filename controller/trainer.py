@@ -6,7 +6,7 @@ learn. So the trainer is a part of the frame loop (:class:`controller.app.Instal
 a sink and a source:
 
 - as a **sink** it watches each scene: is the training view shown, which run does the session
-  ask for (:class:`controller.scene.TrainingView`), on which network and digits;
+  ask for (:class:`controller.scene.TrainingView`), from which network, on which digits;
 - as a **source** it runs a few iterations each frame, never more than a time budget allows,
   and reports how far it has got with a :class:`~controller.events.TrainingProgressed`.
 
@@ -54,8 +54,6 @@ class Pace:
 class Trainer:
     """Trains the network on screen in chunks between frames (see the module doc).
 
-    :param start: the network every run starts from: the workshop network as loaded, whatever
-        the thresholds on show (default: the network of the scene, thresholds and all).
     :param options: the learning rate and the rest, as for ``neurones train`` (default: its
         defaults).
     :param iterations: how many iterations a run does.
@@ -66,14 +64,12 @@ class Trainer:
 
     def __init__(
         self,
-        start: Network | None = None,
         options: Options | None = None,
         iterations: int = WORKSHOP_SNAPSHOTS[-1],
         snapshots: Sequence[int] = WORKSHOP_SNAPSHOTS,
         pace: Pace = Pace(),
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
-        self.start = start
         self.options = options or Options()
         self.iterations = iterations
         self.snapshots = tuple(s for s in snapshots if s <= iterations)
@@ -89,7 +85,8 @@ class Trainer:
         if scene.view != TRAINING_VIEW:
             self._wanted = None
             return
-        self._wanted = (scene.training.run, self.start or scene.network, scene.digits)
+        start = scene.training.start or scene.network  # the workshop network, in the workshop
+        self._wanted = (scene.training.run, start, scene.digits)
 
     def poll(self, now: float) -> list[Event]:
         """Run this frame's iterations of the run on show; report how far it has got."""

@@ -14,7 +14,7 @@ from controller.events import (
     TrainingProgressed,
     ViewChosen,
 )
-from controller.finale import pages, shown
+from controller.finale import pages, progress_or_start, shown
 from controller.network import load_network
 from controller.scene import VIEWS
 from controller.session import Session
@@ -47,7 +47,7 @@ def test_the_workshops_last_step_is_the_finale_on_the_sixteen_digits():
 
 
 def test_the_installation_learns_in_small_chunks_and_ends_where_neurones_train_does():
-    trainer = Trainer(NETWORK, clock=frozen_clock)
+    trainer = Trainer(clock=frozen_clock)
     installation = Installation(at_the_finale(), sources=[trainer], sinks=[trainer])
     reached = [0]
     for _ in range(2000):
@@ -71,10 +71,18 @@ def test_the_installation_learns_in_small_chunks_and_ends_where_neurones_train_d
     assert np.array_equal(final.network.output_thresholds, FINISHED.network.output_thresholds)
 
 
+def test_before_its_first_iterations_the_finale_shows_the_workshop_network_at_the_start():
+    scene = at_the_finale().scene(1.0)
+    assert scene.thresholds["C"] == 18  # the stations show what the class learnt
+    start = progress_or_start(scene.training, scene.network, scene.digits)
+    assert start.iteration == 0 and start.correct == 9  # the computer starts from the workshop's
+    assert start.network.threshold("C") == NETWORK.threshold("C") == 17
+
+
 def test_a_frame_stops_learning_when_its_time_budget_is_spent():
     ticks = iter(range(10_000))
     pace = Pace(budget_s=0.5, slice=40, most=2000)
-    trainer = Trainer(NETWORK, pace=pace, clock=lambda: next(ticks))
+    trainer = Trainer(pace=pace, clock=lambda: next(ticks))
     session = at_the_finale()
     trainer.show(session.scene(1.0))
     for _ in range(200):
@@ -85,7 +93,7 @@ def test_a_frame_stops_learning_when_its_time_budget_is_spent():
 
 
 def test_the_trainer_waits_while_another_view_is_shown():
-    trainer = Trainer(NETWORK, clock=frozen_clock)
+    trainer = Trainer(clock=frozen_clock)
     session = at_the_finale()
     trainer.show(session.scene(1.0))
     session = session.apply_all(trainer.poll(1.1))
@@ -154,7 +162,7 @@ def test_reset_restarts_the_run_and_progress_of_the_old_run_is_ignored():
     assert session.training.run == old + 1 and session.training.progress is None
     session = session.apply(TrainingProgressed(old, FINISHED, 4))
     assert session.training.progress is None
-    trainer = Trainer(NETWORK, clock=frozen_clock)
+    trainer = Trainer(clock=frozen_clock)
     trainer.show(session.scene(5))
     session = session.apply_all(trainer.poll(5))
     assert 0 < session.training.progress.iteration < 100

@@ -169,8 +169,7 @@ def run(args: argparse.Namespace) -> int:
     if driver is not None:
         sources.append(driver)
         sinks.extend([driver, log])
-    # The finale learns between frames while its view is shown, from the workshop network.
-    trainer = Trainer(start=session.defaults)
+    trainer = Trainer()  # the finale learns between frames while its view is shown
     sources.append(trainer)
     sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
