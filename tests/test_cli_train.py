@@ -3,6 +3,7 @@
 import json
 import os
 import pty
+import select
 
 import numpy as np
 import pytest
@@ -97,11 +98,24 @@ def test_a_progress_bar_is_drawn_on_a_terminal(monkeypatch, capsys):
     with os.fdopen(follower, "w", encoding="utf-8") as terminal:
         monkeypatch.setattr("sys.stderr", terminal)
         assert main(["train", "--iterations", "3000", "--lang", "en"]) == 0
-    os.set_blocking(leader, False)
-    drawn = os.read(leader, 65536).decode("utf-8")
-    os.close(leader)
+    drawn = read_all(leader)
     assert "3,000/3,000 iterations" in drawn and "█" * 30 in drawn
     assert "\r" in drawn  # redrawn in place
+
+
+def read_all(leader: int, timeout: float = 10.0) -> str:
+    """Everything written to the terminal: the kernel hands a pty's bytes over in pieces."""
+    data = b""
+    while select.select([leader], [], [], timeout)[0]:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end is closed and everything has been read
+            break
+        if not chunk:
+            break
+        data += chunk
+    os.close(leader)
+    return data.decode("utf-8")
 
 
 def test_a_snapshot_past_the_last_iteration_is_refused(capsys):
