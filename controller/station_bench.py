@@ -7,8 +7,8 @@ simulated pupils moving sliders:
 
 - **reaction**: from the moment a station's frame is read (the reader thread's timestamp,
   carried by the :class:`~controller.events.SliderMoved` it gives) to the moment the scene
-  with the new threshold is built (network recomputed), headless; p50 and p99. The screen's
-  drawing is its own figure (``screen``).
+  with the new threshold is built (network recomputed) and the LED floor's frame computed,
+  headless; p50 and p99. The screen's drawing is its own figure (``screen``).
 - **cpu**: the controller process's own CPU time (all its threads, not the emulated
   stations' processes) over ~10 s, with the window drawing at 60 Hz on SDL's dummy driver
   at ``neurones run``'s default size (1280×720), as a percentage of one core.
@@ -83,20 +83,23 @@ class Reactions:
 
 
 def _installation(extra: Sequence[str], state_dir: str):
-    """The installation ``neurones run --emulate-stations 16`` builds, and its stations."""
+    """The installation ``neurones run --emulate-stations 16`` builds, its stations, and its
+    LED floor (None if the installation file has none)."""
     from controller.cli import build_parser
     from controller.commands.diagnose import RecentErrors
     from controller.commands.run import build_installation, open_window, start_session
     from controller.commands.stations import open_stations
+    from controller.floor_sink import open_floor
 
     args = build_parser().parse_args(
         ["run", "--emulate-stations", "16", "--health-port", "-1", "--state-dir", state_dir, *extra]
     )
-    session = start_session(args)
+    session = start_session(args, time.monotonic())
+    floor = open_floor(session.defaults)
     window = None if args.headless else open_window(args)
     stations = open_stations(args, session.defaults)
-    installation = build_installation(args, session, stations, window, RecentErrors())
-    return installation, stations
+    installation = build_installation(args, session, stations, window, floor, RecentErrors())
+    return installation, stations, floor
 
 
 def _until_online(installation, links, timeout: float = 30.0) -> None:
@@ -118,11 +121,13 @@ def measure_reaction(seconds: float = REACTION_S) -> dict[str, float]:
     """Station frame read → threshold applied and scene built, 16 stations, headless."""
     logging.getLogger("controller").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as state:
-        installation, stations = _installation(["--headless"], state)
+        installation, stations, floor = _installation(["--headless"], state)
         links = stations.links
         reactions = Reactions(links)
         installation.sources[installation.sources.index(links)] = reactions
-        installation.sinks.insert(0, reactions)  # first: right after the scene is built
+        # Right after the scene is built and, when there is a floor, its LED frame computed.
+        after = installation.sinks.index(floor) + 1 if floor is not None else 0
+        installation.sinks.insert(after, reactions)
         installation.sources.append(Pupils(stations.emulator, _threshold_serials(stations), 0.05))
         try:
             _until_online(installation, links)
@@ -148,7 +153,7 @@ def measure_cpu(seconds: float = CPU_S, size: str = "1280x720") -> dict[str, flo
     headless()
     logging.getLogger("controller").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as state:
-        installation, stations = _installation(["--size", size, "--fps", "60"], state)
+        installation, stations, _ = _installation(["--size", size, "--fps", "60"], state)
         links = stations.links
         installation.sources.append(Pupils(stations.emulator, _threshold_serials(stations), 0.2))
         try:

@@ -18,6 +18,7 @@ from typing import Any
 
 from controller.app import Installation
 from controller.calibration import CalibrationBook
+from controller.calibration_store import CalibrationStore
 from controller.commands.calibrate import calibration_store
 from controller.datafile import DataError
 from controller.events import Event
@@ -73,6 +74,7 @@ class Stations:
 
     links: Links
     layout: Layout
+    store: CalibrationStore
     book: CalibrationBook
     emulator: Any | None = None
 
@@ -85,7 +87,8 @@ def open_stations(args: argparse.Namespace, network: Network | None = None) -> S
     network = network or load_network(getattr(args, "network", None) or _default_network())
     neurons = (*network.input_names, *network.thresholds())
     layout = load_layout(args.installation, neurons)
-    book = load_calibrations(args)
+    store = calibration_store(_with_state_dir(args))
+    book = store.load()
     emulator = None
     discover = None
     count = getattr(args, "emulate_stations", 0)
@@ -99,7 +102,7 @@ def open_stations(args: argparse.Namespace, network: Network | None = None) -> S
         discover=discover,
         resources=[emulator] if emulator is not None else [],
     )
-    return Stations(links, layout, book, emulator)
+    return Stations(links, layout, store, book, emulator)
 
 
 def open_links(args: argparse.Namespace) -> Links:
@@ -114,11 +117,11 @@ def _default_network():
     return DEFAULT_NETWORK
 
 
-def load_calibrations(args: argparse.Namespace) -> CalibrationBook:
-    """The calibrations in the state directory (empty, with a warning, if unreadable)."""
+def _with_state_dir(args: argparse.Namespace) -> argparse.Namespace:
+    """The options, with ``state_dir`` None if the command has no ``--state-dir``."""
     if not hasattr(args, "state_dir"):
         args.state_dir = None
-    return calibration_store(args).load()
+    return args
 
 
 def emulated_serials(layout: Layout, count: int) -> list[str]:
