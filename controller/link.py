@@ -122,13 +122,13 @@ class Liveness:
         wait = self.timings.rescan_max
         return replace(self, phase=REFUSED, since=now, retry_at=now + wait, delay=wait)
 
-    def expired(self, now: float) -> str | None:
-        """Why the link must be closed at ``now``, or None if it is fine."""
+    def expired(self, now: float, heard: float | None = None) -> str | None:
+        """Why the link must be closed at ``now``, or None if it is fine (``heard``: a frame
+        read since, not yet recorded with :meth:`heard`)."""
         if self.phase == CONNECTING and now - self.since >= self.timings.handshake_timeout:
             return "no answer to HELLO"
-        if self.phase == ONLINE and now - (self.last_heard or self.since) >= (
-            self.timings.offline_after
-        ):
+        last = max(t for t in (self.last_heard, heard, self.since) if t is not None)
+        if self.phase == ONLINE and now - last >= self.timings.offline_after:
             return "silent"
         return None
 
@@ -314,6 +314,8 @@ class Link:
     def disconnect(self, now: float, reason: str, quiet: bool = False) -> list[Event]:
         """Close the port (if open) and mark the station absent; an event if it was online."""
         was_online = self.online
+        if self._heard is not None:
+            self.liveness, self._heard = self.liveness.heard(self._heard), None
         self._close_reader()
         if self.liveness.phase != REFUSED:
             self.liveness = self.liveness.lost(now)
@@ -356,7 +358,7 @@ class Link:
             return self._handshake(frame, t) if frame.type == HELLO_ACK_TYPE else []
         if self.liveness.phase != ONLINE:
             return []  # a straggler from a port being closed
-        self._heard = t  # folded into the liveness once a poll (check), not once a frame
+        self._heard = t  # kept beside the liveness: a frame must not cost a new value
         self._count_sequence(frame.seq)
         self._count_resync()
         if note is not None:
@@ -530,9 +532,7 @@ class Link:
 
     def check(self, now: float) -> list[Event]:
         """Close a link that timed out; send the keepalive when due."""
-        if self._heard is not None:
-            self.liveness, self._heard = self.liveness.heard(self._heard), None
-        reason = self.liveness.expired(now)
+        reason = self.liveness.expired(now, self._heard)
         if reason is not None:
             return self.disconnect(now, reason)
         if self.liveness.needs_ping(now):
