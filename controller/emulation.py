@@ -70,7 +70,6 @@ class _Child:
 
     process: subprocess.Popen
     status_fd: int
-    slave_fd: int
     device: str
     expected_exit: bool = False
     partial: bytes = b""
@@ -147,6 +146,11 @@ class StationEmulator:
         self.close()
 
     # --- what the host sees ---------------------------------------------------------------------
+
+    @property
+    def serials(self) -> list[str]:
+        """Every emulated station's serial number, plugged in or not."""
+        return list(self._stations)
 
     def ports(self) -> list[PortInfo]:
         """The stations plugged in now, as serial ports."""
@@ -226,6 +230,14 @@ class StationEmulator:
             station.thaw.daemon = True
             station.thaw.start()
 
+    def thaw(self, serial: str) -> None:
+        """Let a frozen board run again now (SIGCONT)."""
+        station = self._station(serial)
+        with self._lock:
+            if station.child is not None and station.thaw is not None:
+                station.thaw.cancel()
+                self._thaw(station, station.child)
+
     def unplug(self, serial: str) -> None:
         """Pull the cable: the board loses power and its pseudo-terminal goes (the host's
         reads fail with the kernel's EIO)."""
@@ -261,6 +273,12 @@ class StationEmulator:
         master, slave = os.openpty()
         try:
             tty.setraw(slave)  # no echo, no line editing: a binary line, as pyserial sets it
+            device = os.ttyname(slave)
+        finally:
+            # Nobody holds the port open now: what the board writes is lost, as a Pico's
+            # output is until the host opens its ttyACM, and its reads say so (EIO).
+            os.close(slave)
+        try:
             process = subprocess.Popen(
                 [
                     sys.executable,
@@ -283,15 +301,10 @@ class StationEmulator:
                 pass_fds=(master,),
                 start_new_session=True,  # a Ctrl-C in the terminal is for the controller
             )
-        except BaseException:
-            os.close(slave)
-            raise
         finally:
             os.close(master)  # the child holds it: its death is the cable pulled
         os.set_blocking(process.stdin.fileno(), False)
-        # The parent keeps the slave open, as the kernel keeps a plugged-in ttyACM: the line
-        # stays up while no host has the port open.
-        station.child = _Child(process, process.stdout.fileno(), slave, os.ttyname(slave))
+        station.child = _Child(process, process.stdout.fileno(), device)
         station.ring = None
         station.boots += 1
         self._command(
@@ -316,7 +329,6 @@ class StationEmulator:
             child.process.wait(timeout=5)
         with contextlib.suppress(OSError):
             child.process.stdin.close()
-        os.close(child.slave_fd)
 
     def _thaw(self, station: _Station, child: _Child) -> None:
         with self._lock:
@@ -425,14 +437,15 @@ class Chaos:
             self._end(what, serial)
         self._pending.clear()
         plugged = {port.serial_number for port in self.emulator.ports()}
-        for serial in self.emulator._stations:
+        for serial in self.emulator.serials:
             if serial not in plugged:
                 self.emulator.replug(serial)
+            self.emulator.thaw(serial)
             self.emulator.set_noise(serial, 0.0, 0.0)
 
     def _start(self, now: float) -> None:
         busy = {serial for _, _, serial in self._pending}
-        free = sorted(set(self.emulator._stations) - busy)
+        free = sorted(set(self.emulator.serials) - busy)
         if not free:
             return
         serial = self._rng.choice(free)
