@@ -232,8 +232,11 @@ class Station:
         self.next_report = board.ticks_add(self.next_report, period)
         if board.ticks_diff(now_us, self.next_report) >= 0:  # far behind: no burst to catch up
             self.next_report = board.ticks_add(now_us, period)
-        raw, spikes, _ = self.slider.take()
-        flags = (wire.HOST_LOST if lost else 0) | (wire.OVERRUN if self.missed else 0)
+        raw, spikes, samples = self.slider.take()
+        # OVERRUN when a quarter of the window's ticks were missed: a garbage collection's
+        # few milliseconds are normal, a loop held up for long is worth the host's notice.
+        overrun = self.missed * 4 >= samples + self.missed and self.missed > 0
+        flags = (wire.HOST_LOST if lost else 0) | (wire.OVERRUN if overrun else 0)
         self.missed = 0
         body = wire.pack(wire.STATE, self.uptime_ms, raw, self.buttons.held, min(spikes, 255))
         self._send(wire.STATE, body, flags)
@@ -305,7 +308,12 @@ def boot(board):
     watchdog running (maintenance: ``mpremote`` works as on any Pico). Returns the station,
     or None when the protocol was skipped.
     """
-    if board.buttons() & (1 << OK_BUTTON):
+    ok = 1 << OK_BUTTON
+    held = board.buttons() & ok
+    if held:
+        board.idle_us(30000)  # held, not a bounce: it must still be held 30 ms later
+        held = board.buttons() & ok
+    if held:
         board.console("station: OK held at power-up, protocol not started: this is the REPL\r\n")
         return None
     station = Station(board)
