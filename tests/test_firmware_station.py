@@ -14,8 +14,9 @@ import firmware_path  # noqa: F401
 import pytest
 import ring as ring_patterns
 import wire
+from host_link import WATCHDOG_MS
 from sim_board import TICKS_PERIOD, BoardReset
-from station import WATCHDOG_MS, boot
+from station import boot
 from station_bench import SERIAL, StationBench
 
 from controller.framing import HOST_LOST, OVERRUN
@@ -48,14 +49,14 @@ def test_hello_is_answered_with_the_board_s_identity(bench):
     assert ack.serial == SERIAL
     assert (ack.major, ack.minor, ack.kind, ack.adc_bits, ack.buttons) == (1, 0, 1, 12, 3)
     assert ack.reset_cause == wire.RESET_POWER_ON
-    assert ack.boot_id == bench.station.boot_id
+    assert ack.boot_id == bench.station.link.boot_id
 
 
 def test_each_boot_draws_a_new_boot_id():
     ids = set()
     for seed in range(5):
         bench = StationBench(seed=seed)
-        ids.add(bench.station.boot_id)
+        ids.add(bench.station.link.boot_id)
         bench.close()
     assert len(ids) == 5
 
@@ -208,8 +209,8 @@ def test_ctrl_c_is_plain_data_while_the_protocol_runs(bench):
     assert bench.board.kbd == -1
     bench.send(Ping(), raw=b"\x03\x03\x00")  # two Ctrl-C bytes: one bad piece, no more
     bench.run(0.01)
-    assert bench.station.deframer.cobs + bench.station.deframer.crc == 1
-    assert bench.station.deframer.frames == 1  # the PING after them came through
+    assert bench.station.link.deframer.cobs + bench.station.link.deframer.crc == 1
+    assert bench.station.link.deframer.frames == 1  # the PING after them came through
 
 
 def test_the_repl_message_answers_restores_ctrl_c_and_keeps_the_watchdog_fed():
@@ -271,7 +272,7 @@ def test_garbage_from_the_host_is_counted_and_skipped(bench):
     bench.send(Hello())
     bench.run(0.05)
     assert len(bench.received(HelloAck)) == 1
-    assert bench.station.deframer.errors() == 2
+    assert bench.station.link.deframer.errors() == 2
 
 
 def test_a_host_that_stops_reading_never_blocks_the_loop():
@@ -284,7 +285,7 @@ def test_a_host_that_stops_reading_never_blocks_the_loop():
             bench.send(Ping())
         assert bench.station.step()
         turns += 1
-    assert bench.station.dropped > 400  # most of 500 STATE frames could not go
+    assert bench.station.link.dropped > 400  # most of 500 STATE frames could not go
     assert turns > 9_900  # the loop kept its 1 kHz pace
     assert not bench.station.host_lost
     bench.close()
