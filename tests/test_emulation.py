@@ -4,19 +4,23 @@ and the host's codec (controller/framing.py, messages.py) over pyserial on the o
 from __future__ import annotations
 
 import itertools
+import random
 import statistics
 import time
 
 import pytest
 import serial
 
-from controller.emulation import Chaos, PortInfo, StationEmulator
-from controller.framing import STATION_LIMIT, Deframer, encode
+from controller.emulation import Chaos, LedDriverEmulator, PortInfo, StationEmulator
+from controller.framing import LED_LIMIT, PUSH, STATION_LIMIT, Deframer, encode
 from controller.messages import (
+    LED_CHUNK_PIXELS,
     RING_PATTERNS,
     ButtonEvent,
     Hello,
     HelloAck,
+    LedFrame,
+    LedStatus,
     Log,
     Message,
     Ping,
@@ -34,17 +38,17 @@ WAIT = 10.0  # generous: other tests may be loading the machine
 class Host:
     """The host's end of one station's line: pyserial, the host's codec, a little patience."""
 
-    def __init__(self, device: str) -> None:
+    def __init__(self, device: str, limit: int = STATION_LIMIT) -> None:
         self.port = serial.Serial(device, timeout=0.05)
-        self.deframer = Deframer(STATION_LIMIT)
+        self.deframer = Deframer(limit)
         self.seq = 0
         self._unread: list = []
 
     def close(self) -> None:
         self.port.close()
 
-    def send(self, message: Message, before: bytes = b"") -> None:
-        self.port.write(before + encode(pack(message, self.seq)))
+    def send(self, message: Message, flags: int = 0, before: bytes = b"") -> None:
+        self.port.write(before + encode(pack(message, self.seq, flags)))
         self.seq = (self.seq + 1) & 0xFF
 
     def read(self) -> list:
@@ -274,3 +278,60 @@ def test_chaos_misbehaves_and_settle_brings_every_station_back():
             host = Host(device_of(emulator, serial_number))
             assert host.handshake().serial == serial_number
             host.close()
+
+
+# --- the LED floor driver, emulated --------------------------------------------------------------
+
+LED = "E6614104033F2A2B"
+
+
+def led_chunks(frame_id: int, strips: list[bytes]) -> list[tuple[LedFrame, int]]:
+    """The host's chunks of a frame: ≤ 500 LEDs each, PUSH on the last."""
+    parts = [
+        (LedFrame(frame_id, strip, first, pixels[3 * first : 3 * (first + LED_CHUNK_PIXELS)]), 0)
+        for strip, pixels in enumerate(strips)
+        for first in range(0, len(pixels) // 3, LED_CHUNK_PIXELS)
+    ]
+    parts[-1] = (parts[-1][0], PUSH)
+    return parts
+
+
+@pytest.fixture
+def led_driver():
+    with LedDriverEmulator(LED, (600, 150), seed=1) as emulator:
+        host = Host(emulator.ports()[0].device, LED_LIMIT)
+        ack = host.handshake()
+        assert (ack.serial, ack.kind) == (LED, 2)
+        yield emulator, host
+        host.close()
+
+
+def test_the_emulated_led_driver_shows_exactly_the_frame_sent_and_nothing_before_push(led_driver):
+    emulator, host = led_driver
+    frame = [random.Random(1).randbytes(3 * 600), random.Random(2).randbytes(3 * 150)]
+    parts = led_chunks(5, frame)
+    for message, flags in parts[:-1]:
+        host.send(message, flags=flags)
+    before = emulator.snapshot()  # strip 0 is all in, strip 1 too but for its PUSH chunk
+    assert before.strips[0] != frame[0] and before.strips[0][1500:] != frame[0][1500:]
+    host.send(*parts[-1])
+    wait_until(lambda: emulator.snapshot().strips == tuple(frame))
+    status = host.wait_for(LedStatus, lambda s: s.shown == 1)
+    assert (status.frame_id, status.dropped) == (5, 0)
+
+
+def test_the_emulated_led_driver_goes_idle_after_2_5_s_of_silence(led_driver):
+    emulator, host = led_driver
+    frame = [bytes([255, 255, 255]) * 600, bytes([255, 0, 0]) * 150]
+    sent = time.monotonic()
+    for message, flags in led_chunks(1, frame):
+        host.send(message, flags=flags)
+    host.wait_for(LedStatus, lambda s: s.shown == 1 and not s.idle)
+    host.wait_for(LedStatus, lambda s: s.idle == 1, timeout=WAIT)
+    assert time.monotonic() - sent >= 2.5
+
+    def quiet():
+        strips = emulator.snapshot().strips
+        return all(len(set(strip)) <= 3 and max(strip) < 128 for strip in strips)
+
+    wait_until(quiet)  # faded: every LED the same dim idle colour

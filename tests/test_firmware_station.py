@@ -10,14 +10,14 @@ from __future__ import annotations
 import itertools
 import statistics
 
-import firmware_path  # noqa: F401
+import _firmware_path  # noqa: F401  (first: puts the firmware's folders on sys.path)
 import pytest
 import ring as ring_patterns
 import wire
+from firmware_bench import SERIAL, StationBench
 from host_link import WATCHDOG_MS
 from sim_board import TICKS_PERIOD, BoardReset
 from station import boot
-from station_bench import SERIAL, StationBench
 
 from controller.framing import HOST_LOST, OVERRUN
 from controller.messages import (

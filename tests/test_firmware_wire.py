@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 
-import firmware_path  # noqa: F401  (puts the firmware's folders on sys.path)
+import _firmware_path  # noqa: F401  (first: puts the firmware's folders on sys.path)
 import pytest
 import wire
 from cobs import cobs
