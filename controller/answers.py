@@ -79,12 +79,15 @@ class Answers:
     def dial(self, neuron: str, step: int) -> Answers:
         """A pupil pressed − (``step=-1``) or + (``+1``): the number being dialled changes.
 
-        Ignored for a neuron whose layer is not answering, or already right.
+        A wrong answer is forgotten as the pupil dials again (the ring stops saying "wrong"
+        while they try another number). Ignored for a neuron whose layer is not answering, or
+        already right.
         """
         if neuron not in self.waiting or neuron in self.right:
             return self
         value = self.entries.get(neuron, 0) + step
-        return replace(self, entries={**self.entries, neuron: value})
+        given = {n: v for n, v in self.given.items() if n != neuron}
+        return replace(self, entries={**self.entries, neuron: value}, given=given)
 
     def confirm(self, neuron: str, right: Mapping[str, float]) -> Answers:
         """A pupil pressed OK: their dialled number is checked against ``right``."""

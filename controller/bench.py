@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from controller.digits import load_digit_set
 from controller.network import forward, load_network
+from controller.training import Descent
 from display.benchmark import measure_screen
 
 
@@ -59,6 +61,37 @@ def measure_classify(batch: int = 200_000, repeats: int = 7) -> dict[str, float]
     return {"classify_grids_per_s": batch / best}
 
 
+def measure_training(iterations: int = 50_000, repeats: int = 3) -> dict[str, float]:
+    """Seconds for 50,000 full-batch iterations on the 16 digits of the finale (best of a few)."""
+    network, digits = load_network(), load_digit_set("training")
+
+    def run() -> None:
+        Descent(network, digits).advance(iterations)
+
+    return {"train_50k_s": min(_timed(run) for _ in range(repeats))}
+
+
+def measure_leds(frames: int = 600) -> dict[str, float]:
+    """Median time to turn a scene into an LED frame: mapping, cap and gamma, limiter.
+
+    On the shipped floor (2,123 LEDs, a little over the bar's 2,000), mid-pulse in network
+    mode, the time advancing each frame as in the installation.
+    """
+    from controller.digits import load_digit_set
+    from controller.floor import load_floor
+    from controller.floor_frame import FloorRenderer
+    from controller.scene import build_scene
+
+    network = load_network()
+    renderer = FloorRenderer(load_floor(network), network)
+    scene = build_scene(network, load_digit_set("grandeur-nature"), digit_index=1)
+    times = []
+    for i in range(frames):
+        moment = replace(scene, t=2.0 + i / 40)
+        times.append(_timed(lambda s=moment: renderer.frame(s)))
+    return {"led_frame_median_ms": 1000 * float(np.median(times[frames // 10 :]))}
+
+
 def _timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -72,12 +105,22 @@ FIGURES: tuple[Figure, ...] = (
         measure_classify,
     ),
     Figure(
+        "train",
+        (Bar("train_50k_s", "training: 50,000 iterations on 16 digits", "s", 0.4),),
+        measure_training,
+    ),
+    Figure(
         "screen",
         (
             Bar("screen_frame_median_ms", "busiest screen at 1920×1080, median", "ms", 4.0),
             Bar("screen_frame_p99_ms", "busiest screen at 1920×1080, p99", "ms", None),
         ),
         measure_screen,
+    ),
+    Figure(
+        "leds",
+        (Bar("led_frame_median_ms", "LED frame, ~2,000 LEDs (map, gamma, limiter)", "ms", 1.0),),
+        measure_leds,
     ),
 )
 

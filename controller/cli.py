@@ -12,11 +12,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from controller.commands import bench, calibrate, classify, diagnose, render, run
+from controller.commands import bench, calibrate, classify, diagnose, render, run, train
 from controller.datafile import DataError
 
 #: The sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (run, classify, render, calibrate, diagnose, bench)
+COMMANDS = (run, classify, train, render, calibrate, diagnose, bench)
 
 #: Exit status for bad input (a malformed file or argument), as argparse uses.
 EXIT_BAD_INPUT = 2

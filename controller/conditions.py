@@ -24,8 +24,10 @@ network does now. Both are pure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+
+from controller.scene import ConditionView
 
 #: Two thresholds closer than this are equal (thresholds may be real numbers after training).
 TOLERANCE = 1e-9
@@ -52,14 +54,26 @@ class Situation:
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition, as written in the data file, and the test it stands for."""
+    """One condition, as written in the data file, and the test it stands for.
+
+    ``key`` names its form (``"threshold"``, ``"recognised_all"``…) and ``values`` the words
+    it was given (``{"neuron": "0", "value": "7"}``): the screen words it from the texts
+    (``condition.threshold`` in ``data/texts``), in the scene's language.
+    """
 
     text: str
+    key: str
+    values: tuple[tuple[str, str], ...]
     test: Callable[[Situation], bool] = field(compare=False, repr=False)
 
     def holds(self, situation: Situation) -> bool:
         """Whether the condition holds in ``situation``."""
         return bool(self.test(situation))
+
+
+def judge(conditions: Iterable[Condition], situation: Situation) -> tuple[ConditionView, ...]:
+    """Each condition judged on ``situation``, as the scene shows it."""
+    return tuple(ConditionView(c.text, c.holds(situation), c.key, c.values) for c in conditions)
 
 
 def parse_condition(text: str, neurons: Collection[str], digits: Collection[str]) -> Condition:
@@ -68,9 +82,11 @@ def parse_condition(text: str, neurons: Collection[str], digits: Collection[str]
     :raises ValueError: saying what is wrong and what would be right, for the data file's error.
     """
     words = text.split()
-    for shape, build in _GRAMMAR:
-        if _matches(words, shape):
-            return Condition(" ".join(words), build(words, neurons, digits))
+    for shape, key, build in _GRAMMAR:
+        values = _matches(words, shape)
+        if values is not None:
+            test = build(values, neurons, digits)
+            return Condition(" ".join(words), key, tuple(values.items()), test)
     raise ValueError(f"cannot read condition {text!r}; write one of: {', '.join(FORMS)}")
 
 
@@ -88,66 +104,73 @@ FORMS = (
 )
 
 
-def _always(words, neurons, digits):
+def _always(values, neurons, digits):
     return lambda s: True
 
 
-def _revealed(words, neurons, digits):
+def _revealed(values, neurons, digits):
     return lambda s: s.revealed
 
 
-def _answers_right(words, neurons, digits):
+def _answers_right(values, neurons, digits):
     return lambda s: s.answers_right
 
 
-def _threshold(words, neurons, digits):
-    neuron, value = _neuron(words[1], neurons), _number(words[3])
+def _threshold(values, neurons, digits):
+    neuron, value = _neuron(values["neuron"], neurons), _number(values["value"])
     return lambda s: abs(s.thresholds[neuron] - value) <= TOLERANCE
 
 
-def _recognised(words, neurons, digits):
-    if words[1] == "all":
-        return lambda s: all(s.recognised.values())
-    digit = _digit(words[1], digits)
+def _recognised_all(values, neurons, digits):
+    return lambda s: all(s.recognised.values())
+
+
+def _recognised(values, neurons, digits):
+    digit = _digit(values["digit"], digits)
     return lambda s: s.recognised[digit]
 
 
-def _not_recognised(words, neurons, digits):
-    digit = _digit(words[2], digits)
+def _not_recognised(values, neurons, digits):
+    digit = _digit(values["digit"], digits)
     return lambda s: not s.recognised[digit]
 
 
-def _at_most_moved(words, neurons, digits):
-    limit = _number(words[2])
+def _at_most_moved(values, neurons, digits):
+    limit = _number(values["count"])
     return lambda s: s.moved() <= limit
 
 
-def _no_move_too_far(words, neurons, digits):
+def _no_move_too_far(values, neurons, digits):
     return lambda s: not s.too_far
 
 
-# Each form: its words ("?" matches any word, "=" also accepts "=="), and its builder.
-_GRAMMAR: tuple[tuple[tuple[str, ...], Callable], ...] = (
-    (("always",), _always),
-    (("revealed",), _revealed),
-    (("answers", "right"), _answers_right),
-    (("threshold", "?", "=", "?"), _threshold),
-    (("recognised", "?"), _recognised),
-    (("not", "recognised", "?"), _not_recognised),
-    (("at", "most", "?", "moved"), _at_most_moved),
-    (("no", "move", "too", "far"), _no_move_too_far),
+# Each form: its words ("{name}" takes any word, "=" also accepts "=="), its key, its builder.
+_GRAMMAR: tuple[tuple[tuple[str, ...], str, Callable], ...] = (
+    (("always",), "always", _always),
+    (("revealed",), "revealed", _revealed),
+    (("answers", "right"), "answers_right", _answers_right),
+    (("threshold", "{neuron}", "=", "{value}"), "threshold", _threshold),
+    (("recognised", "all"), "recognised_all", _recognised_all),
+    (("recognised", "{digit}"), "recognised", _recognised),
+    (("not", "recognised", "{digit}"), "not_recognised", _not_recognised),
+    (("at", "most", "{count}", "moved"), "at_most_moved", _at_most_moved),
+    (("no", "move", "too", "far"), "no_move_too_far", _no_move_too_far),
 )
 
 
-def _matches(words: list[str], shape: tuple[str, ...]) -> bool:
+def _matches(words: list[str], shape: tuple[str, ...]) -> dict[str, str] | None:
+    """The words standing in ``shape``'s placeholders if ``words`` has that shape, else None."""
     if len(words) != len(shape):
-        return False
+        return None
+    values = {}
     for word, expected in zip(words, shape, strict=True):
-        if expected == "=" and word in ("=", "=="):
+        if expected.startswith("{"):
+            values[expected.strip("{}")] = word
+        elif expected == "=" and word in ("=", "=="):
             continue
-        if expected != "?" and word.lower() != expected:
-            return False
-    return True
+        elif word.lower() != expected:
+            return None
+    return values
 
 
 def _neuron(name: str, neurons: Collection[str]) -> str:

@@ -176,7 +176,8 @@ def station_diagnosis(
 
 # --- the table -----------------------------------------------------------------------------
 
-_COLUMNS = (
+#: The columns of the station table, in order (their headings are texts ``technician.NAME``).
+COLUMNS = (
     "station",
     "neuron",
     "state",
@@ -214,7 +215,7 @@ def station_row(s: StationDiagnosis, texts: Texts) -> tuple[str, ...]:
 
 def format_table(diagnosis: Diagnosis, texts: Texts) -> str:
     """The diagnosis as the text ``neurones diagnose`` prints: stations, console, patterns."""
-    header = tuple(texts[f"technician.{c}"] for c in _COLUMNS)
+    header = tuple(texts[f"technician.{c}"] for c in COLUMNS)
     rows = [header, *(station_row(s, texts) for s in diagnosis.stations)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]

@@ -143,6 +143,19 @@ class AnswerAccepted:
 
 
 @dataclass(frozen=True)
+class TrainingProgressed:
+    """The training finale has got further (:class:`controller.training.Progress`).
+
+    Sent by the trainer between frames while the training view is shown; ``run`` says which
+    training it belongs to, so progress of a run the session has since restarted is ignored.
+    """
+
+    run: int
+    progress: object
+    t: float
+
+
+@dataclass(frozen=True)
 class Tick:
     """Time has passed; sent once per frame after the frame's other events.
 
@@ -176,6 +189,7 @@ Event = (
     | DiagnosisUpdated
     | StepChosen
     | AnswerAccepted
+    | TrainingProgressed
     | Tick
     | QuitRequested
 )

@@ -25,9 +25,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from controller import freeplay, learning
+from controller import finale, freeplay, learning
 from controller.answers import Answers, expected
-from controller.conditions import Situation
+from controller.conditions import Situation, judge
 from controller.events import (
     AnswerAccepted,
     ButtonPressed,
@@ -58,6 +58,8 @@ class StepRecord:
     ended_at: float
     outcome: str  # "passed" (complete when left) or "left" (the leader moved on before)
     conditions: tuple[ConditionView, ...] = ()
+    thresholds: Mapping[str, float] = field(default_factory=dict)  # when it was left
+    recognised: Mapping[str, bool] = field(default_factory=dict)  # each digit on show, then
 
     @property
     def duration_s(self) -> float:
@@ -99,7 +101,7 @@ def go_to(session: Session, index: int, t: float) -> Session:
 def enter(session: Session, index: int, t: float) -> Session:
     """Start step ``index`` afresh: its digits, thresholds, view, and a blank state."""
     step = session.script.steps[index]
-    session = session.arrange(step.digits, step.digit, step.thresholds, t)
+    session = finale.restart(session.arrange(step.digits, step.digit, step.thresholds, t))
     answers = Answers.start(session.defaults, step.answers) if step.answers else None
     guide = replace(
         session.guide,
@@ -119,9 +121,17 @@ def leave(session: Session, t: float) -> Session:
     if guide.finished:
         return session
     state = situation(session)
-    checks = tuple(ConditionView(c.text, c.holds(state)) for c in step_of(session).complete_when)
+    checks = judge(step_of(session).complete_when, state)
     outcome = "passed" if all(c.holds for c in checks) else "left"
-    record = StepRecord(step_of(session).id, guide.started_at, t, outcome, checks)
+    record = StepRecord(
+        step_of(session).id,
+        guide.started_at,
+        t,
+        outcome,
+        checks,
+        thresholds=dict(state.thresholds),
+        recognised=dict(state.recognised),
+    )
     return replace(session, guide=replace(guide, records=(*guide.records, record)))
 
 
@@ -156,9 +166,16 @@ def situation(session: Session) -> Situation:
 
 
 def moves(session: Session) -> tuple:
-    """The thresholds moved in this step by the stations taking part, flagged if too far."""
+    """The thresholds moved in this step by the stations taking part, flagged if too far.
+
+    A slider still held by pickup has not moved anything in this step: where it was left
+    (by a visitor, before the step's preset) is shown by the pickup arrow, not flagged.
+    """
     step, guide = step_of(session), session.guide
-    sliders = {n: v for n, v in session.pickup.physical.items() if n in step.stations}
+    pickup = session.pickup
+    sliders = {
+        n: v for n, v in pickup.physical.items() if n in step.stations and n not in pickup.held
+    }
     return learning.moves(session.network.thresholds(), guide.baseline, sliders, step.max_move)
 
 
@@ -230,6 +247,13 @@ def slider(session: Session, e: SliderMoved) -> Session:
     return session.with_threshold(neuron, value, e.t)
 
 
+def digit(session: Session, e: DigitChosen) -> Session:
+    """Another digit on show, unless pupils are working out their numbers for this one."""
+    if session.guide.answers is not None:
+        return session
+    return freeplay.digit(session, e)
+
+
 def _with_answers(session: Session, answers: Answers, t: float) -> Session:
     """Keep the pupils' new answers; a layer just completed sends the signal on (now)."""
     before = session.guide.answers
@@ -246,7 +270,7 @@ HANDLERS: dict[type, Callable] = {
     AnswerAccepted: accepted,
     SliderMoved: slider,
     ThresholdSet: freeplay.threshold_set,
-    DigitChosen: freeplay.digit,
+    DigitChosen: digit,
     ViewChosen: freeplay.view,
     LanguageChosen: freeplay.language,
     StationStatus: freeplay.station,
@@ -262,7 +286,7 @@ def scene_fields(session: Session, now: float) -> dict:
     guide, step = session.guide, step_of(session)
     text = step.text(session.language)
     state = situation(session)
-    checks = tuple(ConditionView(c.text, c.holds(state)) for c in step.complete_when)
+    checks = judge(step.complete_when, state)
     answers = guide.answers
     found = moves(session)
     view = WorkshopView(
@@ -283,6 +307,8 @@ def scene_fields(session: Session, now: float) -> dict:
         max_move=step.max_move,
         moves=found,
         finished=guide.finished,
+        steps=tuple(s.id for s in session.script.steps),
+        minutes=step.minutes,
     )
     return {
         "step": step.id,

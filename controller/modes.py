@@ -22,9 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from controller import freeplay, guide, visitor
+from controller import finale, freeplay, guide, visitor
 from controller.datafile import DATA_DIR, Field
 from controller.events import (
+    ConsoleAction,
     DiagnosisUpdated,
     Event,
     KeyTurned,
@@ -32,6 +33,7 @@ from controller.events import (
     SliderMoved,
     StationStatus,
     ThresholdSet,
+    TrainingProgressed,
 )
 from controller.pickup import SLIDER_MODES
 from controller.workshop import check_keys
@@ -98,6 +100,14 @@ def dispatch(session: Session, event: Event) -> Session:
     """The session after ``event``, handled as the current mode handles it."""
     if isinstance(event, KeyTurned):
         return turn_key(session, event)
+    # The training finale is the same in every mode: its progress is kept, and while it is
+    # on screen next/previous turn its pages (controller.finale).
+    if isinstance(event, TrainingProgressed):
+        return finale.progressed(session, event)
+    if isinstance(event, ConsoleAction):
+        turned = finale.turn_page(session, event)
+        if turned is not None:
+            return turned
     handler = handlers(session).get(type(event))
     return handler(session, event) if handler else session
 

@@ -239,6 +239,57 @@ def load_network(path: str | Path = DEFAULT_NETWORK) -> Network:
     )
 
 
+def network_document(network: Network) -> dict:
+    """The network as the table :func:`load_network` reads (``data/network.toml``'s format).
+
+    Write it with ``tomli_w`` to get a network file the installation loads with ``--network``
+    (a trained network, say). A weight of 0 is left out: an absent connection, as on the mat.
+    Whole numbers stay whole (``8``, not ``8.0``) so the file reads like the workshop's.
+    """
+
+    def neuron(name: str, threshold: float, weights: np.ndarray, sources) -> dict:
+        terms = {s: _number(w) for s, w in zip(sources, weights, strict=True) if w != 0}
+        return {"name": name, "threshold": _number(threshold), "weights": terms}
+
+    hidden = [
+        neuron(n, t, w, network.input_names)
+        for n, t, w in zip(
+            network.hidden_names, network.hidden_thresholds, network.hidden_weights, strict=True
+        )
+    ]
+    outputs = []
+    for n, t, w, o in zip(
+        network.output_names,
+        network.output_thresholds,
+        network.output_weights,
+        network.outputs,
+        strict=True,
+    ):
+        table = {"name": n, "label": o.label, "colour": o.colour}
+        if o.colour_name:
+            table["colour_name"] = dict(o.colour_name)
+        outputs.append({**table, **neuron(n, t, w, network.hidden_names)})
+    return {
+        "name": network.name,
+        "grid": {"rows": network.rows, "cols": network.cols},
+        "inputs": [
+            {
+                "name": b.name,
+                "rows": [b.rows[0] + 1, b.rows[1] + 1],
+                "cols": [b.cols[0] + 1, b.cols[1] + 1],
+            }
+            for b in network.bands
+        ],
+        "hidden": hidden,
+        "outputs": outputs,
+    }
+
+
+def _number(x: float) -> int | float:
+    x = float(x)
+    return int(x) if x.is_integer() else x
+
+
 def _band(f: Field, rows: int, cols: int) -> Band:
     name = f["name"].text()
     r = _span(f["rows"], rows, "row")
@@ -305,4 +356,5 @@ __all__ = [
     "Output",
     "forward",
     "load_network",
+    "network_document",
 ]

@@ -17,7 +17,7 @@ from controller.digits import Digit, DigitSet
 from controller.network import Decision, Forward, Network, forward
 
 #: The views the screen knows (a session may show), in the order the view key cycles through.
-VIEWS = ("network", "rulers", "decision", "draw", "attract")
+VIEWS = ("network", "rulers", "decision", "draw", "attract", "training")
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,17 @@ class StationView:
 
 @dataclass(frozen=True)
 class ConditionView:
-    """One of a step's (or a challenge's) completion conditions, as written, and if it holds."""
+    """One of a step's (or a challenge's) completion conditions, as written, and if it holds.
+
+    ``key`` and ``values`` let the screen word it in the scene's language: the text
+    ``condition.KEY`` of ``data/texts`` with ``values`` (``neuron``, ``value``, ``digit``,
+    ``count``) filled in; ``text`` is the sentence as the data file wrote it.
+    """
 
     text: str
     holds: bool
+    key: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class WorkshopView:
     max_move: float | None = None  # the learning rule: thresholds move by at most this
     moves: tuple[MoveView, ...] = ()
     finished: bool = False  # the leader went past the last step
+    steps: tuple[str, ...] = ()  # every step's id, in order (the leader may jump to one)
+    minutes: float | None = None  # how long the step usually takes
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,23 @@ class VisitorView:
     solved: bool = False
     solved_at: float | None = None  # when it was solved: the celebration starts then
     conditions: tuple[ConditionView, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrainingView:
+    """The training finale as the screen shows it (:mod:`controller.finale`).
+
+    ``run`` is the training the session asks for (a restart asks for a new one),
+    ``progress`` how far it has got (a :class:`controller.training.Progress`, None before the
+    first iterations), ``page`` what the leader stepped to with next/previous: None for the
+    live run, else an index into :func:`controller.finale.pages`, and ``start`` the network a
+    run starts from (the workshop network in the workshop; None: the network on show).
+    """
+
+    run: int = 0
+    progress: object | None = None
+    page: int | None = None
+    start: Network | None = None  # where a run starts (None: the network on show)
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,7 +149,7 @@ class Scene:
     language: str = "fr"
     changed_at: float = 0.0  # when the shown values last changed (the floor's pulse starts then)
     message: str | None = None  # a key into the texts, for a banner (challenge, hint)
-    floor: object | None = None  # the LED floor's pixels (controller.floor), for the on-screen mat
+    floor: object | None = None  # the LED frame for the screen (controller.floor_frame.FloorView)
     # What the floor plays: "network" (live values), "signal" (lit layer by layer up to
     # ``signal_layers``), "attract" (the idle loop) or "dim" (the class is away from the mat).
     floor_mode: str = "network"
@@ -132,6 +158,7 @@ class Scene:
     signal_layers: int | None = None
     workshop: WorkshopView | None = None
     visitor: VisitorView | None = None
+    training: TrainingView = TrainingView()
     extras: dict = field(default_factory=dict)  # view-specific plain data (training curve…)
 
     @property

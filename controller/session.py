@@ -29,7 +29,7 @@ from controller.guide import Guide
 from controller.modes import TECHNICIAN_VIEW, ModeSettings
 from controller.network import Network
 from controller.pickup import Pickup
-from controller.scene import VIEWS, Scene, StationView, build_scene
+from controller.scene import VIEWS, Scene, StationView, TrainingView, build_scene
 from controller.visitor import Challenge, Visit
 from controller.workshop import Script
 
@@ -59,6 +59,7 @@ class Session:
     guide: Guide | None = None  # where the workshop is in the script
     challenges: tuple[Challenge, ...] = ()  # the visitor challenges (data/visitor.toml)
     visit: Visit = field(default_factory=Visit)
+    training: TrainingView = field(default_factory=TrainingView)  # the finale (controller.finale)
 
     @classmethod
     def start(cls, network: Network, digits: DigitSet, **fields) -> Session:
@@ -100,6 +101,7 @@ class Session:
             view=self.view,
             language=self.language,
             changed_at=self.changed_at,
+            training=self.training,
             extras={} if self.diagnosis is None else {"diagnosis": self.diagnosis},
             **fields,
         )

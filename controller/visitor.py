@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from controller import freeplay
-from controller.conditions import Condition, Situation
+from controller.conditions import Condition, Situation, judge
 from controller.datafile import DATA_DIR, Field
 from controller.digits import DigitSet
 from controller.events import (
@@ -39,7 +39,7 @@ from controller.events import (
     ViewChosen,
 )
 from controller.network import Network, forward
-from controller.scene import VIEWS, ConditionView, VisitorView
+from controller.scene import VIEWS, VisitorView
 from controller.texts import load_texts
 from controller.workshop import Names, check_keys
 
@@ -208,7 +208,7 @@ def scene_fields(session: Session, now: float) -> dict:
         number=visit.challenge + 1,
         solved=visit.solved_at is not None,
         solved_at=visit.solved_at,
-        conditions=tuple(ConditionView(c.text, c.holds(state)) for c in challenge.solved_when),
+        conditions=judge(challenge.solved_when, state),
     )
     message = challenge.praise if view.solved else challenge.prompt
     return {**fields, "visitor": view, "message": message}
@@ -217,11 +217,20 @@ def scene_fields(session: Session, now: float) -> dict:
 # --- events ----------------------------------------------------------------------------------
 
 
-def _played(handler: Callable) -> Callable:
-    """A visitor's action: it wakes the installation, acts as in free play, may solve."""
+def _played(handler: Callable, *, acts_on_waking: bool = False) -> Callable:
+    """A visitor's action: it wakes the installation, acts as in free play, may solve.
+
+    The press that wakes the installation only wakes it: otherwise an OK would skip the first
+    challenge as it is offered, and a − or + would swap its digit for another before anyone has
+    seen it. A slider acts at once (``acts_on_waking``): where it is matters for pickup.
+    """
 
     def handle(session: Session, e) -> Session:
-        return judged(handler(touched(session, e.t), e), e.t)
+        waking = session.visit.phase == "attract"
+        session = touched(session, e.t)
+        if waking and not acts_on_waking:
+            return session
+        return judged(handler(session, e), e.t)
 
     return handle
 
@@ -238,18 +247,19 @@ def _console(session: Session, e: ConsoleAction) -> Session:
     """The staff's console: *reset* goes back to the attract loop, the rest as in free play."""
     if e.action == "reset":
         return attract(session, e.t)
-    return freeplay.console(session, e)
+    return _played(freeplay.console)(session, e)
 
 
 #: The visitor mode's handler for each kind of event.
 HANDLERS: dict[type, Callable] = {
+    SliderMoved: _played(freeplay.slider, acts_on_waking=True),
     **{
         kind: _played(freeplay.HANDLERS[kind])
-        for kind in (SliderMoved, DigitChosen, DrawingChanged, DrawingAdded, ViewChosen)
+        for kind in (DigitChosen, DrawingChanged, DrawingAdded, ViewChosen)
     },
     LanguageChosen: _played(freeplay.language),
     ButtonPressed: _played(_ok),
-    ConsoleAction: _played(_console),
+    ConsoleAction: _console,
     Tick: tick,
     ThresholdSet: freeplay.threshold_set,
     StationStatus: freeplay.station,

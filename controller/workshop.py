@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from controller.conditions import Condition, parse_condition
-from controller.datafile import DATA_DIR, Field
+from controller.datafile import DATA_DIR, DataError, Field
 from controller.digits import DigitSet, compose_set
 from controller.network import Network
 from controller.texts import languages
@@ -111,7 +111,7 @@ def load_script(
     root = Field.load(path)
     check_keys(root.table(), ("name", "step"))
     names = Names(network, dict(library), tuple(views))
-    steps = tuple(_step(f, names) for f in root["step"].list(min_length=1))
+    steps = tuple(_named_step(f, names) for f in root["step"].list(min_length=1))
     seen: set[str] = set()
     for f, step in zip(root["step"].list(), steps, strict=True):
         if step.id in seen:
@@ -200,12 +200,35 @@ STEP_FIELDS = (
 )  # fmt: skip
 
 
+def _named_step(f: Field, names: Names) -> Step:
+    """Read one step; an error in it also names the step's id, which the leader knows it by.
+
+    ``data/workshop.toml: step[10] (learning-green).complete_when[0]: unknown neuron 'Z'``
+    """
+    try:
+        return _step(f, names)
+    except DataError as exc:
+        step_id = f.table().value.get("id")
+        if not isinstance(step_id, str) or not exc.field.startswith(f.path):
+            raise
+        field = f"{f.path} ({step_id}){exc.field[len(f.path) :]}"
+        raise DataError(exc.source, field, exc.message) from None
+
+
 def _step(f: Field, names: Names) -> Step:
     check_keys(f.table(), (*STEP_FIELDS, *languages()))
     shown = names.shown(f["show"])
     answers = tuple(a.text(choices=LAYERS) for a in f.get("answers", []).list())
     if list(answers) != sorted(answers, key=LAYERS.index):
         raise f["answers"].error(f"layers must follow the signal: {', '.join(LAYERS)}")
+    stations = names.stations(f.get("stations", "none"))
+    for layer in answers:
+        missing = [n for n in names.groups()[layer] if n not in stations]
+        if missing:
+            raise f["answers"].error(
+                f"the {layer} layer answers but its stations {', '.join(missing)} do not "
+                "take part (add them to stations)"
+            )
     minutes = f.get("minutes")
     max_move = f.get("max_move")
     return Step(
@@ -215,7 +238,7 @@ def _step(f: Field, names: Names) -> Step:
         digits=shown,
         digit=names.digit(f.get("digit"), shown),
         floor=f.get("floor", "network").text(choices=FLOOR_MODES),
-        stations=names.stations(f.get("stations", "none")),
+        stations=stations,
         complete_when=names.conditions(f["complete_when"], shown),
         texts=_texts(f),
         answers=answers,

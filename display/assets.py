@@ -30,6 +30,17 @@ class Assets:
         self._layers: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
         self._layer_capacity = layers
         self._sprites: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
+        self._scaled: dict[tuple[int, int], Assets] = {}
+
+    def scaled(self, size: tuple[int, int]) -> Assets:
+        """The assets for a part of the surface of ``size`` (a view beside a side column),
+        made once and kept with these."""
+        size = (int(size[0]), int(size[1]))
+        if size == (self.theme.width, self.theme.height):
+            return self
+        if size not in self._scaled:
+            self._scaled[size] = Assets(size, self._layer_capacity)
+        return self._scaled[size]
 
     def texts(self, language: str) -> Texts:
         """The installation's texts in ``language`` (loaded once)."""

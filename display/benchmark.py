@@ -15,25 +15,43 @@ import time
 import numpy as np
 import pygame
 
-from controller.digits import load_digit_set, shipped_sets
-from controller.network import load_network
-from controller.scene import Scene, build_scene
+from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.network import Network, load_network
+from controller.scene import Scene, TrainingView, build_scene
+from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of
 from display.assets import Assets
 from display.frame import headless
 from display.views import VIEWS, draw_view
 
 
 def changing_scenes(view: str, count: int) -> list[Scene]:
-    """``count`` scenes of ``view``, each with one threshold moved from the last."""
+    """``count`` scenes of ``view``, each with one threshold moved from the last.
+
+    The training view changes as the finale learns instead: every weight, every frame.
+    """
     network = load_network()
     sets = [load_digit_set(name) for name in shipped_sets()]
     digits = max(sets, key=len)
+    if view == "training":
+        return learning_scenes(network, digits, count)
     neurons = list(network.thresholds())
     scenes = []
     for k in range(count):
         neuron = neurons[k % len(neurons)]
         moved = network.with_thresholds({neuron: network.threshold(neuron) + (k % 5) - 2})
         scenes.append(build_scene(moved, digits, digit_index=k % len(digits), view=view, t=k / 60))
+    return scenes
+
+
+def learning_scenes(network: Network, digits: DigitSet, count: int) -> list[Scene]:
+    """``count`` scenes of the training view while it learns, a few hundred iterations apart."""
+    descent = Descent(network, digits, snapshots=WORKSHOP_SNAPSHOTS)
+    scenes = []
+    for k in range(count):
+        descent.advance(300)
+        progress = progress_of(descent, WORKSHOP_SNAPSHOTS[-1])
+        training = TrainingView(run=1, progress=progress)
+        scenes.append(build_scene(network, digits, view="training", training=training, t=k / 60))
     return scenes
 
 

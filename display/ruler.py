@@ -25,7 +25,6 @@ from display.assets import Assets
 from display.layout import Scale, stack_levels, value_range
 from display.views import Hotspot
 from display.widgets import (
-    blit_text,
     chip_size,
     digit_fill,
     draw_chip,
@@ -181,11 +180,18 @@ def draw_ruler(
         _draw_axis(surface, assets, geometry)
         _draw_badge(surface, assets, network, model, geometry)
     _draw_chips(surface, assets, network, model, geometry)
-    _draw_marker(surface, scene, assets, model, geometry, marker)
+    handle = _draw_marker(surface, scene, assets, model, geometry, marker)
     below_badge = (geometry.badge[0], geometry.badge[1] + geometry.badge_radius)
     if station_state(scene, model.neuron) == "offline":
         draw_offline_mark(surface, scene, assets, rect, below_badge, "midtop")
-    draw_pickup(surface, scene, assets, model.neuron, below_badge, "midtop")
+    # A held slider's hint sits beside the threshold, on the side the slider is, its arrow
+    # pointing to the threshold: the way to move it.
+    gap = theme.px(10)
+    if scene.station(model.neuron).pickup == "down":
+        draw_pickup(surface, scene, assets, model.neuron, (handle.right + gap, handle.centery))
+    else:
+        at = (handle.left - gap, handle.centery)
+        draw_pickup(surface, scene, assets, model.neuron, at, "midright")
     slider = pygame.Rect(
         round(scale.x0) - theme.px(30),
         rect.top,
@@ -239,12 +245,24 @@ def _draw_axis(surface, assets: Assets, geometry: RulerGeometry) -> None:
     theme, palette = assets.theme, assets.palette
     scale, y = geometry.scale, geometry.baseline
     pygame.draw.line(surface, palette.ink, (scale.x0, y), (scale.x1, y), theme.px(3))
+    for x, label, at in _tick_labels(assets, geometry):
+        pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
+        surface.blit(label, at)
+
+
+def _tick_labels(
+    assets: Assets, geometry: RulerGeometry
+) -> list[tuple[int, pygame.Surface, pygame.Rect]]:
+    """Each tick's x, its value's text and where that text goes, under the number line."""
+    theme, palette = assets.theme, assets.palette
+    scale, y = geometry.scale, geometry.baseline
     ticks = scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / theme.px(70))))
+    placed = []
     for value in ticks:
         x = round(scale.x(value))
-        pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
         label = assets.text(format_number(value), "tiny", palette.ink_soft)
-        blit_text(surface, label, "midtop", (x, y + theme.px(12)))
+        placed.append((x, label, label.get_rect(midtop=(x, y + theme.px(12)))))
+    return placed
 
 
 def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker: int, colour):
@@ -258,25 +276,44 @@ def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker:
     pad = theme.px(10)
     no = assets.text(f"◀ {texts['screen.no']}", "small", palette.ink_soft, bold=True)
     yes = assets.text(f"{texts['screen.yes']} ▶", "small", palette.ink, bold=True)
-    if marker - scale.x0 > no.get_width() + 2 * pad:
-        blit_text(surface, no, "topleft", (scale.x0 + pad, geometry.top + pad / 2))
-    if scale.x1 - marker > yes.get_width() + 2 * pad:
-        blit_text(surface, yes, "topright", (scale.x1 - pad, geometry.top + pad / 2))
+    w, h = geometry.chip
+    chips = [pygame.Rect(round(x) - w // 2, round(y) - h, w, h) for x, y in geometry.chips]
+    no_at = no.get_rect(topleft=(round(scale.x0 + pad), round(geometry.top + pad / 2)))
+    yes_at = yes.get_rect(topright=(round(scale.x1 - pad), round(geometry.top + pad / 2)))
+    # A side's name is left out where the threshold or a chip would cover it.
+    if (
+        marker - scale.x0 > no.get_width() + 2 * pad
+        and no_at.inflate(pad, 0).collidelist(chips) < 0
+    ):
+        surface.blit(no, no_at)
+    if (
+        scale.x1 - marker > yes.get_width() + 2 * pad
+        and yes_at.inflate(pad, 0).collidelist(chips) < 0
+    ):
+        surface.blit(yes, yes_at)
 
 
 def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeometry, x: int):
-    """The threshold: a heavy line across the chips and a handle on the axis with its value."""
+    """The threshold: a heavy line across the chips and a handle on the axis with its value.
+
+    Returns the handle's rectangle."""
     theme, palette = assets.theme, assets.palette
     top, axis = geometry.top - theme.px(4), geometry.baseline
     pygame.draw.line(surface, palette.ink, (x, top), (x, axis), theme.px(6))
     texts = assets.texts(scene.language)
     text = f"{texts['screen.threshold']} {format_number(model.threshold)}"
-    at = (x, axis - theme.px(2))
+    spot = (x, axis - theme.px(2))
     handle = draw_pill(
-        surface, assets, text, at, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+        surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
     )
-    # Paper either side of the handle hides the tick values it half covers.
-    margin = theme.px(28)
-    below = axis + theme.px(11)
-    surface.fill(palette.paper, (handle.left - margin, below, margin, handle.bottom - below))
-    surface.fill(palette.paper, (handle.right, below, margin, handle.bottom - below))
+    # The static layer drew every tick value; paper over those the handle half covers, and
+    # draw the handle again on top.
+    clear = handle.inflate(theme.px(12), 0)
+    covered = [at for _, _, at in _tick_labels(assets, geometry) if at.colliderect(clear)]
+    for at in covered:
+        surface.fill(palette.paper, at.inflate(theme.px(2), 0))
+    if covered:
+        draw_pill(
+            surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+        )
+    return handle

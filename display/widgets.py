@@ -364,7 +364,7 @@ def draw_pickup(surface, scene: Scene, assets: Assets, neuron: str, at, anchor="
         text,
         at,
         anchor=anchor,
-        role="tiny",
+        role="small",
         fill=assets.palette.ink,
         colour=assets.palette.on_dark,
     )

@@ -10,6 +10,8 @@ the hardware produces). With no stations plugged in it is the simulated installa
   1 / 2 / 3 → ``KeyTurned`` visitor / workshop / technician;
 - Tab or V → next view, L → next language, ↑ / ↓ or a press on a chip or ◀ ▶ → another digit;
 - in the draw view, touching cells → ``DrawingChanged``, the digit tiles → ``DrawingAdded``;
+- in the workshop, a step's dot → ``StepChosen`` (jump to it), a pupil's wrong answer →
+  ``AnswerAccepted`` (the leader counts it right);
 - S shows or hides the simulation panel; Escape or closing the window → ``QuitRequested``.
 
 Typical use, by the installation loop::
@@ -34,6 +36,7 @@ import numpy as np
 import pygame
 
 from controller.events import (
+    AnswerAccepted,
     ButtonPressed,
     ConsoleAction,
     DigitChosen,
@@ -44,6 +47,7 @@ from controller.events import (
     LanguageChosen,
     QuitRequested,
     SliderMoved,
+    StepChosen,
     ViewChosen,
 )
 from controller.scene import Scene
@@ -190,6 +194,10 @@ class Window:
             return [DrawingChanged(_rows(self._drawing), now)]
         if spot.kind == "add":
             return [DrawingAdded(int(spot.index), now)]
+        if spot.kind == "step":
+            return [StepChosen(str(spot.index), now)]
+        if spot.kind == "accept":
+            return [AnswerAccepted(spot.neuron, now)]
         return []
 
     def _move(self, pos: tuple[int, int], now: float) -> list[Event]:

@@ -53,14 +53,17 @@ def network_from(args: argparse.Namespace) -> Network:
     return network.with_thresholds(overrides)
 
 
-def add_digit_options(parser: argparse.ArgumentParser, *, default: str | None) -> None:
-    """``--dataset NAME`` or ``--grids FILE``."""
+def add_digit_options(
+    parser: argparse.ArgumentParser, *, default: str | None, default_help: str | None = None
+) -> None:
+    """``--dataset NAME`` or ``--grids FILE``; ``default_help`` words a default that depends."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         "--dataset",
         metavar="NAME",
         default=default,
-        help=f"a shipped digit set: {', '.join(shipped_sets())} (default: {default})",
+        help=f"a shipped digit set: {', '.join(shipped_sets())} "
+        f"(default: {default_help or default})",
     )
     group.add_argument(
         "--grids",

@@ -4,11 +4,20 @@ For the README's pictures, for checking a layout at another resolution, and for 
 screen over SSH on the Pi::
 
     neurones render rulers --dataset learning --set 0=7 --out rulers.png
+    neurones render training --iteration 5000 --out training-5000.png
+
+With ``--mode`` the frame is the installation's own in that mode: the workshop at a step of the
+script (``--step``), or the visitor mode, after the rehearsal's scripted class or visitor has
+made ``--moves`` rounds of moves (:mod:`controller.rehearsal`)::
+
+    neurones render --mode workshop --step gn-3 --moves 10 --out gn-3.png
+    neurones render --mode visitor --moves 14 --out celebration.png
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from controller.commands.options import (
     add_digit_options,
@@ -18,7 +27,17 @@ from controller.commands.options import (
     network_from,
 )
 from controller.datafile import DataError
-from controller.scene import StationView, build_scene
+from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.events import StationStatus, StepChosen, Tick
+from controller.finale import pages
+from controller.modes import INSTALLATION_FILE
+from controller.network import Network
+from controller.scene import Scene, StationView, TrainingView, build_scene
+from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
+from controller.workshop import FLOOR_MODES
+
+#: The digit set each view shows by default.
+DEFAULT_DATASET = {"training": "training"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,12 +49,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="draw one screen view to a PNG file (no display needed)",
         description="Draw one frame of a screen view, headless, to a PNG file.",
     )
-    parser.add_argument("view", metavar="VIEW", choices=list(VIEWS), help=", ".join(VIEWS))
+    views = [*VIEWS, "floor"]
+    parser.add_argument(
+        "view",
+        metavar="VIEW",
+        nargs="?",
+        choices=views,
+        help=f"{', '.join(views)} (with --mode: default the mode's own view)",
+    )
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
     parser.add_argument(
         "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
     )
-    add_digit_options(parser, default="grandeur-nature")
+    add_digit_options(
+        parser, default=None, default_help="training for the training view, else grandeur-nature"
+    )
     parser.add_argument(
         "--digit", metavar="NAME", help="the digit on show, e.g. 3♥ (default: first)"
     )
@@ -47,7 +75,51 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show NEURON's station as offline (repeatable)",
     )
     parser.add_argument(
-        "--time", type=float, default=0.0, metavar="SECONDS", help="the scene's clock (attract)"
+        "--time",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the scene's clock (attract); with --mode, seconds passing after the moves",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("workshop", "visitor"),
+        help="draw the installation in this mode, as `neurones run` shows it",
+    )
+    parser.add_argument(
+        "--step", metavar="ID", help="with --mode workshop: the script's step (default: first)"
+    )
+    parser.add_argument(
+        "--moves",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --mode: rounds of moves the rehearsal's class or visitor makes first",
+    )
+    parser.add_argument(
+        "--iteration",
+        type=int,
+        metavar="N",
+        help="training view: the rulers after N iterations, one of "
+        f"{', '.join(map(str, WORKSHOP_SNAPSHOTS))}, or 0 before learning "
+        "(default: the end of the live run)",
+    )
+    parser.add_argument(
+        "--hidden",
+        action="store_true",
+        help="training view: the hidden rulers after the last snapshot",
+    )
+    floor = parser.add_argument_group("floor", "VIEW floor: LED floor frames after a change")
+    floor.add_argument(
+        "--frames", type=int, default=1, metavar="N", help="how many frames (default 1)"
+    )
+    floor.add_argument(
+        "--every", type=float, default=0.8, metavar="SECONDS", help="between frames (default 0.8)"
+    )
+    floor.add_argument(
+        "--floor-mode",
+        choices=FLOOR_MODES,
+        help="what the floor plays (default network, or with --mode what the mode plays)",
     )
     add_network_options(parser)
     add_language_option(parser)
@@ -58,6 +130,21 @@ def run(args: argparse.Namespace) -> int:
     """Render the view and print the file written; exit status 0."""
     from display.frame import render_scene, save_png
 
+    if args.mode is not None:
+        scene = mode_scene(args)
+        if args.view is not None:
+            scene = replace(scene, view=args.view)
+        if args.view == "floor":
+            surface = render_floor(scene, args)
+        else:
+            surface, _ = render_scene(scene, args.size)
+        name = args.step or args.mode
+        print(save_png(surface, args.out or f"{args.view or name}.png"))
+        return 0
+    if args.view is None:
+        raise DataError("VIEW", "", "name a view to draw, or a --mode")
+    if args.dataset is None and args.grids is None:
+        args.dataset = DEFAULT_DATASET.get(args.view, "grandeur-nature")
     network = network_from(args)
     digits = digits_from(args, network)
     index = 0
@@ -80,10 +167,77 @@ def run(args: argparse.Namespace) -> int:
         view=args.view,
         language=args.lang,
         stations=tuple(StationView(n, online=False) for n in args.offline),
+        training=training_page(network, digits, args.iteration, args.hidden)
+        if args.view == "training"
+        else TrainingView(),
     )
-    surface, _ = render_scene(scene, args.size)
+    if args.view == "floor":
+        surface = render_floor(scene, args)
+    else:
+        surface, _ = render_scene(scene, args.size)
     print(save_png(surface, args.out or f"{args.view}.png"))
     return 0
+
+
+def training_page(
+    network: Network, digits: DigitSet, iteration: int | None, hidden: bool
+) -> TrainingView:
+    """The training finale as the screen shows it once the run is over, at the page asked for.
+
+    :raises DataError: for an iteration that is not a snapshot, or ``--hidden`` with another
+        snapshot than the last.
+    """
+    if iteration == 0 and not hidden:
+        return TrainingView()  # before the first iteration
+    labelled = DigitSet(digits.name, tuple(d for d in digits.digits if d.label is not None))
+    if not labelled.digits:
+        raise DataError("--dataset", digits.name, "no labelled digit to learn")
+    descent = train(network, labelled)
+    progress = progress_of(descent, descent.iteration)
+    available = pages(progress)
+    if iteration is None and not hidden:
+        return TrainingView(progress=progress)
+    wanted = (iteration or WORKSHOP_SNAPSHOTS[-1], "hidden" if hidden else "output")
+    found = [k for k, (s, layer) in enumerate(available) if (s.iteration, layer) == wanted]
+    if not found:
+        have = ", ".join(str(s.iteration) for s in progress.snapshots)
+        field = "--hidden" if hidden else "--iteration"
+        message = f"no such page: the snapshots are {have}; --hidden shows the last one's"
+        raise DataError(field, str(iteration), message)
+    return TrainingView(progress=progress, page=found[0])
+
+
+def render_floor(scene, args: argparse.Namespace):
+    """The floor at ``--frames`` instants ``--every`` seconds apart after the values changed."""
+    from controller.floor import load_floor
+    from controller.floor_frame import FloorRenderer
+    from controller.texts import load_texts
+    from display.assets import Assets
+    from display.floor_strip import draw_floor_strip
+    from display.frame import headless
+
+    layout = load_floor(scene.network)
+    if layout is None:
+        raise DataError(
+            INSTALLATION_FILE, "floor", "no [floor] section: this installation has no LEDs"
+        )
+    if args.frames < 1:
+        raise DataError("--frames", str(args.frames), "at least 1 frame")
+    renderer = FloorRenderer(layout, scene.network)
+    times = [args.time + i * args.every for i in range(args.frames)]
+    mode = args.floor_mode or (scene.floor_mode if args.mode else "network")
+    scenes = [replace(scene, t=t, changed_at=0.0, floor_mode=mode) for t in times]
+    views = [renderer.frame(s).view for s in scenes]
+    texts = load_texts(args.lang)
+    title = texts.format(
+        "floor.title", digit=scene.digit.name, decision=texts.decision(**scene.decision.as_dict())
+    )
+    headless()
+    import pygame
+
+    surface = pygame.Surface(args.size)
+    draw_floor_strip(surface, Assets(args.size), views, times, title, texts["floor.frame"])
+    return surface
 
 
 def size(text: str) -> tuple[int, int]:
@@ -96,3 +250,30 @@ def size(text: str) -> tuple[int, int]:
     if not sep or w < 320 or h < 240:
         raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
     return w, h
+
+
+def mode_scene(args: argparse.Namespace) -> Scene:
+    """The scene the installation shows in ``args.mode`` at ``args.step`` after ``args.moves``.
+
+    :raises DataError: for an unknown step, or a data file the modes read.
+    """
+    from controller import rehearsal
+    from controller.actors import VisitorState
+    from controller.commands.run import mode_session
+
+    network = network_from(args)
+    library = {name: load_digit_set(name) for name in shipped_sets()}
+    session = mode_session(network, library, library["grandeur-nature"], args.lang, args.mode)
+    session = session.apply_all([StationStatus(n, False, 0.0) for n in args.offline])
+    if args.step is not None:
+        if session.script.index(args.step) is None:
+            known = ", ".join(step.id for step in session.script.steps)
+            raise DataError("--step", args.step, f"no such step in the script (have: {known})")
+        session = session.apply(StepChosen(args.step, 0.0))
+    if args.mode == "workshop":
+        actor, memory = rehearsal.the_class, None
+    else:
+        actor, memory = rehearsal.the_visitor, VisitorState()
+    session, _, t = rehearsal.play(session, actor, memory, rounds=args.moves)
+    t += args.time
+    return session.apply(Tick(t)).scene(t)

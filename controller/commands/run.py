@@ -3,27 +3,51 @@
 With no hardware plugged in it is the simulated installation: a window where the mouse drags
 the rulers' thresholds and clicks the stations' buttons, the keyboard stands for the leader
 console, and a panel shows the LED floor. ``--headless`` runs the same loop without a window.
+
+It starts in the mode ``[modes] start`` of ``data/installation.toml`` names (the console's key
+changes it), or in the workshop with ``--workshop``. Rehearsals (:mod:`controller.rehearsal`):
+``--workshop --autoplay`` lets a scripted class play the whole workshop, ``--visitor`` a
+scripted visitor; ``--report FILE`` writes how it went as JSON. Headless, a rehearsal runs on a
+simulated clock, as fast as the machine allows.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import signal
 import sys
+import time
 from types import FrameType
 
+from controller import modes, rehearsal
+from controller.actors import DWELL_S, VisitorState
 from controller.app import Installation, Sink, Source
 from controller.commands.options import (
     add_language_option,
     add_network_options,
     network_from,
 )
-from controller.digits import load_digit_set, shipped_sets
+from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.floor_sink import open_floor
 from controller.health import DEFAULT_PORT, serve_health
+from controller.led_patterns import LED_PATTERNS
+from controller.modes import load_mode_settings
+from controller.network import Network
+from controller.scene import VIEWS
 from controller.service import ServiceNotifier
 from controller.session import Session
+from controller.storage import write_atomically
+from controller.trainer import Trainer
+from controller.visitor import load_challenges
+from controller.workshop import load_script
+
+#: A headless rehearsal stops after this much simulated time if it has not finished by then.
+REHEARSAL_LIMIT_S = 3 * 3600.0
+#: Seconds between two moves of a scripted class or visitor when a person watches in a window.
+WINDOW_PACE_S = 0.6
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,9 +82,52 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "0 picks a free port; -1 turns it off)",
     )
     parser.add_argument(
+        "--led-test",
+        metavar="PATTERN",
+        choices=LED_PATTERNS,
+        help=f"hold an LED test pattern on the floor: {', '.join(LED_PATTERNS)}",
+    )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="run without the LED floor (no frames, no panel)"
+    )
+    parser.add_argument(
         "--allow-poweroff",
         action="store_true",
         help="let the console's long press on reset (key on technician) power the Pi off",
+    )
+    modes_group = parser.add_argument_group("modes and rehearsals")
+    modes_group.add_argument(
+        "--workshop",
+        action="store_true",
+        help="start in the guided workshop (as if the console's key were on workshop)",
+    )
+    modes_group.add_argument(
+        "--autoplay",
+        action="store_true",
+        help="with --workshop: a scripted class plays the whole workshop, giving the right "
+        "answers and making the script's moves, and the leader presses reveal and next (the "
+        "leader's rehearsal); stops at the end of the script",
+    )
+    modes_group.add_argument(
+        "--visitor",
+        action="store_true",
+        help="a scripted visitor plays the visitor mode: attract, a press, a challenge solved, "
+        "idle back to attract with the defaults, a slider left off its default picked up",
+    )
+    modes_group.add_argument(
+        "--pace",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between two moves of the scripted class or visitor (default "
+        f"{rehearsal.DEFAULT_PACE_S} headless, {WINDOW_PACE_S} with a window); headless, "
+        "rehearsals run on a simulated clock, as fast as the machine allows",
+    )
+    modes_group.add_argument(
+        "--report",
+        metavar="FILE",
+        help="after a rehearsal, write a JSON report: each workshop step with its outcome, "
+        "conditions and duration, or the visitor phases seen and their checks; the command "
+        "then exits 1 if the rehearsal failed",
     )
     add_network_options(parser)
     add_language_option(parser)
@@ -68,33 +135,123 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the installation from the options, run it, close it; exit status 0."""
+    """Build the installation from the options, run it, close it.
+
+    Exit status 0; 1 without a display for the window, or when a rehearsal with ``--report``
+    failed.
+    """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    session = start_session(args)
+    if args.autoplay and not args.workshop:
+        args.workshop = True  # the class only plays the workshop
+    rehearsing = args.autoplay or args.visitor
+    clock = rehearsal.SimulatedClock() if rehearsing and args.headless else None
+    now = clock.now if clock else time.monotonic
+    session = start_session(args, now())
+    # The floor first: a mistake in its layout stops the start before a window opens.
+    floor = None if args.no_floor else open_floor(session.defaults, pattern=args.led_test)
     sources, sinks = [], []
     if not args.headless:
         window = open_window(args)
         if window is None:
+            if floor is not None:
+                floor.close()
             return 1
         sources.append(window)
-        sinks.append(window)
+        if floor is None:
+            sinks.append(window)
+        else:
+            # The floor hands the scene, its LED frame included, on to the window: the
+            # screen's floor and the LEDs show the same frame.
+            floor.screens.append(window)
+    if floor is not None:
+        sinks.append(floor)
+    driver, log = rehearsal_parts(args)
+    if driver is not None:
+        sources.append(driver)
+        sinks.extend([driver, log])
+    trainer = Trainer()  # the finale learns between frames while its view is shown
+    sources.append(trainer)
+    sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
-    installation = Installation(session, sources=sources, sinks=sinks, fps=args.fps)
+    installation = Installation(session, sources=sources, sinks=sinks, fps=args.fps, clock=now)
     if args.health_port >= 0:
         serve_health(installation, args.health_port)
+    duration = args.duration
+    if clock is not None and duration is None:
+        duration = REHEARSAL_LIMIT_S
     with _stop_on_signals(installation):
         try:
-            installation.run(args.duration)
+            installation.run(duration, **({"sleep": clock.sleep} if clock else {}))
         finally:
             installation.close()
-    return 0
+    if driver is None or not args.report:
+        return 0
+    report = rehearsal_report(installation.session, driver, log)
+    write_atomically(args.report, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    section = report["workshop" if args.workshop else "visitor"]
+    print(f"neurones: rehearsal {'passed' if section['passed'] else 'FAILED'}: {args.report}")
+    return 0 if section["passed"] else 1
 
 
-def start_session(args: argparse.Namespace) -> Session:
-    """The first session: the network and digit set the options name, every set at hand."""
+def start_session(args: argparse.Namespace, t: float = 0.0) -> Session:
+    """The first session: the network and digit set the options name, every set at hand,
+    the workshop script, the visitor challenges and the mode settings, in its starting mode."""
     network = network_from(args)
     library = {name: load_digit_set(name) for name in shipped_sets()}
-    return Session.start(network, library[args.dataset], library=library, language=args.lang)
+    start = "workshop" if args.workshop else ("visitor" if args.visitor else None)
+    return mode_session(network, library, library[args.dataset], args.lang, start, t)
+
+
+def mode_session(
+    network: Network,
+    library: dict[str, DigitSet],
+    digits: DigitSet,
+    language: str,
+    mode: str | None = None,
+    t: float = 0.0,
+) -> Session:
+    """A session with everything the modes need, begun in ``mode`` (default: the installation
+    file's ``[modes] start``).
+
+    :raises DataError: naming the file and field if the script, challenges or settings are bad.
+    """
+    settings = load_mode_settings()
+    session = Session.start(
+        network,
+        digits,
+        library=library,
+        language=language,
+        settings=settings,
+        script=load_script(network, library, VIEWS),
+        challenges=load_challenges(network, library),
+    )
+    return modes.begin(session, mode or settings.start, t)
+
+
+def rehearsal_parts(args: argparse.Namespace):
+    """The scripted class or visitor the options ask for, and the log of phases it goes
+    through; ``(None, None)`` when nobody is scripted."""
+    if not (args.autoplay or args.visitor):
+        return None, None
+    pace = args.pace or (rehearsal.DEFAULT_PACE_S if args.headless else WINDOW_PACE_S)
+    if args.autoplay:
+        # The leader lets each complete step show a while: eight moves' worth.
+        actor = rehearsal.class_with_dwell(max(DWELL_S, 8 * pace))
+        driver = rehearsal.ActorDriver(actor, finished=rehearsal.workshop_finished, pace_s=pace)
+    else:
+        driver = rehearsal.ActorDriver(
+            rehearsal.the_visitor, VisitorState(), finished=rehearsal.visitor_done, pace_s=pace
+        )
+    return driver, rehearsal.PhaseLog()
+
+
+def rehearsal_report(
+    session: Session, driver: rehearsal.ActorDriver, log: rehearsal.PhaseLog
+) -> dict:
+    """The rehearsal's part of ``--report``: ``{"workshop": …}`` or ``{"visitor": …}``."""
+    if isinstance(driver.memory, VisitorState):
+        return {"visitor": rehearsal.visitor_report(session, log, driver.memory)}
+    return {"workshop": rehearsal.workshop_report(session)}
 
 
 def open_window(args: argparse.Namespace) -> (Source | Sink) | None:

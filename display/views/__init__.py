@@ -35,7 +35,9 @@ class Hotspot:
     - ``"button"``: station ``button`` (minus / plus / ok) of ``neuron``;
     - ``"digit"``: show digit ``index`` of the set;
     - ``"cell"``: pixel ``index`` = ``(row, col)`` of the drawing grid;
-    - ``"clear"``: empty the drawing; ``"add"``: add the drawing with label ``index``.
+    - ``"clear"``: empty the drawing; ``"add"``: add the drawing with label ``index``;
+    - ``"step"``: jump to the workshop step whose id is ``index``;
+    - ``"accept"``: count ``neuron``'s wrong answer as right (the leader's override).
     """
 
     rect: pygame.Rect
@@ -59,7 +61,7 @@ class View:
 
 def _registry() -> dict[str, View]:
     # Imported here so each view module can import Hotspot from this package.
-    from display.views import attract, decision, draw, network, rulers, technician
+    from display.views import attract, decision, draw, network, rulers, technician, training
 
     return {
         "network": View("network", network.draw),
@@ -67,6 +69,7 @@ def _registry() -> dict[str, View]:
         "decision": View("decision", decision.draw),
         "draw": View("draw", draw.draw),
         "attract": View("attract", attract.draw),
+        "training": View("training", training.draw),
         "technician": View("technician", technician.draw),
     }
 
@@ -76,6 +79,20 @@ VIEWS: dict[str, View] = _registry()
 
 
 def draw_view(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw ``scene.view`` (the network view if the name is unknown); return its hotspots."""
+    """Draw ``scene.view`` (the network view if the name is unknown); return its hotspots.
+
+    In the guided workshop the view shares the screen with the step's column
+    (:mod:`display.views.workshop`); in the visitor mode the challenge, the celebration and the
+    idle countdown are drawn over it (:mod:`display.views.visitor`).
+    """
+    from display.views import visitor, workshop
+
     view = VIEWS.get(scene.view, VIEWS["network"])
-    return view.draw(surface, scene, assets)
+    if scene.view == "technician":
+        return view.draw(surface, scene, assets)
+    if scene.workshop is not None:
+        return workshop.draw_with_step(surface, scene, assets, view)
+    hotspots = view.draw(surface, scene, assets)
+    if scene.visitor is not None:
+        visitor.draw_over(surface, scene, assets)
+    return hotspots

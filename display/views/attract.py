@@ -27,6 +27,8 @@ from display.widgets import (
 
 #: Seconds each digit stays on the attract screen.
 DIGIT_SECONDS = 3.0
+#: Design height left at the bottom for the visitor mode's invitation to touch.
+INVITATION_HEIGHT = 100
 
 
 def shown_digit(scene: Scene) -> int:
@@ -56,7 +58,9 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
         palette.ink_soft,
         align="center",
     )
-    steps_top = height - theme.px(190)
+    # In the visitor mode the invitation to touch takes the bottom (display.views.visitor).
+    invited = scene.visitor is not None and scene.visitor.phase == "attract"
+    steps_top = height - theme.px(190) - (theme.px(INVITATION_HEIGHT) if invited else 0)
     stage = pygame.Rect(margin, bottom + theme.px(30), width - 2 * margin, 0)
     stage.height = steps_top - theme.px(40) - stage.top
     _draw_stage(surface, scene, assets, stage)

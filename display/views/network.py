@@ -6,6 +6,12 @@ floor mat: the input neurons (band counts), the hidden neurons A–F and the out
 their workshop colours. Each neuron shows its sum, its threshold and Oui/Non; each edge is
 drawn solid for a positive weight and dashed for a negative one, as thick as the value it
 carries now, so the eye follows what actually flows through the network.
+
+In the workshop's grandeur nature run the pupils work the numbers out themselves, so the view
+keeps secret what they have not yet found: the digit while the step hides it, and each layer's
+numbers until the signal has reached it (``scene.signal_layers``). Meanwhile each card shows the
+number its pupil is dialling, and "juste" or "faux" once they press OK; the leader may touch a
+wrong answer to count it right.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from controller.scene import Scene
 from display.assets import Assets
 from display.layout import Grid
 from display.views import Hotspot
+from display.views.workshop import digit_hidden, layer_index, shown_layers
 from display.widgets import (
     band_counts_size,
     blit_text,
@@ -104,19 +111,34 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
     key = ("network", header_key(scene, title), names, weights)
     surface.blit(assets.layer(key, partial(_draw_static, scene, assets, layout, title)), (0, 0))
-    if scene.digit_index is not None:
+    if scene.digit_index is not None and not digit_hidden(scene):
         index, count = scene.digit_index + 1, len(scene.digits)
         position = texts.format("screen.network.position", index=index, count=count)
         draw_subtitle(surface, scene, assets, title, position, "body")
     _draw_edges(surface, scene, assets, layout)
+    hotspots = []
     for name in network.input_names:
         _draw_input(surface, scene, assets, name, layout.cards[name])
     for name in network.hidden_names + network.output_names:
         _draw_neuron(surface, scene, assets, name, layout.cards[name])
-    hotspots = _draw_digit_panel(surface, scene, assets, layout)
-    draw_answer(surface, scene, assets, _answer_box(assets, layout.decision), assets.palette.card)
+    for name, card in layout.cards.items():
+        hotspots.extend(_draw_answer_mark(surface, scene, assets, name, card))
+    hotspots.extend(_draw_digit_panel(surface, scene, assets, layout))
+    box = _answer_box(assets, layout.decision)
+    if digit_hidden(scene) or shown_layers(scene) < 3:
+        _draw_secret(surface, assets, box, "display")
+    else:
+        draw_answer(surface, scene, assets, box, assets.palette.card)
     draw_message(surface, scene, assets)
     return hotspots
+
+
+def _draw_secret(surface, assets: Assets, rect: pygame.Rect, role: str) -> None:
+    """A big "?" on a quiet card where something is kept secret."""
+    theme, palette = assets.theme, assets.palette
+    pygame.draw.rect(surface, palette.shade, rect, border_radius=theme.px(14))
+    mark = assets.text("?", role, palette.ink_soft, bold=True, ground=palette.shade)
+    blit_text(surface, mark, "center", rect.center)
 
 
 def _draw_static(scene: Scene, assets: Assets, layout: NetworkLayout, title: str, layer) -> None:
@@ -191,6 +213,13 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
     theme, palette = assets.theme, assets.palette
     panel, grid = layout.digit_panel, layout.grid
     name_y = panel.top + theme.px(28)
+    if digit_hidden(scene):
+        rect = pygame.Rect(round(grid.x), round(grid.y), round(grid.width), round(grid.height))
+        _draw_secret(surface, assets, rect, "display")
+        pygame.draw.rect(surface, palette.ink, rect, theme.px(3), border_radius=theme.px(14))
+        tag = assets.text("?", "large", palette.ink, bold=True)
+        blit_text(surface, tag, "center", (rect.centerx, name_y))
+        return []
     fill = digit_fill(assets, scene.network, scene.digit.label)
     label = assets.text(scene.digit.name, "large", palette.ink, bold=True, ground=fill)
     tag = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
@@ -217,9 +246,8 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
             )
             index = (scene.digit_index + step) % len(scene.digits)
             hotspots.append(Hotspot(rect.inflate(theme.px(16), theme.px(16)), "digit", index=index))
-    draw_digit_grid(
-        surface, assets, scene.network, grid, scene.digit.pixels, scene.result.inputs[0]
-    )
+    counts = scene.result.inputs[0] if shown_layers(scene) >= 1 else None
+    draw_digit_grid(surface, assets, scene.network, grid, scene.digit.pixels, counts)
     return hotspots
 
 
@@ -228,17 +256,32 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
 
 def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
     """An input neuron's moving parts: its count, and a heavy frame when it is not 0."""
-    theme, palette = assets.theme, assets.palette
+    theme = assets.theme
     index = scene.network.input_names.index(name)
     count = scene.result.inputs[0, index]
-    if count > 0:
+    shown = shown_layers(scene) >= 1
+    if shown and count > 0:
         _active_frame(surface, assets, card)
     x = _card_parts(assets, scene.network, name, card)["x"]
     if station_state(scene, name) == "offline":
         draw_offline_mark(surface, scene, assets, card, (x, card.centery), "bottomleft")
-    label = assets.text(format_number(count), "large", palette.ink, bold=True, ground=palette.card)
+    label = _number_label(scene, assets, name, count if shown else None, "large")
     blit_text(surface, label, "topleft", (x, card.centery - theme.px(4)))
     _station_marks(surface, scene, assets, name, card)
+
+
+def _number_label(scene: Scene, assets: Assets, name: str, value, role: str):
+    """A neuron's number: ``value`` when the view may show it, else the number its pupil is
+    dialling (soft until right), or "?" before they start."""
+    palette = assets.palette
+    if value is not None:
+        text, colour = format_number(value), palette.ink
+    else:
+        station = scene.station(name)
+        entry = station.entry
+        text = "?" if entry is None else format_number(entry)
+        colour = palette.ink if station.answer == "right" else palette.ink_soft
+    return assets.text(text, role, colour, bold=True, ground=palette.card)
 
 
 def _band_icon(assets: Assets, network, band, cell: int) -> pygame.Surface:
@@ -260,7 +303,8 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     layer, index = network.locate(name)
     total = (result.hidden_sums if layer == "hidden" else result.output_sums)[0, index]
     value = (result.hidden if layer == "hidden" else result.outputs)[0, index]
-    if value > 0:
+    shown = shown_layers(scene) > layer_index(scene, name)
+    if shown and value > 0:
         _active_frame(surface, assets, card)
     parts = _card_parts(assets, network, name, card)
     x, row = parts["x"], parts["row"]
@@ -268,6 +312,15 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
         draw_offline_mark(surface, scene, assets, card, (x, card.top + row * 0.62), "midleft")
     texts = assets.texts(scene.language)
     threshold = network.threshold(name)
+    if not shown:
+        # The pupil's number in large type where the sum and Oui/Non will be.
+        label = _number_label(scene, assets, name, None, "large")
+        left = blit_text(surface, label, "midleft", (x, card.top + row * 1.9))
+        rule = f"· {texts['screen.threshold']} {format_number(threshold)}"
+        hint = assets.text(rule, "small", palette.ink_soft, ground=palette.card)
+        blit_text(surface, hint, "midleft", (left.right + assets.theme.px(12), left.centery))
+        _station_marks(surface, scene, assets, name, card)
+        return
     numbers = texts.format(
         "screen.network.numbers", sum=format_number(total), threshold=format_number(threshold)
     )
@@ -275,6 +328,41 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     blit_text(surface, label, "midleft", (x, card.top + row * 1.45))
     draw_yes_no(surface, scene, assets, value, (x, card.top + row * 2.3))
     _station_marks(surface, scene, assets, name, card)
+
+
+def _draw_answer_mark(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect):
+    """A round ✓ (right) or ✗ (wrong, with a red frame) on the corner of a card whose pupil
+    pressed OK, or the number the leader revealed; a wrong card is a hotspot: the leader
+    touches it to count the answer right."""
+    station = scene.station(name)
+    if station.answer is None and station.expected is None:
+        return []
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    if station.expected is not None and station.answer != "right":
+        text = f"{texts['workshop.revealed']} {format_number(station.expected)}"
+        at = (card.right - theme.px(10), card.top)  # astride the card's top edge
+        draw_pill(
+            surface,
+            assets,
+            text,
+            at,
+            anchor="midright",
+            role="tiny",
+            fill=palette.ink_soft,
+            colour=palette.on_dark,
+        )
+        return []
+    right = station.answer == "right"
+    fill = palette.ink if right else palette.wrong
+    if not right:
+        pygame.draw.rect(surface, palette.wrong, card, theme.px(5), border_radius=theme.px(16))
+    radius = theme.px(26)
+    centre = (card.right - theme.px(4), card.top + theme.px(4))
+    pygame.draw.circle(surface, fill, centre, radius)
+    mark = assets.text("✓" if right else "✗", "body", palette.on_dark, bold=True, ground=fill)
+    blit_text(surface, mark, "center", centre)
+    return [] if right else [Hotspot(card, "accept", neuron=name)]
 
 
 def _formula(assets: Assets, network, name: str, width: int) -> pygame.Surface:
@@ -351,9 +439,12 @@ def _station_marks(surface, scene: Scene, assets: Assets, name: str, card: pygam
 def _draw_edges(surface, scene: Scene, assets: Assets, layout: NetworkLayout) -> None:
     """Every non-zero weight as an edge, thick with the value it carries now."""
     network, result = scene.network, scene.result
+    shown = shown_layers(scene)
+    inputs = result.inputs[0] if shown >= 1 else 0 * result.inputs[0]
+    hidden = result.hidden[0] if shown >= 2 else 0 * result.hidden[0]
     layers = (
-        (network.input_names, network.hidden_names, network.hidden_weights, result.inputs[0]),
-        (network.hidden_names, network.output_names, network.output_weights, result.hidden[0]),
+        (network.input_names, network.hidden_names, network.hidden_weights, inputs),
+        (network.hidden_names, network.output_names, network.output_weights, hidden),
     )
     for sources, targets, weights, values in layers:
         for t, target in enumerate(targets):

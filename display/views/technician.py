@@ -14,7 +14,7 @@ import pygame
 
 from controller.calibrating import FAULT, OK, RUNNING, Progress
 from controller.calibration import FULL_SCALE, calibrated_text, problem_text
-from controller.diagnostics import Diagnosis, StationDiagnosis, station_row
+from controller.diagnostics import COLUMNS, Diagnosis, StationDiagnosis, station_row
 from controller.scene import Scene
 from controller.texts import Texts
 from display.assets import Assets
@@ -24,21 +24,6 @@ from display.widgets import blit_text, draw_header, draw_message, draw_paragraph
 
 #: Relative widths of the table's columns (see controller.diagnostics.station_row).
 _WIDTHS = (1.0, 1.0, 1.4, 1.4, 2.2, 1.1, 1.0, 1.0, 1.4, 1.1, 1.1, 1.4, 1.2)
-_HEADINGS = (
-    "station",
-    "neuron",
-    "state",
-    "firmware",
-    "raw",
-    "filtered",
-    "value",
-    "noise",
-    "buttons",
-    "fps",
-    "errors",
-    "reconnects",
-    "calibrated",
-)
 _RAW_COLUMN = 4
 
 
@@ -77,7 +62,7 @@ def draw_table(surface, assets: Assets, texts: Texts, diagnosis: Diagnosis, rect
     rows = len(diagnosis.stations) + 1
     height = min(theme.px(52), rect.height // max(rows, 1))
     role = "small" if height >= theme.px(40) else "tiny"
-    for (left, right), heading in zip(columns, _HEADINGS, strict=True):
+    for (left, right), heading in zip(columns, COLUMNS, strict=True):
         label = assets.text(
             texts[f"technician.{heading}"],
             "tiny",

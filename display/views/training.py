@@ -1,0 +1,452 @@
+"""The training view: the finale, where the computer learns on 16 digits (workshop slides 60–66).
+
+On the left, how far the learning has got: the iteration counter, the error (the loss) falling
+iteration after iteration on a curve whose marks are the workshop's snapshots, and what two
+neurons have learnt (E, a hidden one, and blue, an output): each weight and threshold at the
+start and now. On the right, the rulers as on the tables with the score ("13/16 reconnus"):
+the four output rulers with the 16 digits, and on the last page the six hidden rulers, which
+then take the whole screen.
+
+While the run goes on (:mod:`controller.trainer`) everything moves live; afterwards the
+leader's next/previous turn the pages (:mod:`controller.finale`): the rulers after 100, 1000,
+5000, 20000 and 50000 iterations, then the hidden rulers. The rulers are the rulers view's own
+(:mod:`display.ruler`), drawn for the network of the page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import partial
+
+import numpy as np
+import pygame
+import pygame.gfxdraw
+
+from controller.finale import count_text, progress_or_start, shown
+from controller.network import Network, forward
+from controller.scene import Scene
+from controller.texts import load_texts
+from display.assets import Assets
+from display.layout import Scale, nice_step
+from display.ruler import draw_ruler, ruler_model
+from display.views import Hotspot
+from display.widgets import (
+    blit_text,
+    draw_header,
+    draw_message,
+    draw_neuron_badge,
+    draw_pill,
+    draw_subtitle,
+    format_number,
+    header_content,
+    header_key,
+)
+
+#: The neurons whose weights the view shows, as the workshop's slides do: a hidden one and an
+#: output one (the first of these the network has in each layer).
+SHOWN_NEURONS = ("E", "3")
+
+
+@dataclass(frozen=True)
+class TrainingLayout:
+    """Where the view's parts go (window pixels); the hidden page has only ``rulers``."""
+
+    rulers: pygame.Rect
+    counter: pygame.Rect | None = None
+    curve: pygame.Rect | None = None  # the curve's frame, its title above it
+    weights: pygame.Rect | None = None
+
+
+def training_layout(assets: Assets, surface: pygame.Surface, layer: str) -> TrainingLayout:
+    """The view's parts on ``surface`` for a page of ``layer`` ("output" or "hidden"): pure
+    geometry, for drawing and for tests reading the frame back."""
+    theme = assets.theme
+    content = header_content(surface, assets).inflate(-2 * theme.px(48), -theme.px(40))
+    if layer == "hidden":  # the six hidden rulers need the whole screen; the header counts
+        return TrainingLayout(rulers=content)
+    left = pygame.Rect(content.left, content.top, round(content.width * 0.37), content.height)
+    rulers = pygame.Rect(left.right + theme.px(56), content.top, 0, content.height)
+    rulers.width = content.right - rulers.left
+    number = round(theme.font_size("display") * 1.05)
+    counter = pygame.Rect(left.left, left.top, left.width, number)
+    weights_h = theme.px(362)
+    weights = pygame.Rect(left.left, left.bottom - weights_h, left.width, weights_h)
+    curve = pygame.Rect(left.left, counter.bottom + theme.px(28), left.width, 0)
+    curve.height = weights.top - theme.px(28) - curve.top
+    return TrainingLayout(rulers=rulers, counter=counter, curve=curve, weights=weights)
+
+
+def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """Draw the training view of ``scene``; its rulers can only be looked at.
+
+    What stays while the run goes on (titles, the curve's axes, the weight cards and their
+    start values) is drawn once in a cached layer; each frame adds what moves.
+    """
+    texts = assets.texts(scene.language)
+    title = texts["screen.training.title"]
+    progress = progress_or_start(scene.training, scene.network, scene.digits)
+    snapshot, layer = shown(scene.training)
+    layout = training_layout(assets, surface, layer)
+    rows = () if progress is None else _all_weight_rows(progress, snapshot, texts)
+    key = (
+        "training",
+        header_key(scene, title),
+        layer,
+        None if progress is None else (progress.iterations, progress.planned, _top(progress)),
+        rows and tuple((n, tuple((s, b) for s, b, _ in r)) for n, r in rows),
+    )
+    build = partial(_draw_static, scene, assets, title, progress, layout, rows)
+    surface.blit(assets.layer(key, build), (0, 0))
+    state = _state(scene, progress, snapshot)
+    draw_subtitle(surface, scene, assets, title, state, "large")
+    if progress is None:  # nothing labelled to learn on
+        return []
+    network = progress.network if snapshot is None else snapshot.network
+    iteration = progress.iteration if snapshot is None else snapshot.iteration
+    correct = progress.correct if snapshot is None else snapshot.correct
+    _draw_score(surface, scene, assets, progress.total, correct, layout.rulers)
+    if layout.counter is not None:
+        _draw_counter(surface, scene, assets, iteration, layout.counter)
+        _draw_curve(surface, scene, assets, progress, iteration, layout.curve)
+        _draw_weight_values(surface, assets, rows, layout.weights)
+    _draw_rulers(surface, scene, assets, progress, network, layer, layout.rulers)
+    draw_message(surface, scene, assets)
+    return []
+
+
+def _draw_static(scene, assets, title, progress, layout, rows, layer) -> None:
+    """The parts that stay while the network learns, on the cached ``layer``."""
+    layer.fill(assets.palette.paper)
+    draw_header(layer, scene, assets, title)
+    if progress is None:
+        return
+    texts = assets.texts(scene.language)
+    name = "screen.training.outputs" if layout.counter is not None else "screen.training.hidden"
+    heading = assets.text(texts[name], "body", assets.palette.ink, bold=True)
+    blit_text(layer, heading, "topleft", layout.rulers.topleft)
+    if layout.counter is not None:
+        _draw_curve_axes(layer, scene, assets, progress, layout.curve)
+        _draw_weight_cards(layer, scene, assets, progress.network, rows, layout.weights)
+
+
+def _state(scene: Scene, progress, snapshot) -> str:
+    """What the screen shows, in words: live and learning, done, or after N iterations."""
+    texts = load_texts(scene.language)
+    if progress is None:
+        return texts["screen.training.ready"]
+    if snapshot is not None:
+        return texts.format("screen.training.after", count=count_text(snapshot.iteration, texts))
+    if progress.finished:
+        return f"{texts['screen.training.live']} · {texts['screen.training.done']}"
+    if scene.training.progress is None:
+        return texts["screen.training.ready"]
+    return f"{texts['screen.training.live']} · {texts['screen.training.learning']}"
+
+
+# --- the counter -------------------------------------------------------------------------------
+
+
+def _draw_counter(surface, scene, assets, iteration: int, rect) -> None:
+    """The iteration reached, large."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    number = assets.text(count_text(iteration, texts), "display", palette.ink, bold=True)
+    top = blit_text(surface, number, "topleft", (rect.left, rect.top - theme.px(8)))
+    word = texts.format("screen.training.counter", count="").strip()
+    room = rect.right - top.right - theme.px(18)
+    label = assets.text(word, "large", palette.ink_soft, bold=True, width=room)
+    blit_text(surface, label, "bottomleft", (top.right + theme.px(18), top.bottom - theme.px(14)))
+
+
+def _draw_score(surface, scene, assets, total: int, correct: int, rulers: pygame.Rect) -> None:
+    """ "k/16 reconnus" at the right of the rulers' heading: red until every digit is right."""
+    palette = assets.palette
+    texts = assets.texts(scene.language)
+    score = texts.format("screen.training.score", k=correct, n=total)
+    fill = palette.ink if correct == total else palette.wrong
+    at = (rulers.right, rulers.top + assets.theme.font_size("body") * 0.6)
+    draw_pill(
+        surface,
+        assets,
+        score,
+        at,
+        anchor="midright",
+        role="body",
+        fill=fill,
+        colour=palette.on_dark,
+    )
+
+
+# --- the loss curve ----------------------------------------------------------------------------
+
+
+def curve_plot(assets: Assets, rect: pygame.Rect) -> pygame.Rect:
+    """The curve's plotting area inside its frame ``rect`` (title above, labels around)."""
+    theme = assets.theme
+    title_h = round(theme.font_size("body") * 1.2)
+    plot = pygame.Rect(rect.left + theme.px(76), rect.top + title_h + theme.px(22), 0, 0)
+    plot.width = rect.right - plot.left - theme.px(24)
+    plot.height = rect.bottom - theme.px(74) - plot.top
+    return plot
+
+
+def curve_scales(progress, plot: pygame.Rect) -> tuple[Scale, Scale]:
+    """The x scale (log10 of 1 + iteration) and y scale (loss, 0 at the bottom) of the curve.
+
+    A logarithmic scale gives the first hundred iterations, where most of the learning
+    happens, as much room as the last thirty thousand; the marks say where 100 … 50000 are.
+    """
+    xs = Scale(0.0, math.log10(1 + progress.iterations), plot.left, plot.right)
+    return xs, Scale(0.0, _top(progress), plot.bottom, plot.top)
+
+
+def _top(progress) -> float:
+    """The top of the loss axis: the starting loss, rounded up."""
+    return _round_up(max(float(progress.curve[0, 1]), 0.1))
+
+
+def _draw_curve_axes(surface, scene, assets, progress, rect: pygame.Rect) -> None:
+    """The curve's title, frame, loss values on the left and snapshots' iterations below."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    title = assets.text(texts["screen.training.curve"], "body", palette.ink, bold=True)
+    blit_text(surface, title, "topleft", rect.topleft)
+    plot = curve_plot(assets, rect)
+    xs, ys = curve_scales(progress, plot)
+    pygame.draw.rect(surface, palette.card, plot)
+    for value in _loss_ticks(ys.hi):
+        y = round(ys.x(value))
+        pygame.draw.line(surface, palette.shade, (plot.left, y), (plot.right, y), theme.px(2))
+        label = assets.text(format_number(value), "tiny", palette.ink_soft)
+        blit_text(surface, label, "midright", (plot.left - theme.px(10), y))
+    right_edge = -math.inf  # where the last label on the first line ends
+    for mark in (0, *progress.planned):
+        x = round(xs.x(math.log10(1 + mark)))
+        label = assets.text(count_text(mark, texts), "tiny", palette.ink_soft)
+        # A label too close to the one before goes on a second line, with a longer tick.
+        low = x - label.get_width() / 2 < right_edge + theme.px(10)
+        y = plot.bottom + theme.px(18) + (label.get_height() if low else 0)
+        pygame.draw.line(surface, palette.rule, (x, plot.top), (x, y), theme.px(2))
+        anchor = "midtop" if mark else "topleft"
+        placed = blit_text(surface, label, anchor, (x if mark else plot.left, y))
+        if not low:
+            right_edge = placed.right
+    pygame.draw.rect(surface, palette.ink, plot, theme.px(2))
+
+
+def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.Rect) -> None:
+    """The loss so far: solid up to ``iteration`` (its point in red), faint after it (a page
+    of the past), the snapshots dotted, and the loss at ``iteration`` in words."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    plot = curve_plot(assets, rect)
+    xs, ys = curve_scales(progress, plot)
+    iterations, losses = progress.curve[:, 0], progress.curve[:, 1]
+    points = np.column_stack([_positions(xs, np.log10(1 + iterations)), _positions(ys, losses)])
+    solid, after = points[iterations <= iteration], points[iterations >= iteration]
+    width = theme.px(5)
+    if len(after) > 1:
+        pygame.draw.lines(surface, palette.rule, False, after, width)
+    if len(solid) > 1:
+        pygame.draw.lines(surface, palette.ink, False, solid, width)
+    for snap in progress.snapshots:
+        at = (xs.x(math.log10(1 + snap.iteration)), ys.x(snap.loss))
+        _dot(surface, at, theme.px(8), palette.ink, palette.card)
+    loss_now = _loss_at(progress, iteration)
+    at = (xs.x(math.log10(1 + iteration)), ys.x(loss_now))
+    _dot(surface, at, theme.px(13), palette.wrong, palette.card)
+    value = f"{texts['screen.training.loss']} {loss_now:.2f}"
+    tag_at = (plot.right - theme.px(12), plot.top + theme.px(12))
+    draw_pill(
+        surface,
+        assets,
+        value,
+        tag_at,
+        anchor="topright",
+        role="body",
+        fill=palette.ink,
+        colour=palette.on_dark,
+    )
+
+
+def _positions(scale: Scale, values: np.ndarray) -> np.ndarray:
+    """:meth:`Scale.x` of many values at once (the curve's few hundred points, every frame)."""
+    values = np.clip(values, min(scale.lo, scale.hi), max(scale.lo, scale.hi))
+    return scale.x0 + (values - scale.lo) * (scale.x1 - scale.x0) / (scale.hi - scale.lo)
+
+
+def _loss_at(progress, iteration: int) -> float:
+    """The loss at ``iteration``: a snapshot's, the run's latest, or the curve's nearest."""
+    for snap in progress.snapshots:
+        if snap.iteration == iteration:
+            return snap.loss
+    if iteration == progress.iteration:
+        return progress.loss
+    nearest = abs(progress.curve[:, 0] - iteration).argmin()
+    return float(progress.curve[nearest, 1])
+
+
+def _round_up(x: float) -> float:
+    """``x`` rounded up to a step of 1, 2 or 5 × 10ⁿ, so the axis has round ends."""
+    step = nice_step(x / 4)
+    return math.ceil(x / step - 1e-9) * step
+
+
+def _loss_ticks(top: float) -> list[float]:
+    step = nice_step(top / 4)
+    return [k * step for k in range(round(top / step) + 1)]
+
+
+def _dot(surface, at, radius: int, fill, rim) -> None:
+    x, y = round(at[0]), round(at[1])
+    pygame.gfxdraw.filled_circle(surface, x, y, radius + 3, rim)
+    pygame.gfxdraw.filled_circle(surface, x, y, radius, fill)
+    pygame.gfxdraw.aacircle(surface, x, y, radius, fill)
+
+
+# --- the weights of two neurons ----------------------------------------------------------------
+
+
+def _all_weight_rows(progress, snapshot, texts) -> tuple:
+    """``(neuron, rows)`` for each of :data:`SHOWN_NEURONS` the network has (see
+    :func:`_weight_rows`), for the page's network."""
+    now = progress.network if snapshot is None else snapshot.network
+    threshold = texts["screen.training.threshold"]
+    names = now.hidden_names + now.output_names
+    return tuple(
+        (n, _weight_rows(progress.start, now, n, threshold)) for n in SHOWN_NEURONS if n in names
+    )
+
+
+def weight_cards(assets: Assets, rect: pygame.Rect, rows) -> list[tuple[pygame.Rect, list]]:
+    """Each card's rectangle and the y of each of its rows, under the section's heading."""
+    theme = assets.theme
+    top = rect.top + round(theme.font_size("body") * 1.2) + theme.px(14)
+    gap = theme.px(28)
+    width = (rect.width - gap * (len(rows) - 1)) / max(1, len(rows))
+    most = max((len(r) for _, r in rows), default=1)
+    cards = []
+    for k, (_, card_rows) in enumerate(rows):
+        card = pygame.Rect(round(rect.left + k * (width + gap)), top, round(width), 0)
+        card.height = rect.bottom - top
+        first = card.top + theme.px(14) + 2 * theme.px(24) + theme.px(6)  # under the badge
+        pitch = (card.bottom - theme.px(14) - first) / most
+        cards.append((card, [first + (j + 0.5) * pitch for j in range(len(card_rows))]))
+    return cards
+
+
+def _row_role(assets: Assets, ys: list) -> str:
+    """The font for a card's rows: as large as their spacing allows."""
+    pitch = ys[1] - ys[0] if len(ys) > 1 else assets.theme.px(40)
+    px = assets.theme.px
+    return "body" if pitch >= px(38) else "small" if pitch >= px(31) else "tiny"
+
+
+def _draw_weight_cards(surface, scene, assets, network: Network, rows, rect) -> None:
+    """The section's heading, then per neuron a card: badge, name, each source and its value
+    at the start (the values now are drawn each frame)."""
+    theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
+    if not rows:
+        return
+    heading = assets.text(
+        texts["screen.training.weights"], "body", palette.ink, bold=True, width=rect.width
+    )
+    blit_text(surface, heading, "topleft", rect.topleft)
+    ground, pad, radius = palette.card, theme.px(14), theme.px(24)
+    for (neuron, card_rows), (card, ys) in zip(rows, weight_cards(assets, rect, rows), strict=True):
+        pygame.draw.rect(surface, ground, card, border_radius=theme.px(14))
+        pygame.draw.rect(surface, palette.rule, card, theme.px(2), border_radius=theme.px(14))
+        badge = (card.left + pad + radius, card.top + pad + radius)
+        draw_neuron_badge(surface, assets, network, neuron, badge, radius)
+        name = _neuron_name(network, neuron, texts)
+        room = card.right - pad - (badge[0] + radius + theme.px(12))
+        title = assets.text(name, "body", palette.ink, bold=True, width=room, ground=ground)
+        blit_text(surface, title, "midleft", (badge[0] + radius + theme.px(12), badge[1]))
+        role = _row_role(assets, ys)
+        arrow_x = card.left + round(card.width * 0.58)
+        for (source, before, _), y in zip(card_rows, ys, strict=True):
+            label = assets.text(source, role, palette.ink_soft, ground=ground)
+            blit_text(surface, label, "midleft", (card.left + pad, y))
+            old = assets.text(f"{format_number(before)} →", role, palette.ink_soft, ground=ground)
+            blit_text(surface, old, "midright", (arrow_x, y))
+
+
+def _draw_weight_values(surface, assets, rows, rect) -> None:
+    """Each weight and threshold now, at the right of its card's row."""
+    palette, pad = assets.palette, assets.theme.px(14)
+    for (_, card_rows), (card, ys) in zip(rows, weight_cards(assets, rect, rows), strict=True):
+        role = _row_role(assets, ys)
+        for (_, _, after), y in zip(card_rows, ys, strict=True):
+            value = f"{after:.2f}".replace("-", "−")
+            new = assets.text(value, role, palette.ink, bold=True, ground=palette.card)
+            blit_text(surface, new, "midright", (card.right - pad, y))
+
+
+def _neuron_name(network: Network, neuron: str, texts) -> str:
+    """``E``, or for an output its colour's name: ``bleu``."""
+    if neuron in network.output_names:
+        output = network.outputs[network.output_names.index(neuron)]
+        return output.colour_name.get(texts.language, neuron)
+    return neuron
+
+
+def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
+    """``(source, start, now)`` for each connection of ``neuron`` either network has, and its
+    threshold last."""
+    layer, index = now.locate(neuron)
+    if layer == "hidden":
+        sources = now.input_names
+        before, after = start.hidden_weights[index], now.hidden_weights[index]
+    else:
+        sources = now.hidden_names
+        before, after = start.output_weights[index], now.output_weights[index]
+    rows = [
+        (name, float(b), float(a))
+        for name, b, a in zip(sources, before, after, strict=True)
+        if b != 0 or a != 0
+    ]
+    rows.append((threshold, start.threshold(neuron), now.threshold(neuron)))
+    return rows
+
+
+# --- the rulers ----------------------------------------------------------------------------------
+
+
+def _draw_rulers(surface, scene, assets, progress, network, layer: str, rect) -> None:
+    """The rulers of ``layer`` for ``network`` with every digit learnt (under the heading)."""
+    result = forward(network, progress.digits.grids())
+    # The rulers belong to the computer's network, not to the stations: no offline marks or
+    # pick-up arrows on them.
+    quiet = replace(scene, network=network, stations=())
+    for cell, neuron in ruler_cells(assets, rect, network, layer):
+        model = ruler_model(network, progress.digits, result, neuron)
+        draw_ruler(surface, quiet, assets, model, cell)
+
+
+def ruler_cells(assets: Assets, rect: pygame.Rect, network: Network, layer: str):
+    """``(rect, neuron)`` of each ruler in the rulers' part ``rect``, under its heading:
+    outputs one under the other, hidden neurons two a row (pure geometry)."""
+    theme = assets.theme
+    top = rect.top + round(theme.font_size("body") * 1.2) + theme.px(14)
+    area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top)
+    names = network.hidden_names if layer == "hidden" else network.output_names
+    columns = 2 if layer == "hidden" else 1
+    cells = _grid(area, len(names), columns, theme.px(40), theme.px(18))
+    return list(zip(cells, names, strict=True))
+
+
+def _grid(area: pygame.Rect, count: int, columns: int, gap_x: int, gap_y: int):
+    rows = math.ceil(count / columns)
+    width = (area.width - gap_x * (columns - 1)) / columns
+    height = (area.height - gap_y * (rows - 1)) / rows
+    return [
+        pygame.Rect(
+            round(area.left + (k % columns) * (width + gap_x)),
+            round(area.top + (k // columns) * (height + gap_y)),
+            round(width),
+            round(height),
+        )
+        for k in range(count)
+    ]
