@@ -65,7 +65,7 @@ class Station:
         self.slider = Slider(board.read_adc)
         now = board.ticks_ms()
         self.buttons = Buttons(BUTTON_COUNT, self.settings[DEBOUNCE_MS], now, board.ticks_diff)
-        self.sample_us = 1000000 // board.SAMPLE_HZ
+        self.sample_us = int(1000000 // board.SAMPLE_HZ)
         self.next_sample = board.ticks_us()
         self.next_report = self.next_sample
         self.missed = 0  # sample ticks missed in this report window
