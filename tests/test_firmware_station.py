@@ -18,6 +18,7 @@ from firmware_bench import SERIAL, StationBench
 from host_link import WATCHDOG_MS
 from sim_board import TICKS_PERIOD, BoardReset
 from station import boot
+from wire_vectors import MESSAGE_VECTORS
 
 from controller.framing import HOST_LOST, OVERRUN
 from controller.messages import (
@@ -50,6 +51,14 @@ def test_hello_is_answered_with_the_board_s_identity(bench):
     assert (ack.major, ack.minor, ack.kind, ack.adc_bits, ack.buttons) == (1, 0, 1, 12, 3)
     assert ack.reset_cause == wire.RESET_POWER_ON
     assert ack.boot_id == bench.station.link.boot_id
+
+
+def test_a_hello_of_another_major_is_answered_so_the_host_can_say_why_it_refuses(bench):
+    vector = next(v for v in MESSAGE_VECTORS if v["name"] == "HELLO from protocol 2")
+    bench.send(Ping(), raw=bytes.fromhex(vector["wire"]))
+    bench.run(0.01)
+    (ack,) = bench.received(HelloAck)
+    assert (ack.major, ack.minor) == (1, 0)
 
 
 def test_each_boot_draws_a_new_boot_id():

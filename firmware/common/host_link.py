@@ -63,7 +63,9 @@ class HostLink:
         if frames:
             self.last_host = self.board.ticks_ms()
         for frame in frames:
-            if frame.type == wire.HELLO and self.parse(frame) is not None:
+            # Any HELLO is answered, of whatever version or length: the host of another major
+            # then reads our version in the HELLO_ACK and can say why it refuses us.
+            if frame.type == wire.HELLO and len(frame.body) >= 2:
                 self.handshakes += 1
                 self.send(wire.HELLO_ACK, self.hello_ack())
             elif frame.type == wire.REPL and frame.body == wire.REPL_WORD:
