@@ -1,8 +1,9 @@
-"""Emulated neuron stations: the real station firmware on simulated boards, on pseudo-terminals.
+"""Emulated boards: the real firmware on simulated boards, each on its own pseudo-terminal.
 
-Each emulated station is its own process (``firmware/sim/run_station.py``) running the station
-firmware (``firmware/station/*.py``, unchanged) on a simulated board, on the master side of its
-own pseudo-terminal; the links open the slave side exactly as they open a Pico's
+Each emulated board is its own process (``firmware/sim/run_station.py`` for a neuron station,
+``run_leds.py`` for the LED floor driver) running the board's firmware (``firmware/station/``,
+``firmware/leds/``, unchanged) on a simulated board, on the master side of its own
+pseudo-terminal; the controller opens the slave side exactly as it opens a Pico's
 ``/dev/ttyACM``::
 
     with StationEmulator(["E66038B7133B5C2F", "E66038B7133B5C30"]) as emulator:
@@ -11,12 +12,13 @@ own pseudo-terminal; the links open the slave side exactly as they open a Pico's
         emulator.click("E66038B7133B5C2F", "ok")
         emulator.unplug("E66038B7133B5C2F")    # the host's reads now fail (EIO)
 
-A station's faults are the real ones: unplugging kills its process, which closes the master
+A board's faults are the real ones: unplugging kills its process, which closes the master
 side (the host sees the kernel's own error); replugging makes a new pseudo-terminal (a new
 device name) and boots a fresh board; freezing stops the process (SIGSTOP/SIGCONT); garbage
 is random bytes the board's line spews between frames; a watchdog reset drops the board off
-"USB" and brings it back on a new device, as a Pico does. :class:`Chaos` draws such faults at
-random for ``neurones run --chaos``.
+"USB" and brings it back on a new device, as a Pico does. Until the host opens the port, what
+a board writes is lost, as on a Pico. :class:`Chaos` draws such faults at random for
+``neurones run --chaos``.
 
 ``python -m controller.emulation --stations 16 --seconds 5`` measures what emulated stations
 cost in CPU while a host talks to them.
@@ -42,15 +44,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-#: Where the firmware lives, and the script that runs one emulated station.
+#: Where the firmware lives, and the scripts that run one emulated board.
 FIRMWARE_DIR = Path(__file__).resolve().parent.parent / "firmware"
 STATION_PROCESS = FIRMWARE_DIR / "sim" / "run_station.py"
-#: run_station.py's exit status when the board's watchdog reset it.
+LED_DRIVER_PROCESS = FIRMWARE_DIR / "sim" / "run_leds.py"
+#: The board processes' exit status when the board's watchdog reset it.
 EXIT_WATCHDOG = 75
 #: HelloAck reset causes (PROTOCOL.md §3).
 POWER_ON, WATCHDOG = 1, 2
 BUTTONS = ("minus", "plus", "ok")
 SERIAL = re.compile(r"[0-9A-F]{16}")
+#: How long a snapshot of the LED driver's strips may take to come.
+SNAPSHOT_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -64,34 +69,310 @@ class PortInfo:
     pid: int = 0x0005
 
 
+@dataclass(frozen=True)
+class LedSnapshot:
+    """What the emulated LED driver's strips show: ``shows`` is how many times they have been
+    sent pixels (frames and idle fades alike), ``strips`` each strip's RGB bytes."""
+
+    shows: int
+    strips: tuple[bytes, ...]
+
+
 @dataclass
 class _Child:
     """One process running one board, and what the parent reads from it."""
 
     process: subprocess.Popen
     status_fd: int
-    slave_fd: int
     device: str
     expected_exit: bool = False
     partial: bytes = b""
 
 
 @dataclass
-class _Station:
-    """An emulated station: the physical things that survive a replug, and its board."""
+class _Board:
+    """An emulated board: its process, and the physical things that survive a replug."""
 
     serial: str
-    slider: float = 2048.0
-    noise: tuple[float, float] = (0.0, 0.0)
-    held: int = 0
     child: _Child | None = None
-    ring: tuple[str, tuple[int, int, int], int] | None = None
     thaw: threading.Timer | None = None
     boots: int = 0
     reboots: list[float] = field(default_factory=list)
+    # a station's slider, noise, buttons held, and what its ring shows
+    slider: float = 2048.0
+    noise: tuple[float, float] = (0.0, 0.0)
+    held: int = 0
+    ring: tuple[str, tuple[int, int, int], int] | None = None
+    # the LED driver's answers to snapshot requests, by request number
+    snapshots: dict[int, LedSnapshot] = field(default_factory=dict)
 
 
-class StationEmulator:
+class _Emulator:
+    """Emulated boards of one kind, each its own process on its own pseudo-terminal."""
+
+    SCRIPT: ClassVar[Path]
+
+    def __init__(self, serials: Sequence[str], seed: int) -> None:
+        for serial in serials:
+            if not SERIAL.fullmatch(serial):
+                raise ValueError(f"{serial!r} is not a board serial (16 upper-case hex digits)")
+        if len(set(serials)) != len(serials):
+            raise ValueError("two emulated boards cannot share a serial number")
+        self._rng = random.Random(seed)
+        self._boards = {serial: _Board(serial) for serial in serials}
+        self._lock = threading.RLock()
+        self._answered = threading.Condition(self._lock)
+        self._closing = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    # --- life -----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Plug every board in (each boots as from power-on)."""
+        with self._lock:
+            for board in self._boards.values():
+                if board.child is None:
+                    self._plug(board, POWER_ON)
+        if self._watcher is None:
+            self._watcher = threading.Thread(target=self._watch, name="emulator", daemon=True)
+            self._watcher.start()
+
+    def close(self) -> None:
+        """End every process and close every pseudo-terminal."""
+        with self._lock:
+            for board in self._boards.values():
+                self._unplug(board)
+        self._closing.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+            self._watcher = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # --- what the host sees ---------------------------------------------------------------------
+
+    @property
+    def serials(self) -> list[str]:
+        """Every emulated board's serial number, plugged in or not."""
+        return list(self._boards)
+
+    def ports(self) -> list[PortInfo]:
+        """The boards plugged in now, as serial ports."""
+        with self._lock:
+            return [PortInfo(b.child.device, b.serial) for b in self._boards.values() if b.child]
+
+    def boots(self, serial: str) -> int:
+        """How many times the board has been powered on or reset by its watchdog."""
+        return self._board(serial).boots
+
+    def pids(self) -> list[int]:
+        """The boards' processes (to measure what they cost)."""
+        with self._lock:
+            return [b.child.process.pid for b in self._boards.values() if b.child]
+
+    # --- faults ---------------------------------------------------------------------------------
+
+    def inject_garbage(self, serial: str, nbytes: int, seed: int | None = None) -> None:
+        """Mix ``nbytes`` random bytes into the board's line (between its frames)."""
+        seed = self._rng.getrandbits(32) if seed is None else seed
+        self._command(self._board(serial), {"garbage": int(nbytes), "seed": seed})
+
+    def hang(self, serial: str, seconds: float) -> None:
+        """Make the board's main loop hang: past 3 s its watchdog resets it."""
+        self._command(self._board(serial), {"hang": seconds})
+
+    def freeze(self, serial: str, seconds: float) -> None:
+        """Stop the board for ``seconds`` (SIGSTOP, then SIGCONT); returns at once."""
+        board = self._board(serial)
+        with self._lock:
+            child = board.child
+            if child is None:
+                return
+            if board.thaw is not None:
+                board.thaw.cancel()
+            with contextlib.suppress(ProcessLookupError):
+                child.process.send_signal(signal.SIGSTOP)
+            board.thaw = threading.Timer(seconds, self._thaw, (board, child))
+            board.thaw.daemon = True
+            board.thaw.start()
+
+    def thaw(self, serial: str) -> None:
+        """Let a frozen board run again now (SIGCONT)."""
+        board = self._board(serial)
+        with self._lock:
+            if board.child is not None and board.thaw is not None:
+                board.thaw.cancel()
+                self._thaw(board, board.child)
+
+    def unplug(self, serial: str) -> None:
+        """Pull the cable: the board loses power and its pseudo-terminal goes (the host's
+        reads fail with the kernel's EIO)."""
+        with self._lock:
+            self._unplug(self._board(serial))
+
+    def replug(self, serial: str) -> None:
+        """Plug the board in again (unplugging it first if need be): a new pseudo-terminal,
+        so a new device name, and a board booting from power-on with a new boot id."""
+        with self._lock:
+            board = self._board(serial)
+            old = board.child
+            board.child = None
+            self._plug(board, POWER_ON)  # while the old device still exists: a new name
+            if old is not None:
+                self._end(board, old)
+
+    # --- what each kind of board adds -----------------------------------------------------------
+
+    def _arguments(self, board: _Board) -> list[str]:
+        """The board process's own arguments (after --fd, --serial, --seed, --reset-cause)."""
+        return []
+
+    def _plugged(self, board: _Board) -> None:
+        """Tell a freshly booted board what the world around it is like."""
+
+    def _report(self, board: _Board, report: dict) -> None:
+        """Take one line the board's process reported."""
+
+    # --- inside ---------------------------------------------------------------------------------
+
+    def _board(self, serial: str) -> _Board:
+        try:
+            return self._boards[serial]
+        except KeyError:
+            raise KeyError(f"no emulated board {serial}") from None
+
+    def _plug(self, board: _Board, cause: int) -> None:
+        master, slave = os.openpty()
+        try:
+            tty.setraw(slave)  # no echo, no line editing: a binary line, as pyserial sets it
+            device = os.ttyname(slave)
+        finally:
+            # Nobody holds the port open now: what the board writes is lost, as a Pico's
+            # output is until the host opens its ttyACM, and its reads say so (EIO).
+            os.close(slave)
+        try:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-I",
+                    "-S",
+                    str(self.SCRIPT),
+                    "--fd",
+                    str(master),
+                    "--serial",
+                    board.serial,
+                    "--seed",
+                    str(self._rng.getrandbits(32)),
+                    "--reset-cause",
+                    str(cause),
+                    *self._arguments(board),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                pass_fds=(master,),
+                start_new_session=True,  # a Ctrl-C in the terminal is for the controller
+            )
+        finally:
+            os.close(master)  # the child holds it: its death is the cable pulled
+        os.set_blocking(process.stdin.fileno(), False)
+        board.child = _Child(process, process.stdout.fileno(), device)
+        board.ring = None
+        board.boots += 1
+        self._plugged(board)
+
+    def _unplug(self, board: _Board) -> None:
+        child, board.child = board.child, None
+        if child is not None:
+            self._end(board, child)
+        board.ring = None
+
+    def _end(self, board: _Board, child: _Child) -> None:
+        if board.thaw is not None:
+            board.thaw.cancel()
+            board.thaw = None
+        child.expected_exit = True
+        with contextlib.suppress(ProcessLookupError):
+            child.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(timeout=5)
+        with contextlib.suppress(OSError):
+            child.process.stdin.close()
+
+    def _thaw(self, board: _Board, child: _Child) -> None:
+        with self._lock:
+            if board.child is child:
+                board.thaw = None
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.send_signal(signal.SIGCONT)
+
+    def _command(self, board: _Board, command: dict) -> None:
+        with self._lock:
+            child = board.child
+            if child is None:
+                return  # unplugged: the physical state is given again at the next plug
+            with contextlib.suppress(BlockingIOError, BrokenPipeError, ValueError):
+                os.write(child.process.stdin.fileno(), json.dumps(command).encode() + b"\n")
+
+    def _watch(self) -> None:
+        """Read what the boards report, and re-plug a board its watchdog has reset."""
+        open_children: dict[int, tuple[_Board, _Child]] = {}
+        while not self._closing.is_set() or open_children:
+            with self._lock:
+                for board in self._boards.values():
+                    child = board.child
+                    if child is not None and child.status_fd not in open_children:
+                        open_children[child.status_fd] = (board, child)
+            if not open_children:
+                self._closing.wait(0.1)
+                continue
+            try:
+                readable, _, _ = select.select(list(open_children), [], [], 0.1)
+            except OSError:
+                readable = []
+            for fd in readable:
+                board, child = open_children[fd]
+                try:
+                    data = os.read(fd, 1 << 20)
+                except OSError:
+                    data = b""
+                if data:
+                    self._status(board, child, data)
+                    continue
+                del open_children[fd]
+                child.process.stdout.close()
+                self._exited(board, child)
+
+    def _status(self, board: _Board, child: _Child, data: bytes) -> None:
+        *lines, child.partial = (child.partial + data).split(b"\n")
+        for line in lines:
+            try:
+                report = json.loads(line)
+            except ValueError:
+                continue
+            with self._lock:
+                if board.child is child:
+                    self._report(board, report)
+
+    def _exited(self, board: _Board, child: _Child) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(timeout=5)
+        with self._lock:
+            if child.expected_exit or board.child is not child or self._closing.is_set():
+                return
+            # The board reset itself (watchdog, or a crash the watchdog ends): a Pico drops
+            # off USB and enumerates again, so the host sees a new device.
+            board.reboots.append(time.monotonic())
+            board.child = None
+            self._plug(board, WATCHDOG)
+            self._end(board, child)
+
+
+class StationEmulator(_Emulator):
     """Emulated stations: each is the REAL station firmware (firmware/station/*.py) running
     under CPython in its own process, on the master side of its own pseudo-terminal, with a
     simulated board (slider ADC with optional noise, three buttons, LED ring, watchdog, clock).
@@ -104,152 +385,52 @@ class StationEmulator:
     Also a context manager: ``with StationEmulator(serials) as emulator: …``.
     """
 
+    SCRIPT = STATION_PROCESS
+
     def __init__(self, serials: Sequence[str], *, sample_hz: float = 200.0, seed: int = 0):
-        for serial in serials:
-            if not SERIAL.fullmatch(serial):
-                raise ValueError(f"{serial!r} is not a board serial (16 upper-case hex digits)")
-        if len(set(serials)) != len(serials):
-            raise ValueError("two emulated stations cannot share a serial number")
+        super().__init__(serials, seed)
         self.sample_hz = sample_hz
-        self._rng = random.Random(seed)
-        self._stations = {serial: _Station(serial) for serial in serials}
-        self._lock = threading.RLock()
-        self._closing = threading.Event()
-        self._watcher: threading.Thread | None = None
-
-    # --- life -----------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Plug every station in (each boots as from power-on)."""
-        with self._lock:
-            for station in self._stations.values():
-                if station.child is None:
-                    self._plug(station, POWER_ON)
-        if self._watcher is None:
-            self._watcher = threading.Thread(target=self._watch, name="emulator", daemon=True)
-            self._watcher.start()
-
-    def close(self) -> None:
-        """End every process and close every pseudo-terminal."""
-        with self._lock:
-            for station in self._stations.values():
-                self._unplug(station)
-        self._closing.set()
-        if self._watcher is not None:
-            self._watcher.join(timeout=5)
-            self._watcher = None
-
-    def __enter__(self) -> StationEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    # --- what the host sees ---------------------------------------------------------------------
-
-    def ports(self) -> list[PortInfo]:
-        """The stations plugged in now, as serial ports."""
-        with self._lock:
-            return [
-                PortInfo(s.child.device, s.serial)
-                for s in self._stations.values()
-                if s.child is not None
-            ]
 
     def ring(self, serial: str) -> tuple[str, tuple[int, int, int], int] | None:
         """What the station's ring shows: ``(pattern, colour, level)`` of the host's last RING
         (a name of controller.messages.RING_PATTERNS), ``("host_lost", (255, 0, 0), 0)`` while
         it has lost the host, or None when dark (just booted)."""
-        return self._station(serial).ring
-
-    def boots(self, serial: str) -> int:
-        """How many times the station's board has been powered on or reset by its watchdog."""
-        return self._station(serial).boots
+        return self._board(serial).ring
 
     # --- the world acting on a station ------------------------------------------------------------
 
     def set_slider(self, serial: str, raw: float) -> None:
         """Move the slider to ``raw`` (0–4095, what the ADC reads there)."""
-        station = self._station(serial)
-        station.slider = min(4095.0, max(0.0, float(raw)))
-        self._command(station, {"slider": station.slider})
+        board = self._board(serial)
+        board.slider = min(4095.0, max(0.0, float(raw)))
+        self._command(board, {"slider": board.slider})
 
     def press(self, serial: str, button: str) -> None:
         """Press and hold ``button`` ("minus", "plus" or "ok")."""
-        station = self._station(serial)
-        station.held |= 1 << self._button(button)
-        self._command(station, {"press": button})
+        board = self._board(serial)
+        board.held |= 1 << self._button(button)
+        self._command(board, {"press": button})
 
     def release(self, serial: str, button: str) -> None:
         """Let ``button`` go."""
-        station = self._station(serial)
-        station.held &= ~(1 << self._button(button))
-        self._command(station, {"release": button})
+        board = self._board(serial)
+        board.held &= ~(1 << self._button(button))
+        self._command(board, {"release": button})
 
     def click(self, serial: str, button: str, hold_s: float = 0.06) -> None:
         """Press ``button`` and let it go ``hold_s`` later (the board times it; no waiting)."""
         self._button(button)
-        self._command(self._station(serial), {"click": button, "hold_s": hold_s})
+        self._command(self._board(serial), {"click": button, "hold_s": hold_s})
 
     def set_noise(self, serial: str, lsb_rms: float, spikes_per_s: float = 0.0) -> None:
         """Give the slider Gaussian noise (LSB RMS) and wild reads (spikes per second)."""
-        station = self._station(serial)
-        station.noise = (float(lsb_rms), float(spikes_per_s))
-        self._command(station, {"noise": list(station.noise)})
+        board = self._board(serial)
+        board.noise = (float(lsb_rms), float(spikes_per_s))
+        self._command(board, {"noise": list(board.noise)})
 
     def set_bounce(self, serial: str, bounce_ms: float) -> None:
         """Make the buttons' contacts bounce for ``bounce_ms`` after each change."""
-        self._command(self._station(serial), {"bounce_ms": bounce_ms})
-
-    def inject_garbage(self, serial: str, nbytes: int, seed: int | None = None) -> None:
-        """Mix ``nbytes`` random bytes into the station's line (between its frames)."""
-        seed = self._rng.getrandbits(32) if seed is None else seed
-        self._command(self._station(serial), {"garbage": int(nbytes), "seed": seed})
-
-    def hang(self, serial: str, seconds: float) -> None:
-        """Make the station's main loop hang (a stuck ADC read): past 3 s its watchdog resets it."""
-        self._command(self._station(serial), {"hang": seconds})
-
-    def freeze(self, serial: str, seconds: float) -> None:
-        """Stop the board for ``seconds`` (SIGSTOP, then SIGCONT); returns at once."""
-        station = self._station(serial)
-        with self._lock:
-            child = station.child
-            if child is None:
-                return
-            if station.thaw is not None:
-                station.thaw.cancel()
-            with contextlib.suppress(ProcessLookupError):
-                child.process.send_signal(signal.SIGSTOP)
-            station.thaw = threading.Timer(seconds, self._thaw, (station, child))
-            station.thaw.daemon = True
-            station.thaw.start()
-
-    def unplug(self, serial: str) -> None:
-        """Pull the cable: the board loses power and its pseudo-terminal goes (the host's
-        reads fail with the kernel's EIO)."""
-        with self._lock:
-            self._unplug(self._station(serial))
-
-    def replug(self, serial: str) -> None:
-        """Plug the station in again (unplugging it first if need be): a new pseudo-terminal,
-        so a new device name, and a board booting from power-on with a new boot id."""
-        with self._lock:
-            station = self._station(serial)
-            old = station.child
-            station.child = None
-            self._plug(station, POWER_ON)  # while the old device still exists: a new name
-            if old is not None:
-                self._end(station, old)
-
-    # --- inside ---------------------------------------------------------------------------------
-
-    def _station(self, serial: str) -> _Station:
-        try:
-            return self._stations[serial]
-        except KeyError:
-            raise KeyError(f"no emulated station {serial}") from None
+        self._command(self._board(serial), {"bounce_ms": bounce_ms})
 
     @staticmethod
     def _button(button: str) -> int:
@@ -257,134 +438,63 @@ class StationEmulator:
             raise ValueError(f"unknown button {button!r}: one of {', '.join(BUTTONS)}")
         return BUTTONS.index(button)
 
-    def _plug(self, station: _Station, cause: int) -> None:
-        master, slave = os.openpty()
-        try:
-            tty.setraw(slave)  # no echo, no line editing: a binary line, as pyserial sets it
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-I",
-                    "-S",
-                    str(STATION_PROCESS),
-                    "--fd",
-                    str(master),
-                    "--serial",
-                    station.serial,
-                    "--sample-hz",
-                    str(self.sample_hz),
-                    "--seed",
-                    str(self._rng.getrandbits(32)),
-                    "--reset-cause",
-                    str(cause),
-                ],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                pass_fds=(master,),
-                start_new_session=True,  # a Ctrl-C in the terminal is for the controller
-            )
-        except BaseException:
-            os.close(slave)
-            raise
-        finally:
-            os.close(master)  # the child holds it: its death is the cable pulled
-        os.set_blocking(process.stdin.fileno(), False)
-        # The parent keeps the slave open, as the kernel keeps a plugged-in ttyACM: the line
-        # stays up while no host has the port open.
-        station.child = _Child(process, process.stdout.fileno(), slave, os.ttyname(slave))
-        station.ring = None
-        station.boots += 1
+    def _arguments(self, board: _Board) -> list[str]:
+        return ["--sample-hz", str(self.sample_hz)]
+
+    def _plugged(self, board: _Board) -> None:
         self._command(
-            station,
-            {"slider": station.slider, "noise": list(station.noise), "held": station.held},
+            board, {"slider": board.slider, "noise": list(board.noise), "held": board.held}
         )
 
-    def _unplug(self, station: _Station) -> None:
-        child, station.child = station.child, None
-        if child is not None:
-            self._end(station, child)
-        station.ring = None
+    def _report(self, board: _Board, report: dict) -> None:
+        if "ring" in report:
+            ring = report["ring"]
+            board.ring = None if ring is None else (ring[0], tuple(ring[1]), ring[2])
 
-    def _end(self, station: _Station, child: _Child) -> None:
-        if station.thaw is not None:
-            station.thaw.cancel()
-            station.thaw = None
-        child.expected_exit = True
-        with contextlib.suppress(ProcessLookupError):
-            child.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.process.wait(timeout=5)
-        with contextlib.suppress(OSError):
-            child.process.stdin.close()
-        os.close(child.slave_fd)
 
-    def _thaw(self, station: _Station, child: _Child) -> None:
-        with self._lock:
-            if station.child is child:
-                station.thaw = None
-                with contextlib.suppress(ProcessLookupError):
-                    child.process.send_signal(signal.SIGCONT)
+class LedDriverEmulator(_Emulator):
+    """The emulated LED floor driver: the REAL driver firmware (firmware/leds/*.py) under
+    CPython in its own process, on its own pseudo-terminal, with a simulated board whose
+    strips record what they are sent.
 
-    def _command(self, station: _Station, command: dict) -> None:
-        with self._lock:
-            child = station.child
-            if child is None:
-                return  # unplugged: the state above is applied at the next plug
-            with contextlib.suppress(BlockingIOError, BrokenPipeError, ValueError):
-                os.write(child.process.stdin.fileno(), json.dumps(command).encode() + b"\n")
+    :param serial: the board's USB serial number.
+    :param strips: LEDs per strip (the driver's strips.py on a real board).
 
-    def _watch(self) -> None:
-        """Read what the boards report, and re-plug a board its watchdog has reset."""
-        open_children: dict[int, tuple[_Station, _Child]] = {}
-        while not self._closing.is_set() or open_children:
-            with self._lock:
-                for station in self._stations.values():
-                    child = station.child
-                    if child is not None and child.status_fd not in open_children:
-                        open_children[child.status_fd] = (station, child)
-            if not open_children:
-                self._closing.wait(0.1)
-                continue
-            try:
-                readable, _, _ = select.select(list(open_children), [], [], 0.1)
-            except OSError:
-                readable = []
-            for fd in readable:
-                station, child = open_children[fd]
-                try:
-                    data = os.read(fd, 65536)
-                except OSError:
-                    data = b""
-                if data:
-                    self._status(station, child, data)
-                    continue
-                del open_children[fd]
-                child.process.stdout.close()
-                self._exited(station, child)
+    ``snapshot()`` returns what the strips show now. Also a context manager.
+    """
 
-    def _status(self, station: _Station, child: _Child, data: bytes) -> None:
-        *lines, child.partial = (child.partial + data).split(b"\n")
-        for line in lines:
-            try:
-                report = json.loads(line)
-            except ValueError:
-                continue
-            if "ring" in report and station.child is child:
-                ring = report["ring"]
-                station.ring = None if ring is None else (ring[0], tuple(ring[1]), ring[2])
+    SCRIPT = LED_DRIVER_PROCESS
 
-    def _exited(self, station: _Station, child: _Child) -> None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.process.wait(timeout=5)
-        with self._lock:
-            if child.expected_exit or station.child is not child or self._closing.is_set():
-                return
-            # The board reset itself (watchdog, or a crash the watchdog ends): a Pico drops
-            # off USB and enumerates again, so the host sees a new device.
-            station.reboots.append(time.monotonic())
-            station.child = None
-            self._plug(station, WATCHDOG)
-            self._end(station, child)
+    def __init__(self, serial: str, strips: Sequence[int], *, seed: int = 0):
+        super().__init__([serial], seed)
+        if not strips or not all(0 < n <= 65535 for n in strips) or len(strips) > 8:
+            raise ValueError("an LED driver has 1 to 8 strips of 1 to 65535 LEDs")
+        self.serial = serial
+        self.strips = tuple(int(n) for n in strips)
+        self._asked = 0
+
+    def snapshot(self, timeout: float = SNAPSHOT_TIMEOUT_S) -> LedSnapshot:
+        """What the strips show now (asked of the board; it answers between loop turns).
+
+        :raises TimeoutError: if the board does not answer (frozen, unplugged).
+        """
+        board = self._board(self.serial)
+        with self._answered:
+            self._asked += 1
+            asked = self._asked
+            self._command(board, {"snapshot": asked})
+            if not self._answered.wait_for(lambda: asked in board.snapshots, timeout):
+                raise TimeoutError(f"the LED driver did not answer within {timeout} s")
+            return board.snapshots.pop(asked)
+
+    def _arguments(self, board: _Board) -> list[str]:
+        return ["--strips", ",".join(str(n) for n in self.strips)]
+
+    def _report(self, board: _Board, report: dict) -> None:
+        if "snapshot" in report:
+            strips = tuple(bytes.fromhex(h) for h in report["strips"])
+            board.snapshots[report["snapshot"]] = LedSnapshot(report["shows"], strips)
+            self._answered.notify_all()
 
 
 class Chaos:
@@ -425,14 +535,15 @@ class Chaos:
             self._end(what, serial)
         self._pending.clear()
         plugged = {port.serial_number for port in self.emulator.ports()}
-        for serial in self.emulator._stations:
+        for serial in self.emulator.serials:
             if serial not in plugged:
                 self.emulator.replug(serial)
+            self.emulator.thaw(serial)
             self.emulator.set_noise(serial, 0.0, 0.0)
 
     def _start(self, now: float) -> None:
         busy = {serial for _, _, serial in self._pending}
-        free = sorted(set(self.emulator._stations) - busy)
+        free = sorted(set(self.emulator.serials) - busy)
         if not free:
             return
         serial = self._rng.choice(free)
@@ -492,7 +603,7 @@ def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: float = 200
             with contextlib.suppress(BlockingIOError):
                 while os.read(fd, 65536):
                     pass
-        pids = [s.child.process.pid for s in emulator._stations.values() if s.child]
+        pids = emulator.pids()
         before = sum(_cpu_seconds(pid) for pid in pids)
         start = time.monotonic()
         next_ping = start

@@ -31,8 +31,9 @@ LED_LIMIT = 1515
 DELIMITER = b"\x00"
 HEADER = struct.Struct("<BBBB")
 CRC = struct.Struct("<I")
-#: The type whose first body bytes are read even from another major version (the handshake).
-HELLO_ACK_TYPE = 0x81
+#: The handshake's types, read even from another major version: their first two body bytes
+#: are the sender's (major, minor) in every version, so a mismatch is told, not just dropped.
+HANDSHAKE_TYPES = (0x01, 0x81)
 
 #: Header flags (PROTOCOL.md §2).
 PUSH, HOST_LOST, OVERRUN = 0x01, 0x02, 0x04
@@ -75,7 +76,7 @@ def decode(piece: bytes) -> Frame:
     if zlib.crc32(payload) != crc:
         raise FrameError("crc", "CRC mismatch")
     version, type_, seq, flags = HEADER.unpack(payload[: HEADER.size])
-    if version != PROTOCOL_MAJOR and type_ != HELLO_ACK_TYPE:
+    if version != PROTOCOL_MAJOR and type_ not in HANDSHAKE_TYPES:
         raise FrameError("version", f"protocol version {version}, expected {PROTOCOL_MAJOR}")
     return Frame(type_, seq, flags, payload[HEADER.size :], version)
 

@@ -360,6 +360,7 @@ def _vector_messages() -> list[tuple[str, Message, int, int]]:
     uid = bytes.fromhex("E66038B7133B5C2F")
     return [
         ("HELLO", Hello(), 0, 0),
+        ("HELLO from protocol 2", Hello(2, 0), 0, 0),
         ("PING", Ping(), 255, 0),
         ("RING right in green", Ring(2, 0x2F, 0xB3, 0x44, 255), 17, 0),
         ("CONFIG defaults", Config.named(**CONFIG_DEFAULTS), 1, 0),
@@ -392,7 +393,7 @@ def build_vectors() -> dict:
     wires = {}
     for name, message, seq, flags in _vector_messages():
         limit = LED_LIMIT if isinstance(message, LedFrame) else STATION_LIMIT
-        version = message.major if isinstance(message, HelloAck) else PROTOCOL_MAJOR
+        version = message.major if isinstance(message, Hello | HelloAck) else PROTOCOL_MAJOR
         wire = encode(pack(message, seq, flags, version), limit)
         wires[name] = wire
         vectors.append(

@@ -26,8 +26,10 @@ class UsbLine:
 
     def read(self, limit):
         """Up to ``limit`` bytes the host has sent, a byte at a time; b"" if none."""
+        if not _ready(self._readable):
+            return b""  # the usual case: nothing allocated
         got = bytearray()
-        while len(got) < limit and self._readable.poll(0):
+        while len(got) < limit and _ready(self._readable):
             got += self._in.read(1)
         return bytes(got)
 
@@ -39,7 +41,7 @@ class UsbLine:
         """
         got = bytearray()
         read = self._in.read
-        while len(got) < limit and self._readable.poll(0):
+        while len(got) < limit and _ready(self._readable):
             code = read(1)
             got += code
             if code[0] == 0:
@@ -50,7 +52,14 @@ class UsbLine:
 
     def write(self, data):
         """Send ``data`` if the host is listening and there is room; False if not sent."""
-        if not self._writable.poll(0):
+        if not _ready(self._writable):
             return False
         self._out.write(data)
         return True
+
+
+def _ready(poller):
+    """Whether the poller's stream is ready now (ipoll allocates nothing, unlike poll)."""
+    for _ in poller.ipoll(0):
+        return True
+    return False

@@ -219,7 +219,7 @@ def decode(piece):
     if crc32(payload) != struct.unpack(_CRC, raw[-_CRC_SIZE:])[0]:
         raise WireError("crc", "CRC mismatch")
     version, type, seq, flags = struct.unpack(_HEADER, payload[:_HEADER_SIZE])
-    if version != PROTOCOL_MAJOR and type != HELLO_ACK:
+    if version != PROTOCOL_MAJOR and type not in (HELLO, HELLO_ACK):
         raise WireError("version", f"protocol version {version}, expected {PROTOCOL_MAJOR}")
     return Frame(type, seq, flags, payload[_HEADER_SIZE:], version)
 

@@ -1,6 +1,8 @@
-"""A simulated station board for CPython: the station firmware runs on it unchanged.
+"""Simulated boards for CPython: the station and LED driver firmware run on them unchanged.
 
-CPython only (never copied to a board). It stands in for board_rp2.Board, method for method:
+CPython only (never copied to a board). :class:`SimPico` stands in for common/pico.py's
+``Pico`` and :class:`SimBoard` for the station's board_rp2.Board, method for method
+(sim_leds.py simulates the LED driver's board):
 
 - the line is a file descriptor (the master side of a pseudo-terminal), non-blocking; a frame
   the line cannot take now is kept whole and finished later, never half-sent and forgotten;
@@ -168,26 +170,21 @@ def _watchdog_fired(signum, frame):
     raise BoardReset(wire.RESET_WATCHDOG)
 
 
-class SimBoard:
-    """The station's board, simulated (the same methods as board_rp2.Board).
+class SimPico:
+    """The simulated Pico under a board: clocks, the USB line, the watchdog, identity.
 
     :param fd: the line: the master side of a pseudo-terminal (made non-blocking here).
     :param serial: the board's USB serial number (16 hex digits): its unique id.
-    :param sample_hz: slider samples per second (the Pico does 1000; an emulator may do less).
     :param clock: a :class:`RealClock` (default) or a :class:`ManualClock`.
     :param reset_cause: what the next boot reports (wire.RESET_*).
-    :param seed: seeds the noise, spikes, bounce and boot ids.
+    :param seed: seeds the boot ids and whatever the board simulates at random.
     """
-
-    RING_LEDS = 12
-    RING_CLOCKWISE = True
 
     def __init__(
         self,
         fd: int,
         serial: str,
         *,
-        sample_hz: float = 1000.0,
         clock: RealClock | ManualClock | None = None,
         reset_cause: int = wire.RESET_POWER_ON,
         seed: int = 0,
@@ -195,21 +192,14 @@ class SimBoard:
         self.fd = fd
         os.set_blocking(fd, False)
         self.uid = bytes.fromhex(serial)
-        self.SAMPLE_HZ = sample_hz
         self.clock = clock or RealClock()
         self.rng = random.Random(seed)
-        self.slider = SimSlider(rng=random.Random(self.rng.getrandbits(32)))
-        self.switches = SimButtons(rng=random.Random(self.rng.getrandbits(32)))
         self.watchdog = SimWatchdog(self.clock)
         self.watchdog.install()
         if isinstance(self.clock, ManualClock):
             self.clock.on_advance = self.watchdog.check
         self.cause = reset_cause
-        self.pixels: list[tuple[int, int, int]] = [(0, 0, 0)] * self.RING_LEDS
-        self.pattern: tuple[str, tuple[int, int, int], int] | None = None
-        self.on_ring: Callable[[tuple | None], None] | None = None
         self.kbd: int = 3
-        self.stall_s = 0.0  # the next ADC read hangs this long (a stuck loop, for tests)
         self.written = 0
         self.garbage_left = 0
         self._pending = b""
@@ -248,42 +238,6 @@ class SimBoard:
     def add_idle_hook(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` each time the firmware waits (the emulator reads its commands there)."""
         self._idle_hooks.append(hook)
-
-    # --- inputs -----------------------------------------------------------------------------
-
-    def read_adc(self) -> int:
-        """The slider, 12-bit."""
-        if self.stall_s:
-            stall, self.stall_s = self.stall_s, 0.0
-            end = self.clock.now_us() + stall * 1e6
-            while self.clock.now_us() < end:  # a read that hangs: time passes, nothing else
-                self.clock.sleep(min(0.01, (end - self.clock.now_us()) / 1e6))
-                self.watchdog.check()
-        return self.slider.read()
-
-    def buttons(self) -> int:
-        """Bitmask of the buttons held, as the pins read now (bouncing included)."""
-        return self.switches.read(self.clock.now_us())
-
-    def press(self, button: str) -> None:
-        """Press ``button`` ("minus", "plus" or "ok") and keep it held."""
-        self.switches.set(self.switches.held | BUTTON_BITS[button], self.clock.now_us())
-
-    def release(self, button: str) -> None:
-        """Let ``button`` go."""
-        self.switches.set(self.switches.held & ~BUTTON_BITS[button], self.clock.now_us())
-
-    # --- the ring ---------------------------------------------------------------------------
-
-    def show_ring(self, pixels: list[tuple[int, int, int]]) -> None:
-        """Record the ring's pixels."""
-        self.pixels = list(pixels)
-
-    def ring_shows(self, name: str | None, colour: tuple[int, int, int], level: int) -> None:
-        """Record the pattern the ring now shows (None: dark)."""
-        self.pattern = None if name is None else (name, tuple(colour), level)
-        if self.on_ring is not None:
-            self.on_ring(self.pattern)
 
     # --- the line ---------------------------------------------------------------------------
 
@@ -376,3 +330,61 @@ class SimBoard:
         """Text for a person at the REPL (queued behind what is pending, never dropped)."""
         self._pending += text.encode()
         self._flush_pending()
+
+
+class SimBoard(SimPico):
+    """The station's board, simulated (the same methods as board_rp2.Board).
+
+    :param sample_hz: slider samples per second (the Pico does 1000; an emulator may do less).
+
+    The other parameters are :class:`SimPico`'s.
+    """
+
+    RING_LEDS = 12
+    RING_CLOCKWISE = True
+
+    def __init__(self, fd: int, serial: str, *, sample_hz: float = 1000.0, **pico) -> None:
+        super().__init__(fd, serial, **pico)
+        self.SAMPLE_HZ = sample_hz
+        self.slider = SimSlider(rng=random.Random(self.rng.getrandbits(32)))
+        self.switches = SimButtons(rng=random.Random(self.rng.getrandbits(32)))
+        self.pixels: list[tuple[int, int, int]] = [(0, 0, 0)] * self.RING_LEDS
+        self.pattern: tuple[str, tuple[int, int, int], int] | None = None
+        self.on_ring: Callable[[tuple | None], None] | None = None
+        self.stall_s = 0.0  # the next ADC read hangs this long (a stuck loop, for tests)
+
+    # --- inputs -----------------------------------------------------------------------------
+
+    def read_adc(self) -> int:
+        """The slider, 12-bit."""
+        if self.stall_s:
+            stall, self.stall_s = self.stall_s, 0.0
+            end = self.clock.now_us() + stall * 1e6
+            while self.clock.now_us() < end:  # a read that hangs: time passes, nothing else
+                self.clock.sleep(min(0.01, (end - self.clock.now_us()) / 1e6))
+                self.watchdog.check()
+        return self.slider.read()
+
+    def buttons(self) -> int:
+        """Bitmask of the buttons held, as the pins read now (bouncing included)."""
+        return self.switches.read(self.clock.now_us())
+
+    def press(self, button: str) -> None:
+        """Press ``button`` ("minus", "plus" or "ok") and keep it held."""
+        self.switches.set(self.switches.held | BUTTON_BITS[button], self.clock.now_us())
+
+    def release(self, button: str) -> None:
+        """Let ``button`` go."""
+        self.switches.set(self.switches.held & ~BUTTON_BITS[button], self.clock.now_us())
+
+    # --- the ring ---------------------------------------------------------------------------
+
+    def show_ring(self, pixels: list[tuple[int, int, int]]) -> None:
+        """Record the ring's pixels."""
+        self.pixels = list(pixels)
+
+    def ring_shows(self, name: str | None, colour: tuple[int, int, int], level: int) -> None:
+        """Record the pattern the ring now shows (None: dark)."""
+        self.pattern = None if name is None else (name, tuple(colour), level)
+        if self.on_ring is not None:
+            self.on_ring(self.pattern)

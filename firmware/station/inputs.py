@@ -26,6 +26,7 @@ class Slider:
 
     def __init__(self, read):
         self._read = read
+        self._reads = [0] * READS_PER_SAMPLE  # reused: no allocation at 1 kHz
         self._total = 0
         self._count = 0
         self._spikes = 0
@@ -34,7 +35,9 @@ class Slider:
     def sample(self):
         """Read the slider once (the median of five reads) into the current window."""
         read = self._read
-        reads = [read(), read(), read(), read(), read()]
+        reads = self._reads
+        for i in range(READS_PER_SAMPLE):
+            reads[i] = read()
         reads.sort()
         median = reads[2]
         if reads[4] - median > SPIKE_LSB or median - reads[0] > SPIKE_LSB:
@@ -73,8 +76,10 @@ class Buttons:
 
     def update(self, pressed, now_ms):
         """Take one reading of the buttons; the debounced edges it confirms, oldest first."""
-        edges = []
         changed = pressed ^ self._raw
+        if not changed and pressed == self.held:
+            return ()  # the usual case, 1000 times a second: nothing to allocate
+        edges = []
         self._raw = pressed
         for i in range(self.count):
             bit = 1 << i

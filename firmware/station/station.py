@@ -19,6 +19,7 @@ The main loop runs one :meth:`Station.step` per slider sample (1 kHz on the Pico
 debounce, read the host, report, redraw the ring, feed the watchdog, wait for the next tick.
 """
 
+import host_link
 import wire
 from inputs import BUTTON_NAMES, OK_BUTTON, Buttons, Slider
 from ring import HOST_LOST, PATTERNS, animated, render
@@ -27,18 +28,12 @@ FIRMWARE_VERSION = (1, 0, 0)
 ADC_BITS = 12
 BUTTON_COUNT = len(BUTTON_NAMES)
 
-#: The watchdog's timeout: a loop stuck this long resets the board (RP2040 maximum 8388 ms).
-WATCHDOG_MS = 3000
 #: A loop is healthy while it still samples and reports; only then is the watchdog fed.
 HEALTHY_SAMPLE_MS = 200
 HEALTHY_REPORT_MS = 1500
 #: STATE period while the host is lost (2 Hz), and how often animated rings are redrawn.
 HOST_LOST_REPORT_MS = 500
 RING_FRAME_MS = 40
-#: Output budget (token bucket): far above what the station sends (~1 KB/s), so only a
-#: runaway sender or a stuck line ever drops a frame here.
-OUT_BYTES_PER_S = 8000
-OUT_BURST = 1024
 #: Most bytes read from the host per loop turn.
 READ_LIMIT = 64
 
@@ -63,57 +58,37 @@ class Station:
 
     def __init__(self, board):
         self.board = board
-        self.boot_id = board.random_u32()
-        self.reset_cause = board.reset_cause()
-        self.uid = board.unique_id()
+        self.link = host_link.HostLink(
+            board, wire.STATION_LIMIT, wire.KIND_STATION, FIRMWARE_VERSION, ADC_BITS, BUTTON_COUNT
+        )
         self.settings = default_settings()
-        self.deframer = wire.Deframer(wire.STATION_LIMIT)
-        self.sender = wire.Sender(wire.STATION_LIMIT)
         self.slider = Slider(board.read_adc)
         now = board.ticks_ms()
         self.buttons = Buttons(BUTTON_COUNT, self.settings[DEBOUNCE_MS], now, board.ticks_diff)
-        self.sample_us = 1000000 // board.SAMPLE_HZ
+        self.sample_us = int(1000000 // board.SAMPLE_HZ)
         self.next_sample = board.ticks_us()
         self.next_report = self.next_sample
         self.missed = 0  # sample ticks missed in this report window
         self.last_sample = now
         self.last_report = now
-        self.last_host = now
         self.host_lost = False
         self.uptime_ms = 0  # the 32-bit t_ms of the protocol (ticks_ms wraps sooner)
         self._uptime_at = now
-        self.sent = 0
-        self.dropped = 0
-        self.handshakes = 0
-        self._tokens = OUT_BURST
-        self._tokens_at = now
         self.ring_pattern = None  # the host's last RING: (name, colour, level), or None
         self._shown = None  # what the ring shows now (the host's pattern, or host lost)
         self._shown_since = now
         self._pixels = None
         self._next_ring = now
-        self.leave_for_repl = False
 
     # --- the loop -----------------------------------------------------------------------------
 
     def run(self):
         """Run the protocol until the host sends REPL; then leave the board to the REPL."""
-        self.start()
-        try:
-            while self.step():
-                pass
-        finally:
-            self.board.kbd_intr(3)  # Ctrl-C works again, in the REPL or after a crash
-        self.board.flush(200)
-        # The watchdog cannot be stopped: in the REPL the board feeds it by itself, so
-        # maintenance is possible. A crash never gets here: the watchdog then resets the board.
-        self.board.keep_watchdog_fed()
-        self.board.console("station: protocol stopped, this is the REPL (Ctrl-D restarts)\r\n")
+        host_link.run(self, "station")
 
     def start(self):
-        """Take over the line (Ctrl-C off: 0x03 is just a byte) and start the watchdog."""
-        self.board.kbd_intr(-1)
-        self.board.start_watchdog(WATCHDOG_MS)
+        """Take over the line and start the watchdog (what run() does first)."""
+        host_link.start(self.board)
 
     def step(self):
         """One turn of the main loop; False once the host has asked for the REPL."""
@@ -130,14 +105,14 @@ class Station:
             now = self._clock()
             self.last_sample = now
             for button, pressed, at in self.buttons.update(board.buttons(), now):
-                self._send(wire.EVENT, wire.pack(wire.EVENT, *self._event(button, pressed, at)))
+                self.link.send(wire.EVENT, wire.pack(wire.EVENT, *self._event(button, pressed, at)))
         now = self._clock()
         self._receive(now)
         self._report(now, board.ticks_us())
         self._show_ring(now)
         if self._healthy(now):
             board.feed_watchdog()
-        if self.leave_for_repl:
+        if self.link.leave_for_repl:
             return False
         wait = board.ticks_diff(self.next_sample, board.ticks_us())
         if wait > 0:
@@ -164,48 +139,23 @@ class Station:
     # --- from the host ------------------------------------------------------------------------
 
     def _receive(self, now):
-        data = self.board.read(READ_LIMIT)
-        if not data:
-            return
-        for frame in self.deframer.feed(data):
-            self.last_host = now
-            try:
-                fields = wire.parse(frame.type, frame.body)
-            except wire.WireError as exc:
-                self.deframer.count(exc.kind)
-                continue
-            self._handle(frame.type, fields, now)
-
-    def _handle(self, type, fields, now):
-        if type == wire.HELLO:
-            self.handshakes += 1
-            self.settings = default_settings()
-            self.buttons.debounce_ms = self.settings[DEBOUNCE_MS]
-            self._send(wire.HELLO_ACK, self._hello_ack())
-        elif type == wire.RING:
-            pattern, red, green, blue, level = fields
-            name = PATTERNS[pattern] if pattern < len(PATTERNS) else PATTERNS[0]
-            self.ring_pattern = (name, (red, green, blue), level)
-        elif type == wire.CONFIG:
-            self.configure(fields[0])
-        elif type == wire.REPL:
-            self._send(wire.LOG, wire.pack(wire.LOG, "repl"))
-            self.leave_for_repl = True
-        # PING only proves the host is there; other types are not for a station.
-
-    def _hello_ack(self):
-        return wire.pack(
-            wire.HELLO_ACK,
-            wire.PROTOCOL_MAJOR,
-            wire.PROTOCOL_MINOR,
-            FIRMWARE_VERSION,
-            wire.KIND_STATION,
-            self.reset_cause,
-            self.boot_id,
-            ADC_BITS,
-            BUTTON_COUNT,
-            self.uid,
-        )
+        for frame in self.link.receive(READ_LIMIT):
+            if frame.type == wire.HELLO:  # a new session: settings back to their defaults
+                self.settings = default_settings()
+                self.buttons.debounce_ms = self.settings[DEBOUNCE_MS]
+                self._pixels = None
+            elif frame.type == wire.RING:
+                fields = self.link.parse(frame)
+                if fields is not None:
+                    pattern, red, green, blue, level = fields
+                    name = PATTERNS[pattern] if pattern < len(PATTERNS) else PATTERNS[0]
+                    self.ring_pattern = (name, (red, green, blue), level)
+            elif frame.type == wire.CONFIG:
+                fields = self.link.parse(frame)
+                if fields is not None:
+                    self.configure(fields[0])
+            # PING only proves the host is there (the link noted it); HELLO_ACK and REPL are
+            # answered by the link; other types are not for a station.
 
     def configure(self, pairs):
         """Apply CONFIG settings, each held to its range; unknown keys are ignored."""
@@ -221,7 +171,7 @@ class Station:
 
     def _report(self, now, now_us):
         board = self.board
-        lost = board.ticks_diff(now, self.last_host) >= self.settings[HOST_LOST_MS]
+        lost = self.link.silent_ms(now) >= self.settings[HOST_LOST_MS]
         if lost != self.host_lost:
             self.host_lost = lost
             if not lost:
@@ -232,27 +182,15 @@ class Station:
         self.next_report = board.ticks_add(self.next_report, period)
         if board.ticks_diff(now_us, self.next_report) >= 0:  # far behind: no burst to catch up
             self.next_report = board.ticks_add(now_us, period)
-        raw, spikes, _ = self.slider.take()
-        flags = (wire.HOST_LOST if lost else 0) | (wire.OVERRUN if self.missed else 0)
+        raw, spikes, samples = self.slider.take()
+        # OVERRUN when a quarter of the window's ticks were missed: a garbage collection's
+        # few milliseconds are normal, a loop held up for long is worth the host's notice.
+        overrun = self.missed * 4 >= samples + self.missed and self.missed > 0
+        flags = (wire.HOST_LOST if lost else 0) | (wire.OVERRUN if overrun else 0)
         self.missed = 0
         body = wire.pack(wire.STATE, self.uptime_ms, raw, self.buttons.held, min(spikes, 255))
-        self._send(wire.STATE, body, flags)
+        self.link.send(wire.STATE, body, flags)
         self.last_report = now
-
-    def _send(self, type, body, flags=0):
-        """Frame and send; a frame the budget or the line cannot take now is dropped."""
-        data = self.sender.frame(type, body, flags)
-        now = self.board.ticks_ms()
-        elapsed = self.board.ticks_diff(now, self._tokens_at)
-        if elapsed > 0:
-            self._tokens = min(OUT_BURST, self._tokens + elapsed * OUT_BYTES_PER_S // 1000)
-            self._tokens_at = now
-        if self._tokens >= len(data) and self.board.write(data):
-            self._tokens -= len(data)
-            self.sent += 1
-            return True
-        self.dropped += 1
-        return False
 
     # --- the ring -----------------------------------------------------------------------------
 
@@ -305,7 +243,12 @@ def boot(board):
     watchdog running (maintenance: ``mpremote`` works as on any Pico). Returns the station,
     or None when the protocol was skipped.
     """
-    if board.buttons() & (1 << OK_BUTTON):
+    ok = 1 << OK_BUTTON
+    held = board.buttons() & ok
+    if held:
+        board.idle_us(30000)  # held, not a bounce: it must still be held 30 ms later
+        held = board.buttons() & ok
+    if held:
         board.console("station: OK held at power-up, protocol not started: this is the REPL\r\n")
         return None
     station = Station(board)
