@@ -27,7 +27,6 @@ from controller.diagnostics import LinkReading
 from controller.events import STATION_BUTTONS, ButtonPressed, Event, SliderMoved, StationStatus
 from controller.framing import (
     DELIMITER,
-    HELLO_ACK_TYPE,
     PROTOCOL_MAJOR,
     PROTOCOL_MINOR,
     STATION_LIMIT,
@@ -355,7 +354,7 @@ class Link:
         """Handle one checked frame read at ``t`` (with its reader's note); return the events
         it gives."""
         if self.liveness.phase == CONNECTING:
-            return self._handshake(frame, t) if frame.type == HELLO_ACK_TYPE else []
+            return self._handshake(frame, t) if frame.type == HelloAck.TYPE else []
         if self.liveness.phase != ONLINE:
             return []  # a straggler from a port being closed
         self._heard = t  # kept beside the liveness: a frame must not cost a new value
