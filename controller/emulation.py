@@ -58,6 +58,10 @@ SERIAL = re.compile(r"[0-9A-F]{16}")
 SNAPSHOT_TIMEOUT_S = 5.0
 
 
+#: How much lower than the controller's the emulated boards' CPU priority is (0–19).
+EMULATED_NICENESS = 10
+
+
 @dataclass(frozen=True)
 class PortInfo:
     """A serial port as discovery sees it: the fields of pyserial's ListPortInfo that the
@@ -279,6 +283,10 @@ class _Emulator:
             )
         finally:
             os.close(master)  # the child holds it: its death is the cable pulled
+        # A real station is its own chip; an emulated one shares the controller's cores, so it
+        # yields to it: the controller's timing is what the emulation is there to show.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, process.pid, EMULATED_NICENESS)
         os.set_blocking(process.stdin.fileno(), False)
         board.child = _Child(process, process.stdout.fileno(), device)
         board.ring = None

@@ -59,6 +59,12 @@ def hex_level(colour: str) -> np.ndarray:
     return np.array([int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)], dtype=np.float32)
 
 
+#: The same constants as arrays, made once: positive then negative segment colour, and the ring
+#: softness of each layer.
+SEGMENT_COLOURS = np.stack([hex_level(POSITIVE_HEX), hex_level(NEGATIVE_HEX)])
+_RING_SOFTNESS = np.array([RING_SOFTNESS[layer] for layer in range(3)])
+
+
 @dataclass(frozen=True, eq=False)
 class FloorMap:
     """The layout as index arrays, built once by :meth:`build` and shared by every frame.
@@ -243,7 +249,7 @@ def network_picture(
     """Rings by value, segments by what they carry, pulses and flashes, as the timeline says."""
     out = np.zeros((fm.led_count, 3), dtype=np.float32)
     # Rings: dim when silent, brighter with the value, a flash when the signal arrives.
-    softness = np.array([RING_SOFTNESS[k] for k in range(3)])[fm.neuron_layer]
+    softness = _RING_SOFTNESS[fm.neuron_layer]
     level = np.where(values > 0, 0.55 + 0.45 * values / (values + softness), RING_DIM)
     level = np.where(timeline.reached, level, np.maximum(RING_DIM, level * timeline.unreached))
     since = elapsed - timeline.arrival
@@ -258,20 +264,25 @@ def network_picture(
     seg_level = np.where(
         strength > 0, 0.4 + 0.35 * strength / (strength + SEGMENT_SOFTNESS), SEGMENT_DIM
     )
-    colours = np.where((weights < 0)[:, None], hex_level(NEGATIVE_HEX), hex_level(POSITIVE_HEX))
+    negative = weights < 0
     s, dist = fm.seg_of, fm.seg_dist
-    ahead = dist - timeline.head[s]
-    reached = dist <= timeline.reach[s]
-    led_level = seg_level[s] * np.where(reached, 1.0, timeline.unreached)
-    led_level = np.where(fm.seg_gap & (weights[s] < 0), 0.0, led_level)
-    # The pulse: a bright head walking to the target, a tail fading behind it.
-    with np.errstate(invalid="ignore", over="ignore"):
-        blob = np.where(ahead >= 0, np.exp(-((ahead / HEAD_M) ** 2)), np.exp(ahead / TAIL_M))
+    seg_colour = SEGMENT_COLOURS[negative.astype(np.intp)][s]
+    led_level = seg_level[s]
+    led_level = np.where(dist <= timeline.reach[s], led_level, led_level * timeline.unreached)
+    led_level[fm.seg_gap & negative[s]] = 0.0
+    # The pulse: a bright head walking to the target, a tail fading behind it. Only the LEDs
+    # of segments with a pulse on them are computed: most frames, none has one.
     walking = (strength > 0) & (timeline.head >= 0)
     walking &= timeline.head <= fm.seg_length + 3 * TAIL_M
-    blob = np.where(walking[s], np.nan_to_num(blob), 0.0)
-    seg_colour = colours[s] + (1 - colours[s]) * (0.7 * blob)[:, None]
-    out[fm.seg_leds] = seg_colour * np.maximum(led_level, blob)[:, None]
+    if walking.any():
+        on = walking[s]
+        ahead = dist[on] - timeline.head[s[on]]
+        blob = np.where(
+            ahead >= 0, np.exp(-((ahead / HEAD_M) ** 2)), np.exp(np.minimum(ahead, 0) / TAIL_M)
+        )
+        seg_colour[on] += (1 - seg_colour[on]) * (0.7 * blob)[:, None]
+        led_level[on] = np.maximum(led_level[on], blob)
+    out[fm.seg_leds] = seg_colour * led_level[:, None]
     return out
 
 

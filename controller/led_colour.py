@@ -17,6 +17,7 @@ Three steps, in NumPy over the whole frame (research/hardware.md R6):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -61,7 +62,7 @@ class CurrentLimiter:
     full_ma: float = 60.0
     standby_ma: float = 1.0
 
-    @property
+    @cached_property
     def zone_leds(self) -> np.ndarray:
         """How many LEDs each zone has."""
         return np.bincount(self.zone_of, minlength=len(self.budget_ma))
@@ -83,8 +84,8 @@ class CurrentLimiter:
         scale[over] *= 1 - 1e-9
         if over.any():
             rgb = (rgb * scale[self.zone_of][:, None]).astype(np.uint8)
-        current = self._channel_sums(rgb) / FULL_SUM * self.full_ma
-        return Limited(rgb, current + self.zone_leds * self.standby_ma, scale)
+            lit_ma = self._channel_sums(rgb) / FULL_SUM * self.full_ma
+        return Limited(rgb, lit_ma + self.zone_leds * self.standby_ma, scale)
 
     def _channel_sums(self, rgb: np.ndarray) -> np.ndarray:
         sums = rgb.sum(axis=1, dtype=np.int64)

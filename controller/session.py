@@ -115,12 +115,13 @@ class Session:
         thresholds = self.network.thresholds()
         views = []
         for neuron in (*self.defaults.input_names, *thresholds):
-            known = self.stations.get(neuron, StationView(neuron))
             extra = {k: v[neuron] for k, v in per_neuron.items() if neuron in v}
-            pickup = (
-                self.pickup.direction(neuron, thresholds[neuron]) if neuron in thresholds else None
-            )
-            view = replace(known, pickup=pickup, **extra)
+            if neuron in thresholds:
+                extra["pickup"] = self.pickup.direction(neuron, thresholds[neuron])
+            view = self.stations.get(neuron) or StationView(neuron)
+            # replace() only where something differs: this runs for every station every frame.
+            if any(getattr(view, k) != v for k, v in extra.items()):
+                view = replace(view, **extra)
             if view != StationView(neuron):
                 views.append(view)
         return tuple(views)

@@ -187,14 +187,24 @@ class TechnicianDesk:
         self.mode = "visitor"
         self._held: dict[str, tuple[str, ...]] = {}
         self._published: float | None = None
+        self._watched: float | None = None  # when readings were last taken out of technician mode
 
     def poll(self, now: float) -> list[Event]:
-        """Watch the stations; in technician mode, run calibrations and publish a diagnosis."""
+        """Watch the stations; in technician mode, run calibrations and publish a diagnosis.
+
+        Out of technician mode it only keeps the monitor's history (so the figures are there
+        the moment the key turns), a few times a second: every frame would cost the visitors'
+        screen for nothing.
+        """
+        if self.mode != "technician":
+            if self._watched is None or now - self._watched >= self.period:
+                self._watched = now
+                readings = self.links.readings()
+                self.monitor.observe(readings, now)
+                self._held = {r.usb_serial: r.buttons for r in readings}
+            return []
         readings = self.links.readings()
         fresh = self.monitor.observe(readings, now)
-        if self.mode != "technician":
-            self._held = {r.usb_serial: r.buttons for r in readings}
-            return []
         for reading in readings:
             self._buttons(reading, now)
         self.calibrator.feed(fresh, now)

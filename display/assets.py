@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import pygame
 
 from controller.texts import Texts, load_texts
 from display.text import TextCache, keyed_sprite
 from display.theme import Colour, Theme
+
+T = TypeVar("T")
 
 
 class Assets:
@@ -31,6 +34,7 @@ class Assets:
         self._layer_capacity = layers
         self._sprites: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
         self._scaled: dict[tuple[int, int], Assets] = {}
+        self._memos: OrderedDict[Hashable, object] = OrderedDict()
 
     def scaled(self, size: tuple[int, int]) -> Assets:
         """The assets for a part of the surface of ``size`` (a view beside a side column),
@@ -85,6 +89,20 @@ class Assets:
         else:
             self._layers.move_to_end(key)
         return surface
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """Whatever ``build`` makes (a drawn panel and its hotspots…), made once under ``key``.
+
+        Like :meth:`layer` and :meth:`sprite`, for values that are not one surface; the few
+        most recent are kept.
+        """
+        if key in self._memos:
+            self._memos.move_to_end(key)
+            return self._memos[key]
+        value = self._memos[key] = build()
+        if len(self._memos) > self._layer_capacity:
+            self._memos.popitem(last=False)
+        return value
 
     def sprite(
         self, key: Hashable, build: Callable[[], pygame.Surface], keyed: bool = False

@@ -101,6 +101,7 @@ class Window:
         self._paint: int | None = None  # 1 or 0 while painting cells, else None
         self._drawing: np.ndarray | None = None
         self._last_value: float | None = None
+        self._panel_spots: tuple[list[Hotspot] | None, list[Hotspot]] = (None, [])
         self._resize(self.screen.get_size())
 
     # --- sink --------------------------------------------------------------------------------
@@ -113,8 +114,10 @@ class Window:
         if self.panel_rect.width:
             panel = self.screen.subsurface(self.panel_rect)
             offset = self.panel_rect.topleft
-            for spot in draw_panel(panel, scene, self.assets):
-                self.hotspots.append(_moved(spot, offset))
+            spots = draw_panel(panel, scene, self.assets)
+            if spots is not self._panel_spots[0]:  # the panel drew anew: place its buttons
+                self._panel_spots = (spots, [_moved(spot, offset) for spot in spots])
+            self.hotspots += self._panel_spots[1]
         pygame.display.flip()
 
     def close(self) -> None:
