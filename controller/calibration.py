@@ -124,6 +124,17 @@ class SliderCalibration:
         fraction = (raw - raws[i - 1]) / (raws[i] - raws[i - 1])
         return positions[i - 1] + fraction * (positions[i] - positions[i - 1])
 
+    def raw(self, position: float) -> float:
+        """Where the slider reads when it stands at ``position`` (the inverse of
+        :meth:`position`): used to put an emulated slider where a pupil would."""
+        raws, positions = self.knots
+        position = min(1.0, max(0.0, position))
+        for i in range(1, len(raws)):
+            a, b = positions[i - 1], positions[i]
+            if min(a, b) <= position <= max(a, b) and a != b:
+                return raws[i - 1] + (position - a) / (b - a) * (raws[i] - raws[i - 1])
+        return raws[0]
+
 
 @dataclass(frozen=True)
 class StationCalibration:
@@ -144,6 +155,10 @@ class StationCalibration:
     def threshold(self, raw: float) -> float:
         """The threshold the ruler shows under the slider for a raw (filtered) reading."""
         return self.ruler.value(self.slider.position(raw))
+
+    def raw_for(self, threshold: float) -> float:
+        """The reading of the slider standing on ``threshold``'s mark of the ruler."""
+        return self.slider.raw(self.ruler.position(threshold))
 
 
 # --- checking measures before they are saved ----------------------------------------------

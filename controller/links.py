@@ -294,6 +294,11 @@ class Links:
             calibration = StationCalibration(serial, SliderCalibration(), ruler)
         return SliderPath(replace(calibration, ruler=ruler), self.layout.slider)
 
+    def calibration(self, serial: str) -> StationCalibration:
+        """The calibration the station's slider is read with now (its ruler included)."""
+        entry = self.layout.by_serial.get(serial)
+        return self._path_for(serial, entry.neuron if entry else None).calibration
+
     def apply_calibration(self, calibration: StationCalibration) -> None:
         """Use this calibration for the station's slider from its next reading."""
         self.context.calibrations[calibration.usb_serial] = calibration

@@ -8,7 +8,8 @@ visitor through attract → play → challenge → idle → attract. The actors 
 
 - :class:`ActorDriver` is a source *and* a sink of the :class:`~controller.app.Installation`:
   it sees each scene, asks its actor what people do, and turns the actions into events
-  (:func:`to_events`), at most one round every ``pace_s`` seconds;
+  (:func:`to_events`), at most one round every ``pace_s`` seconds — or, with emulated
+  stations, plays them on the boards themselves (:class:`StationHands`);
 - :class:`SimulatedClock` lets a headless rehearsal run as fast as the machine allows: the
   loop's sleep advances simulated time instead of waiting;
 - :class:`PhaseLog` records what the screen went through (workshop steps, visitor phases);
@@ -51,6 +52,10 @@ DEFAULT_PACE_S = 0.25
 Actor = Callable[[Scene, Any], tuple[tuple[Action, ...], Any]]
 
 
+#: How the driver's actions reach the installation: ``(actions, t) -> events``.
+Hands = Callable[[tuple[Action, ...], float], list[Event]]
+
+
 def to_events(actions: tuple[Action, ...], t: float) -> list[Event]:
     """The events the installation receives when people do ``actions`` at time ``t``."""
     events: list[Event] = []
@@ -64,6 +69,43 @@ def to_events(actions: tuple[Action, ...], t: float) -> list[Event]:
         elif isinstance(action, TurnKey):
             events.append(KeyTurned(action.position, t))
     return events
+
+
+class StationHands:
+    """Plays actions on emulated stations, as pupils do on real ones: a slider is moved on the
+    board (to the reading of the wanted ruler mark) and a button clicked there, so each
+    action travels through the real firmware, the wire, the links and the slider path.
+
+    The console is not a station (it is the Pi's GPIO): its actions stay events.
+
+    :param emulator: the :class:`~controller.emulation.StationEmulator`.
+    :param serials: each neuron's station serial.
+    :param calibration: ``serial -> StationCalibration`` the links read that slider with.
+    """
+
+    def __init__(
+        self,
+        emulator: Any,
+        serials: dict[str, str],
+        calibration: Callable[[str], Any],
+    ) -> None:
+        self.emulator = emulator
+        self.serials = serials
+        self.calibration = calibration
+
+    def __call__(self, actions: tuple[Action, ...], t: float) -> list[Event]:
+        """Do ``actions`` at the stations; return the events of the rest (the console's)."""
+        events: list[Event] = []
+        for action in actions:
+            serial = self.serials.get(getattr(action, "neuron", None))
+            if isinstance(action, SetSlider) and serial is not None:
+                raw = self.calibration(serial).raw_for(action.value)
+                self.emulator.set_slider(serial, raw)
+            elif isinstance(action, Press) and serial is not None:
+                self.emulator.click(serial, action.button)
+            else:
+                events += to_events((action,), t)
+        return events
 
 
 def the_class(scene: Scene, memory: None) -> tuple[tuple[Action, ...], None]:
@@ -104,6 +146,7 @@ class ActorDriver:
     :param memory: its starting memory (None for the class, a ``VisitorState`` for the visitor).
     :param finished: ``(scene, memory) -> bool``; once true the driver asks the loop to stop.
     :param pace_s: scene seconds between two rounds of actions.
+    :param hands: how actions reach the installation (default: straight as events).
     """
 
     def __init__(
@@ -113,8 +156,10 @@ class ActorDriver:
         *,
         finished: Callable[[Scene, Any], bool] = lambda scene, memory: False,
         pace_s: float = DEFAULT_PACE_S,
+        hands: Hands = to_events,
     ) -> None:
         self.actor = actor
+        self.hands = hands
         self.memory = memory
         self.finished = finished
         self.pace_s = pace_s
@@ -137,7 +182,7 @@ class ActorDriver:
         self.last_round = now
         actions, self.memory = self.actor(self.scene, self.memory)
         self.actions += len(actions)
-        return to_events(actions, now)
+        return self.hands(actions, now)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -122,6 +122,9 @@ class Store:
         file met is logged as a warning and listed in :attr:`Loaded.problems`. Returns None when
         nothing readable exists (a first start, or every version bad), never raises for that.
         """
+        if not any(path.exists() for path in self._candidates(name)):
+            log.info("%s: nothing saved yet; using defaults", self.path(name))
+            return None
         problems: list[str] = []
         for path in self._candidates(name):
             try:

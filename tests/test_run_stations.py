@@ -110,3 +110,37 @@ def test_udev_rules_name_only_the_stations_plugged_in(tmp_path, capsys):
         "neuron-station-02",
         "neuron-station-03",
     ]
+
+
+@pytest.mark.slow
+def test_a_class_at_sixteen_emulated_stations_plays_the_whole_workshop(tmp_path):
+    report_file = tmp_path / "w.json"
+    run = neurones(
+        "run",
+        "--headless",
+        "--emulate-stations",
+        "16",
+        "--workshop",
+        "--autoplay",
+        "--pace",
+        "0.15",
+        "--report",
+        str(report_file),
+        "--health-port",
+        "-1",
+        tmp_path=tmp_path,
+        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    assert run.wait(timeout=240) == 0
+    report = json.loads(report_file.read_text())
+    workshop = report["workshop"]
+    assert workshop["passed"] and workshop["finished"]
+    assert all(step["outcome"] == "passed" for step in workshop["steps"])
+    # The answers and moves went through the stations themselves: every one online, no crash.
+    assert report["online"] == 16 and report["crashes"] == 0
+    steps = {step["id"]: step for step in workshop["steps"]}
+    assert steps["learning-green"]["thresholds"]["0"] == 7
+    hidden = steps["learning-hidden"]
+    assert (hidden["thresholds"]["C"], hidden["thresholds"]["D"]) == (18, 6)
+    assert hidden["recognised"]["3♠"] and all(hidden["recognised"].values())

@@ -170,7 +170,10 @@ def run(args: argparse.Namespace) -> int:
     if args.autoplay and not args.workshop:
         args.workshop = True  # the class only plays the workshop
     rehearsing = args.autoplay or args.visitor
-    clock = rehearsal.SimulatedClock() if rehearsing and args.headless else None
+    # Headless, a rehearsal runs on a simulated clock, as fast as the machine allows; with
+    # emulated stations it plays on the boards themselves, which live in real time.
+    simulated = rehearsing and args.headless and not args.emulate_stations
+    clock = rehearsal.SimulatedClock() if simulated else None
     now = clock.now if clock else time.monotonic
     errors = RecentErrors()
     logging.getLogger().addHandler(errors)
@@ -189,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
         stations = open_stations(args, session.defaults)
     else:  # stations live in real time; a rehearsal on a simulated clock plays without them
         log.info("headless rehearsal on a simulated clock: the station links stay closed")
-    driver, phases = rehearsal_parts(args)
+    driver, phases = rehearsal_parts(args, stations)
     actors = () if driver is None else (driver, phases)
     installation = build_installation(
         args, session, stations, window, floor, errors, clock=now, actors=actors
@@ -368,19 +371,31 @@ def mode_session(
     return modes.begin(session, mode or settings.start, t)
 
 
-def rehearsal_parts(args: argparse.Namespace):
+def rehearsal_parts(args: argparse.Namespace, stations: Stations | None = None):
     """The scripted class or visitor the options ask for, and the log of phases it goes
-    through; ``(None, None)`` when nobody is scripted."""
+    through; ``(None, None)`` when nobody is scripted. With emulated stations, the scripted
+    people use the stations' own sliders and buttons."""
     if not (args.autoplay or args.visitor):
         return None, None
     pace = args.pace or (rehearsal.DEFAULT_PACE_S if args.headless else WINDOW_PACE_S)
+    hands = rehearsal.to_events
+    if stations is not None and stations.emulator is not None:
+        emulated = set(stations.emulator.serials)
+        serials = {e.neuron: e.serial for e in stations.layout.stations if e.serial in emulated}
+        hands = rehearsal.StationHands(stations.emulator, serials, stations.links.calibration)
     if args.autoplay:
         # The leader lets each complete step show a while: eight moves' worth.
         actor = rehearsal.class_with_dwell(max(DWELL_S, 8 * pace))
-        driver = rehearsal.ActorDriver(actor, finished=rehearsal.workshop_finished, pace_s=pace)
+        driver = rehearsal.ActorDriver(
+            actor, finished=rehearsal.workshop_finished, pace_s=pace, hands=hands
+        )
     else:
         driver = rehearsal.ActorDriver(
-            rehearsal.the_visitor, VisitorState(), finished=rehearsal.visitor_done, pace_s=pace
+            rehearsal.the_visitor,
+            VisitorState(),
+            finished=rehearsal.visitor_done,
+            pace_s=pace,
+            hands=hands,
         )
     return driver, rehearsal.PhaseLog()
 
