@@ -10,7 +10,7 @@ a range of LEDs on a strip. A technician describes all this in ``data/installati
     [[strip]]                    # name, LED count, colour order ("GRB"), power zone
     [[ring]]                     # neuron, centre on the mat, strip, first LED, count, direction
     [[segment]]                  # from, to, strip, first LED, count, direction
-    [[led_output]]               # where frames go: the on-screen floor, a WLED controller (DDP)
+    [[led_output]]               # where frames go: the on-screen floor, WLED (DDP), the Pico
 
 :func:`load_floor` reads and checks it against the network: a ring for an unknown neuron, a
 segment for a connection the network does not have (or none for one it has), pieces that
@@ -39,9 +39,9 @@ from controller.workshop import check_keys
 #: Every order in which a strip may expect the red, green and blue bytes.
 COLOUR_ORDERS = tuple("".join(p) for p in permutations("RGB"))
 
-#: Where frames may go (``[[led_output]] kind``). The Pico LED driver ("pico") joins this list
-#: once its firmware and wire protocol exist.
-OUTPUT_KINDS = ("screen", "ddp")
+#: Where frames may go (``[[led_output]] kind``): the on-screen floor, a WLED controller over
+#: DDP, our own Pico LED driver on USB serial (firmware/leds/).
+OUTPUT_KINDS = ("screen", "ddp", "pico")
 
 #: A ring's LEDs run clockwise or counter-clockwise as seen from above (on the plan).
 RING_DIRECTIONS = ("cw", "ccw")
@@ -127,6 +127,9 @@ class OutputConfig:
     host: str | None = None
     port: int = 4048
     strips: tuple[str, ...] = ()  # the strips it shows, in its own order (empty: every strip)
+    serial: str | None = None  # pico: the driver's USB serial number …
+    device: str | None = None  # … or its port (e.g. "/dev/neuron-leds")
+    fps: float | None = None  # pico: at most this many frames a second (its USB link's budget)
 
 
 @dataclass(frozen=True, eq=False)
@@ -440,18 +443,32 @@ def _segments(f: Field, network: Network, strips: tuple[Strip, ...]) -> tuple[Se
 
 
 def _output(entry: Field, strips: tuple[Strip, ...]) -> OutputConfig:
-    check_keys(entry, ("kind", "host", "port", "strips"))
+    check_keys(entry, ("kind", "host", "port", "strips", "serial", "device", "fps"))
     kind = entry["kind"].text(choices=OUTPUT_KINDS)
     if kind == "screen":
         return OutputConfig(kind)
     names = tuple(s.name for s in strips)
     chosen = tuple(v.text(choices=names) for v in entry.get("strips", []).list())
+    if kind == "pico":
+        return _pico_output(entry, chosen)
     return OutputConfig(
         kind,
         host=entry["host"].text(),
         port=entry.get("port", 4048).integer(minimum=1, maximum=65535),
         strips=chosen,
     )
+
+
+def _pico_output(entry: Field, chosen: tuple[str, ...]) -> OutputConfig:
+    """The Pico LED driver: found by its USB serial, or at a listed port."""
+    serial = entry["serial"].text().upper() if "serial" in entry else None
+    device = entry["device"].text() if "device" in entry else None
+    if (serial is None) == (device is None):
+        raise entry.error('a "pico" output needs its driver\'s "serial" or its "device", one only')
+    if len(chosen) > 8:
+        raise entry["strips"].error("the LED driver drives at most 8 strips")
+    fps = entry.get("fps", 30).number(minimum=1, maximum=100)
+    return OutputConfig("pico", strips=chosen, serial=serial, device=device, fps=fps)
 
 
 @dataclass(frozen=True)

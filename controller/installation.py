@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from controller.calibration import Ruler
@@ -130,9 +130,12 @@ def layout_from(root: Field, neurons: Collection[str] | None = None) -> Layout:
     )
     default_ruler = _ruler(slider["ruler"]) if "ruler" in slider else Ruler()
     stations = _stations(root.get("station", []), neurons)
+    station_settings = _settings(root.get("stations", {}))
+    # The LED floor's Pico driver shares the stations' USB id: never open it as a station.
+    drivers = frozenset(led_driver_serials(root))
     return Layout(
         stations=stations,
-        settings=_settings(root.get("stations", {})),
+        settings=replace(station_settings, ignore=station_settings.ignore | drivers),
         slider=settings,
         default_ruler=default_ruler,
         source=root.source,
@@ -155,6 +158,16 @@ _SETTINGS_KEYS = (
     "host_lost_ms",
     "ring_colour",
 )
+
+
+def led_driver_serials(root: Field) -> list[str]:
+    """The USB serials of the Pico LED drivers the ``[[led_output]]`` entries name."""
+    outputs = root.get("led_output", []).list()
+    return [
+        f["serial"].text().upper()
+        for f in outputs
+        if f.table().value.get("kind") == "pico" and "serial" in f
+    ]
 
 
 def _settings(section: Field) -> StationSettings:

@@ -1,10 +1,10 @@
 """LED outputs: frames sent at a steady rate, whatever the screen does, and never a crash.
 
 An *LED output* is anything with ``send(frame)`` and ``close()`` (:class:`LedOutput`): a WLED
-controller over DDP today (:class:`controller.ddp.DdpOutput`), the Pico LED driver on USB
-serial once its firmware exists. Each is held by an :class:`OutputSlot`, which opens it, and
-when it fails (unplugged, unreachable, refused) logs it once, counts it, closes it and tries
-again after a back-off of 1 s growing to 5 s, as the stations are retried (R5).
+controller over DDP (:class:`controller.ddp.DdpOutput`), or our Pico LED driver on USB serial
+(:class:`controller.led_driver.PicoLedOutput`). Each is held by an :class:`OutputSlot`, which
+opens it, and when it fails (unplugged, unreachable, refused) logs it once, counts it, closes
+it and tries again after a back-off of 1 s growing to 5 s, as the stations are retried (R5).
 
 :class:`LedSender` runs on its own thread at the floor's rate (40 fps by default): each tick it
 sends the newest frame to every slot. The installation's loop only hands it frames
@@ -186,6 +186,17 @@ def output_slot(config: OutputConfig, layout: FloorLayout) -> OutputSlot:
         leds = layout.strip_indices(config.strips)
         name = f"ddp {config.host}:{config.port}"
         return OutputSlot(name, lambda: DdpOutput(config.host, config.port, leds))
+    if config.kind == "pico":
+        from controller.led_driver import PicoLedOutput, find_driver
+
+        chosen = [layout.strip(n) for n in config.strips] if config.strips else layout.strips
+        strips = [(s.offset, s.leds) for s in chosen]
+
+        def opener() -> LedOutput:
+            device = config.device or find_driver(config.serial)
+            return PicoLedOutput(device, strips, fps=config.fps)
+
+        return OutputSlot(f"pico {config.serial or config.device}", opener)
     raise ValueError(f"no LED output of kind {config.kind!r}")
 
 

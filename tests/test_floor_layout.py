@@ -157,8 +157,12 @@ def _second_segment(d):
     d["segment"].append(dict(d["segment"][0]))
 
 
-def _pico_output_not_built_yet(d):
+def _pico_output_without_its_board(d):
     d["led_output"] = [{"kind": "pico"}]
+
+
+def _unknown_output_kind(d):
+    d["led_output"] = [{"kind": "artnet"}]
 
 
 def _ddp_without_host(d):
@@ -180,7 +184,8 @@ def _ddp_without_host(d):
         (_segment_too_long, "segment[0].count", "lie between the rings"),
         (_strip_too_long_for_the_frame_rate, "strip[", "at 120 fps a line takes at most"),
         (_second_segment, "segment[40]", "a second segment"),
-        (_pico_output_not_built_yet, "led_output[0].kind", "expected one of screen, ddp"),
+        (_pico_output_without_its_board, "led_output[0]", '"serial" or its "device"'),
+        (_unknown_output_kind, "led_output[0].kind", "expected one of screen, ddp, pico"),
         (_ddp_without_host, "led_output[0].host", "missing"),
     ],
 )
