@@ -19,6 +19,7 @@ import json
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,13 +45,14 @@ class LoopFigures:
     last_error: str | None = None
     uptime_s: float = 0.0
     fps: float = 0.0
+    leds: tuple[Any, ...] = ()  # each LED output's OutputHealth (controller.led_output)
 
 
 def health_report(scene: Scene | None, loop: LoopFigures) -> dict[str, Any]:
     """The health page for the latest ``scene`` (None before the first frame) and ``loop``.
 
-    ``status`` is ``starting`` before the first frame, ``degraded`` when a station is offline or
-    a part of the installation has failed, else ``ok``.
+    ``status`` is ``starting`` before the first frame, ``degraded`` when a station is offline, an
+    LED output is down or a part of the installation has failed, else ``ok``.
     """
     report: dict[str, Any] = {
         "status": "starting",
@@ -63,9 +65,20 @@ def health_report(scene: Scene | None, loop: LoopFigures) -> dict[str, Any]:
         "crashes": loop.crashes,
         "last_error": loop.last_error,
         "uptime_s": round(loop.uptime_s, 1),
+        "leds": [
+            {
+                "name": o.name,
+                "connected": o.connected,
+                "frames": o.frames,
+                "failures": o.failures,
+                "last_error": o.last_error,
+            }
+            for o in loop.leds
+        ],
     }
     if scene is None:
         return report
+    leds_down = any(not o.connected for o in loop.leds)
     known = [s for s in scene.stations if s.online is not None]
     offline = scene.offline()
     report.update(
@@ -73,19 +86,24 @@ def health_report(scene: Scene | None, loop: LoopFigures) -> dict[str, Any]:
         view=scene.view,
         step=scene.step,
         stations={"online": len(known) - len(offline), "total": len(known), "offline": offline},
-        status="degraded" if offline or loop.crashes else "ok",
+        status="degraded" if offline or loop.crashes or leds_down else "ok",
     )
     return report
 
 
-def serve_health(installation: Installation, port: int = DEFAULT_PORT) -> HealthEndpoint | None:
-    """Start the health page for ``installation`` and add it to its sinks.
+def serve_health(
+    installation: Installation,
+    port: int = DEFAULT_PORT,
+    leds: Callable[[], tuple[Any, ...]] = tuple,
+) -> HealthEndpoint | None:
+    """Start the health page for ``installation`` and add it to its sinks; ``leds`` gives the
+    LED outputs' health (:meth:`controller.floor_sink.FloorSink.health`).
 
     A port already taken (a second instance, another program) is logged, not fatal: the
     installation runs without its health page rather than not at all.
     """
     try:
-        endpoint = HealthEndpoint(installation, port)
+        endpoint = HealthEndpoint(installation, port, leds)
     except OSError as exc:
         log.warning("health endpoint not started on %s:%d: %s", HOST, port, exc)
         return None
@@ -106,10 +124,17 @@ class HealthEndpoint:
     :param installation: the installation whose loop figures (frames, failures, uptime) the
         page reports; None for a page with the scene's figures only.
     :param port: the TCP port; 0 picks a free one (see :attr:`url`).
+    :param leds: gives each LED output's health.
     :raises OSError: if the port is taken.
     """
 
-    def __init__(self, installation: Installation | None = None, port: int = DEFAULT_PORT) -> None:
+    def __init__(
+        self,
+        installation: Installation | None = None,
+        port: int = DEFAULT_PORT,
+        leds: Callable[[], tuple[Any, ...]] = tuple,
+    ) -> None:
+        self._leds = leds
         self._scene: Scene | None = None
         self._times: deque[float] = deque(maxlen=120)  # about two seconds of frames
         self._installation = installation
@@ -143,11 +168,12 @@ class HealthEndpoint:
     def _figures(self) -> LoopFigures:
         fps = frame_rate(list(self._times))
         installation = self._installation
+        leds = tuple(self._leds())
         if installation is None:
-            return LoopFigures(fps=fps)
+            return LoopFigures(fps=fps, leds=leds)
         stats = installation.stats
         return LoopFigures(
-            stats.frames, stats.crashes, stats.last_error, installation.uptime(), fps
+            stats.frames, stats.crashes, stats.last_error, installation.uptime(), fps, leds
         )
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -20,6 +20,7 @@ from controller.diagnostics import ConsoleDiagnosis
 from controller.digits import load_digit_set
 from controller.events import QuitRequested
 from controller.health import HealthEndpoint, LoopFigures, health_report
+from controller.led_output import OutputHealth
 from controller.network import load_network
 from controller.scene import StationView
 from controller.session import Session
@@ -41,6 +42,22 @@ def test_health_report_counts_stations_online_and_flags_offline_ones():
     assert report["stations"] == {"online": 1, "total": 2, "offline": ["B"]}
     assert report["status"] == "degraded"
     assert (report["fps"], report["uptime_s"], report["mode"]) == (59.9, 3.0, "visitor")
+
+
+def test_health_report_lists_the_led_outputs_and_flags_one_that_is_down():
+    up = OutputHealth("ddp wled.local:4048", True, 1200, 0, None)
+    down = OutputHealth("pico E6600000000000FF", False, 0, 3, "LedDriverError: not plugged in")
+    report = health_report(scene(), LoopFigures(leds=(up,)))
+    assert report["status"] == "ok" and report["leds"][0]["frames"] == 1200
+    report = health_report(scene(), LoopFigures(leds=(up, down)))
+    assert report["status"] == "degraded"
+    assert report["leds"][1] == {
+        "name": "pico E6600000000000FF",
+        "connected": False,
+        "frames": 0,
+        "failures": 3,
+        "last_error": "LedDriverError: not plugged in",
+    }
 
 
 def test_health_page_is_served_on_loopback_and_read_only():
