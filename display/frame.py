@@ -1,8 +1,9 @@
 """Drawing one frame without a window: for ``neurones render``, tests and the benchmark.
 
 pygame draws on plain surfaces without any display, so a view can be rendered on a server, in
-CI or over SSH on the Pi. :func:`render_scene` draws a scene's view on a new surface and
-:func:`save_png` writes it out.
+CI or over SSH on the Pi. :func:`render_scene` draws a scene's view on a new surface,
+:func:`render_window` the whole window of the simulated installation, and :func:`save_png`
+writes either out.
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ def render_scene(
     surface = pygame.Surface(size)
     hotspots = draw_view(surface, scene, assets)
     return surface, hotspots
+
+
+def render_window(scene: Scene, size: tuple[int, int] = (1920, 1080)) -> pygame.Surface:
+    """The simulated installation's whole window: the view, and the panel of stations and the
+    LED floor beside it (``scene.floor`` holds the floor's frame, if any)."""
+    from display.panel import draw_panel
+    from display.window import window_split
+
+    headless()
+    surface = pygame.Surface(size)
+    view, panel = window_split(size)
+    assets = Assets(view.size)
+    draw_view(surface.subsurface(view), scene, assets)
+    draw_panel(surface.subsurface(panel), scene, assets)
+    return surface
 
 
 def save_png(surface: pygame.Surface, path: str | Path) -> Path:

@@ -230,11 +230,15 @@ class Window:
 
     def _resize(self, size: tuple[int, int]) -> None:
         """Split the window into the view and, in simulation, the panel on the right."""
-        width, height = size
-        panel = round(width * 0.22) if self.simulation else 0
-        self.view_rect = pygame.Rect(0, 0, width - panel, height)
-        self.panel_rect = pygame.Rect(width - panel, 0, panel, height)
+        self.view_rect, self.panel_rect = window_split(size, self.simulation)
         self.assets = Assets(self.view_rect.size)
+
+
+def window_split(size: tuple[int, int], simulation: bool = True) -> tuple[pygame.Rect, pygame.Rect]:
+    """The window's view and, in simulation, the panel on its right (else an empty one)."""
+    width, height = size
+    panel = round(width * 0.22) if simulation else 0
+    return pygame.Rect(0, 0, width - panel, height), pygame.Rect(width - panel, 0, panel, height)
 
 
 def _open_display(size: tuple[int, int], fullscreen: bool, caption: str) -> pygame.Surface:
@@ -293,4 +297,4 @@ def _moved(spot: Hotspot, offset: tuple[int, int]) -> Hotspot:
     return replace(spot, rect=spot.rect.move(offset))
 
 
-__all__ = ["NoDisplayError", "Window"]
+__all__ = ["NoDisplayError", "Window", "window_split"]

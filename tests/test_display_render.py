@@ -8,6 +8,7 @@ from controller.digits import load_digit_set
 from controller.network import load_network
 from controller.scene import StationView, build_scene
 from display.frame import render_scene
+from display.window import window_split
 
 
 def test_render_writes_the_frame_of_the_options(tmp_path, capsys):
@@ -36,3 +37,21 @@ def test_render_names_a_digit_that_is_not_in_the_set(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "7♣" in error and "0♥" in error
     assert not (tmp_path / "x.png").exists()
+
+
+def test_render_window_draws_the_view_beside_the_stations_and_the_lit_floor(tmp_path):
+    out = tmp_path / "window.png"
+    argv = ["render", "network", "--window", "--size", "1280x720", "--out", str(out)]
+    assert main([*argv, "--time", "3"]) == 0
+    pixels = pygame.surfarray.array3d(pygame.image.load(str(out)))
+    view, panel = window_split((1280, 720))
+    # The view part is the network view itself, as the window draws it beside the panel.
+    network, digits = load_network(), load_digit_set("grandeur-nature")
+    scene = build_scene(network, digits, t=3.0, view="network")
+    expected, _ = render_scene(scene, view.size)
+    assert np.array_equal(pixels[: view.width], pygame.surfarray.array3d(expected))
+    # At the top of the panel, the floor: the dark mat (not the panel's paper), LEDs lit on it.
+    floor = pixels[panel.left + 20 : panel.right - 20, panel.width * 15 // 100 : panel.width // 2]
+    brightness = floor.max(axis=2)
+    assert (brightness < 40).mean() > 0.6
+    assert (brightness > 150).sum() > 300

@@ -109,6 +109,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="training view: the hidden rulers after the last snapshot",
     )
+    parser.add_argument(
+        "--window",
+        action="store_true",
+        help="the whole window of the simulated installation: the view, the stations' panel "
+        "and the LED floor as it lights at --time",
+    )
     floor = parser.add_argument_group("floor", "VIEW floor: LED floor frames after a change")
     floor.add_argument(
         "--frames", type=int, default=1, metavar="N", help="how many frames (default 1)"
@@ -128,16 +134,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Render the view and print the file written; exit status 0."""
-    from display.frame import render_scene, save_png
+    from display.frame import save_png
 
     if args.mode is not None:
         scene = mode_scene(args)
         if args.view is not None:
             scene = replace(scene, view=args.view)
-        if args.view == "floor":
-            surface = render_floor(scene, args)
-        else:
-            surface, _ = render_scene(scene, args.size)
+        surface = draw(scene, args)
         name = args.step or args.mode
         print(save_png(surface, args.out or f"{args.view or name}.png"))
         return 0
@@ -171,12 +174,32 @@ def run(args: argparse.Namespace) -> int:
         if args.view == "training"
         else TrainingView(),
     )
-    if args.view == "floor":
-        surface = render_floor(scene, args)
-    else:
-        surface, _ = render_scene(scene, args.size)
-    print(save_png(surface, args.out or f"{args.view}.png"))
+    print(save_png(draw(scene, args), args.out or f"{args.view}.png"))
     return 0
+
+
+def draw(scene: Scene, args: argparse.Namespace):
+    """The surface the options ask for: floor frames, the whole window, or the view."""
+    from display.frame import render_scene, render_window
+
+    if scene.view == "floor":
+        return render_floor(scene, args)
+    if args.window:
+        return render_window(with_floor(scene, args.floor_mode), args.size)
+    surface, _ = render_scene(scene, args.size)
+    return surface
+
+
+def with_floor(scene: Scene, mode: str | None = None) -> Scene:
+    """``scene`` carrying its LED floor frame (as the installation's floor sink adds it)."""
+    from controller.floor import load_floor
+    from controller.floor_frame import FloorRenderer
+
+    layout = load_floor(scene.network)
+    if layout is None:
+        return scene
+    shown = replace(scene, floor_mode=mode) if mode else scene
+    return replace(scene, floor=FloorRenderer(layout, scene.network).frame(shown).view)
 
 
 def training_page(
