@@ -14,6 +14,7 @@ A set may start with ``include = ["grandeur-nature"]`` to reuse the digits of ot
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,14 @@ class DigitSet:
 
     def grids(self) -> np.ndarray:
         """All pixels as one ``(n, rows, cols)`` array, ready for :func:`network.forward`."""
-        return np.stack([d.pixels for d in self.digits])
+        return self._grids
+
+    @cached_property
+    def _grids(self) -> np.ndarray:
+        # Stacked once: every frame computes the network on the whole set. Read-only, shared.
+        grids = np.stack([d.pixels for d in self.digits])
+        grids.setflags(write=False)
+        return grids
 
     def labels(self) -> np.ndarray:
         """The expected labels, -1 where a digit has none."""

@@ -76,6 +76,7 @@ class FloorMap:
     led_count: int
     neurons: tuple[str, ...]
     neuron_layer: np.ndarray  # (neurons,) 0 input, 1 hidden, 2 output
+    ring_softness: np.ndarray  # (neurons,) how fast each ring brightens with its value
     ring_colour: np.ndarray  # (neurons, 3)
     ring_leds: np.ndarray  # LEDs belonging to a ring …
     ring_neuron: np.ndarray  # … and whose
@@ -140,6 +141,7 @@ class FloorMap:
             led_count=n,
             neurons=neurons,
             neuron_layer=layer_of,
+            ring_softness=_RING_SOFTNESS[layer_of],
             ring_colour=colours,
             ring_leds=ring_leds,
             ring_neuron=np.concatenate(ring_neuron),
@@ -247,43 +249,52 @@ def network_picture(
     timeline: Timeline,
 ) -> np.ndarray:
     """Rings by value, segments by what they carry, pulses and flashes, as the timeline says."""
-    out = np.zeros((fm.led_count, 3), dtype=np.float32)
-    # Rings: dim when silent, brighter with the value, a flash when the signal arrives.
-    softness = _RING_SOFTNESS[fm.neuron_layer]
-    level = np.where(values > 0, 0.55 + 0.45 * values / (values + softness), RING_DIM)
+    out = np.zeros((fm.led_count, 3), dtype=np.float32)  # spare LEDs stay dark
+    out[fm.ring_leds] = _rings(fm, values, elapsed, timeline)
+    out[fm.seg_leds] = _segments(fm, weights, carried, timeline)
+    return out
+
+
+def _rings(fm: FloorMap, values: np.ndarray, elapsed: float, timeline: Timeline) -> np.ndarray:
+    """Each ring LED's colour: dim when silent, brighter with the value, a flash on arrival."""
+    level = np.where(values > 0, 0.55 + 0.45 * values / (values + fm.ring_softness), RING_DIM)
     level = np.where(timeline.reached, level, np.maximum(RING_DIM, level * timeline.unreached))
-    since = elapsed - timeline.arrival
     fired = (values > 0) & timeline.reached
-    flash = np.where(fired, np.exp(-np.maximum(since, 0) / FLASH_S), 0.0)
+    flash = np.where(fired, np.exp(-np.maximum(elapsed - timeline.arrival, 0) / FLASH_S), 0.0)
     colour = fm.ring_colour + (1 - fm.ring_colour) * (0.6 * flash)[:, None]
-    level = np.minimum(1.0, level + 0.45 * flash)
-    ring = fm.ring_neuron
-    out[fm.ring_leds] = colour[ring] * level[ring][:, None]
-    # Segments: the value they carry, dashed when negative, full where the signal reached.
+    colour *= np.minimum(1.0, level + 0.45 * flash)[:, None]
+    return colour[fm.ring_neuron]  # per neuron first, then one gather to its LEDs
+
+
+def _segments(
+    fm: FloorMap, weights: np.ndarray, carried: np.ndarray, timeline: Timeline
+) -> np.ndarray:
+    """Each segment LED's colour: what its connection carries, dashed when negative, full
+    where the signal reached, and the pulse walking along it."""
     strength = np.abs(carried)
-    seg_level = np.where(
+    level = np.where(
         strength > 0, 0.4 + 0.35 * strength / (strength + SEGMENT_SOFTNESS), SEGMENT_DIM
-    )
+    ).astype(np.float32)
     negative = weights < 0
     s, dist = fm.seg_of, fm.seg_dist
-    seg_colour = SEGMENT_COLOURS[negative.astype(np.intp)][s]
-    led_level = seg_level[s]
-    led_level = np.where(dist <= timeline.reach[s], led_level, led_level * timeline.unreached)
+    led_level = level[s]
+    led_level[dist > timeline.reach[s]] *= timeline.unreached
     led_level[fm.seg_gap & negative[s]] = 0.0
+    colour = SEGMENT_COLOURS[negative.astype(np.intp)][s]
     # The pulse: a bright head walking to the target, a tail fading behind it. Only the LEDs
     # of segments with a pulse on them are computed: most frames, none has one.
     walking = (strength > 0) & (timeline.head >= 0)
     walking &= timeline.head <= fm.seg_length + 3 * TAIL_M
     if walking.any():
-        on = walking[s]
+        on = np.flatnonzero(walking[s])
         ahead = dist[on] - timeline.head[s[on]]
         blob = np.where(
             ahead >= 0, np.exp(-((ahead / HEAD_M) ** 2)), np.exp(np.minimum(ahead, 0) / TAIL_M)
-        )
-        seg_colour[on] += (1 - seg_colour[on]) * (0.7 * blob)[:, None]
+        ).astype(np.float32)
+        colour[on] += (1 - colour[on]) * (0.7 * blob)[:, None]
         led_level[on] = np.maximum(led_level[on], blob)
-    out[fm.seg_leds] = seg_colour * led_level[:, None]
-    return out
+    colour *= led_level[:, None]
+    return colour
 
 
 def attract(fm: FloorMap, t: float) -> np.ndarray:

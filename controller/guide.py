@@ -152,12 +152,10 @@ def step_of(session: Session) -> Step:
 def situation(session: Session) -> Situation:
     """The network now, as the step's conditions judge it."""
     network, guide = session.network, session.guide
-    result = forward(network, session.digits.grids())
-    recognised = result.recognised(session.digits.labels())
     answers = guide.answers
     return Situation(
         thresholds=network.thresholds(),
-        recognised=dict(zip(session.digits.names(), map(bool, recognised), strict=True)),
+        recognised=session.recognised(session.digits),
         baseline=guide.baseline,
         answers_right=answers is not None and answers.all_right,
         revealed=guide.revealed,

@@ -21,19 +21,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from controller import modes
 from controller.digits import Digit, DigitSet
 from controller.events import Event
 from controller.guide import Guide
 from controller.modes import TECHNICIAN_VIEW, ModeSettings
-from controller.network import Network
+from controller.network import Network, forward
 from controller.pickup import Pickup
 from controller.scene import VIEWS, Scene, StationView, TrainingView, build_scene
 from controller.visitor import Challenge, Visit
 from controller.workshop import Script
 
 __all__ = ["TECHNICIAN_VIEW", "VIEWS", "Session"]
+
+
+@lru_cache(maxsize=64)
+def _recognised(
+    defaults: Network, overrides: tuple[tuple[str, float], ...], digits: DigitSet
+) -> tuple[bool, ...]:
+    """Whether each digit is read as its label by ``defaults`` with ``overrides`` (pure: the
+    network and digit set are immutable, so a kept answer never goes stale)."""
+    result = forward(defaults.with_thresholds(dict(overrides)), digits.grids())
+    return tuple(map(bool, result.recognised(digits.labels())))
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,15 @@ class Session:
         for event in events:
             session = session.apply(event)
         return session
+
+    def recognised(self, digits: DigitSet) -> dict[str, bool]:
+        """For each digit of ``digits`` (by name), whether the network now reads it as its label.
+
+        The conditions of steps and challenges ask this on every event and every frame, for
+        thresholds that rarely change: the answer is kept for the last few threshold sets.
+        """
+        overrides = tuple(sorted(self.thresholds.items()))
+        return dict(zip(digits.names(), _recognised(self.defaults, overrides, digits), strict=True))
 
     def scene(self, now: float) -> Scene:
         """Freeze the session into the scene shown at time ``now``."""

@@ -38,7 +38,7 @@ from controller.events import (
     Tick,
     ViewChosen,
 )
-from controller.network import Network, forward
+from controller.network import Network
 from controller.scene import VIEWS, VisitorView
 from controller.texts import load_texts
 from controller.workshop import Names, check_keys
@@ -175,12 +175,9 @@ def current(session: Session) -> Challenge | None:
 def situation(session: Session) -> Situation:
     """What the challenge's conditions judge: the network on the challenge's digits."""
     challenge = current(session)
-    network = session.network
-    result = forward(network, challenge.digits.grids())
-    recognised = result.recognised(challenge.digits.labels())
     return Situation(
-        thresholds=network.thresholds(),
-        recognised=dict(zip(challenge.digits.names(), map(bool, recognised), strict=True)),
+        thresholds=session.network.thresholds(),
+        recognised=session.recognised(challenge.digits),
         baseline=session.visit.baseline,
     )
 
