@@ -15,7 +15,7 @@ import numpy as np
 
 from controller.digits import load_digit_set
 from controller.network import forward, load_network
-from controller.station_bench import measure_cpu, measure_reaction
+from controller.stations.bench import measure_cpu, measure_reaction
 from controller.training import Descent
 from display.benchmark import measure_screen
 
@@ -79,8 +79,8 @@ def measure_leds(frames: int = 600) -> dict[str, float]:
     mode, the time advancing each frame as in the installation.
     """
     from controller.digits import load_digit_set
-    from controller.floor import load_floor
-    from controller.floor_frame import FloorRenderer
+    from controller.floor.frame import FloorRenderer
+    from controller.floor.layout import load_floor
     from controller.scene import build_scene
 
     network = load_network()

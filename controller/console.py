@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from controller.datafile import Field
-from controller.diagnostics import ConsoleDiagnosis
 from controller.events import CONSOLE_ACTIONS, ConsoleAction, Event, KeyTurned
-from controller.installation import INSTALLATION_FILE
-from controller.workshop import check_keys
+from controller.modes.script import check_keys
+from controller.stations.layout import INSTALLATION_FILE
+from controller.technician.diagnostics import ConsoleDiagnosis
 
 log = logging.getLogger(__name__)
 

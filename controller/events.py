@@ -117,7 +117,8 @@ class DrawingAdded:
 
 @dataclass(frozen=True)
 class DiagnosisUpdated:
-    """Fresh technician figures (a :class:`controller.diagnostics.Diagnosis`), a few per second.
+    """Fresh technician figures (a :class:`controller.technician.diagnostics.Diagnosis`), a few per
+    second.
 
     Sent only in technician mode, by the technician desk, for the technician screen.
     """

@@ -116,12 +116,12 @@ class VisitorView:
 
 @dataclass(frozen=True)
 class TrainingView:
-    """The training finale as the screen shows it (:mod:`controller.finale`).
+    """The training finale as the screen shows it (:mod:`controller.modes.finale`).
 
     ``run`` is the training the session asks for (a restart asks for a new one),
     ``progress`` how far it has got (a :class:`controller.training.Progress`, None before the
     first iterations), ``page`` what the leader stepped to with next/previous: None for the
-    live run, else an index into :func:`controller.finale.pages`, and ``start`` the network a
+    live run, else an index into :func:`controller.modes.finale.pages`, and ``start`` the network a
     run starts from (the workshop network in the workshop; None: the network on show).
     """
 
@@ -149,7 +149,7 @@ class Scene:
     language: str = "fr"
     changed_at: float = 0.0  # when the shown values last changed (the floor's pulse starts then)
     message: str | None = None  # a key into the texts, for a banner (challenge, hint)
-    floor: object | None = None  # the LED frame for the screen (controller.floor_frame.FloorView)
+    floor: object | None = None  # the LED frame for the screen (controller.floor.frame.FloorView)
     # What the floor plays: "network" (live values), "signal" (lit layer by layer up to
     # ``signal_layers``), "attract" (the idle loop) or "dim" (the class is away from the mat).
     floor_mode: str = "network"

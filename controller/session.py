@@ -10,11 +10,12 @@ can be tested by feeding events with made-up times (time passing is an event too
     session = session.apply(SliderMoved("0", 7, t=1.0))
     session.scene(now=1.0).decision
 
-What an event does depends on the mode the console's key chose (:mod:`controller.modes`):
-free play (:mod:`controller.freeplay`), the visitor mode around it (:mod:`controller.visitor`),
-the guided workshop (:mod:`controller.guide`) or the technician's. This module keeps the state
-they share and the few changes they all make: thresholds (from a slider, which may be held
-until it is picked up, or from software), the digit on show, a reset.
+What an event does depends on the mode the console's key chose (:mod:`controller.modes.engine`):
+free play (:mod:`controller.modes.freeplay`), the visitor mode around it
+(:mod:`controller.modes.visitor`), the guided workshop (:mod:`controller.modes.guide`) or the
+technician's. This module keeps the state they share and the few changes they all make: thresholds
+(from a slider, which may be held until it is picked up, or from software), the digit on show, a
+reset.
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from controller import modes
 from controller.digits import Digit, DigitSet
 from controller.events import Event
-from controller.guide import Guide
-from controller.modes import TECHNICIAN_VIEW, ModeSettings
+from controller.modes import engine
+from controller.modes.engine import TECHNICIAN_VIEW, ModeSettings
+from controller.modes.guide import Guide
+from controller.modes.pickup import Pickup
+from controller.modes.script import Script
+from controller.modes.visitor import Challenge, Visit
 from controller.network import Network, forward
-from controller.pickup import Pickup
 from controller.scene import VIEWS, Scene, StationView, TrainingView, build_scene
-from controller.visitor import Challenge, Visit
-from controller.workshop import Script
 
 __all__ = ["TECHNICIAN_VIEW", "VIEWS", "Session"]
 
@@ -62,7 +63,7 @@ class Session:
     mode: str = "visitor"
     stations: dict[str, StationView] = field(default_factory=dict)  # online or not, by neuron
     changed_at: float = 0.0
-    diagnosis: object | None = None  # the technician's figures (controller.diagnostics)
+    diagnosis: object | None = None  # the technician's figures (controller.technician.diagnostics)
     home: DigitSet | None = None  # the set shown when nobody is there (start, idle restore)
     settings: ModeSettings = field(default_factory=ModeSettings)
     pickup: Pickup = field(default_factory=Pickup)
@@ -70,13 +71,15 @@ class Session:
     guide: Guide | None = None  # where the workshop is in the script
     challenges: tuple[Challenge, ...] = ()  # the visitor challenges (data/visitor.toml)
     visit: Visit = field(default_factory=Visit)
-    training: TrainingView = field(default_factory=TrainingView)  # the finale (controller.finale)
+    training: TrainingView = field(
+        default_factory=TrainingView
+    )  # the finale (controller.modes.finale)
 
     @classmethod
     def start(cls, network: Network, digits: DigitSet, **fields) -> Session:
         """A fresh session showing the first digit of ``digits`` with default thresholds.
 
-        It plays freely until :func:`controller.modes.begin` (or the key) enters a mode.
+        It plays freely until :func:`controller.modes.engine.begin` (or the key) enters a mode.
         """
         settings = fields.setdefault("settings", ModeSettings())
         fields.setdefault("pickup", Pickup(jump=settings.sliders == "jump"))
@@ -89,7 +92,7 @@ class Session:
 
     def apply(self, event: Event) -> Session:
         """The session after ``event``, as the current mode handles it."""
-        return modes.dispatch(self, event)
+        return engine.dispatch(self, event)
 
     def apply_all(self, events: list[Event]) -> Session:
         """The session after each of ``events`` in turn."""
@@ -109,7 +112,7 @@ class Session:
 
     def scene(self, now: float) -> Scene:
         """Freeze the session into the scene shown at time ``now``."""
-        fields = modes.scene_fields(self, now)
+        fields = engine.scene_fields(self, now)
         fields.setdefault("stations", self.station_views())
         return build_scene(
             self.network,

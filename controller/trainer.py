@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from controller.digits import DigitSet
 from controller.events import Event, TrainingProgressed
-from controller.finale import TRAINING_VIEW
+from controller.modes.finale import TRAINING_VIEW
 from controller.network import Network
 from controller.scene import Scene
 from controller.training import WORKSHOP_SNAPSHOTS, Descent, Options, progress_of

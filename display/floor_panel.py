@@ -1,7 +1,7 @@
 """The LED floor drawn on screen: every LED where it lies on the mat, in the colour it shows.
 
 The simulation panel (:mod:`display.panel`) calls :func:`draw_floor` with ``scene.floor``, a
-:class:`controller.floor_frame.FloorView`: LED positions in metres and the bytes each LED is
+:class:`controller.floor.frame.FloorView`: LED positions in metres and the bytes each LED is
 sent. Those bytes went through the brightness cap and gamma, which suit LEDs but would look
 murky on a screen, so the drawing undoes both (``level = (byte / (255·cap)) ** (1/gamma)``):
 the screen shows the colours the floor is meant to show, dimmed only where the current limiter

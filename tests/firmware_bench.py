@@ -2,7 +2,7 @@
 
 The firmware (firmware/station/station.py, firmware/leds/driver.py) runs unchanged on a
 simulated board whose line is a real pseudo-terminal; the test is the host on the other side,
-speaking the host's codec (controller/framing.py and messages.py)::
+speaking the host's codec (controller/stations/framing.py and messages.py)::
 
     bench = StationBench()
     bench.send(Hello())
@@ -21,8 +21,8 @@ from sim_board import ManualClock, SimBoard
 from sim_leds import SimLedBoard
 from station import Station
 
-from controller.framing import LED_LIMIT, STATION_LIMIT, Deframer, Frame, encode
-from controller.messages import Message, pack, parse
+from controller.stations.framing import LED_LIMIT, STATION_LIMIT, Deframer, Frame, encode
+from controller.stations.messages import Message, pack, parse
 
 SERIAL = "E66038B7133B5C2F"
 LED_SERIAL = "E6614104033F2A2B"

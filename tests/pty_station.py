@@ -2,7 +2,7 @@
 
 For link tests that need a board the real firmware cannot be (another protocol major, a board
 that never answers, an LED driver) or exact control of every byte. The end-to-end tests use
-the real firmware in ``controller.emulation``; this one is a thread on the master side of a
+the real firmware in ``controller.stations.emulation``; this one is a thread on the master side of a
 pty, like the emulator's processes, so the links see a real serial device, real EIO on unplug
 and a new device name on replug.
 """
@@ -18,8 +18,8 @@ import time
 import tty
 from dataclasses import dataclass
 
-from controller.framing import STATION_LIMIT, Deframer, encode
-from controller.messages import (
+from controller.stations.framing import STATION_LIMIT, Deframer, encode
+from controller.stations.messages import (
     ButtonEvent,
     Config,
     Hello,

@@ -1,9 +1,9 @@
 """``neurones calibrate``: export and import, and the terminal walk-through on emulated stations."""
 
-from controller.calibration import CalibrationBook, SliderCalibration, StationCalibration
-from controller.calibration_store import CalibrationStore
 from controller.cli import main
 from controller.storage import Store
+from controller.technician.calibration import CalibrationBook, SliderCalibration, StationCalibration
+from controller.technician.store import CalibrationStore
 
 
 def saved(state_dir, *serials):

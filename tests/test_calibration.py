@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controller.calibrating import CANCELLED, FAULT, OK, RUNNING, Procedure
-from controller.calibration import (
+from controller.datafile import DataError
+from controller.technician.calibration import (
     FULL_SCALE,
     CalibrationBook,
     Hold,
@@ -19,7 +19,7 @@ from controller.calibration import (
     parse_book,
     problem_text,
 )
-from controller.datafile import DataError
+from controller.technician.procedure import CANCELLED, FAULT, OK, RUNNING, Procedure
 from controller.texts import load_texts
 
 raws = st.floats(min_value=-100, max_value=FULL_SCALE + 100)

@@ -6,9 +6,12 @@ from dataclasses import replace
 import pygame
 import pytest
 
-from controller.calibrating import Progress
-from controller.calibration import Problem
-from controller.diagnostics import (
+from controller.digits import load_digit_set
+from controller.events import DiagnosisUpdated, KeyTurned
+from controller.network import load_network
+from controller.session import Session
+from controller.technician.calibration import Problem
+from controller.technician.diagnostics import (
     ConsoleDiagnosis,
     Diagnosis,
     LinkReading,
@@ -16,10 +19,7 @@ from controller.diagnostics import (
     StationDiagnosis,
     format_table,
 )
-from controller.digits import load_digit_set
-from controller.events import DiagnosisUpdated, KeyTurned
-from controller.network import load_network
-from controller.session import Session
+from controller.technician.procedure import Progress
 from controller.texts import load_texts
 
 DIAGNOSIS = Diagnosis(

@@ -10,7 +10,6 @@ import numpy as np
 import pygame
 import pytest
 
-from controller.actors import VisitorState
 from controller.cli import main
 from controller.commands.run import mode_session
 from controller.digits import load_digit_set, shipped_sets
@@ -21,8 +20,9 @@ from controller.events import (
     StepChosen,
     Tick,
 )
+from controller.modes.actors import VisitorState
+from controller.modes.rehearsal import play, the_class, the_visitor
 from controller.network import load_network
-from controller.rehearsal import play, the_class, the_visitor
 from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene

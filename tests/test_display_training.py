@@ -9,7 +9,7 @@ import pytest
 
 from controller.cli import main
 from controller.digits import load_digit_set
-from controller.finale import pages
+from controller.modes.finale import pages
 from controller.network import forward, load_network
 from controller.scene import TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train

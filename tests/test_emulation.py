@@ -1,5 +1,6 @@
 """Emulated stations end to end: the real firmware in its own process, on a real pseudo-terminal,
-and the host's codec (controller/framing.py, messages.py) over pyserial on the other side."""
+and the host's codec (controller/stations/framing.py, messages.py) over pyserial on the other
+side."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import time
 import pytest
 import serial
 
-from controller.emulation import Chaos, LedDriverEmulator, PortInfo, StationEmulator
-from controller.framing import LED_LIMIT, PUSH, STATION_LIMIT, Deframer, encode
-from controller.messages import (
+from controller.stations.emulation import Chaos, LedDriverEmulator, PortInfo, StationEmulator
+from controller.stations.framing import LED_LIMIT, PUSH, STATION_LIMIT, Deframer, encode
+from controller.stations.messages import (
     LED_CHUNK_PIXELS,
     RING_PATTERNS,
     ButtonEvent,

@@ -4,7 +4,6 @@ the screen, and the leader steps through its snapshots with next/previous."""
 import numpy as np
 import pytest
 
-from controller import modes
 from controller.app import Installation
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
@@ -14,13 +13,14 @@ from controller.events import (
     TrainingProgressed,
     ViewChosen,
 )
-from controller.finale import pages, progress_or_start, shown
+from controller.modes import engine
+from controller.modes.finale import pages, progress_or_start, shown
+from controller.modes.script import load_script
 from controller.network import load_network
 from controller.scene import VIEWS
 from controller.session import Session
 from controller.trainer import Pace, Trainer
 from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of, train
-from controller.workshop import load_script
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
@@ -30,7 +30,7 @@ FINISHED = progress_of(train(NETWORK, LIBRARY["training"]), 50_000)
 
 def at_the_finale():
     session = Session.start(NETWORK, LIBRARY["grandeur-nature"], library=LIBRARY, script=SCRIPT)
-    session = modes.begin(session, "workshop", 0.0)
+    session = engine.begin(session, "workshop", 0.0)
     return session.apply(StepChosen("training", 1.0))
 
 

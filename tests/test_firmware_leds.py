@@ -1,7 +1,7 @@
 """The LED floor driver's firmware, on a simulated board with a clock the test moves.
 
 The driver (firmware/leds/driver.py) is the real one; the host's side is the host's codec
-(controller.messages.LedFrame chunks) over a pseudo-terminal.
+(controller.stations.messages.LedFrame chunks) over a pseudo-terminal.
 """
 
 from __future__ import annotations
@@ -14,8 +14,16 @@ import pytest
 from firmware_bench import LED_SERIAL, LedBench
 from sim_leds import blend
 
-from controller.framing import PUSH
-from controller.messages import LED_CHUNK_PIXELS, Hello, HelloAck, LedFrame, LedStatus, Log, Repl
+from controller.stations.framing import PUSH
+from controller.stations.messages import (
+    LED_CHUNK_PIXELS,
+    Hello,
+    HelloAck,
+    LedFrame,
+    LedStatus,
+    Log,
+    Repl,
+)
 
 
 def chunks(frame_id: int, strips: list[bytes], order=None) -> list[tuple[LedFrame, int]]:

@@ -20,8 +20,8 @@ from sim_board import TICKS_PERIOD, BoardReset
 from station import boot
 from wire_vectors import MESSAGE_VECTORS
 
-from controller.framing import HOST_LOST, OVERRUN
-from controller.messages import (
+from controller.stations.framing import HOST_LOST, OVERRUN
+from controller.stations.messages import (
     RING_PATTERNS,
     ButtonEvent,
     Config,

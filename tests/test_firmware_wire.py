@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wire_vectors import MESSAGE_VECTORS, STREAM_VECTORS, VECTORS
 
-from controller import framing, messages
+from controller.stations import framing, messages
 
 #: The firmware's field tuple for each vector's fields (as PROTOCOL.md §3 orders them).
 ORDER = {

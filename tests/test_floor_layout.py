@@ -8,8 +8,8 @@ import pytest
 import tomli_w
 
 from controller.datafile import DataError
-from controller.floor import connections, load_floor, max_leds_per_line
-from controller.modes import INSTALLATION_FILE
+from controller.floor.layout import connections, load_floor, max_leds_per_line
+from controller.modes.engine import INSTALLATION_FILE
 from controller.network import load_network
 
 NETWORK = load_network()

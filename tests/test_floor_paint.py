@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from controller.digits import load_digit_set
-from controller.floor import load_floor
-from controller.floor_frame import FloorRenderer
-from controller.floor_paint import NEGATIVE_HEX
-from controller.led_patterns import LED_PATTERNS, durations, pattern_at
+from controller.floor.frame import FloorRenderer
+from controller.floor.layout import load_floor
+from controller.floor.paint import NEGATIVE_HEX
+from controller.floor.patterns import LED_PATTERNS, durations, pattern_at
 from controller.network import load_network
 from controller.scene import build_scene
 from display.theme import PALETTE, rgb

@@ -9,13 +9,13 @@ import tomli_w
 
 from controller.app import Installation
 from controller.cli import main
-from controller.ddp import read_frame
 from controller.digits import load_digit_set
-from controller.floor import load_floor
-from controller.floor_frame import FloorRenderer
-from controller.floor_sink import FloorSink, open_floor
-from controller.led_output import LedSender, OutputSlot
-from controller.modes import INSTALLATION_FILE
+from controller.floor.ddp import read_frame
+from controller.floor.frame import FloorRenderer
+from controller.floor.layout import load_floor
+from controller.floor.output import LedSender, OutputSlot
+from controller.floor.sink import FloorSink, open_floor
+from controller.modes.engine import INSTALLATION_FILE
 from controller.network import load_network
 from controller.session import Session
 

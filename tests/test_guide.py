@@ -6,8 +6,6 @@ never written down, so a change in the network or the digits cannot pass unnotic
 
 import pytest
 
-from controller import modes
-from controller.answers import Answers, expected
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
     AnswerAccepted,
@@ -19,11 +17,13 @@ from controller.events import (
     StepChosen,
     Tick,
 )
+from controller.modes import engine
+from controller.modes.answers import Answers, expected
+from controller.modes.script import load_script
+from controller.modes.visitor import load_challenges
 from controller.network import forward, load_network
 from controller.scene import VIEWS
 from controller.session import Session
-from controller.visitor import load_challenges
-from controller.workshop import load_script
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
@@ -39,7 +39,7 @@ def workshop(t=0.0):
         script=SCRIPT,
         challenges=load_challenges(NETWORK, LIBRARY),
     )
-    return modes.begin(session, "workshop", t)
+    return engine.begin(session, "workshop", t)
 
 
 def at(step_id, t=1.0):
@@ -360,7 +360,7 @@ STATION_EVENTS = [
 
 @pytest.mark.parametrize("mode", ["visitor", "workshop"])
 def test_no_station_or_console_event_reaches_technician_mode(mode):
-    session = modes.begin(workshop(), mode, 0.0)
+    session = engine.begin(workshop(), mode, 0.0)
     for event in STATION_EVENTS * 3:
         session = session.apply(event)
         assert session.mode == mode

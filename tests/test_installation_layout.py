@@ -2,10 +2,10 @@
 
 import pytest
 
-from controller.calibration import Ruler
 from controller.datafile import DataError
-from controller.installation import load_layout
 from controller.network import load_network
+from controller.stations.layout import load_layout
+from controller.technician.calibration import Ruler
 
 NETWORK = load_network()
 NEURONS = (*NETWORK.input_names, *NETWORK.thresholds())

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from controller.diagnostics import ConsoleDiagnosis
 from controller.digits import load_digit_set
 from controller.events import QuitRequested
-from controller.health import HealthEndpoint, LoopFigures, health_report
-from controller.led_output import OutputHealth
+from controller.floor.output import OutputHealth
+from controller.kiosk.health import HealthEndpoint, LoopFigures, health_report
+from controller.kiosk.shutdown import SafeShutdown
+from controller.kiosk.udev import udev_rules
 from controller.network import load_network
 from controller.scene import StationView
 from controller.session import Session
-from controller.shutdown import SafeShutdown
-from controller.udev import udev_rules
+from controller.technician.diagnostics import ConsoleDiagnosis
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from controller.floor import load_floor
-from controller.floor_frame import FloorRenderer
-from controller.led_colour import CurrentLimiter, gamma_table
+from controller.floor.colour import CurrentLimiter, gamma_table
+from controller.floor.frame import FloorRenderer
+from controller.floor.layout import load_floor
 from controller.network import load_network
 
 

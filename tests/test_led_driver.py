@@ -11,15 +11,15 @@ import strips as driver_strips
 import tomli_w
 
 from controller.digits import load_digit_set
-from controller.emulation import LedDriverEmulator, StationEmulator
-from controller.floor import load_floor
-from controller.floor_frame import FloorRenderer
-from controller.installation import load_layout
-from controller.led_driver import LedDriverError, PicoLedOutput, find_driver
-from controller.led_output import output_slot
-from controller.modes import INSTALLATION_FILE
+from controller.floor.frame import FloorRenderer
+from controller.floor.layout import load_floor
+from controller.floor.output import output_slot
+from controller.floor.pico import LedDriverError, PicoLedOutput, find_driver
+from controller.modes.engine import INSTALLATION_FILE
 from controller.network import load_network
 from controller.session import Session
+from controller.stations.emulation import LedDriverEmulator, StationEmulator
+from controller.stations.layout import load_layout
 
 DRIVER = "E6600000000000FF"
 NETWORK = load_network()

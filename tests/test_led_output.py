@@ -7,11 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from controller.ddp import MAX_DATA, PUSH, RGB24, DdpOutput, packets, parse, read_frame
 from controller.digits import load_digit_set
-from controller.floor import OutputConfig, load_floor
-from controller.floor_frame import FloorRenderer
-from controller.led_output import LedSender, OutputSlot, output_slot
+from controller.floor.ddp import MAX_DATA, PUSH, RGB24, DdpOutput, packets, parse, read_frame
+from controller.floor.frame import FloorRenderer
+from controller.floor.layout import OutputConfig, load_floor
+from controller.floor.output import LedSender, OutputSlot, output_slot
 from controller.network import load_network
 from controller.scene import build_scene
 

@@ -14,14 +14,14 @@ from dataclasses import replace
 import pytest
 from pty_station import PtyStations
 
-from controller.calibration import Ruler, SliderCalibration, StationCalibration
 from controller.digits import load_digit_set
 from controller.events import ButtonPressed, SliderMoved, StationStatus
-from controller.installation import load_layout
-from controller.links import Links
-from controller.messages import RING_PATTERNS
 from controller.network import load_network
 from controller.session import Session
+from controller.stations.layout import load_layout
+from controller.stations.links import Links
+from controller.stations.messages import RING_PATTERNS
+from controller.technician.calibration import Ruler, SliderCalibration, StationCalibration
 
 NETWORK = load_network()
 LAYOUT = load_layout(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))

@@ -3,12 +3,12 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controller import modes
 from controller.digits import load_digit_set
 from controller.events import ButtonPressed, SliderMoved, StationStatus, ThresholdSet
-from controller.modes import ModeSettings
+from controller.modes import engine
+from controller.modes.engine import ModeSettings
+from controller.modes.pickup import Pickup
 from controller.network import load_network
-from controller.pickup import Pickup
 from controller.session import Session
 
 NETWORK = load_network()
@@ -71,7 +71,7 @@ def test_a_held_slider_never_moves_the_value_before_it_reaches_it(path, start, s
 
 def session(**settings):
     s = Session.start(NETWORK, DIGITS, settings=ModeSettings(**settings))
-    return modes.begin(s, "workshop", 0.0)  # no script: free play, the leader drives by hand
+    return engine.begin(s, "workshop", 0.0)  # no script: free play, the leader drives by hand
 
 
 def test_through_the_session_a_held_slider_has_no_effect_until_it_crosses():

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wire_vectors import MESSAGE_VECTORS, STREAM_VECTORS, VECTORS, message_of
 
-from controller.framing import (
+from controller.stations.framing import (
     LED_LIMIT,
     STATION_LIMIT,
     Deframer,
@@ -16,7 +16,7 @@ from controller.framing import (
     decode,
     encode,
 )
-from controller.messages import (
+from controller.stations.messages import (
     Config,
     HelloAck,
     LedFrame,

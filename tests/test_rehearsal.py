@@ -6,17 +6,6 @@ clock) and read the report it writes.
 
 import json
 
-from controller import modes
-from controller.actors import (
-    Console,
-    Press,
-    SetSlider,
-    TurnKey,
-    VisitorState,
-    class_next,
-    visitor_next,
-)
-from controller.answers import expected
 from controller.cli import main
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
@@ -28,8 +17,18 @@ from controller.events import (
     StepChosen,
     ThresholdSet,
 )
-from controller.network import forward, load_network
-from controller.rehearsal import (
+from controller.modes import engine
+from controller.modes.actors import (
+    Console,
+    Press,
+    SetSlider,
+    TurnKey,
+    VisitorState,
+    class_next,
+    visitor_next,
+)
+from controller.modes.answers import expected
+from controller.modes.rehearsal import (
     ActorDriver,
     SimulatedClock,
     play,
@@ -38,10 +37,11 @@ from controller.rehearsal import (
     workshop_finished,
     workshop_report,
 )
+from controller.modes.script import load_script
+from controller.modes.visitor import load_challenges
+from controller.network import forward, load_network
 from controller.scene import VIEWS
 from controller.session import Session
-from controller.visitor import load_challenges
-from controller.workshop import load_script
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
@@ -56,7 +56,7 @@ def session(mode="workshop"):
         script=SCRIPT,
         challenges=load_challenges(NETWORK, LIBRARY),
     )
-    return modes.begin(s, mode, 0.0)
+    return engine.begin(s, mode, 0.0)
 
 
 # --- the class, a pure function of the scene -------------------------------------------------

@@ -2,13 +2,13 @@
 
 from dataclasses import replace
 
-from controller.calibrating import Progress
-from controller.diagnostics import Diagnosis, StationDiagnosis
 from controller.digits import load_digit_set
-from controller.messages import RING_PATTERNS
 from controller.network import load_network
-from controller.ring import neuron_colour, ring_for
 from controller.scene import StationView, build_scene
+from controller.stations.messages import RING_PATTERNS
+from controller.stations.ring import neuron_colour, ring_for
+from controller.technician.diagnostics import Diagnosis, StationDiagnosis
+from controller.technician.procedure import Progress
 
 NETWORK = load_network()
 DIGITS = load_digit_set("grandeur-nature")

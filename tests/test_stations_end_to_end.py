@@ -6,17 +6,17 @@ import time
 import pytest
 
 from controller.app import Installation
-from controller.calibrating import OK, Holding
-from controller.calibration_store import CalibrationStore
 from controller.digits import load_digit_set
-from controller.emulation import StationEmulator
 from controller.events import KeyTurned
-from controller.installation import load_layout
-from controller.links import Links
 from controller.network import load_network
 from controller.session import Session
+from controller.stations.emulation import StationEmulator
+from controller.stations.layout import load_layout
+from controller.stations.links import Links
 from controller.storage import Store
-from controller.technician import Calibrator, TechnicianDesk
+from controller.technician.desk import Calibrator, TechnicianDesk
+from controller.technician.procedure import OK, Holding
+from controller.technician.store import CalibrationStore
 
 NETWORK = load_network()
 LAYOUT = load_layout(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))

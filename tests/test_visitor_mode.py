@@ -2,7 +2,6 @@
 
 import pytest
 
-from controller import modes
 from controller.datafile import DataError
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
@@ -12,10 +11,11 @@ from controller.events import (
     SliderMoved,
     Tick,
 )
-from controller.modes import ModeSettings, load_mode_settings
+from controller.modes import engine
+from controller.modes.engine import ModeSettings, load_mode_settings
+from controller.modes.visitor import load_challenges
 from controller.network import load_network
 from controller.session import Session
-from controller.visitor import load_challenges
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
@@ -30,7 +30,7 @@ def visitor(settings=None, t=0.0):
         challenges=CHALLENGES,
         settings=settings or ModeSettings(),
     )
-    return modes.begin(session, "visitor", t)
+    return engine.begin(session, "visitor", t)
 
 
 def test_the_visitor_mode_starts_in_its_attract_loop_with_default_thresholds():

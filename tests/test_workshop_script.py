@@ -4,13 +4,13 @@ import tomllib
 
 import pytest
 
-from controller.conditions import FORMS, Situation, parse_condition
 from controller.datafile import DataError
 from controller.digits import load_digit_set, shipped_sets
+from controller.modes.conditions import FORMS, Situation, parse_condition
+from controller.modes.script import DEFAULT_SCRIPT, load_script
 from controller.network import load_network
 from controller.scene import VIEWS
 from controller.texts import languages
-from controller.workshop import DEFAULT_SCRIPT, load_script
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}

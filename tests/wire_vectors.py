@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
-from controller import messages
-from controller.messages import VECTORS_FILE
+from controller.stations import messages
+from controller.stations.messages import VECTORS_FILE
 
 VECTORS = json.loads(VECTORS_FILE.read_text())
 MESSAGE_VECTORS = VECTORS["messages"]

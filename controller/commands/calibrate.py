@@ -7,7 +7,7 @@ the checks can say what is wrong). A good calibration is saved at once (atomical
 previous version kept) and a bad one is not saved: the technician is told what to check.
 
 ``--export FILE`` and ``--import FILE`` copy the calibrations between Pis or to a safe place.
-The technician screen does the same from the stations' own buttons (controller.technician).
+The technician screen does the same from the stations' own buttons (controller.technician.desk).
 """
 
 from __future__ import annotations
@@ -21,19 +21,19 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from controller.calibrating import FAULT, OK, Holding, Procedure
-from controller.calibration import (
+from controller.commands.options import add_language_option
+from controller.datafile import DataError
+from controller.storage import Store, default_state_dir
+from controller.technician.calibration import (
     FULL_SCALE,
     Ruler,
     calibrated_text,
     problem_text,
 )
-from controller.calibration_store import CalibrationStore
-from controller.commands.options import add_language_option
-from controller.datafile import DataError
-from controller.diagnostics import LinkReading, Monitor
-from controller.storage import Store, default_state_dir
-from controller.technician import Calibrator, StationLinks
+from controller.technician.desk import Calibrator, StationLinks
+from controller.technician.diagnostics import LinkReading, Monitor
+from controller.technician.procedure import FAULT, OK, Holding, Procedure
+from controller.technician.store import CalibrationStore
 from controller.texts import Texts, load_texts
 
 #: Exit status when a slider could not be calibrated (fault, cancelled, offline).

@@ -17,7 +17,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from controller.calibration_store import CalibrationStore
 from controller.commands.calibrate import (
     add_state_dir_option,
     add_station_options,
@@ -25,10 +24,11 @@ from controller.commands.calibrate import (
     open_links,
 )
 from controller.commands.options import add_language_option
-from controller.diagnostics import Diagnosis, format_table
-from controller.technician import Calibrator, StationLinks, TechnicianDesk
+from controller.kiosk.udev import udev_rules
+from controller.technician.desk import Calibrator, StationLinks, TechnicianDesk
+from controller.technician.diagnostics import Diagnosis, format_table
+from controller.technician.store import CalibrationStore
 from controller.texts import load_texts
-from controller.udev import udev_rules
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

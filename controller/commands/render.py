@@ -8,7 +8,7 @@ screen over SSH on the Pi::
 
 With ``--mode`` the frame is the installation's own in that mode: the workshop at a step of the
 script (``--step``), or the visitor mode, after the rehearsal's scripted class or visitor has
-made ``--moves`` rounds of moves (:mod:`controller.rehearsal`)::
+made ``--moves`` rounds of moves (:mod:`controller.modes.rehearsal`)::
 
     neurones render --mode workshop --step gn-3 --moves 10 --out gn-3.png
     neurones render --mode visitor --moves 14 --out celebration.png
@@ -29,12 +29,12 @@ from controller.commands.options import (
 from controller.datafile import DataError
 from controller.digits import DigitSet, load_digit_set, shipped_sets
 from controller.events import StationStatus, StepChosen, Tick
-from controller.finale import pages
-from controller.modes import INSTALLATION_FILE
+from controller.modes.engine import INSTALLATION_FILE
+from controller.modes.finale import pages
+from controller.modes.script import FLOOR_MODES
 from controller.network import Network
 from controller.scene import Scene, StationView, TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
-from controller.workshop import FLOOR_MODES
 
 #: The digit set each view shows by default.
 DEFAULT_DATASET = {"training": "training"}
@@ -192,8 +192,8 @@ def draw(scene: Scene, args: argparse.Namespace):
 
 def with_floor(scene: Scene, mode: str | None = None) -> Scene:
     """``scene`` carrying its LED floor frame (as the installation's floor sink adds it)."""
-    from controller.floor import load_floor
-    from controller.floor_frame import FloorRenderer
+    from controller.floor.frame import FloorRenderer
+    from controller.floor.layout import load_floor
 
     layout = load_floor(scene.network)
     if layout is None:
@@ -232,8 +232,8 @@ def training_page(
 
 def render_floor(scene, args: argparse.Namespace):
     """The floor at ``--frames`` instants ``--every`` seconds apart after the values changed."""
-    from controller.floor import load_floor
-    from controller.floor_frame import FloorRenderer
+    from controller.floor.frame import FloorRenderer
+    from controller.floor.layout import load_floor
     from controller.texts import load_texts
     from display.assets import Assets
     from display.floor_strip import draw_floor_strip
@@ -280,9 +280,9 @@ def mode_scene(args: argparse.Namespace) -> Scene:
 
     :raises DataError: for an unknown step, or a data file the modes read.
     """
-    from controller import rehearsal
-    from controller.actors import VisitorState
     from controller.commands.run import mode_session
+    from controller.modes import rehearsal
+    from controller.modes.actors import VisitorState
 
     network = network_from(args)
     library = {name: load_digit_set(name) for name in shipped_sets()}

@@ -12,7 +12,7 @@ a JSON summary at the end (per station: neuron, online, frames, errors, reconnec
 the controller's uptime and crash count; and a rehearsal's outcome, below).
 
 It starts in the mode ``[modes] start`` of ``data/installation.toml`` names (the console's key
-changes it), or in the workshop with ``--workshop``. Rehearsals (:mod:`controller.rehearsal`):
+changes it), or in the workshop with ``--workshop``. Rehearsals (:mod:`controller.modes.rehearsal`):
 ``--workshop --autoplay`` lets a scripted class play the whole workshop, ``--visitor`` a
 scripted visitor; ``--report FILE`` writes how it went as JSON. Headless, a rehearsal runs on a
 simulated clock, as fast as the machine allows.
@@ -30,8 +30,6 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from controller import modes, rehearsal
-from controller.actors import DWELL_S, VisitorState
 from controller.app import Installation, Sink, Source
 from controller.commands.calibrate import _who, add_state_dir_option
 from controller.commands.diagnose import RecentErrors
@@ -50,20 +48,22 @@ from controller.commands.stations import (
 )
 from controller.console import load_console_pins, open_console
 from controller.digits import DigitSet, load_digit_set, shipped_sets
-from controller.floor_sink import FloorSink, open_floor
-from controller.health import DEFAULT_PORT, serve_health
-from controller.led_patterns import LED_PATTERNS
-from controller.modes import load_mode_settings
+from controller.floor.patterns import LED_PATTERNS
+from controller.floor.sink import FloorSink, open_floor
+from controller.kiosk.health import DEFAULT_PORT, serve_health
+from controller.kiosk.service import ServiceNotifier
+from controller.kiosk.shutdown import SafeShutdown
+from controller.modes import engine, rehearsal
+from controller.modes.actors import DWELL_S, VisitorState
+from controller.modes.engine import load_mode_settings
+from controller.modes.script import load_script
+from controller.modes.visitor import load_challenges
 from controller.network import Network
 from controller.scene import VIEWS, Scene
-from controller.service import ServiceNotifier
 from controller.session import Session
-from controller.shutdown import SafeShutdown
 from controller.storage import write_atomically
-from controller.technician import Calibrator, TechnicianDesk
+from controller.technician.desk import Calibrator, TechnicianDesk
 from controller.trainer import Trainer
-from controller.visitor import load_challenges
-from controller.workshop import load_script
 
 #: A headless rehearsal stops after this much simulated time if it has not finished by then.
 REHEARSAL_LIMIT_S = 3 * 3600.0
@@ -368,7 +368,7 @@ def mode_session(
         script=load_script(network, library, VIEWS),
         challenges=load_challenges(network, library),
     )
-    return modes.begin(session, mode or settings.start, t)
+    return engine.begin(session, mode or settings.start, t)
 
 
 def rehearsal_parts(args: argparse.Namespace, stations: Stations | None = None):

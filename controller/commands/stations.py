@@ -1,11 +1,11 @@
 """The station options that ``run``, ``calibrate`` and ``diagnose`` share, and the links they open.
 
-Real stations by default: the links look on the USB bus for every station of the
-installation file, all the time, so a station plugged in later appears by itself.
-``--emulate-stations N`` runs N emulated stations instead (the real station firmware on
-pseudo-terminals, :mod:`controller.emulation`), with the installation file's serials, so the
-same links, calibration and diagnostics run without any hardware. ``neurones run --chaos``
-makes them misbehave (unplugs, garbage, noise, freezes) to prove the installation survives.
+Real stations by default: the links look on the USB bus for every station of the installation file,
+all the time, so a station plugged in later appears by itself. ``--emulate-stations N`` runs N
+emulated stations instead (the real station firmware on pseudo-terminals,
+:mod:`controller.stations.emulation`), with the installation file's serials, so the same links,
+calibration and diagnostics run without any hardware. ``neurones run --chaos`` makes them misbehave
+(unplugs, garbage, noise, freezes) to prove the installation survives.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from controller.app import Installation
-from controller.calibration import CalibrationBook
-from controller.calibration_store import CalibrationStore
 from controller.commands.calibrate import calibration_store
 from controller.datafile import DataError
 from controller.events import Event
-from controller.installation import INSTALLATION_FILE, Layout, load_layout
-from controller.links import Links
 from controller.network import Network, load_network
+from controller.stations.layout import INSTALLATION_FILE, Layout, load_layout
+from controller.stations.links import Links
+from controller.technician.calibration import CalibrationBook
+from controller.technician.store import CalibrationStore
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def emulated_serials(layout: Layout, count: int) -> list[str]:
 
 def start_emulator(serials: Sequence[str]) -> Any:
     """Start emulated stations with these serials (each its own process and pty)."""
-    from controller.emulation import StationEmulator
+    from controller.stations.emulation import StationEmulator
 
     try:
         emulator = StationEmulator(list(serials))
@@ -186,7 +186,7 @@ def start_chaos(stations: Stations, args: argparse.Namespace, start: float) -> C
         return None
     if stations.emulator is None:
         raise DataError("--chaos", "", "needs --emulate-stations N (it never touches real ones)")
-    from controller.emulation import Chaos
+    from controller.stations.emulation import Chaos
 
     chaos = Chaos(stations.emulator, seed=args.chaos_seed, rate=args.chaos_rate)
     settle_at = None if args.duration is None else start + max(0.0, args.duration - SETTLE_S)

@@ -31,7 +31,7 @@ from controller.commands.options import (
 )
 from controller.datafile import DataError
 from controller.digits import DigitSet
-from controller.finale import count_text
+from controller.modes.finale import count_text
 from controller.network import Network, network_document
 from controller.storage import write_atomically
 from controller.texts import Texts

@@ -5,24 +5,24 @@ firmware, raw and filtered slider with a bar, noise, buttons held, frames per se
 reconnects, calibrated); a station being calibrated gets a panel with the instruction, the live
 reading and the progress, then OK or what to check. Below: the console's buttons and key, the
 LED test patterns, the last errors, and how to switch off. Everything comes from the scene's
-``extras["diagnosis"]`` (a :class:`controller.diagnostics.Diagnosis`).
+``extras["diagnosis"]`` (a :class:`controller.technician.diagnostics.Diagnosis`).
 """
 
 from __future__ import annotations
 
 import pygame
 
-from controller.calibrating import FAULT, OK, RUNNING, Progress
-from controller.calibration import FULL_SCALE, calibrated_text, problem_text
-from controller.diagnostics import COLUMNS, Diagnosis, StationDiagnosis, station_row
 from controller.scene import Scene
+from controller.technician.calibration import FULL_SCALE, calibrated_text, problem_text
+from controller.technician.diagnostics import COLUMNS, Diagnosis, StationDiagnosis, station_row
+from controller.technician.procedure import FAULT, OK, RUNNING, Progress
 from controller.texts import Texts
 from display.assets import Assets
 from display.theme import Colour
 from display.views import Hotspot
 from display.widgets import blit_text, draw_header, draw_message, draw_paragraph
 
-#: Relative widths of the table's columns (see controller.diagnostics.station_row).
+#: Relative widths of the table's columns (see controller.technician.diagnostics.station_row).
 _WIDTHS = (1.0, 1.0, 1.4, 1.4, 2.2, 1.1, 1.0, 1.0, 1.4, 1.1, 1.1, 1.4, 1.2)
 _RAW_COLUMN = 4
 

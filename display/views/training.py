@@ -8,7 +8,7 @@ the four output rulers with the 16 digits, and on the last page the six hidden r
 then take the whole screen.
 
 While the run goes on (:mod:`controller.trainer`) everything moves live; afterwards the
-leader's next/previous turn the pages (:mod:`controller.finale`): the rulers after 100, 1000,
+leader's next/previous turn the pages (:mod:`controller.modes.finale`): the rulers after 100, 1000,
 5000, 20000 and 50000 iterations, then the hidden rulers. The rulers are the rulers view's own
 (:mod:`display.ruler`), drawn for the network of the page.
 """
@@ -23,7 +23,7 @@ import numpy as np
 import pygame
 import pygame.gfxdraw
 
-from controller.finale import count_text, progress_or_start, shown
+from controller.modes.finale import count_text, progress_or_start, shown
 from controller.network import Network, forward
 from controller.scene import Scene
 from controller.texts import load_texts

@@ -24,9 +24,9 @@ from dataclasses import replace
 
 import pygame
 
+from controller.modes.script import layer_neurons
 from controller.scene import ConditionView, Scene, WorkshopView
 from controller.texts import Texts
-from controller.workshop import layer_neurons
 from display.assets import Assets
 from display.views import Hotspot, View
 from display.widgets import (

@@ -1,8 +1,8 @@
 """The wire protocol on the boards: COBS frames with a CRC-32 (firmware/PROTOCOL.md).
 
-This is the boards' half of the protocol (the host's is controller/framing.py and
-controller/messages.py); both are pinned byte for byte by firmware/vectors.json. It runs under
-MicroPython 1.29 on the RP2040 and under CPython for the tests and the emulator, so it uses
+This is the boards' half of the protocol (the host's is controller/stations/framing.py and
+controller/stations/messages.py); both are pinned byte for byte by firmware/vectors.json. It runs
+under MicroPython 1.29 on the RP2040 and under CPython for the tests and the emulator, so it uses
 only what both have: struct, binascii, bytes and bytearray, plain classes.
 
     wire = encode(STATE, pack(STATE, t_ms, raw, buttons, spikes), seq=7)
@@ -228,7 +228,7 @@ class Deframer:
     """Cuts a byte stream into checked frames, counting and skipping everything else.
 
     The counters (``oversize``, ``cobs``, ``crc``, ``version``, ``malformed``,
-    ``discarded_bytes``, ``frames``) mean what controller/framing.py's ``LineErrors`` mean;
+    ``discarded_bytes``, ``frames``) mean what controller/stations/framing.py's ``LineErrors`` mean;
     ``malformed`` is counted by the reader that parses the bodies (:meth:`count`).
     """
 

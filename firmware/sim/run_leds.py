@@ -1,6 +1,6 @@
 """The emulated LED floor driver, as its own process: the real driver on a simulated board.
 
-CPython only. controller/emulation.py starts it::
+CPython only. controller/stations/emulation.py starts it::
 
     python run_leds.py --fd 5 --serial E6614104033F2A2B --strips 300,300 [--seed 1]
                        [--reset-cause 1]

@@ -1,6 +1,6 @@
 """One emulated station, as its own process: the real station firmware on a simulated board.
 
-CPython only. controller/emulation.py starts one per station::
+CPython only. controller/stations/emulation.py starts one per station::
 
     python run_station.py --fd 5 --serial E66038B7133B5C2F [--sample-hz 200] [--seed 1]
                           [--reset-cause 1]

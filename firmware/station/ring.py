@@ -5,7 +5,7 @@ pattern started and the ring's size: the station calls it a few dozen times a se
 tests call it with any time they like.
 """
 
-#: The patterns by their RING number (controller/messages.py RING_PATTERNS, same order).
+#: The patterns by their RING number (controller/stations/messages.py RING_PATTERNS, same order).
 PATTERNS = (
     "idle",
     "firing",

@@ -1,0 +1,119 @@
+"""One LED frame per scene: paint, cap, gamma, limit — computed once, shown everywhere.
+
+:class:`FloorRenderer` holds what is built once from the layout (index arrays, the gamma
+table, the power zones); :meth:`FloorRenderer.frame` turns a scene into a :class:`FloorFrame`,
+the bytes every LED output sends. Its :attr:`FloorFrame.view` is what the on-screen floor
+draws (``Scene.floor``): plain positions and colours, no hardware object::
+
+    renderer = FloorRenderer(layout, network)
+    frame = renderer.frame(scene)          # mapping + gamma + limiter, well under a millisecond
+    ddp_output.send(frame)
+    scene = dataclasses.replace(scene, floor=frame.view)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from controller.floor.colour import ColourPipeline
+from controller.floor.layout import FloorLayout
+from controller.floor.paint import FloorMap, paint
+from controller.floor.patterns import LED_PATTERNS, paint_pattern, pattern_at
+from controller.network import Network
+from controller.scene import Scene
+
+
+@dataclass(frozen=True)
+class RingMark:
+    """A neuron's circle on the mat, for the on-screen floor to outline."""
+
+    neuron: str
+    centre: tuple[float, float]
+    radius: float
+
+
+@dataclass(frozen=True, eq=False)
+class FloorView:
+    """What the on-screen floor draws: where each LED lies and the bytes it is sent.
+
+    ``colours`` are the LED bytes (R, G, B), after the brightness cap, gamma and limiter: the
+    screen undoes cap and gamma (see ``display.floor_panel``) to show what the eye would see.
+    """
+
+    size_m: tuple[float, float]
+    positions: np.ndarray  # (leds, 2) metres
+    colours: np.ndarray  # (leds, 3) uint8
+    rings: tuple[RingMark, ...]
+    pitch_m: float
+    brightness: float
+    gamma: float
+    pattern: str | None = None  # the test pattern playing, if any
+    limited: tuple[str, ...] = ()  # the power zones the limiter is dimming
+
+
+@dataclass(frozen=True, eq=False)
+class FloorFrame:
+    """The bytes of one frame for every LED, in the floor's order, and the power they draw."""
+
+    t: float
+    rgb: np.ndarray  # (leds, 3) uint8, R G B (each output applies its own order)
+    current_ma: np.ndarray  # (zones,) estimated
+    limited: np.ndarray  # (zones,) bool
+    pattern: str | None
+    view: FloorView
+
+
+class FloorRenderer:
+    """Turns scenes into LED frames for one layout (index arrays built once).
+
+    :param layout: the floor, as loaded by :func:`controller.floor.layout.load_floor`.
+    :param network: the network the layout was checked against.
+    """
+
+    def __init__(self, layout: FloorLayout, network: Network) -> None:
+        self.layout = layout
+        self.map = FloorMap.build(layout, network)
+        self.pipeline = ColourPipeline.for_layout(layout)
+        self.rings = tuple(
+            RingMark(r.neuron, r.centre, layout.ring_radius(r)) for r in layout.rings
+        )
+        self.zone_names = tuple(z.name for z in layout.zones)
+
+    def levels(self, scene: Scene, pattern: str | None = None) -> tuple[np.ndarray, str | None]:
+        """The levels of every LED (0–1) and the test pattern playing, if any.
+
+        ``pattern`` holds one test pattern; otherwise technician mode cycles through them all.
+        """
+        if pattern is not None:
+            if pattern not in LED_PATTERNS:
+                raise ValueError(f"no LED pattern {pattern!r} (have: {', '.join(LED_PATTERNS)})")
+            return paint_pattern(self.map, pattern, scene.t), pattern
+        if scene.mode == "technician":
+            name, since = pattern_at(self.map, scene.t)
+            return paint_pattern(self.map, name, since), name
+        return paint(self.map, scene), None
+
+    def frame(self, scene: Scene, pattern: str | None = None) -> FloorFrame:
+        """The LED frame for ``scene``: painted, capped, gamma-corrected and limited."""
+        levels, playing = self.levels(scene, pattern)
+        limited = self.pipeline.encode(levels)
+        settings = self.layout.settings
+        view = FloorView(
+            size_m=settings.size_m,
+            positions=self.layout.positions,
+            colours=limited.rgb,
+            rings=self.rings,
+            pitch_m=settings.pitch_m,
+            brightness=settings.brightness,
+            gamma=settings.gamma,
+            pattern=playing,
+            limited=tuple(
+                z for z, hit in zip(self.zone_names, limited.limited, strict=True) if hit
+            ),
+        )
+        return FloorFrame(scene.t, limited.rgb, limited.current_ma, limited.limited, playing, view)
+
+
+__all__ = ["FloorFrame", "FloorRenderer", "FloorView", "RingMark"]

@@ -1,0 +1,207 @@
+"""The health endpoint: a read-only JSON page on 127.0.0.1 for remote monitoring.
+
+A museum's monitoring (or a technician over SSH) asks ``curl http://127.0.0.1:8765/health`` and
+gets what the installation is doing and whether it is well::
+
+    {"status": "ok", "mode": "visitor", "view": "network", "step": null,
+     "stations": {"online": 16, "total": 16, "offline": []}, "fps": 59.9,
+     "frames": 35940, "crashes": 0, "last_error": null, "uptime_s": 600.2}
+
+:func:`health_report` builds that from a scene and the loop's figures (pure). The
+:class:`HealthEndpoint` is a sink of the installation: each frame it keeps the latest scene and
+the frame times, and a small HTTP server thread answers GET requests from them. It listens on
+the loopback interface only and changes nothing: anything but GET is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from controller.app import Installation
+from controller.scene import Scene
+
+log = logging.getLogger(__name__)
+
+#: Loopback only: the endpoint is for monitoring on the Pi or through an SSH tunnel.
+HOST = "127.0.0.1"
+#: The port ``neurones run`` serves on unless told otherwise.
+DEFAULT_PORT = 8765
+
+
+@dataclass(frozen=True)
+class LoopFigures:
+    """What the loop says about itself, copied out of the installation for one report."""
+
+    frames: int = 0
+    crashes: int = 0
+    last_error: str | None = None
+    uptime_s: float = 0.0
+    fps: float = 0.0
+    leds: tuple[Any, ...] = ()  # each LED output's OutputHealth (controller.floor.output)
+
+
+def health_report(scene: Scene | None, loop: LoopFigures) -> dict[str, Any]:
+    """The health page for the latest ``scene`` (None before the first frame) and ``loop``.
+
+    ``status`` is ``starting`` before the first frame, ``degraded`` when a station is offline, an
+    LED output is down or a part of the installation has failed, else ``ok``.
+    """
+    report: dict[str, Any] = {
+        "status": "starting",
+        "mode": None,
+        "view": None,
+        "step": None,
+        "stations": {"online": 0, "total": 0, "offline": []},
+        "fps": round(loop.fps, 1),
+        "frames": loop.frames,
+        "crashes": loop.crashes,
+        "last_error": loop.last_error,
+        "uptime_s": round(loop.uptime_s, 1),
+        "leds": [
+            {
+                "name": o.name,
+                "connected": o.connected,
+                "frames": o.frames,
+                "failures": o.failures,
+                "last_error": o.last_error,
+            }
+            for o in loop.leds
+        ],
+    }
+    if scene is None:
+        return report
+    leds_down = any(not o.connected for o in loop.leds)
+    known = [s for s in scene.stations if s.online is not None]
+    offline = scene.offline()
+    report.update(
+        mode=scene.mode,
+        view=scene.view,
+        step=scene.step,
+        stations={"online": len(known) - len(offline), "total": len(known), "offline": offline},
+        status="degraded" if offline or loop.crashes or leds_down else "ok",
+    )
+    return report
+
+
+def serve_health(
+    installation: Installation,
+    port: int = DEFAULT_PORT,
+    leds: Callable[[], tuple[Any, ...]] = tuple,
+) -> HealthEndpoint | None:
+    """Start the health page for ``installation`` and add it to its sinks; ``leds`` gives the
+    LED outputs' health (:meth:`controller.floor.sink.FloorSink.health`).
+
+    A port already taken (a second instance, another program) is logged, not fatal: the
+    installation runs without its health page rather than not at all.
+    """
+    try:
+        endpoint = HealthEndpoint(installation, port, leds)
+    except OSError as exc:
+        log.warning("health endpoint not started on %s:%d: %s", HOST, port, exc)
+        return None
+    installation.sinks.append(endpoint)
+    return endpoint
+
+
+def frame_rate(times: list[float]) -> float:
+    """Frames per second over the scene times ``times`` (oldest first)."""
+    if len(times) < 2 or times[-1] <= times[0]:
+        return 0.0
+    return (len(times) - 1) / (times[-1] - times[0])
+
+
+class HealthEndpoint:
+    """A sink that serves :func:`health_report` over HTTP on ``127.0.0.1:port``.
+
+    :param installation: the installation whose loop figures (frames, failures, uptime) the
+        page reports; None for a page with the scene's figures only.
+    :param port: the TCP port; 0 picks a free one (see :attr:`url`).
+    :param leds: gives each LED output's health.
+    :raises OSError: if the port is taken.
+    """
+
+    def __init__(
+        self,
+        installation: Installation | None = None,
+        port: int = DEFAULT_PORT,
+        leds: Callable[[], tuple[Any, ...]] = tuple,
+    ) -> None:
+        self._leds = leds
+        self._scene: Scene | None = None
+        self._times: deque[float] = deque(maxlen=120)  # about two seconds of frames
+        self._installation = installation
+        self._server = ThreadingHTTPServer((HOST, port), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="health", daemon=True
+        )
+        self._thread.start()
+        log.info("health endpoint on %s", self.url)
+
+    @property
+    def url(self) -> str:
+        """Where to ask: ``http://127.0.0.1:PORT/health``."""
+        return f"http://{HOST}:{self._server.server_address[1]}/health"
+
+    def show(self, scene: Scene) -> None:
+        """Keep the latest scene and its time (called by the loop every frame)."""
+        self._scene = scene
+        self._times.append(scene.t)
+
+    def report(self) -> dict[str, Any]:
+        """The health page as it would be served now."""
+        return health_report(self._scene, self._figures())
+
+    def close(self) -> None:
+        """Stop serving and free the port."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _figures(self) -> LoopFigures:
+        fps = frame_rate(list(self._times))
+        installation = self._installation
+        leds = tuple(self._leds())
+        if installation is None:
+            return LoopFigures(fps=fps, leds=leds)
+        stats = installation.stats
+        return LoopFigures(
+            stats.frames, stats.crashes, stats.last_error, installation.uptime(), fps, leds
+        )
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            """Answers GET /health (and /) with the report; refuses every other method."""
+
+            def do_GET(self) -> None:
+                """The health page as JSON."""
+                if self.path.split("?")[0] not in ("/", "/health"):
+                    self.send_error(HTTPStatus.NOT_FOUND)
+                    return
+                body = json.dumps(endpoint.report()).encode()
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                """Refused: the page changes nothing."""
+                self.send_error(HTTPStatus.METHOD_NOT_ALLOWED, "the health page is read-only")
+
+            do_PUT = do_DELETE = do_PATCH = do_POST
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Requests go to the debug log only."""
+                log.debug("health: " + format, *args)  # monitoring polls: keep the journal quiet
+
+        return Handler

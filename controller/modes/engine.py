@@ -1,0 +1,166 @@
+"""The installation's three modes, chosen by the leader console's key, and who handles what.
+
+- **visitor** (the museum's day): an attract loop until someone touches a station, then free
+  play with challenges, and back to the attract loop with the default thresholds after an idle
+  time-out (:mod:`controller.modes.visitor`);
+- **workshop**: a leader guides a class through the workshop script (:mod:`controller.modes.guide`);
+- **technician**: calibration and diagnostics; the station buttons belong to the technician
+  desk (:mod:`controller.technician.desk`), so the session ignores them.
+
+Only the key (a :class:`~controller.events.KeyTurned` from the console, or the keyboard's 1/2/3
+in simulation) changes the mode; nothing a visitor does at a station can, so technician mode is
+out of visitors' reach. The mode engine is pure: :func:`dispatch` hands each event to the
+current mode's handler and returns the new session.
+
+The mode's settings live in the ``[modes]`` section of ``data/installation.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from controller.datafile import DATA_DIR, Field
+from controller.events import (
+    ConsoleAction,
+    DiagnosisUpdated,
+    Event,
+    KeyTurned,
+    LanguageChosen,
+    SliderMoved,
+    StationStatus,
+    ThresholdSet,
+    TrainingProgressed,
+)
+from controller.modes import finale, freeplay, guide, visitor
+from controller.modes.pickup import SLIDER_MODES
+from controller.modes.script import check_keys
+
+if TYPE_CHECKING:
+    from controller.session import Session
+
+#: The key's positions, which are the modes.
+MODES = ("visitor", "workshop", "technician")
+
+#: The view the key's technician position shows.
+TECHNICIAN_VIEW = "technician"
+
+#: The museum's installation file, whose ``[modes]`` section this module reads.
+INSTALLATION_FILE = DATA_DIR / "installation.toml"
+
+
+@dataclass(frozen=True)
+class ModeSettings:
+    """How the modes behave in this installation (``[modes]`` in installation.toml)."""
+
+    start: str = "visitor"  # the mode at power-on, until the console's key says otherwise
+    idle_timeout_s: float = 90.0  # visitor mode: untouched this long → attract, defaults back
+    celebration_s: float = 6.0  # how long a solved challenge is celebrated
+    sliders: str = "pickup"  # "pickup" or "jump" (see controller.modes.pickup)
+
+
+def load_mode_settings(path: str | Path = INSTALLATION_FILE) -> ModeSettings:
+    """Read the ``[modes]`` section (absent: the defaults).
+
+    :raises DataError: naming the file and the field, for anything malformed.
+    """
+    root = Field.load(path)
+    section = root.get("modes", {})
+    check_keys(section.table(), ("start", "idle_timeout_s", "celebration_s", "sliders"))
+    default = ModeSettings()
+    return ModeSettings(
+        start=section.get("start", default.start).text(choices=MODES),
+        idle_timeout_s=section.get("idle_timeout_s", default.idle_timeout_s).number(minimum=1),
+        celebration_s=section.get("celebration_s", default.celebration_s).number(minimum=0),
+        sliders=section.get("sliders", default.sliders).text(choices=SLIDER_MODES),
+    )
+
+
+def begin(session: Session, mode: str, t: float) -> Session:
+    """Enter ``mode`` at start-up, as if the key had just been turned to it."""
+    return _enter(replace(session, mode=mode), mode, previous=None, t=t)
+
+
+def turn_key(session: Session, e: KeyTurned) -> Session:
+    """The key turned: leave the current mode and enter the new one (same position: no change).
+
+    Entering the workshop from the visitor mode starts the script afresh (a new class);
+    coming back to it from the technician mode resumes the step the class was on.
+    """
+    if e.position == session.mode or e.position not in MODES:
+        return session
+    previous = session.mode
+    session = replace(session, mode=e.position, diagnosis=None)
+    return _enter(session, e.position, previous, e.t)
+
+
+def dispatch(session: Session, event: Event) -> Session:
+    """The session after ``event``, handled as the current mode handles it."""
+    if isinstance(event, KeyTurned):
+        return turn_key(session, event)
+    if isinstance(event, SliderMoved) and _offline(session, event.neuron):
+        return session  # held at its safe default until its station comes back
+    # The training finale is the same in every mode: its progress is kept, and while it is
+    # on screen next/previous turn its pages (controller.modes.finale).
+    if isinstance(event, TrainingProgressed):
+        return finale.progressed(session, event)
+    if isinstance(event, ConsoleAction):
+        turned = finale.turn_page(session, event)
+        if turned is not None:
+            return turned
+    handler = handlers(session).get(type(event))
+    return handler(session, event) if handler else session
+
+
+def handlers(session: Session) -> dict[type, Callable]:
+    """The current mode's event handlers."""
+    if session.mode == "technician":
+        return TECHNICIAN_HANDLERS
+    if session.mode == "workshop" and session.script is not None:
+        return guide.HANDLERS
+    if session.mode == "workshop":
+        return freeplay.HANDLERS  # no script loaded: the leader drives by hand
+    return visitor.HANDLERS
+
+
+def _offline(session: Session, neuron: str) -> bool:
+    """Whether the neuron's station is known to be offline (not merely absent)."""
+    station = session.stations.get(neuron)
+    return station is not None and station.online is False
+
+
+def _enter(session: Session, mode: str, previous: str | None, t: float) -> Session:
+    if mode == "technician":
+        return replace(session, view=TECHNICIAN_VIEW)
+    if mode == "workshop":
+        return guide.enter_mode(session, t, resume=previous == "technician")
+    return visitor.enter_mode(session, t)
+
+
+def _technician_slider(session: Session, e: SliderMoved) -> Session:
+    """Calibration sweeps sliders end to end: remember where they are, move no threshold."""
+    if e.neuron not in session.defaults.thresholds():
+        return session
+    pickup = session.pickup.ignored(e.neuron, e.value, session.threshold(e.neuron))
+    return replace(session, pickup=pickup)
+
+
+#: In technician mode station buttons and the console belong to the technician desk.
+TECHNICIAN_HANDLERS: dict[type, Callable] = {
+    SliderMoved: _technician_slider,
+    ThresholdSet: freeplay.HANDLERS[ThresholdSet],
+    StationStatus: freeplay.HANDLERS[StationStatus],
+    LanguageChosen: freeplay.HANDLERS[LanguageChosen],
+    DiagnosisUpdated: freeplay.HANDLERS[DiagnosisUpdated],
+}
+
+
+def scene_fields(session: Session, now: float) -> dict:
+    """The scene fields the current mode adds (its view of the step, challenge, floor…)."""
+    if session.mode == "workshop" and session.guide is not None:
+        return guide.scene_fields(session, now)
+    if session.mode == "visitor":
+        return visitor.scene_fields(session, now)
+    return {}

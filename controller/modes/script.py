@@ -1,0 +1,271 @@
+"""The workshop script: the guided mode's ordered steps, read from ``data/workshop.toml``.
+
+A workshop leader edits the script without touching code. Each ``[[step]]`` says what the
+screen and the floor show, which stations take part, what the class must do, the leader's
+talking points (French first, English too) and the conditions that complete it::
+
+    [[step]]
+    id = "learning-green"
+    phase = 3
+    view = "rulers"
+    show = ["grandeur-nature", "6♠"]      # digit sets and single digits on show
+    digit = "6♠"                          # the one shown first
+    stations = ["0"]                      # "all", "none", a layer, or neuron names
+    max_move = 1                          # the learning rule: moves of one step only
+    complete_when = ["threshold 0 = 7", "recognised all"]
+    [step.fr]
+    title = "Apprentissage : le seuil du vert"
+    task = "Neurone vert : déplace ton seuil d'un cran"
+    points = ["…", "…"]
+
+:func:`load_script` checks every name (views, digits, neurons, layers) against the network and
+the digit sets, and a mistake comes back as one :class:`~controller.datafile.DataError` naming
+the file and the field (``data/workshop.toml: step[10].complete_when[0]: unknown neuron 'Z'``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from controller.datafile import DATA_DIR, DataError, Field
+from controller.digits import DigitSet, compose_set
+from controller.modes.conditions import Condition, parse_condition
+from controller.network import Network
+from controller.texts import languages
+
+#: The script shipped with the installation.
+DEFAULT_SCRIPT = DATA_DIR / "workshop.toml"
+
+#: The network's layers, in the order the signal travels (answers go layer by layer).
+LAYERS = ("input", "hidden", "output")
+
+#: What the floor may play during a step (see :class:`controller.scene.Scene`).
+FLOOR_MODES = ("network", "signal", "attract", "dim")
+
+#: The reference language: every step must have its texts in it.
+REFERENCE_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class StepText:
+    """A step's words in one language."""
+
+    title: str
+    task: str  # what the class must do, shown to everyone
+    points: tuple[str, ...]  # what the leader says
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the workshop, as data."""
+
+    id: str
+    phase: int  # 1 introduction, 2 grandeur nature, 3 tabletop, 4 conclusion
+    view: str
+    digits: DigitSet  # what ``show`` puts on show
+    digit: str
+    floor: str
+    stations: tuple[str, ...]  # the neurons whose stations take part
+    complete_when: tuple[Condition, ...]
+    texts: Mapping[str, StepText]
+    answers: tuple[str, ...] = ()  # layers whose pupils enter their numbers, in order
+    thresholds: Mapping[str, float] = field(default_factory=dict)  # set at the step's start
+    max_move: float | None = None
+    hide_digit: bool = False
+    reveal_view: str = "decision"
+    minutes: float | None = None
+    optional: bool = False  # "time permitting": a leader may skip it
+
+    def text(self, language: str) -> StepText:
+        """The step's words in ``language``, French if it has none in that language."""
+        return self.texts.get(language, self.texts[REFERENCE_LANGUAGE])
+
+
+@dataclass(frozen=True)
+class Script:
+    """The workshop: its steps in order."""
+
+    name: str
+    steps: tuple[Step, ...]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def index(self, step_id: str) -> int | None:
+        """The position of the step called ``step_id``, None if there is none."""
+        return next((i for i, s in enumerate(self.steps) if s.id == step_id), None)
+
+
+def load_script(
+    network: Network,
+    library: Mapping[str, DigitSet],
+    views: Collection[str],
+    path: str | Path = DEFAULT_SCRIPT,
+) -> Script:
+    """Load and check a workshop script against the network, digit sets and screen views.
+
+    :raises DataError: naming the file and the field, for anything malformed.
+    """
+    root = Field.load(path)
+    check_keys(root.table(), ("name", "step"))
+    names = Names(network, dict(library), tuple(views))
+    steps = tuple(_named_step(f, names) for f in root["step"].list(min_length=1))
+    seen: set[str] = set()
+    for f, step in zip(root["step"].list(), steps, strict=True):
+        if step.id in seen:
+            raise f["id"].error(f"two steps are called {step.id!r}")
+        seen.add(step.id)
+    return Script(root.get("name", Path(path).stem).text(), steps)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a script (or a challenge file) may name: the network, digit sets, views."""
+
+    network: Network
+    library: dict[str, DigitSet]
+    views: tuple[str, ...]
+
+    def shown(self, f: Field) -> DigitSet:
+        """The digits a ``show`` list puts on show, checked."""
+        parts = [p.text() for p in f.list(min_length=1)]
+        try:
+            return compose_set("+".join(parts), parts, self.library)
+        except KeyError as exc:
+            raise f.error(exc.args[0]) from None
+
+    def thresholds(self, f: Field) -> dict[str, float]:
+        """A table of thresholds by neuron name, checked."""
+        known = self.network.thresholds()
+        for neuron, value in f.items():
+            if neuron not in known:
+                raise value.error(f"unknown neuron {neuron!r} (known: {', '.join(known)})")
+        return {neuron: value.number() for neuron, value in f.items()}
+
+    def conditions(self, f: Field, shown: DigitSet) -> tuple[Condition, ...]:
+        """A list of condition sentences, checked against the network and the digits on show."""
+        neurons = tuple(self.network.thresholds())
+        conditions = []
+        for item in f.list(min_length=1):
+            try:
+                conditions.append(parse_condition(item.text(), neurons, shown.names()))
+            except ValueError as exc:
+                raise item.error(str(exc)) from None
+        return tuple(conditions)
+
+    def digit(self, f: Field, shown: DigitSet) -> str:
+        """The name of a digit on show (the first one if the field is absent)."""
+        if f.value is None:
+            return shown.digits[0].name
+        name = f.text()
+        if name not in shown.names():
+            raise f.error(f"digit {name!r} is not on show ({', '.join(shown.names())})")
+        return name
+
+    def view(self, f: Field) -> str:
+        """A screen view's name, checked."""
+        return f.text(choices=self.views)
+
+    def stations(self, f: Field) -> tuple[str, ...]:
+        """Which neurons take part: ``"all"``, ``"none"``, a layer, or a list of those/names."""
+        groups = self.groups()
+        items = [f] if isinstance(f.value, str) else f.list()
+        neurons: list[str] = []
+        for item in items:
+            name = item.text()
+            if name not in groups and name not in groups["all"]:
+                known = ", ".join([*groups, *groups["all"]])
+                raise item.error(f"unknown station {name!r} (use {known})")
+            neurons.extend(groups.get(name, (name,)))
+        return tuple(dict.fromkeys(neurons))
+
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """The names that stand for several stations at once."""
+        layers = layer_neurons(self.network)
+        return {"all": sum(layers.values(), ()), "none": (), **layers}
+
+
+def layer_neurons(network: Network) -> dict[str, tuple[str, ...]]:
+    """Each layer's neurons, by the layer names of :data:`LAYERS`."""
+    layers = (network.input_names, network.hidden_names, network.output_names)
+    return dict(zip(LAYERS, layers, strict=True))
+
+
+#: The fields a step may have, besides one table of texts per language.
+STEP_FIELDS = (
+    "id", "phase", "minutes", "optional", "view", "show", "digit", "hide_digit", "reveal_view",
+    "floor", "stations", "answers", "thresholds", "max_move", "complete_when",
+)  # fmt: skip
+
+
+def _named_step(f: Field, names: Names) -> Step:
+    """Read one step; an error in it also names the step's id, which the leader knows it by.
+
+    ``data/workshop.toml: step[10] (learning-green).complete_when[0]: unknown neuron 'Z'``
+    """
+    try:
+        return _step(f, names)
+    except DataError as exc:
+        step_id = f.table().value.get("id")
+        if not isinstance(step_id, str) or not exc.field.startswith(f.path):
+            raise
+        field = f"{f.path} ({step_id}){exc.field[len(f.path) :]}"
+        raise DataError(exc.source, field, exc.message) from None
+
+
+def _step(f: Field, names: Names) -> Step:
+    check_keys(f.table(), (*STEP_FIELDS, *languages()))
+    shown = names.shown(f["show"])
+    answers = tuple(a.text(choices=LAYERS) for a in f.get("answers", []).list())
+    if list(answers) != sorted(answers, key=LAYERS.index):
+        raise f["answers"].error(f"layers must follow the signal: {', '.join(LAYERS)}")
+    stations = names.stations(f.get("stations", "none"))
+    for layer in answers:
+        missing = [n for n in names.groups()[layer] if n not in stations]
+        if missing:
+            raise f["answers"].error(
+                f"the {layer} layer answers but its stations {', '.join(missing)} do not "
+                "take part (add them to stations)"
+            )
+    minutes = f.get("minutes")
+    max_move = f.get("max_move")
+    return Step(
+        id=f["id"].text(),
+        phase=f["phase"].integer(minimum=1, maximum=4),
+        view=names.view(f["view"]),
+        digits=shown,
+        digit=names.digit(f.get("digit"), shown),
+        floor=f.get("floor", "network").text(choices=FLOOR_MODES),
+        stations=stations,
+        complete_when=names.conditions(f["complete_when"], shown),
+        texts=_texts(f),
+        answers=answers,
+        thresholds=names.thresholds(f.get("thresholds", {})),
+        max_move=None if max_move.value is None else max_move.number(minimum=0),
+        hide_digit=f.get("hide_digit", False).boolean(),
+        reveal_view=names.view(f.get("reveal_view", "decision")),
+        minutes=None if minutes.value is None else minutes.number(minimum=0),
+        optional=f.get("optional", False).boolean(),
+    )
+
+
+def _texts(f: Field) -> dict[str, StepText]:
+    """The step's words by language: a ``[step.LANG]`` table for each, French required."""
+    f[REFERENCE_LANGUAGE]  # raises "missing" naming the step's French table
+    texts = {}
+    for language in languages():
+        if language in f:
+            table = f[language]
+            check_keys(table.table(), ("title", "task", "points"))
+            points = tuple(p.text() for p in table.get("points", []).list())
+            texts[language] = StepText(table["title"].text(), table["task"].text(), points)
+    return texts
+
+
+def check_keys(f: Field, known: Collection[str]) -> None:
+    """Refuse a key the file's reader does not know (a typo would otherwise pass unseen)."""
+    for key in f.table().value:
+        if key not in known:
+            raise f.get(key).error(f"unknown field (known: {', '.join(known)})")

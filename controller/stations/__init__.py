@@ -1,0 +1,12 @@
+"""The neuron stations, seen from the Pi: the wire protocol, the links, the slider's signal path.
+
+Each station is a Pico running ``firmware/station/``. Here is the host's half of the chain:
+:mod:`~controller.stations.framing` and :mod:`~controller.stations.messages` speak the protocol
+of ``firmware/PROTOCOL.md``; :mod:`~controller.stations.links` finds the stations, keeps one
+:mod:`~controller.stations.link` per board (each port read by its own
+:mod:`~controller.stations.port` thread) and turns what they say into events, through
+:mod:`~controller.stations.slider`; :mod:`~controller.stations.ring` chooses what each
+station's LED ring shows; :mod:`~controller.stations.layout` reads which board is which neuron
+from the installation file; :mod:`~controller.stations.emulation` runs the real firmware on
+pseudo-terminals when no hardware is plugged in.
+"""

@@ -1,0 +1,399 @@
+"""The station links: every neuron station the Pi can hear, kept alive whatever happens.
+
+:class:`Links` is a *source* of the installation loop (``poll(now)`` turns what the stations
+sent into :class:`~controller.events.SliderMoved`, :class:`~controller.events.ButtonPressed`
+and :class:`~controller.events.StationStatus` events) and a *sink* (``show(scene)`` sends each
+station's LED ring its pattern when it changes). It is also what the technician desk and
+``neurones calibrate``/``diagnose`` read (``readings()``, ``apply_calibration()``)::
+
+    links = Links(load_layout(), thresholds=network.thresholds())
+    installation = Installation(session, sources=[links], sinks=[links])
+    installation.run(sleep=links.wait)     # wakes the loop as soon as a threshold moves
+
+How it stays up (R2, R5):
+
+- stations are found by USB VID/PID and serial number (pyserial's ``comports()``, or any
+  ``discover`` callable, such as the station emulator's), or at the ports the installation
+  file lists; discovery runs in a worker thread, so a slow USB bus never stalls a frame;
+- each open port has its own reader thread (:mod:`controller.stations.port`) that reads, writes, and
+  cuts the stream into checked frames on a queue; the loop only drains the queue, so no
+  station, however broken, can block or crash it;
+- a station silent for 500 ms, or whose port fails, is closed and marked offline; the others
+  carry on; it is looked for again every second, and a port that keeps failing is retried
+  with a back-off up to 5 s (:class:`~controller.stations.link.Liveness`); a station that comes back
+  goes through the whole handshake again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from queue import Empty, SimpleQueue
+from typing import Any, Protocol
+
+from controller.events import Event
+from controller.scene import Scene
+from controller.stations.layout import Layout
+from controller.stations.link import Link, LinkContext, SliderTracker
+from controller.stations.messages import Ring
+from controller.stations.port import Closed, PortReader, Received, open_serial
+from controller.stations.ring import neuron_colour, pattern, ring_for
+from controller.stations.slider import SliderPath
+from controller.technician.calibration import CalibrationBook, SliderCalibration, StationCalibration
+from controller.technician.diagnostics import LinkReading
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two looks at what the stations' rings should show.
+RING_PERIOD_S = 0.05
+
+
+class PortInfo(Protocol):
+    """A port as discovery sees it (pyserial's ``ListPortInfo`` fits, so does the emulator's)."""
+
+    device: str
+    serial_number: str | None
+    vid: int | None
+    pid: int | None
+
+
+@dataclass(frozen=True)
+class ListedPort:
+    """A port the installation file lists: its path only; the handshake says which board."""
+
+    device: str
+    serial_number: str | None = None
+    vid: int | None = None
+    pid: int | None = None
+
+
+def usb_discovery() -> list[Any]:
+    """Every serial port on the USB bus now (pyserial), to be filtered by VID/PID."""
+    from serial.tools import list_ports
+
+    return list(list_ports.comports())
+
+
+def listed_discovery(ports: Sequence[str]) -> Callable[[], list[ListedPort]]:
+    """A discovery that offers the listed ports that exist now (``/dev/neuron-station-01`` …)."""
+
+    def discover() -> list[ListedPort]:
+        return [ListedPort(p) for p in ports if Path(p).exists()]
+
+    return discover
+
+
+class Links:
+    """Every station link: a source and a sink of the installation loop.
+
+    :param layout: the installation's stations and settings.
+    :param thresholds: the neurons that have a threshold (their sliders move it).
+    :param calibrations: the calibrations saved so far (the others use the default map).
+    :param discover: gives the ports present now (default: USB, or the layout's listed ports).
+    :param clock: monotonic seconds (the loop's clock; frames are stamped with it).
+    :param opener: opens a port (default pyserial).
+    :param resources: closed with the links (e.g. the station emulator behind them).
+    """
+
+    def __init__(
+        self,
+        layout: Layout,
+        *,
+        thresholds: Collection[str] = (),
+        calibrations: CalibrationBook | None = None,
+        discover: Callable[[], Iterable[Any]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        opener: Callable[[str], Any] = open_serial,
+        resources: Sequence[Any] = (),
+    ) -> None:
+        self.layout = layout
+        self.settings = layout.settings
+        self.timings = layout.settings.timings
+        self.clock = clock
+        self.opener = opener
+        self.resources = list(resources)
+        self.listed = bool(self.settings.ports)
+        if discover is None:
+            discover = listed_discovery(self.settings.ports) if self.listed else usb_discovery
+        self.discover = discover
+        book = calibrations or CalibrationBook()
+        self.context = LinkContext(
+            entries=layout.by_serial,
+            thresholds=frozenset(thresholds),
+            calibrations=dict(book.stations),
+            path_for=self._path_for,
+            config=self.settings.config(),
+            ring_for=self._ring_for,
+            slider=layout.slider,
+        )
+        self.links: dict[str, Link] = {}
+        if not self.listed:
+            for serial in layout.serials():
+                self.links[serial] = Link(serial, self.context, self.timings, serial=serial)
+        self.inbox: SimpleQueue = SimpleQueue()
+        self._readers: dict[PortReader, Link] = {}
+        self._pending: list[Event] = []
+        self.failures = 0
+        self._wake = threading.Event()
+        self._scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="discovery")
+        self._scan: Future | None = None
+        self._next_scan = float("-inf")
+        self._scanned_at = float("-inf")
+        self._scene: Scene | None = None
+        self._rings_at: float | None = None
+        self._closed = False
+
+    # --- source ------------------------------------------------------------------------------
+
+    def poll(self, now: float) -> list[Event]:
+        """What the stations said since the last call, and who came or went, as events."""
+        self._drain()
+        events, self._pending = self._pending, []
+        for link in list(self.links.values()):
+            events += link.check(now)
+        self._discovery(now)
+        return events
+
+    def wait(self, timeout: float) -> None:
+        """Sleep up to ``timeout`` seconds, or less if a station's frame gives an event.
+
+        Pass it as the loop's ``sleep``: the loop then reacts to a slider within a
+        millisecond instead of at its next frame, while frames that change nothing (a still
+        slider, 50 a second per station) are handled here without waking the loop.
+        """
+        deadline = self.clock() + max(0.0, timeout)
+        while True:
+            self._wake.clear()
+            self._drain()
+            left = deadline - self.clock()
+            if self._pending or left <= 0:
+                return
+            self._wake.wait(left)
+
+    def _drain(self) -> None:
+        """Handle every item the reader threads have queued."""
+        while True:
+            try:
+                item = self.inbox.get_nowait()
+            except Empty:
+                return
+            try:
+                self._handle(item)
+            except Exception:  # a bug on one line must not stop the loop or the other lines
+                self.failures += 1
+                log.exception("a station's frame could not be handled; carrying on")
+
+    def _handle(self, item: Received | Closed) -> None:
+        """One item from a reader thread: a frame for its link, or its port closed."""
+        if isinstance(item, Received):
+            link = self._readers.get(item.reader)
+            if link is not None and link.reader is item.reader:
+                self._pending += link.receive(item.frame, item.t, item.note)
+        elif isinstance(item, Closed):
+            link = self._readers.pop(item.reader, None)
+            if link is not None and link.reader is item.reader:
+                self._pending += link.disconnect(item.t, item.reason)
+
+    # --- finding stations ----------------------------------------------------------------
+
+    def _discovery(self, now: float) -> None:
+        """Start a scan when one is due; handle a finished one. Never waits."""
+        if self._scan is not None:
+            if not self._scan.done():
+                return
+            scan, self._scan = self._scan, None
+            try:
+                ports = list(scan.result())
+            except Exception as exc:  # a broken bus or emulator: log it, look again later
+                log.warning("looking for stations failed: %s", exc)
+                ports = []
+            self._found(ports, now)
+            self._next_scan = now + self._scan_period()
+        if self._scan_due(now) and not self._closed:
+            self._scanned_at = now
+            self._scan = self._scanner.submit(self.discover)
+
+    def _scan_due(self, now: float) -> bool:
+        """A scan is due on schedule, or as soon as a station lost since the last one may be
+        tried again (so a replugged station is back within its first back-off)."""
+        if now >= self._next_scan:
+            return True
+        return any(
+            link.reader is None
+            and link.liveness.since >= self._scanned_at
+            and link.liveness.may_open(now)
+            for link in self.links.values()
+        )
+
+    def _scan_period(self) -> float:
+        """Every second while a station is missing; every few seconds when all are here."""
+        expected = [self.links.get(s) for s in self.layout.serials()]
+        missing = not expected or any(link is None or not link.online for link in expected)
+        return self.timings.rescan if missing else self.timings.rescan_max
+
+    def rescan_now(self) -> None:
+        """Look for stations at the next poll, and forget every back-off (after a repair)."""
+        self._next_scan = float("-inf")
+        for link in self.links.values():
+            link.liveness = replace(link.liveness, retry_at=float("-inf"), delay=None)
+
+    def _found(self, ports: list[Any], now: float) -> None:
+        """Open the ports of stations found and not connected, if their back-off allows."""
+        busy = {link.device for link in self.links.values() if link.reader is not None}
+        for port in ports:
+            if port.device in busy or not self._wanted(port):
+                continue
+            serial = (port.serial_number or "").upper() or None
+            key = serial or port.device
+            link = self.links.get(key)
+            if link is None:
+                link = self.links[key] = Link(key, self.context, self.timings, serial=serial)
+            if link.reader is None and link.liveness.may_open(now):
+                self._open(link, port.device, now)
+
+    def _wanted(self, port: Any) -> bool:
+        serial = (getattr(port, "serial_number", None) or "").upper()
+        if serial in self.settings.ignore:
+            return False
+        if self.listed:
+            return True
+        vid, pid = getattr(port, "vid", None), getattr(port, "pid", None)
+        return (vid, pid) == (self.settings.usb_vid, self.settings.usb_pid)
+
+    def _open(self, link: Link, device: str, now: float) -> None:
+        tracker = SliderTracker()
+        reader = PortReader(
+            device,
+            self.inbox,
+            clock=self.clock,
+            opener=self.opener,
+            notify=self._wake.set,
+            inspect=tracker.inspect,
+        )
+        self._readers[reader] = link
+        link.connect(reader, now, tracker)
+
+    # --- what the links know -------------------------------------------------------------
+
+    def _path_for(self, serial: str, neuron: str | None) -> SliderPath:
+        """The slider path of a station: its calibration (or the default map) and its ruler."""
+        entry = self.layout.by_serial.get(serial)
+        calibration = self.context.calibrations.get(serial)
+        if entry is not None and entry.ruler is not None:
+            ruler = entry.ruler
+        elif neuron is not None:
+            ruler = self.layout.ruler_for(neuron)
+        else:
+            ruler = calibration.ruler if calibration else self.layout.default_ruler
+        if calibration is None:
+            calibration = StationCalibration(serial, SliderCalibration(), ruler)
+        return SliderPath(replace(calibration, ruler=ruler), self.layout.slider)
+
+    def calibration(self, serial: str) -> StationCalibration:
+        """The calibration the station's slider is read with now (its ruler included)."""
+        entry = self.layout.by_serial.get(serial)
+        return self._path_for(serial, entry.neuron if entry else None).calibration
+
+    def apply_calibration(self, calibration: StationCalibration) -> None:
+        """Use this calibration for the station's slider from its next reading."""
+        self.context.calibrations[calibration.usb_serial] = calibration
+        for link in self.links.values():
+            link.calibrate(calibration)
+
+    def readings(self) -> list[LinkReading]:
+        """Each station's figures now: the layout's stations in order, then unknown boards."""
+        by_serial: dict[str, Link] = {}
+        for link in self.links.values():
+            if link.serial and (link.serial not in by_serial or link.online):
+                by_serial[link.serial] = link
+        readings = []
+        for entry in sorted(self.layout.stations, key=lambda e: e.station_id):
+            link = by_serial.pop(entry.serial, None)
+            if link is not None:
+                readings.append(link.reading())
+            else:
+                readings.append(LinkReading(entry.serial, entry.station_id, entry.neuron))
+        readings += [link.reading() for link in by_serial.values() if link.handshakes]
+        return readings
+
+    def online(self) -> list[Link]:
+        """The links online now."""
+        return [link for link in self.links.values() if link.online]
+
+    # --- sink ----------------------------------------------------------------------------
+
+    def show(self, scene: Scene) -> None:
+        """Send each online station's ring its pattern, if it changed (at most 20 times a
+        second: a ring need not follow every frame of a loop woken by every move)."""
+        self._scene = scene
+        if self._rings_at is not None and 0 <= scene.t - self._rings_at < RING_PERIOD_S:
+            return
+        self._rings_at = scene.t
+        for link in self.links.values():
+            link.show_ring(scene.t)
+
+    def _ring_for(self, link: Link) -> Ring | None:
+        colour = self.settings.ring_colour
+        if self._scene is None:
+            return pattern("idle", colour)
+        if link.neuron is not None:
+            colour = neuron_colour(self._scene.network, link.neuron, colour)
+        return ring_for(self._scene, link.neuron, colour, link.serial)
+
+    # --- the end -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every port and end every thread; close the resources given (an emulator)."""
+        self._closed = True
+        readers = [link.reader for link in self.links.values() if link.reader is not None]
+        for link in self.links.values():
+            link.disconnect(self.clock(), "closing", quiet=True)
+        for reader in readers:
+            reader.join(timeout=1.0)
+        self._scanner.shutdown(wait=False, cancel_futures=True)
+        for resource in self.resources:
+            try:
+                resource.close()
+            except Exception as exc:  # closing must go on with the others
+                log.warning("closing %s failed: %s", type(resource).__name__, exc)
+
+    # --- the report ----------------------------------------------------------------------
+
+    def report(self) -> list[dict[str, Any]]:
+        """Per station: who it is, online, frames, errors (all, and by kind), frames lost,
+        resyncs, reconnects, how long ago it was last heard, the value its slider sets."""
+        rows = []
+        now = self.clock()
+        links = {link.serial: link for link in self.links.values() if link.serial}
+        for reading in self.readings():
+            link = links.get(reading.usb_serial)
+            rows.append(
+                {
+                    "station": reading.station_id,
+                    "serial": reading.usb_serial,
+                    "neuron": reading.neuron,
+                    "online": reading.online,
+                    "port": reading.port,
+                    "firmware": reading.firmware,
+                    "frames": reading.frames,
+                    "errors": reading.errors,
+                    "errors_by_kind": link.errors_by_kind() if link else {},
+                    "lost_frames": link.lost_frames if link else 0,
+                    "resyncs": link.resyncs if link else 0,
+                    "reconnects": reading.reconnects,
+                    "last_seen_s_ago": _age(link, now),
+                    "slider": reading.value,
+                }
+            )
+        return rows
+
+
+def _age(link: Link | None, now: float) -> float | None:
+    """Seconds since the station's last valid frame, None if never heard."""
+    heard = link.last_heard() if link is not None else None
+    return None if heard is None else round(now - heard, 3)

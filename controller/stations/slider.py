@@ -1,0 +1,105 @@
+"""The slider's signal path on the Pi: raw reading → EMA → calibration map → ruler step.
+
+A station reports its slider 50 times a second as a 12-bit reading, already oversampled and
+spike-filtered on the board (R2). The ADC still wanders by a few LSB, and a threshold that
+flickers between 7 and 8 while nobody touches the slider would be worse than useless. So, in
+Control Surface's order (R3)::
+
+    raw ──EMA(α)──▶ filtered ──calibration──▶ ruler position 0..1 ──hysteresis──▶ threshold
+
+- the **EMA** (exponential moving average, α = 1/4 at 50 Hz: τ ≈ 70 ms) smooths the wander;
+- the **calibration map** (:class:`~controller.technician.calibration.StationCalibration`)
+  turns the reading into the place on the printed ruler, so thresholds match its marks;
+- **quantisation with hysteresis** snaps the place to the ruler's step: the value moves to a
+  neighbouring mark only once the slider is within ``(1 − hysteresis) / 2`` of a step from it
+  (a quarter step with the default ½-step band around each boundary), so a still slider never
+  flickers and a slider resting on a mark always shows that mark.
+
+Everything here is pure: a :class:`SliderState` goes in with a reading, a new one comes out::
+
+    path = SliderPath(StationCalibration("E66…", ruler=Ruler(0, 20, 1)))
+    state = path.step(SliderState(), raw=2048)
+    path.value(state)   # 10.0
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from controller.technician.calibration import StationCalibration
+
+
+@dataclass(frozen=True)
+class SliderSettings:
+    """The filter and hysteresis, tunable per installation without reflashing (``[slider]``).
+
+    ``alpha``: the EMA's weight of a new reading (R3: 1/4; 1/2 if it feels sluggish, 1/8 if
+    noisy). ``hysteresis``: width of the dead band around each boundary between two ruler
+    steps, in steps (more than 0, at most 1: 1 moves only on reaching the next mark).
+    """
+
+    alpha: float = 0.25
+    hysteresis: float = 0.5
+
+
+@dataclass(frozen=True)
+class SliderState:
+    """Where one slider's signal path is: the filtered reading and the ruler step shown."""
+
+    filtered: float | None = None
+    level: int | None = None  # index of the ruler mark shown, 0 = the ruler's low end
+
+
+def ema(previous: float | None, raw: float, alpha: float) -> float:
+    """The exponential moving average after ``raw`` (the first reading starts it)."""
+    if previous is None:
+        return float(raw)
+    return previous + alpha * (raw - previous)
+
+
+def quantise(level: int | None, continuous: float, hysteresis: float, top: int) -> int:
+    """The ruler step shown for ``continuous`` (in steps), given the step ``level`` shown now.
+
+    Plain rounding would change at every half step; here the boundary is widened into a band of
+    ``hysteresis`` steps, and the value only crosses it once the input has left the band on
+    the other side. The result is clamped to ``0..top`` so both ends are always reachable.
+    """
+    if level is None:
+        return min(top, max(0, math.floor(continuous + 0.5)))
+    margin = 0.5 - hysteresis / 2
+    up = math.floor(continuous + margin)
+    down = math.ceil(continuous - margin)
+    if up > level:
+        level = up
+    elif down < level:
+        level = down
+    return min(top, max(0, level))
+
+
+@dataclass(frozen=True)
+class SliderPath:
+    """One station's slider path: its calibration (which holds its ruler) and the settings."""
+
+    calibration: StationCalibration
+    settings: SliderSettings = field(default_factory=SliderSettings)
+
+    @property
+    def steps(self) -> int:
+        """How many steps the ruler has from its low end to its high end."""
+        ruler = self.calibration.ruler
+        return max(1, round((ruler.high - ruler.low) / ruler.step))
+
+    def step(self, state: SliderState, raw: float) -> SliderState:
+        """The path after one raw reading."""
+        filtered = ema(state.filtered, raw, self.settings.alpha)
+        continuous = self.calibration.position(filtered) * self.steps
+        level = quantise(state.level, continuous, self.settings.hysteresis, self.steps)
+        return SliderState(filtered, level)
+
+    def value(self, state: SliderState) -> float | None:
+        """The threshold the slider sets, None before the first reading."""
+        if state.level is None:
+            return None
+        ruler = self.calibration.ruler
+        return round(ruler.low + state.level * ruler.step, 9)

@@ -1,0 +1,251 @@
+"""The technician desk: calibration from a station's own buttons, and live diagnostics.
+
+While the leader console's key is on *technician*, the desk (a source and a sink of the
+installation) watches every station link:
+
+- **OK** on a station starts calibrating its slider
+  (:class:`~controller.technician.procedure.Procedure` fed with the station's raw readings);
+  OK again means "measure where it is"; **−** cancels;
+- a calibration that ends OK is saved (atomically, previous version kept) and applied to the
+  station's link at once, so the slider follows the ruler's marks from the next frame;
+- a few times a second it publishes a :class:`~controller.events.DiagnosisUpdated`, which the
+  technician screen draws and the station rings show (progress, then OK or fault).
+
+The terminal's ``neurones calibrate`` drives the same procedure and the same saving through
+:class:`Calibrator`, so both paths behave alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from controller.events import DiagnosisUpdated, Event
+from controller.scene import Scene
+from controller.technician.calibration import CalibrationBook, Ruler, StationCalibration
+from controller.technician.diagnostics import (
+    ConsoleDiagnosis,
+    Diagnosis,
+    LinkReading,
+    Monitor,
+    station_diagnosis,
+)
+from controller.technician.procedure import RUNNING, Procedure, Progress, station_calibration
+from controller.technician.store import CalibrationStore
+
+log = logging.getLogger(__name__)
+
+#: How long a finished calibration's OK or fault stays on the screen and the ring.
+OUTCOME_SHOWN_S = 8.0
+
+
+class StationLinks(Protocol):
+    """What the desk needs from the station links (controller.stations.links)."""
+
+    def poll(self, now: float) -> list[Event]:
+        """Read what arrived from the stations (the links are a source of the loop)."""
+        ...
+
+    def readings(self) -> list[LinkReading]:
+        """Each known station's figures now."""
+        ...
+
+    def apply_calibration(self, calibration: StationCalibration) -> None:
+        """Use this calibration for the station's slider from now on."""
+        ...
+
+
+@dataclass
+class Calibrator:
+    """Calibrations under way, by USB serial, and what to do when one ends.
+
+    Shared by the technician desk and ``neurones calibrate``: feed it readings, start, confirm
+    or cancel stations; each procedure that ends OK is saved and applied to the links.
+    """
+
+    links: StationLinks
+    calibrations: CalibrationStore
+    by: str
+    default_ruler: Ruler = field(default_factory=Ruler)
+    rulers: dict[str, Ruler] = field(default_factory=dict)  # by serial, from the installation
+    marks: tuple[float, ...] = ()
+    procedure_options: dict = field(default_factory=dict)
+    clock_wall: Callable[[], datetime] = datetime.now
+    book: CalibrationBook = field(default_factory=CalibrationBook)
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    ended_at: dict[str, float] = field(default_factory=dict)
+
+    def ruler_for(self, serial: str) -> Ruler:
+        """The station's ruler: the installation's range for it, else as calibrated before,
+        else the default."""
+        if serial in self.rulers:
+            return self.rulers[serial]
+        known = self.book.get(serial)
+        return known.ruler if known else self.default_ruler
+
+    def start(self, serial: str) -> Procedure:
+        """Begin calibrating the station with this USB serial (restarting any under way)."""
+        ruler = self.ruler_for(serial)
+        marks = tuple(m for m in self.marks if ruler.low < m < ruler.high)
+        procedure = Procedure.start(ruler, marks, **self.procedure_options)
+        self.procedures[serial] = procedure
+        self.ended_at.pop(serial, None)
+        log.info("calibrating station %s", serial)
+        return procedure
+
+    def running(self, serial: str) -> bool:
+        """Whether a calibration of this station is under way."""
+        procedure = self.procedures.get(serial)
+        return procedure is not None and procedure.status == RUNNING
+
+    def confirm(self, serial: str, now: float) -> None:
+        """The technician says "measure where it is" for this station."""
+        if self.running(serial):
+            self.procedures[serial] = self.procedures[serial].confirm(now)
+
+    def cancel(self, serial: str, now: float) -> None:
+        """Stop calibrating this station; nothing is saved."""
+        if self.running(serial):
+            self.procedures[serial] = self.procedures[serial].cancel()
+            self.ended_at[serial] = now
+
+    def feed(self, readings: Iterable[LinkReading], now: float) -> list[Procedure]:
+        """Feed fresh readings to the procedures under way; return those that just ended."""
+        ended = []
+        for reading in readings:
+            if not self.running(reading.usb_serial) or reading.raw is None:
+                continue
+            procedure = self.procedures[reading.usb_serial].feed(reading.raw, now)
+            self.procedures[reading.usb_serial] = procedure
+            if procedure.status != RUNNING:
+                self.ended_at[reading.usb_serial] = now
+                self._conclude(reading, procedure)
+                ended.append(procedure)
+        return ended
+
+    def progress(self, serial: str, now: float) -> Progress | None:
+        """What to show for this station: a calibration under way or just ended, else None."""
+        procedure = self.procedures.get(serial)
+        if procedure is None:
+            return None
+        ended = self.ended_at.get(serial)
+        if ended is not None and now - ended > OUTCOME_SHOWN_S:
+            return None
+        return procedure.summary()
+
+    def _conclude(self, reading: LinkReading, procedure: Procedure) -> None:
+        if procedure.result is None:
+            codes = ", ".join(p.code for p in procedure.problems) or procedure.status
+            log.warning("calibration of station %s not saved: %s", reading.usb_serial, codes)
+            return
+        calibration = station_calibration(
+            procedure,
+            usb_serial=reading.usb_serial,
+            station_id=reading.station_id,
+            firmware=reading.firmware,
+            by=self.by,
+            at=self.clock_wall(),
+        )
+        self.links.apply_calibration(calibration)
+        self.book = self.book.with_station(calibration)
+        try:
+            self.book = self.calibrations.save(calibration)
+        except OSError as exc:  # a full or read-only card: keep it for this run, say so loudly
+            log.error("calibration of station %s NOT saved: %s", reading.usb_serial, exc)
+
+
+class TechnicianDesk:
+    """A source and sink of the installation: station-button calibration and diagnostics.
+
+    :param links: the station links.
+    :param calibrator: where calibrations run and are saved.
+    :param console: a callable giving the console's state, if there is a console.
+    :param led_patterns: the LED test patterns on offer (names).
+    :param errors: a callable giving the last errors (newest last).
+    :param period: seconds between two diagnoses sent to the screen.
+    """
+
+    def __init__(
+        self,
+        links: StationLinks,
+        calibrator: Calibrator,
+        *,
+        console: Callable[[], ConsoleDiagnosis] | None = None,
+        led_patterns: tuple[str, ...] = (),
+        errors: Callable[[], tuple[str, ...]] = tuple,
+        period: float = 0.2,
+    ) -> None:
+        self.links = links
+        self.calibrator = calibrator
+        self.console = console
+        self.led_patterns = led_patterns
+        self.errors = errors
+        self.period = period
+        self.monitor = Monitor()
+        self.mode = "visitor"
+        self._held: dict[str, tuple[str, ...]] = {}
+        self._published: float | None = None
+        self._watched: float | None = None  # when readings were last taken out of technician mode
+
+    def poll(self, now: float) -> list[Event]:
+        """Watch the stations; in technician mode, run calibrations and publish a diagnosis.
+
+        Out of technician mode it only keeps the monitor's history (so the figures are there
+        the moment the key turns), a few times a second: every frame would cost the visitors'
+        screen for nothing.
+        """
+        if self.mode != "technician":
+            if self._watched is None or now - self._watched >= self.period:
+                self._watched = now
+                readings = self.links.readings()
+                self.monitor.observe(readings, now)
+                self._held = {r.usb_serial: r.buttons for r in readings}
+            return []
+        readings = self.links.readings()
+        fresh = self.monitor.observe(readings, now)
+        for reading in readings:
+            self._buttons(reading, now)
+        self.calibrator.feed(fresh, now)
+        if self._published is not None and now - self._published < self.period:
+            return []
+        self._published = now
+        return [DiagnosisUpdated(self.diagnosis(readings, now), now)]
+
+    def show(self, scene: Scene) -> None:
+        """Follow the key: the desk only acts in technician mode."""
+        self.mode = scene.mode
+
+    def close(self) -> None:
+        """Nothing to release: the links belong to the installation."""
+
+    def diagnosis(self, readings: list[LinkReading], now: float) -> Diagnosis:
+        """The technician's figures now."""
+        book = self.calibrator.book
+        stations = tuple(
+            station_diagnosis(
+                r,
+                self.monitor,
+                now,
+                calibrated=book.get(r.usb_serial) is not None,
+                calibration=self.calibrator.progress(r.usb_serial, now),
+            )
+            for r in readings
+        )
+        console = self.console() if self.console else ConsoleDiagnosis()
+        return Diagnosis(stations, console, self.led_patterns, tuple(self.errors()))
+
+    def _buttons(self, reading: LinkReading, now: float) -> None:
+        """OK starts or confirms, − cancels: on the press, not while held."""
+        pressed = set(reading.buttons) - set(self._held.get(reading.usb_serial, ()))
+        self._held[reading.usb_serial] = reading.buttons
+        serial = reading.usb_serial
+        if "ok" in pressed:
+            if self.calibrator.running(serial):
+                self.calibrator.confirm(serial, now)
+            else:
+                self.calibrator.start(serial)
+        elif "minus" in pressed:
+            self.calibrator.cancel(serial, now)
