@@ -17,11 +17,13 @@ import wire
 from firmware_bench import SERIAL, StationBench
 from host_link import WATCHDOG_MS
 from sim_board import TICKS_PERIOD, BoardReset
-from station import boot
+from station import SETTINGS, boot
 from wire_vectors import MESSAGE_VECTORS
 
 from controller.stations.framing import HOST_LOST, OVERRUN
 from controller.stations.messages import (
+    CONFIG_DEFAULTS,
+    CONFIG_KEYS,
     RING_PATTERNS,
     ButtonEvent,
     Config,
@@ -193,6 +195,12 @@ def test_host_lost_goes_back_to_the_host_s_pattern(bench):
     bench.run(0.1)
     assert bench.board.pattern == ("idle", (0, 0, 255), 0)
     assert all(r > 0 and g == b == 0 for r, g, b in red)
+
+
+def test_the_station_s_settings_and_their_defaults_are_the_host_s():
+    assert {key: default for key, (default, _, _) in SETTINGS.items()} == {
+        CONFIG_KEYS[name]: value for name, value in CONFIG_DEFAULTS.items()
+    }
 
 
 @pytest.mark.parametrize("pattern", RING_PATTERNS)
