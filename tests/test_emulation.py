@@ -274,11 +274,25 @@ def test_chaos_misbehaves_and_settle_brings_every_station_back():
         assert all(chaos.counts.values()), chaos.counts
         chaos.settle()
         assert sorted(p.serial_number for p in emulator.ports()) == serials
-        time.sleep(0.5)  # a board frozen past its watchdog's timeout comes back on a new device
         for serial_number in serials:
+            assert back(emulator, serial_number).serial == serial_number
+
+
+def back(emulator: StationEmulator, serial_number: str, timeout: float = 3 * WAIT) -> HelloAck:
+    """The board's HELLO_ACK once it answers: a board frozen past its watchdog's timeout
+    reboots when thawed and comes back on a new device, so look for it again until then."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
             host = Host(device_of(emulator, serial_number))
-            assert host.handshake().serial == serial_number
-            host.close()
+            try:
+                host.send(Hello(), before=b"\x00")
+                return host.wait_for(HelloAck, timeout=2.0)
+            finally:
+                host.close()
+        except (AssertionError, OSError, ValueError):
+            if time.monotonic() > end:
+                raise
 
 
 # --- the LED floor driver, emulated --------------------------------------------------------------
