@@ -201,14 +201,16 @@ def stations_report(
     stations: Stations, installation: Installation, chaos: ChaosSource | None = None
 ) -> dict[str, Any]:
     """The end-of-run summary ``neurones run --report`` writes: per station its neuron,
-    online state, frames, errors, reconnects and the neuron's last threshold; the
+    online state, frames, errors, reconnects, the neuron's last threshold and, if the slider
+    is held until it catches that threshold (pickup), which way it must move; the
     controller's own uptime and crash count."""
     scene = installation.scene
     thresholds = scene.thresholds if scene is not None else {}
     rows = []
     for row in stations.links.report():
         neuron = row["neuron"]
-        rows.append({**row, "threshold": thresholds.get(neuron)})
+        pickup = scene.station(neuron).pickup if scene is not None and neuron else None
+        rows.append({**row, "threshold": thresholds.get(neuron), "pickup": pickup})
     report: dict[str, Any] = {
         "uptime_s": round(installation.uptime(), 1),
         "frames": installation.stats.frames,
