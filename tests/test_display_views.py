@@ -177,3 +177,11 @@ def test_every_screen_text_is_translated_not_left_to_the_french_fallback():
         tomllib.loads((TEXTS_DIR / f"{lang}.toml").read_text()) for lang in ["fr", "en"]
     )
     assert set(keys(french["screen"])) == set(keys(english["screen"]))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_technician_view_says_how_to_get_stations_before_any_is_heard(language):
+    assets = Assets(FULL_HD)
+    render_scene(scene_of("technician", language=language), FULL_HD, assets)
+    drawn = " ".join(key[0] for key in assets.cache._surfaces if isinstance(key[0], str))
+    assert "--emulate-stations 16" in drawn

@@ -38,7 +38,7 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     body = content.inflate(-2 * theme.px(48), -theme.px(32))
     diagnosis = scene.extras.get("diagnosis")
     if not isinstance(diagnosis, Diagnosis):
-        draw_paragraph(surface, assets, texts["technician.none"], body, colour=palette.ink_soft)
+        draw_paragraph(surface, assets, texts["technician.waiting"], body, colour=palette.ink_soft)
         return []
     footer = pygame.Rect(body.left, body.bottom - theme.px(190), body.width, theme.px(190))
     # Two cards at most: a technician calibrates one slider at a time, a second may be ending.
