@@ -17,12 +17,8 @@ CPython only. controller/stations/emulation.py starts it::
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
 import time
-import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -31,67 +27,45 @@ for folder in (HERE.parent / "leds", HERE.parent / "common", HERE):
         sys.path.insert(0, str(folder))
 
 import driver  # noqa: E402  (the firmware's modules sit on the path set above)
-import wire  # noqa: E402
-from sim_board import BoardReset  # noqa: E402
 from sim_leds import SimLedBoard  # noqa: E402
-from sim_repl import run_repl  # noqa: E402
-
-EXIT_WATCHDOG = 75
-CONTROL_FD, STATUS_FD = 0, 1
+from sim_process import ControlLines, arguments, power, report  # noqa: E402
 
 
-class Controls:
+class Controls(ControlLines):
     """Commands from the parent, read between loop turns."""
 
-    def __init__(self, board: SimLedBoard, fd: int = CONTROL_FD) -> None:
-        self.board = board
-        self.fd = fd
-        os.set_blocking(fd, False)
-        self._partial = b""
+    def __init__(self, board: SimLedBoard) -> None:
+        super().__init__(board)
         self._hang_until: float | None = None
-
-    def poll(self) -> None:
-        """Carry out every command that has arrived; exit if the parent has gone."""
-        try:
-            data = os.read(self.fd, 65536)
-        except (BlockingIOError, InterruptedError):
-            data = None
-        if data == b"":
-            raise SystemExit(0)
-        if data:
-            *lines, self._partial = (self._partial + data).split(b"\n")
-            for line in lines:
-                if line.strip():
-                    self.apply(json.loads(line))
-        if self._hang_until is not None:
-            until, self._hang_until = self._hang_until, None
-            while time.monotonic() < until:  # the loop hangs; only the watchdog can end it
-                time.sleep(0.01)
 
     def apply(self, command: dict) -> None:
         """Carry out one command (see the module's docstring)."""
         board = self.board
         if "snapshot" in command:
-            answer = {
-                "snapshot": command["snapshot"],
-                "shows": max(board.shows, default=0),
-                "strips": [strip.hex() for strip in board.strips],
-            }
-            os.write(STATUS_FD, json.dumps(answer).encode() + b"\n")
+            report(
+                {
+                    "snapshot": command["snapshot"],
+                    "shows": max(board.shows, default=0),
+                    "strips": [strip.hex() for strip in board.strips],
+                }
+            )
         if "garbage" in command:
             board.inject_garbage(int(command["garbage"]), command.get("seed"))
         if "hang" in command:
             self._hang_until = time.monotonic() + float(command["hang"])
 
+    def after(self) -> None:
+        """A hang asked for: the loop stops turning; only the watchdog can end it."""
+        if self._hang_until is not None:
+            until, self._hang_until = self._hang_until, None
+            while time.monotonic() < until:
+                time.sleep(0.01)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Power the board on and run it until the parent goes or the watchdog resets it."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--serial", required=True)
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--strips", required=True, help="LEDs per strip, comma-separated")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--reset-cause", type=int, default=wire.RESET_POWER_ON)
     args = parser.parse_args(argv)
     board = SimLedBoard(
         args.fd,
@@ -100,20 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         reset_cause=args.reset_cause,
         seed=args.seed,
     )
-    controls = Controls(board)
-    board.add_idle_hook(controls.poll)
-    while True:
-        try:
-            driver.boot(board)
-            run_repl(board, {"board": board})
-            board.cause = wire.RESET_SOFT
-        except BoardReset as reset:
-            if reset.cause == wire.RESET_WATCHDOG:
-                return EXIT_WATCHDOG
-            board.cause = reset.cause
-        except Exception:
-            traceback.print_exc()
-            return EXIT_WATCHDOG
+    board.add_idle_hook(Controls(board).poll)
+    return power(board, driver.boot)
 
 
 if __name__ == "__main__":

@@ -21,11 +21,7 @@ CPython only. controller/stations/emulation.py starts one per station::
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
-import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,41 +30,16 @@ for folder in (HERE.parent / "station", HERE.parent / "common", HERE):
         sys.path.insert(0, str(folder))
 
 import station  # noqa: E402  (the firmware's modules sit on the path set above)
-import wire  # noqa: E402
-from sim_board import BoardReset, SimBoard  # noqa: E402
-from sim_repl import run_repl  # noqa: E402
-
-EXIT_WATCHDOG = 75
-CONTROL_FD, STATUS_FD = 0, 1
+from sim_board import SimBoard  # noqa: E402
+from sim_process import ControlLines, arguments, power, report  # noqa: E402
 
 
-class Controls:
+class Controls(ControlLines):
     """The world's actions on the board, read from the parent between loop turns."""
 
-    def __init__(self, board: SimBoard, fd: int = CONTROL_FD) -> None:
-        self.board = board
-        self.fd = fd
-        os.set_blocking(fd, False)
-        self._partial = b""
+    def __init__(self, board: SimBoard) -> None:
+        super().__init__(board)
         self._releases: list[tuple[int, str]] = []
-
-    def poll(self) -> None:
-        """Apply every command that has arrived; exit if the parent has gone."""
-        try:
-            data = os.read(self.fd, 65536)
-        except (BlockingIOError, InterruptedError):
-            data = None
-        if data == b"":
-            raise SystemExit(0)
-        if data:
-            *lines, self._partial = (self._partial + data).split(b"\n")
-            for line in lines:
-                if line.strip():
-                    self.apply(json.loads(line))
-        now = self.board.clock.now_us()
-        for due in [r for r in self._releases if r[0] <= now]:
-            self._releases.remove(due)
-            self.board.release(due[1])
 
     def apply(self, command: dict) -> None:
         """Carry out one command (see the module's docstring)."""
@@ -97,21 +68,23 @@ class Controls:
         if "hang" in command:
             board.stall_s = float(command["hang"])
 
+    def after(self) -> None:
+        """Let go of the buttons whose click is over."""
+        now = self.board.clock.now_us()
+        for due in [r for r in self._releases if r[0] <= now]:
+            self._releases.remove(due)
+            self.board.release(due[1])
+
 
 def report_ring(pattern) -> None:
     """Tell the parent what the ring shows now."""
-    line = json.dumps({"ring": None if pattern is None else [pattern[0], *pattern[1:]]})
-    os.write(STATUS_FD, line.encode() + b"\n")
+    report({"ring": None if pattern is None else [pattern[0], *pattern[1:]]})
 
 
 def main(argv: list[str] | None = None) -> int:
     """Power the board on and run it until the parent goes or the watchdog resets it."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--serial", required=True)
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--sample-hz", type=float, default=200.0)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--reset-cause", type=int, default=wire.RESET_POWER_ON)
     args = parser.parse_args(argv)
     board = SimBoard(
         args.fd,
@@ -124,19 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     board.add_idle_hook(controls.poll)
     board.on_ring = report_ring
     controls.poll()  # the parent's first commands: where the slider is, what is held
-    while True:
-        try:
-            station.boot(board)
-            run_repl(board, {"board": board})
-            board.cause = wire.RESET_SOFT
-        except BoardReset as reset:
-            if reset.cause == wire.RESET_WATCHDOG:
-                return EXIT_WATCHDOG
-            board.cause = reset.cause
-        except Exception:
-            # A firmware crash: on a Pico the loop stops and the watchdog resets the board.
-            traceback.print_exc()
-            return EXIT_WATCHDOG
+    return power(board, station.boot)
 
 
 if __name__ == "__main__":
