@@ -1,21 +1,12 @@
 """The installation loop moves events from sources to the session and scenes to sinks."""
 
+from loop_parts import Clock, Recorder
+
 from controller.app import Installation
 from controller.digits import load_digit_set
 from controller.events import QuitRequested, SliderMoved
 from controller.network import load_network
 from controller.session import Session
-
-
-class Clock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += max(seconds, 0.001)
 
 
 class ScriptedSource:
@@ -32,17 +23,6 @@ class ScriptedSource:
 
     def close(self):
         self.closed = True
-
-
-class Recorder:
-    def __init__(self):
-        self.scenes = []
-
-    def show(self, scene):
-        self.scenes.append(scene)
-
-    def close(self):
-        pass
 
 
 class Broken:

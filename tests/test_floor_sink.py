@@ -6,6 +6,7 @@ import tomllib
 import numpy as np
 import pytest
 import tomli_w
+from loop_parts import Clock, Recorder
 
 from controller.app import Installation
 from controller.cli import main
@@ -22,19 +23,6 @@ from controller.session import Session
 NETWORK = load_network()
 
 
-class Recorder:
-    """A screen that keeps what it was shown."""
-
-    def __init__(self):
-        self.scenes = []
-
-    def show(self, scene):
-        self.scenes.append(scene)
-
-    def close(self):
-        pass
-
-
 class Memory:
     """An LED output keeping the frames it was sent."""
 
@@ -46,17 +34,6 @@ class Memory:
 
     def close(self):
         pass
-
-
-class Clock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += max(seconds, 0.001)
 
 
 def session():
