@@ -80,7 +80,7 @@ def measure_leds(frames: int = 600) -> dict[str, float]:
     """
     from controller.digits import load_digit_set
     from controller.floor.frame import FloorRenderer
-    from controller.floor.layout import load_floor
+    from controller.floor.mat import load_floor
     from controller.scene import build_scene
 
     network = load_network()

@@ -28,10 +28,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from controller.datafile import Field
+from controller.datafile import INSTALLATION_FILE, Field, check_keys
 from controller.events import CONSOLE_ACTIONS, ConsoleAction, Event, KeyTurned
-from controller.modes.script import check_keys
-from controller.stations.layout import INSTALLATION_FILE
 from controller.technician.diagnostics import ConsoleDiagnosis
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from controller.datafile import DATA_DIR, DataError, Field
+from controller.datafile import DATA_DIR, DataError, Field, hex_colour
 
 #: The network the workshop uses, shipped with the installation.
 DEFAULT_NETWORK = DATA_DIR / "network.toml"
@@ -335,15 +335,9 @@ def _layer(neurons: list[Field], sources: list[str]) -> tuple[np.ndarray, np.nda
 
 
 def _output(f: Field) -> Output:
-    colour = f["colour"].text()
-    if len(colour) != 7 or colour[0] != "#" or not _is_hex(colour[1:]):
-        raise f["colour"].error(f'expected a colour like "#2fb344", got {colour!r}')
+    colour = hex_colour(f["colour"])
     names = {lang: v.text() for lang, v in f.get("colour_name", {}).items()}
     return Output(f["label"].integer(minimum=0), colour, names)
-
-
-def _is_hex(text: str) -> bool:
-    return all(ch in "0123456789abcdefABCDEF" for ch in text)
 
 
 __all__ = [

@@ -135,7 +135,7 @@ class Descent:
     ``advance(n)`` runs ``n`` more iterations; :attr:`losses` and :attr:`correct` hold the loss
     and the number of digits recognised after each iteration so far (index 0: the start), and
     :meth:`network` is the network reached. Run it all at once with :func:`train`, or a few
-    hundred iterations per frame on the screen (:mod:`controller.trainer`).
+    hundred iterations per frame on the screen (:class:`controller.modes.finale.Trainer`).
     """
 
     def __init__(

@@ -17,7 +17,7 @@ from controller.network import Network
 from controller.scene import Scene
 from controller.texts import Texts
 from display.assets import Assets
-from display.layout import Grid
+from display.geometry import Grid
 from display.theme import Colour, mix
 
 #: Design height of the header strip every view starts with.

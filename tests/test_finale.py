@@ -4,7 +4,6 @@ the screen, and the leader steps through its snapshots with next/previous."""
 import numpy as np
 import pytest
 
-from controller.app import Installation
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
     ConsoleAction,
@@ -13,13 +12,13 @@ from controller.events import (
     TrainingProgressed,
     ViewChosen,
 )
+from controller.loop import Installation
 from controller.modes import engine
-from controller.modes.finale import pages, progress_or_start, shown
+from controller.modes.finale import Pace, Trainer, pages, progress_or_start, shown
 from controller.modes.script import load_script
 from controller.network import load_network
 from controller.scene import VIEWS
 from controller.session import Session
-from controller.trainer import Pace, Trainer
 from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of, train
 
 NETWORK = load_network()

@@ -8,15 +8,15 @@ import pytest
 import tomli_w
 from loop_parts import Clock, Recorder
 
-from controller.app import Installation
 from controller.cli import main
+from controller.datafile import INSTALLATION_FILE
 from controller.digits import load_digit_set
 from controller.floor.ddp import read_frame
 from controller.floor.frame import FloorRenderer
-from controller.floor.layout import load_floor
+from controller.floor.mat import load_floor
 from controller.floor.output import LedSender, OutputSlot
 from controller.floor.sink import FloorSink, open_floor
-from controller.modes.engine import INSTALLATION_FILE
+from controller.loop import Installation
 from controller.network import load_network
 from controller.session import Session
 

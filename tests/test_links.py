@@ -18,19 +18,19 @@ from controller.digits import load_digit_set
 from controller.events import ButtonPressed, SliderMoved, StationStatus
 from controller.network import load_network
 from controller.session import Session
-from controller.stations.layout import load_layout
 from controller.stations.links import Links
 from controller.stations.messages import RING_PATTERNS
+from controller.stations.roster import load_roster
 from controller.technician.calibration import Ruler, SliderCalibration, StationCalibration
 
 NETWORK = load_network()
-LAYOUT = load_layout(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
-SERIALS = LAYOUT.serials()
+ROSTER = load_roster(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
+SERIALS = ROSTER.serials()
 A, B = SERIALS[6], SERIALS[7]  # the stations of hidden neurons A and B
 
 
-def links_for(stations, layout=LAYOUT, **options):
-    return Links(layout, thresholds=NETWORK.thresholds(), discover=stations.ports, **options)
+def links_for(stations, roster=ROSTER, **options):
+    return Links(roster, thresholds=NETWORK.thresholds(), discover=stations.ports, **options)
 
 
 def pump(links, until, timeout=10.0):
@@ -70,7 +70,7 @@ def test_stations_say_hello_get_their_settings_and_a_ring(two):
     assert config[1] == 50 and config[4] == 3000
     readings = {r.usb_serial: r for r in links.readings()}
     assert readings[A].online and readings[A].neuron == "A" and readings[A].firmware == "1.0.0"
-    assert not readings[SERIALS[0]].online  # in the layout, not plugged in
+    assert not readings[SERIALS[0]].online  # in the roster, not plugged in
 
 
 def test_a_slider_moved_reaches_its_neuron_on_the_ruler_scale(two):
@@ -261,8 +261,8 @@ def test_a_port_that_hangs_on_opening_never_holds_up_the_loop():
 
 def test_listed_ports_are_used_instead_of_the_usb_bus(tmp_path):
     with PtyStations([A]) as stations:
-        layout = replace(LAYOUT, settings=replace(LAYOUT.settings, ports=(stations[A].device,)))
-        links = Links(layout, thresholds=NETWORK.thresholds())
+        roster = replace(ROSTER, settings=replace(ROSTER.settings, ports=(stations[A].device,)))
+        links = Links(roster, thresholds=NETWORK.thresholds())
         try:
             pump(links, online("A"))
             assert links.readings()[6].port == stations[A].device

@@ -5,23 +5,23 @@ import time
 
 import pytest
 
-from controller.app import Installation
 from controller.digits import load_digit_set
 from controller.events import KeyTurned
+from controller.loop import Installation
 from controller.network import load_network
 from controller.session import Session
 from controller.stations.emulation import StationEmulator
-from controller.stations.layout import load_layout
 from controller.stations.links import Links
+from controller.stations.roster import load_roster
 from controller.storage import Store
 from controller.technician.desk import Calibrator, TechnicianDesk
 from controller.technician.procedure import OK, Holding
 from controller.technician.store import CalibrationStore
 
 NETWORK = load_network()
-LAYOUT = load_layout(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
-SERIALS = LAYOUT.serials()
-A = LAYOUT.by_neuron["A"].serial
+ROSTER = load_roster(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
+SERIALS = ROSTER.serials()
+A = ROSTER.by_neuron["A"].serial
 
 
 def raw_for(threshold, ruler_high=20, low_raw=0.0, high_raw=4095.0, dead_zone=0.02):
@@ -67,7 +67,7 @@ class Rig:
 @pytest.fixture
 def rig():
     with StationEmulator(SERIALS) as emulator:
-        links = Links(LAYOUT, thresholds=NETWORK.thresholds(), discover=emulator.ports)
+        links = Links(ROSTER, thresholds=NETWORK.thresholds(), discover=emulator.ports)
         session = Session.start(NETWORK, load_digit_set("grandeur-nature"))
         installation = Installation(session, sources=[links], sinks=[links])
         rig = Rig(emulator, links, installation)
@@ -138,7 +138,7 @@ def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_f
         rig.links,
         store,
         by="test",
-        rulers=LAYOUT.rulers_by_serial(),
+        rulers=ROSTER.rulers_by_serial(),
         marks=(5, 10, 15),
         procedure_options={"holding": Holding(hold_s=0.5)},
     )
@@ -177,13 +177,13 @@ def test_neurones_calibrate_walks_an_emulated_station_in_the_terminal(tmp_path):
         return raw_for(threshold, low_raw=250, high_raw=3900, dead_zone=0.0)
 
     with StationEmulator([A, SERIALS[0]]) as emulator:
-        links = Links(LAYOUT, thresholds=NETWORK.thresholds(), discover=emulator.ports)
+        links = Links(ROSTER, thresholds=NETWORK.thresholds(), discover=emulator.ports)
         store = CalibrationStore(Store(tmp_path))
         calibrator = Calibrator(
             links,
             store,
             by="technician",
-            rulers=LAYOUT.rulers_by_serial(),
+            rulers=ROSTER.rulers_by_serial(),
             procedure_options={"holding": Holding(hold_s=0.4)},
         )
         done = threading.Event()

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
             store,
             by=args.by,
             default_ruler=args.ruler,
-            rulers=links.layout.rulers_by_serial(),
+            rulers=links.roster.rulers_by_serial(),
             marks=args.marks,
             procedure_options={"holding": Holding(hold_s=args.hold)},
             book=store.load(),

@@ -26,10 +26,9 @@ from controller.commands.options import (
     digits_from,
     network_from,
 )
-from controller.datafile import DataError
+from controller.datafile import INSTALLATION_FILE, DataError
 from controller.digits import DigitSet, load_digit_set, shipped_sets
 from controller.events import StationStatus, StepChosen, Tick
-from controller.modes.engine import INSTALLATION_FILE
 from controller.modes.finale import pages
 from controller.modes.script import FLOOR_MODES
 from controller.network import Network
@@ -193,7 +192,7 @@ def draw(scene: Scene, args: argparse.Namespace):
 def with_floor(scene: Scene, mode: str | None = None) -> Scene:
     """``scene`` carrying its LED floor frame (as the installation's floor sink adds it)."""
     from controller.floor.frame import FloorRenderer
-    from controller.floor.layout import load_floor
+    from controller.floor.mat import load_floor
 
     layout = load_floor(scene.network)
     if layout is None:
@@ -233,7 +232,7 @@ def training_page(
 def render_floor(scene, args: argparse.Namespace):
     """The floor at ``--frames`` instants ``--every`` seconds apart after the values changed."""
     from controller.floor.frame import FloorRenderer
-    from controller.floor.layout import load_floor
+    from controller.floor.mat import load_floor
     from controller.texts import load_texts
     from display.assets import Assets
     from display.floor_strip import draw_floor_strip

@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from controller.app import Installation, Sink, Source
 from controller.commands.calibrate import _who, add_state_dir_option
 from controller.commands.diagnose import RecentErrors
 from controller.commands.options import (
@@ -53,9 +52,11 @@ from controller.floor.sink import FloorSink, open_floor
 from controller.kiosk.health import DEFAULT_PORT, serve_health
 from controller.kiosk.service import ServiceNotifier
 from controller.kiosk.shutdown import SafeShutdown
+from controller.loop import Installation, Sink, Source
 from controller.modes import engine, rehearsal
 from controller.modes.actors import DWELL_S, VisitorState
 from controller.modes.engine import load_mode_settings
+from controller.modes.finale import Trainer
 from controller.modes.script import load_script
 from controller.modes.visitor import load_challenges
 from controller.network import Network
@@ -63,7 +64,6 @@ from controller.scene import VIEWS, Scene
 from controller.session import Session
 from controller.storage import write_atomically
 from controller.technician.desk import Calibrator, TechnicianDesk
-from controller.trainer import Trainer
 
 #: A headless rehearsal stops after this much simulated time if it has not finished by then.
 REHEARSAL_LIMIT_S = 3 * 3600.0
@@ -268,8 +268,8 @@ def build_installation(
             links,
             stations.store,
             by=_who(),
-            default_ruler=stations.layout.default_ruler,
-            rulers=stations.layout.rulers_by_serial(),
+            default_ruler=stations.roster.default_ruler,
+            rulers=stations.roster.rulers_by_serial(),
             book=stations.book,
         )
         desk = TechnicianDesk(
@@ -381,7 +381,7 @@ def rehearsal_parts(args: argparse.Namespace, stations: Stations | None = None):
     hands = rehearsal.to_events
     if stations is not None and stations.emulator is not None:
         emulated = set(stations.emulator.serials)
-        serials = {e.neuron: e.serial for e in stations.layout.stations if e.serial in emulated}
+        serials = {e.neuron: e.serial for e in stations.roster.stations if e.serial in emulated}
         hands = rehearsal.StationHands(stations.emulator, serials, stations.links.calibration)
     if args.autoplay:
         # The leader lets each complete step show a while: eight moves' worth.

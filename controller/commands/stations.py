@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from controller.app import Installation
 from controller.commands.calibrate import calibration_store
-from controller.datafile import DataError
+from controller.datafile import INSTALLATION_FILE, DataError
 from controller.events import Event
+from controller.loop import Installation
 from controller.network import Network, load_network
-from controller.stations.layout import INSTALLATION_FILE, Layout, load_layout
 from controller.stations.links import Links
+from controller.stations.roster import Roster, load_roster
 from controller.technician.calibration import CalibrationBook
 from controller.technician.store import CalibrationStore
 
@@ -73,7 +73,7 @@ class Stations:
     """The links the options asked for, with the emulator behind them if any."""
 
     links: Links
-    layout: Layout
+    roster: Roster
     store: CalibrationStore
     book: CalibrationBook
     emulator: Any | None = None
@@ -86,23 +86,23 @@ def open_stations(args: argparse.Namespace, network: Network | None = None) -> S
     """
     network = network or load_network(getattr(args, "network", None) or _default_network())
     neurons = (*network.input_names, *network.thresholds())
-    layout = load_layout(args.installation, neurons)
+    roster = load_roster(args.installation, neurons)
     store = calibration_store(_with_state_dir(args))
     book = store.load()
     emulator = None
     discover = None
     count = getattr(args, "emulate_stations", 0)
     if count:
-        emulator = start_emulator(emulated_serials(layout, count))
+        emulator = start_emulator(emulated_serials(roster, count))
         discover = emulator.ports
     links = Links(
-        layout,
+        roster,
         thresholds=network.thresholds(),
         calibrations=book,
         discover=discover,
         resources=[emulator] if emulator is not None else [],
     )
-    return Stations(links, layout, store, book, emulator)
+    return Stations(links, roster, store, book, emulator)
 
 
 def open_links(args: argparse.Namespace) -> Links:
@@ -124,10 +124,10 @@ def _with_state_dir(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
-def emulated_serials(layout: Layout, count: int) -> list[str]:
-    """The serials of ``count`` emulated stations: the layout's, then made-up ones (unknown
+def emulated_serials(roster: Roster, count: int) -> list[str]:
+    """The serials of ``count`` emulated stations: the roster's, then made-up ones (unknown
     boards, as a technician sees a board not yet in the file)."""
-    serials = layout.serials()[:count]
+    serials = roster.serials()[:count]
     extra = 0
     while len(serials) < count:
         extra += 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from controller.floor.colour import ColourPipeline
-from controller.floor.layout import FloorLayout
+from controller.floor.mat import FloorLayout
 from controller.floor.paint import FloorMap, paint
 from controller.floor.patterns import LED_PATTERNS, paint_pattern, pattern_at
 from controller.network import Network
@@ -68,7 +68,7 @@ class FloorFrame:
 class FloorRenderer:
     """Turns scenes into LED frames for one layout (index arrays built once).
 
-    :param layout: the floor, as loaded by :func:`controller.floor.layout.load_floor`.
+    :param layout: the floor, as loaded by :func:`controller.floor.mat.load_floor`.
     :param network: the network the layout was checked against.
     """
 

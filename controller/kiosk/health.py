@@ -25,7 +25,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from controller.app import Installation
+from controller.loop import Installation
 from controller.scene import Scene
 
 log = logging.getLogger(__name__)

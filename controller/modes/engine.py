@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from controller.datafile import DATA_DIR, Field
+from controller.datafile import INSTALLATION_FILE, Field, check_keys
 from controller.events import (
     ConsoleAction,
     DiagnosisUpdated,
@@ -36,7 +36,6 @@ from controller.events import (
 )
 from controller.modes import finale, freeplay, guide, visitor
 from controller.modes.pickup import SLIDER_MODES
-from controller.modes.script import check_keys
 
 if TYPE_CHECKING:
     from controller.session import Session
@@ -46,9 +45,6 @@ MODES = ("visitor", "workshop", "technician")
 
 #: The view the key's technician position shows.
 TECHNICIAN_VIEW = "technician"
-
-#: The museum's installation file, whose ``[modes]`` section this module reads.
-INSTALLATION_FILE = DATA_DIR / "installation.toml"
 
 
 @dataclass(frozen=True)

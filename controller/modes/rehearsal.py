@@ -6,7 +6,7 @@ the script and the network tell the workshop's story); ``neurones run --visitor`
 visitor through attract → play → challenge → idle → attract. The actors are pure
 (:mod:`controller.modes.actors`); this module is their shell:
 
-- :class:`ActorDriver` is a source *and* a sink of the :class:`~controller.app.Installation`:
+- :class:`ActorDriver` is a source *and* a sink of the :class:`~controller.loop.Installation`:
   it sees each scene, asks its actor what people do, and turns the actions into events
   (:func:`to_events`), at most one round every ``pace_s`` seconds — or, with emulated
   stations, plays them on the boards themselves (:class:`StationHands`);

@@ -29,7 +29,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from controller.datafile import DATA_DIR, DataError, Field
+from controller.datafile import DATA_DIR, DataError, Field, check_keys
 from controller.digits import DigitSet, compose_set
 from controller.modes.conditions import Condition, parse_condition
 from controller.network import Network
@@ -262,10 +262,3 @@ def _texts(f: Field) -> dict[str, StepText]:
             points = tuple(p.text() for p in table.get("points", []).list())
             texts[language] = StepText(table["title"].text(), table["task"].text(), points)
     return texts
-
-
-def check_keys(f: Field, known: Collection[str]) -> None:
-    """Refuse a key the file's reader does not know (a typo would otherwise pass unseen)."""
-    for key in f.table().value:
-        if key not in known:
-            raise f.get(key).error(f"unknown field (known: {', '.join(known)})")

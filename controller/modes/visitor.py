@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from controller.datafile import DATA_DIR, Field
+from controller.datafile import DATA_DIR, Field, check_keys
 from controller.digits import DigitSet
 from controller.events import (
     ButtonPressed,
@@ -38,7 +38,7 @@ from controller.events import (
 )
 from controller.modes import freeplay
 from controller.modes.conditions import Condition, Situation, judge
-from controller.modes.script import Names, check_keys
+from controller.modes.script import Names
 from controller.network import Network
 from controller.scene import VIEWS, VisitorView
 from controller.texts import load_texts

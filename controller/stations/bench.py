@@ -114,7 +114,7 @@ def _until_online(installation, links, timeout: float = 30.0) -> None:
 
 def _threshold_serials(stations) -> list[str]:
     thresholds = stations.links.context.thresholds
-    return [e.serial for e in stations.layout.stations if e.neuron in thresholds]
+    return [e.serial for e in stations.roster.stations if e.neuron in thresholds]
 
 
 def measure_reaction(seconds: float = REACTION_S) -> dict[str, float]:

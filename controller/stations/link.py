@@ -190,7 +190,7 @@ class SliderTracker:
 class LinkContext:
     """What every link needs to know of the installation (shared, owned by the links)."""
 
-    entries: dict  # StationEntry by USB serial (controller.stations.layout)
+    entries: dict  # StationEntry by USB serial (controller.stations.roster)
     thresholds: frozenset[str]  # neurons that have a threshold: their sliders move it
     calibrations: dict[str, StationCalibration]  # by USB serial
     path_for: Callable[[str, str | None], SliderPath]  # (serial, neuron) → the slider path

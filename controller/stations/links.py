@@ -6,7 +6,7 @@ and :class:`~controller.events.StationStatus` events) and a *sink* (``show(scene
 station's LED ring its pattern when it changes). It is also what the technician desk and
 ``neurones calibrate``/``diagnose`` read (``readings()``, ``apply_calibration()``)::
 
-    links = Links(load_layout(), thresholds=network.thresholds())
+    links = Links(load_roster(), thresholds=network.thresholds())
     installation = Installation(session, sources=[links], sinks=[links])
     installation.run(sleep=links.wait)     # wakes the loop as soon as a threshold moves
 
@@ -38,11 +38,11 @@ from typing import Any, Protocol
 
 from controller.events import Event
 from controller.scene import Scene
-from controller.stations.layout import Layout
 from controller.stations.link import Link, LinkContext, SliderTracker
 from controller.stations.messages import Ring
 from controller.stations.port import Closed, PortReader, Received, open_serial
 from controller.stations.ring import neuron_colour, pattern, ring_for
+from controller.stations.roster import Roster
 from controller.stations.slider import SliderPath
 from controller.technician.calibration import CalibrationBook, SliderCalibration, StationCalibration
 from controller.technician.diagnostics import LinkReading
@@ -91,10 +91,10 @@ def listed_discovery(ports: Sequence[str]) -> Callable[[], list[ListedPort]]:
 class Links:
     """Every station link: a source and a sink of the installation loop.
 
-    :param layout: the installation's stations and settings.
+    :param roster: the installation's stations and settings.
     :param thresholds: the neurons that have a threshold (their sliders move it).
     :param calibrations: the calibrations saved so far (the others use the default map).
-    :param discover: gives the ports present now (default: USB, or the layout's listed ports).
+    :param discover: gives the ports present now (default: USB, or the roster's listed ports).
     :param clock: monotonic seconds (the loop's clock; frames are stamped with it).
     :param opener: opens a port (default pyserial).
     :param resources: closed with the links (e.g. the station emulator behind them).
@@ -102,7 +102,7 @@ class Links:
 
     def __init__(
         self,
-        layout: Layout,
+        roster: Roster,
         *,
         thresholds: Collection[str] = (),
         calibrations: CalibrationBook | None = None,
@@ -111,9 +111,9 @@ class Links:
         opener: Callable[[str], Any] = open_serial,
         resources: Sequence[Any] = (),
     ) -> None:
-        self.layout = layout
-        self.settings = layout.settings
-        self.timings = layout.settings.timings
+        self.roster = roster
+        self.settings = roster.settings
+        self.timings = roster.settings.timings
         self.clock = clock
         self.opener = opener
         self.resources = list(resources)
@@ -123,17 +123,17 @@ class Links:
         self.discover = discover
         book = calibrations or CalibrationBook()
         self.context = LinkContext(
-            entries=layout.by_serial,
+            entries=roster.by_serial,
             thresholds=frozenset(thresholds),
             calibrations=dict(book.stations),
             path_for=self._path_for,
             config=self.settings.config(),
             ring_for=self._ring_for,
-            slider=layout.slider,
+            slider=roster.slider,
         )
         self.links: dict[str, Link] = {}
         if not self.listed:
-            for serial in layout.serials():
+            for serial in roster.serials():
                 self.links[serial] = Link(serial, self.context, self.timings, serial=serial)
         self.inbox: SimpleQueue = SimpleQueue()
         self._readers: dict[PortReader, Link] = {}
@@ -232,7 +232,7 @@ class Links:
 
     def _scan_period(self) -> float:
         """Every second while a station is missing; every few seconds when all are here."""
-        expected = [self.links.get(s) for s in self.layout.serials()]
+        expected = [self.links.get(s) for s in self.roster.serials()]
         missing = not expected or any(link is None or not link.online for link in expected)
         return self.timings.rescan if missing else self.timings.rescan_max
 
@@ -282,21 +282,21 @@ class Links:
 
     def _path_for(self, serial: str, neuron: str | None) -> SliderPath:
         """The slider path of a station: its calibration (or the default map) and its ruler."""
-        entry = self.layout.by_serial.get(serial)
+        entry = self.roster.by_serial.get(serial)
         calibration = self.context.calibrations.get(serial)
         if entry is not None and entry.ruler is not None:
             ruler = entry.ruler
         elif neuron is not None:
-            ruler = self.layout.ruler_for(neuron)
+            ruler = self.roster.ruler_for(neuron)
         else:
-            ruler = calibration.ruler if calibration else self.layout.default_ruler
+            ruler = calibration.ruler if calibration else self.roster.default_ruler
         if calibration is None:
             calibration = StationCalibration(serial, SliderCalibration(), ruler)
-        return SliderPath(replace(calibration, ruler=ruler), self.layout.slider)
+        return SliderPath(replace(calibration, ruler=ruler), self.roster.slider)
 
     def calibration(self, serial: str) -> StationCalibration:
         """The calibration the station's slider is read with now (its ruler included)."""
-        entry = self.layout.by_serial.get(serial)
+        entry = self.roster.by_serial.get(serial)
         return self._path_for(serial, entry.neuron if entry else None).calibration
 
     def apply_calibration(self, calibration: StationCalibration) -> None:
@@ -306,13 +306,13 @@ class Links:
             link.calibrate(calibration)
 
     def readings(self) -> list[LinkReading]:
-        """Each station's figures now: the layout's stations in order, then unknown boards."""
+        """Each station's figures now: the roster's stations in order, then unknown boards."""
         by_serial: dict[str, Link] = {}
         for link in self.links.values():
             if link.serial and (link.serial not in by_serial or link.online):
                 by_serial[link.serial] = link
         readings = []
-        for entry in sorted(self.layout.stations, key=lambda e: e.station_id):
+        for entry in sorted(self.roster.stations, key=lambda e: e.station_id):
             link = by_serial.pop(entry.serial, None)
             if link is not None:
                 readings.append(link.reading())

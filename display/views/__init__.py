@@ -45,7 +45,7 @@ class Hotspot:
     neuron: str | None = None
     button: str | None = None
     index: object = None
-    scale: object = None  # a display.layout.Scale for sliders
+    scale: object = None  # a display.geometry.Scale for sliders
 
 
 DrawView = Callable[[pygame.Surface, Scene, Assets], list[Hotspot]]

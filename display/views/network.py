@@ -24,7 +24,7 @@ import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
-from display.layout import Grid
+from display.geometry import Grid
 from display.views import Hotspot
 from display.views.workshop import digit_hidden, layer_index, shown_layers
 from display.widgets import (

@@ -7,10 +7,9 @@ start and now. On the right, the rulers as on the tables with the score ("13/16 
 the four output rulers with the 16 digits, and on the last page the six hidden rulers, which
 then take the whole screen.
 
-While the run goes on (:mod:`controller.trainer`) everything moves live; afterwards the
-leader's next/previous turn the pages (:mod:`controller.modes.finale`): the rulers after 100, 1000,
-5000, 20000 and 50000 iterations, then the hidden rulers. The rulers are the rulers view's own
-(:mod:`display.ruler`), drawn for the network of the page.
+While the run goes on everything moves live; afterwards the leader's next/previous turn the
+pages: the rulers after 100, 1000, 5000, 20000 and 50000 iterations, then the hidden rulers.
+The rulers are the rulers view's own (:mod:`display.ruler`), drawn for the network of the page.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from controller.network import Network, forward
 from controller.scene import Scene
 from controller.texts import load_texts
 from display.assets import Assets
-from display.layout import Scale, nice_step
+from display.geometry import Scale, nice_step
 from display.ruler import draw_ruler, ruler_model
 from display.views import Hotspot
 from display.widgets import (

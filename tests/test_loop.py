@@ -2,9 +2,9 @@
 
 from loop_parts import Clock, Recorder
 
-from controller.app import Installation
 from controller.digits import load_digit_set
 from controller.events import QuitRequested, SliderMoved
+from controller.loop import Installation
 from controller.network import load_network
 from controller.session import Session
 
