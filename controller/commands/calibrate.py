@@ -13,17 +13,20 @@ The technician screen does the same from the stations' own buttons (controller.t
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import select
 import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
 
-from controller.commands.options import add_language_option
+from controller.commands.options import add_language_option, technician_name
+from controller.commands.stations import (
+    add_state_dir_option,
+    add_station_options,
+    calibration_store,
+    open_links,
+)
 from controller.datafile import DataError
-from controller.storage import Store, default_state_dir
 from controller.technician.calibration import (
     FULL_SCALE,
     Ruler,
@@ -33,7 +36,6 @@ from controller.technician.calibration import (
 from controller.technician.desk import Calibrator, StationLinks
 from controller.technician.diagnostics import LinkReading, Monitor
 from controller.technician.procedure import FAULT, OK, Holding, Procedure
-from controller.technician.store import CalibrationStore
 from controller.texts import Texts, load_texts
 
 #: Exit status when a slider could not be calibrated (fault, cancelled, offline).
@@ -72,7 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--hold", type=float, default=2.0, metavar="SECONDS", help="hold time (default 2)"
     )
-    parser.add_argument("--by", default=_who(), help="who calibrates (default: your login)")
+    parser.add_argument(
+        "--by", default=technician_name(), help="who calibrates (default: your login)"
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--export", metavar="FILE", help="write every calibration to FILE")
     group.add_argument("--import", dest="import_", metavar="FILE", help="replace them by FILE")
@@ -80,35 +84,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_language_option(parser)
     add_station_options(parser)
     parser.set_defaults(func=run)
-
-
-def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
-    """``--state-dir DIR``: where calibrations and settings are kept."""
-    parser.add_argument(
-        "--state-dir",
-        metavar="DIR",
-        help="state directory (default: $NEURONES_STATE_DIR, /var/lib/neurones on the Pi, "
-        "else your user state directory)",
-    )
-
-
-def open_links(args: argparse.Namespace) -> StationLinks:
-    """The station links the command line names: real stations, or emulated ones."""
-    from controller.commands.stations import open_links as open_station_links
-
-    return open_station_links(args)
-
-
-def add_station_options(parser: argparse.ArgumentParser) -> None:
-    """``--emulate-stations N`` and ``--installation FILE`` (controller.commands.stations)."""
-    from controller.commands.stations import add_station_options as add_options
-
-    add_options(parser)
-
-
-def calibration_store(args: argparse.Namespace) -> CalibrationStore:
-    """The calibration store in the state directory the options name."""
-    return CalibrationStore(Store(args.state_dir or default_state_dir()))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -325,13 +300,6 @@ def _selectable(stream: TextIO) -> bool:
 
 def _number(reading: LinkReading) -> str:
     return str(reading.station_id) if reading.station_id is not None else reading.usb_serial
-
-
-def _who() -> str:
-    try:
-        return os.environ.get("SUDO_USER") or getpass.getuser()
-    except (KeyError, OSError):  # no user name in this environment (a container)
-        return "technician"
 
 
 def _numbers(text: str) -> tuple[float, ...]:

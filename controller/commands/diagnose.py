@@ -17,13 +17,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from controller.commands.calibrate import (
+from controller.commands.options import add_language_option
+from controller.commands.stations import (
     add_state_dir_option,
     add_station_options,
     calibration_store,
     open_links,
 )
-from controller.commands.options import add_language_option
 from controller.kiosk.udev import udev_rules
 from controller.technician.desk import Calibrator, StationLinks, TechnicianDesk
 from controller.technician.diagnostics import Diagnosis, format_table

@@ -25,6 +25,7 @@ from controller.commands.options import (
     add_network_options,
     digits_from,
     network_from,
+    screen_size,
 )
 from controller.datafile import INSTALLATION_FILE, DataError
 from controller.digits import DigitSet, load_digit_set, shipped_sets
@@ -58,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
     parser.add_argument(
-        "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
+        "--size", type=screen_size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
     )
     add_digit_options(
         parser, default=None, default_help="training for the training view, else grandeur-nature"
@@ -260,18 +261,6 @@ def render_floor(scene, args: argparse.Namespace):
     surface = pygame.Surface(args.size)
     draw_floor_strip(surface, Assets(args.size), views, times, title, texts["floor.frame"])
     return surface
-
-
-def size(text: str) -> tuple[int, int]:
-    """Parse ``WxH`` (``1920x1080``) into ``(1920, 1080)``."""
-    width, sep, height = text.lower().partition("x")
-    try:
-        w, h = int(width), int(height)
-    except ValueError:
-        w = h = 0
-    if not sep or w < 320 or h < 240:
-        raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
-    return w, h
 
 
 def mode_scene(args: argparse.Namespace) -> Scene:

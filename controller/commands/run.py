@@ -30,16 +30,18 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from controller.commands.calibrate import _who, add_state_dir_option
 from controller.commands.diagnose import RecentErrors
 from controller.commands.options import (
     add_language_option,
     add_network_options,
     network_from,
+    screen_size,
+    technician_name,
 )
 from controller.commands.stations import (
     ChaosSource,
     Stations,
+    add_state_dir_option,
     add_station_options,
     open_stations,
     start_chaos,
@@ -92,7 +94,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="digit set shown first (default: grandeur-nature)",
     )
     parser.add_argument(
-        "--size", default="1280x720", metavar="WxH", help="window size (default 1280x720)"
+        "--size",
+        type=screen_size,
+        default=(1280, 720),
+        metavar="WxH",
+        help="window size (default 1280x720)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk)")
     parser.add_argument("--fps", type=float, default=60.0, help="frame rate (default 60)")
@@ -267,7 +273,7 @@ def build_installation(
         calibrator = Calibrator(
             links,
             stations.store,
-            by=_who(),
+            by=technician_name(),
             default_ruler=stations.roster.default_ruler,
             rulers=stations.roster.rulers_by_serial(),
             book=stations.book,
@@ -414,18 +420,10 @@ def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
     from display.window import NoDisplayError, Window
 
     try:
-        return Window(size=_size(args.size), fullscreen=args.fullscreen)
+        return Window(size=args.size, fullscreen=args.fullscreen)
     except NoDisplayError as exc:
         print(f"neurones: {exc}", file=sys.stderr)
         return None
-
-
-def _size(text: str) -> tuple[int, int]:
-    width, _, height = text.lower().partition("x")
-    try:
-        return int(width), int(height)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WxH like 1280x720, got {text!r}") from None
 
 
 @contextlib.contextmanager

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from controller.commands.calibrate import calibration_store
 from controller.datafile import INSTALLATION_FILE, DataError
 from controller.events import Event
 from controller.loop import Installation
 from controller.network import Network, load_network
 from controller.stations.links import Links
 from controller.stations.roster import Roster, load_roster
+from controller.storage import Store, default_state_dir
 from controller.technician.calibration import CalibrationBook
 from controller.technician.store import CalibrationStore
 
@@ -66,6 +66,21 @@ def add_station_options(parser: argparse.ArgumentParser, *, chaos: bool = False)
             help="faults started per second over all stations (default 1)",
         )
         group.add_argument("--chaos-seed", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
+
+
+def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
+    """``--state-dir DIR``: where calibrations and settings are kept."""
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="state directory (default: $NEURONES_STATE_DIR, /var/lib/neurones on the Pi, "
+        "else your user state directory)",
+    )
+
+
+def calibration_store(args: argparse.Namespace) -> CalibrationStore:
+    """The calibration store in the state directory the options name."""
+    return CalibrationStore(Store(args.state_dir or default_state_dir()))
 
 
 @dataclass

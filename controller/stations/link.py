@@ -422,8 +422,10 @@ class Link:
         if self.serial is not None and ack.serial != self.serial:
             log.warning("%s answers with serial %s: using it", self.name(), ack.serial)
         self.serial = ack.serial
+        ack_version = (ack.major, ack.minor)
         if ack.minor != PROTOCOL_MINOR:
-            log.info("%s speaks protocol 1.%d (we speak 1.%d)", self.name(), ack.minor, 0)
+            ours = (PROTOCOL_MAJOR, PROTOCOL_MINOR)
+            log.info("%s speaks protocol %d.%d (we speak %d.%d)", self.name(), *ack_version, *ours)
         self.protocol = (ack.major, ack.minor)
         self.firmware = ack.firmware_version
         self.boot_id = ack.boot_id
