@@ -21,7 +21,7 @@ from controller.scene import Scene, TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of
 from display.assets import Assets
 from display.frame import headless
-from display.views import VIEWS, draw_view
+from display.registry import VIEWS, draw_view
 
 
 def changing_scenes(view: str, count: int) -> list[Scene]:

@@ -26,7 +26,7 @@ from controller.events import (
 )
 from controller.network import load_network
 from controller.session import Session
-from display.views import VIEWS
+from display.registry import VIEWS
 from display.window import Window
 
 LIBRARY = {name: load_digit_set(name) for name in ("grandeur-nature", "learning")}

@@ -42,7 +42,7 @@ DEFAULT_DATASET = {"training": "training"}
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``render`` to the ``neurones`` command."""
-    from display.views import VIEWS
+    from display.registry import VIEWS
 
     parser = subparsers.add_parser(
         "render",

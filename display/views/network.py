@@ -25,7 +25,7 @@ import pygame
 from controller.scene import Scene
 from display.assets import Assets
 from display.geometry import Grid
-from display.views import Hotspot
+from display.hotspot import Hotspot
 from display.views.workshop import digit_hidden, layer_index, shown_layers
 from display.widgets import (
     band_counts_size,

@@ -21,8 +21,8 @@ import pygame
 from controller.scene import Scene
 from controller.texts import load_texts
 from display.assets import Assets
+from display.hotspot import Hotspot
 from display.ruler import RulerModel, draw_ruler, draw_ruler_static, scene_ruler
-from display.views import Hotspot
 from display.views.workshop import layer_index, shown_layers
 from display.widgets import (
     draw_header,

@@ -18,8 +18,8 @@ from controller.technician.diagnostics import COLUMNS, Diagnosis, StationDiagnos
 from controller.technician.procedure import FAULT, OK, RUNNING, Progress
 from controller.texts import Texts
 from display.assets import Assets
+from display.hotspot import Hotspot
 from display.theme import Colour
-from display.views import Hotspot
 from display.widgets import blit_text, draw_header, draw_message, draw_paragraph
 
 #: Relative widths of the table's columns (see controller.technician.diagnostics.station_row).

@@ -28,8 +28,8 @@ from controller.scene import Scene
 from controller.texts import load_texts
 from display.assets import Assets
 from display.geometry import Scale, nice_step
+from display.hotspot import Hotspot
 from display.ruler import draw_ruler, ruler_model
-from display.views import Hotspot
 from display.widgets import (
     blit_text,
     draw_header,

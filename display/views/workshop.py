@@ -28,7 +28,7 @@ from controller.modes.script import layer_neurons
 from controller.scene import ConditionView, Scene, WorkshopView
 from controller.texts import Texts
 from display.assets import Assets
-from display.views import Hotspot, View
+from display.hotspot import DrawView, Hotspot
 from display.widgets import (
     blit_text,
     draw_paragraph,
@@ -43,9 +43,9 @@ COLUMN_SHARE = 0.3
 
 
 def draw_with_step(
-    surface: pygame.Surface, scene: Scene, assets: Assets, view: View
+    surface: pygame.Surface, scene: Scene, assets: Assets, view: DrawView
 ) -> list[Hotspot]:
-    """Draw ``view`` on the left of ``surface`` and the step column on its right.
+    """Draw the ``view`` on the left of ``surface`` and the step column on its right.
 
     The view is drawn at the origin of its own part, so its hotspots (sliders included) need
     no moving; the column's are moved to where the column is.
@@ -53,7 +53,7 @@ def draw_with_step(
     width, height = surface.get_size()
     column_w = round(width * COLUMN_SHARE)
     left = pygame.Rect(0, 0, width - column_w, height)
-    hotspots = view.draw(surface.subsurface(left), scene, assets.scaled(left.size))
+    hotspots = view(surface.subsurface(left), scene, assets.scaled(left.size))
     column = pygame.Rect(left.right, 0, column_w, height)
     spots = draw_step_column(surface.subsurface(column), scene, assets)
     return hotspots + [replace(s, rect=s.rect.move(column.topleft)) for s in spots]
