@@ -14,7 +14,7 @@ installation's starting mode). :meth:`Console.diagnosis` is what the technician 
 safe-shutdown gesture read::
 
     console = open_console(load_console_pins())   # None, with one log line, on a PC
-    installation = Installation(session, sources=[console, …])
+    installation = Installation(session, engine, sources=[console, …])
 
 Tests use gpiozero's mock pins: ``Device.pin_factory = MockFactory()``, then
 ``Device.pin_factory.pin(5).drive_low()`` presses *previous*.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -25,6 +26,12 @@ from controller.datafile import DATA_DIR, DataError, Field, hex_colour
 
 #: The network the workshop uses, shipped with the installation.
 DEFAULT_NETWORK = DATA_DIR / "network.toml"
+
+#: A layer of the network.
+Layer = Literal["input", "hidden", "output"]
+
+#: The network's layers, in the order the signal travels (pupils answer layer by layer).
+LAYERS: tuple[Layer, ...] = ("input", "hidden", "output")
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,10 @@ class Network:
     def input_names(self) -> tuple[str, ...]:
         """The input neurons' names, in file order."""
         return tuple(b.name for b in self.bands)
+
+    def layers(self) -> dict[Layer, tuple[str, ...]]:
+        """Each layer's neurons, by the layer names of :data:`LAYERS`."""
+        return {"input": self.input_names, "hidden": self.hidden_names, "output": self.output_names}
 
     @property
     def labels(self) -> tuple[int, ...]:

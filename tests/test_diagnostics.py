@@ -8,6 +8,7 @@ import pytest
 
 from controller.digits import load_digit_set
 from controller.events import DiagnosisUpdated, KeyTurned
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 from controller.technician.calibration import Problem
@@ -84,19 +85,21 @@ def test_monitor_measures_noise_and_frame_rate_from_new_frames_only():
 
 def test_the_technician_key_shows_the_diagnosis_and_turning_back_hides_it():
     session = Session.start(load_network(), load_digit_set("grandeur-nature"))
-    session = session.apply(KeyTurned("technician", t=1.0))
-    session = session.apply(DiagnosisUpdated(DIAGNOSIS, t=1.1))
-    scene = session.scene(now=1.2)
+    session = engine.apply(session, KeyTurned("technician", t=1.0))
+    session = engine.apply(session, DiagnosisUpdated(DIAGNOSIS, t=1.1))
+    scene = engine.scene(session, now=1.2)
     assert (scene.mode, scene.view) == ("technician", "technician")
     assert scene.extras["diagnosis"] is DIAGNOSIS
-    scene = session.apply(KeyTurned("visitor", t=2.0)).scene(now=2.0)
+    scene = engine.scene(engine.apply(session, KeyTurned("visitor", t=2.0)), now=2.0)
     assert (scene.view, scene.extras) == ("attract", {})  # visitor mode starts afresh
 
 
 def technician_scene(diagnosis):
     session = Session.start(load_network(), load_digit_set("grandeur-nature"))
-    session = session.apply(KeyTurned("technician", t=1.0)).apply(DiagnosisUpdated(diagnosis, 1))
-    return session.scene(now=1.0)
+    session = engine.apply_all(
+        session, [KeyTurned("technician", t=1.0), DiagnosisUpdated(diagnosis, 1)]
+    )
+    return engine.scene(session, now=1.0)
 
 
 def test_technician_view_shows_a_failed_calibration_in_red_beside_the_table():

@@ -16,6 +16,7 @@ from controller.floor.frame import FloorRenderer
 from controller.floor.mat import load_floor
 from controller.floor.output import output_slot
 from controller.floor.pico import LedDriverError, PicoLedOutput, find_driver
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 from controller.stations.emulation import LedDriverEmulator, StationEmulator
@@ -39,7 +40,7 @@ def test_the_driver_firmware_is_wired_for_the_shipped_floor(layout):
 
 
 def test_a_floor_frame_reaches_the_emulated_driver_exactly(layout):
-    scene = Session.start(NETWORK, load_digit_set("grandeur-nature")).scene(2.0)
+    scene = engine.scene(Session.start(NETWORK, load_digit_set("grandeur-nature")), 2.0)
     frame = FloorRenderer(layout, NETWORK).frame(scene)
     strips = [(s.offset, s.leds) for s in layout.strips]
     with LedDriverEmulator(DRIVER, [s.leds for s in layout.strips], seed=3) as emulator:

@@ -16,6 +16,7 @@ from pty_station import PtyStations
 
 from controller.digits import load_digit_set
 from controller.events import ButtonPressed, SliderMoved, StationStatus
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 from controller.stations.links import Links
@@ -207,10 +208,10 @@ def session_scene(links, t, **thresholds):
     digits = load_digit_set("grandeur-nature")
     session = Session.start(NETWORK, digits)
     if thresholds:
-        session = session.apply_all(
-            [SliderMoved(n, v, t) for n, v in thresholds.items()]
+        session = engine.apply_all(
+            session, [SliderMoved(n, v, t) for n, v in thresholds.items()]
         ).set_thresholds({n: v + 3 for n, v in thresholds.items()}, t)
-    return session.scene(t)
+    return engine.scene(session, t)
 
 
 def test_the_ring_follows_the_scene_and_is_sent_only_when_it_changes(two):

@@ -8,6 +8,7 @@ import pytest
 from controller.digits import load_digit_set
 from controller.events import KeyTurned
 from controller.loop import Installation
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 from controller.stations.emulation import StationEmulator
@@ -69,7 +70,7 @@ def rig():
     with StationEmulator(SERIALS) as emulator:
         links = Links(ROSTER, thresholds=NETWORK.thresholds(), discover=emulator.ports)
         session = Session.start(NETWORK, load_digit_set("grandeur-nature"))
-        installation = Installation(session, sources=[links], sinks=[links])
+        installation = Installation(session, engine, sources=[links], sinks=[links])
         rig = Rig(emulator, links, installation)
         try:
             rig.run_until(rig.all_online, what="16 stations online")
@@ -145,7 +146,7 @@ def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_f
     desk = TechnicianDesk(rig.links, calibrator)
     rig.installation.sources.append(desk)
     rig.installation.sinks.append(desk)
-    rig.installation.session = rig.installation.session.apply(KeyTurned("technician", 0))
+    rig.installation.session = engine.apply(rig.installation.session, KeyTurned("technician", 0))
 
     rig.emulator.set_slider(A, slider_at(0))
     rig.run_for(0.3)
@@ -160,7 +161,7 @@ def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_f
     assert store.load().get(A).slider.raw_min == pytest.approx(300, abs=2)
     rig.run_until(lambda: rig.emulator.ring(A)[0] == "calibration_ok", what="the ring's OK")
 
-    rig.installation.session = rig.installation.session.apply(KeyTurned("workshop", 1))
+    rig.installation.session = engine.apply(rig.installation.session, KeyTurned("workshop", 1))
     for mark in (5, 10, 15, 3, 18):
         rig.emulator.set_slider(A, slider_at(mark))
         rig.run_until(lambda m=mark: rig.scene.thresholds["A"] == m, what=f"A at mark {mark}")

@@ -30,10 +30,11 @@ from controller.commands.options import (
 from controller.datafile import INSTALLATION_FILE, DataError
 from controller.digits import DigitSet, load_digit_set, shipped_sets
 from controller.events import StationStatus, StepChosen, Tick
+from controller.modes import engine
 from controller.modes.finale import pages
-from controller.modes.script import FLOOR_MODES
 from controller.network import Network
 from controller.scene import Scene, StationView, TrainingView, build_scene
+from controller.script import FLOOR_MODES
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
 
 #: The digit set each view shows by default.
@@ -275,16 +276,16 @@ def mode_scene(args: argparse.Namespace) -> Scene:
     network = network_from(args)
     library = {name: load_digit_set(name) for name in shipped_sets()}
     session = mode_session(network, library, library["grandeur-nature"], args.lang, args.mode)
-    session = session.apply_all([StationStatus(n, False, 0.0) for n in args.offline])
+    session = engine.apply_all(session, [StationStatus(n, False, 0.0) for n in args.offline])
     if args.step is not None:
         if session.script.index(args.step) is None:
             known = ", ".join(step.id for step in session.script.steps)
             raise DataError("--step", args.step, f"no such step in the script (have: {known})")
-        session = session.apply(StepChosen(args.step, 0.0))
+        session = engine.apply(session, StepChosen(args.step, 0.0))
     if args.mode == "workshop":
         actor, memory = rehearsal.the_class, None
     else:
         actor, memory = rehearsal.the_visitor, VisitorState()
     session, _, t = rehearsal.play(session, actor, memory, rounds=args.moves)
     t += args.time
-    return session.apply(Tick(t)).scene(t)
+    return engine.scene(engine.apply(session, Tick(t)), t)

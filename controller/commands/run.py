@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from controller.challenges import load_challenges
 from controller.commands.diagnose import RecentErrors
 from controller.commands.options import (
     add_language_option,
@@ -57,13 +58,11 @@ from controller.kiosk.shutdown import SafeShutdown
 from controller.loop import Installation, Sink, Source
 from controller.modes import engine, rehearsal
 from controller.modes.actors import DWELL_S, VisitorState
-from controller.modes.engine import load_mode_settings
 from controller.modes.finale import Trainer
-from controller.modes.script import load_script
-from controller.modes.visitor import load_challenges
 from controller.network import Network
 from controller.scene import VIEWS, Scene
-from controller.session import Session
+from controller.script import load_script
+from controller.session import Session, load_mode_settings
 from controller.storage import write_atomically
 from controller.technician.desk import Calibrator, TechnicianDesk
 
@@ -291,7 +290,7 @@ def build_installation(
     sources.append(trainer)
     sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
-    return Installation(session, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
+    return Installation(session, engine, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
 
 
 def run_report(

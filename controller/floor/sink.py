@@ -6,7 +6,7 @@ the LED frame once (:class:`controller.floor.frame.FloorRenderer`), hands it to 
 floor, passes the scene on to the screen with the frame's view in ``scene.floor``::
 
     floor = open_floor(network, screens=[window])
-    installation = Installation(session, sources=[window], sinks=[floor])
+    installation = Installation(session, engine, sources=[window], sinks=[floor])
 
 The screen is reached through the floor so that both show the very same frame.
 """

@@ -33,18 +33,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from controller.digits import DigitSet
 from controller.events import ConsoleAction, Event, TrainingProgressed
 from controller.network import Network
 from controller.scene import Scene, TrainingView
+from controller.session import Session
 from controller.texts import Texts
-from controller.training import WORKSHOP_SNAPSHOTS, Descent, Options, progress_of
-
-if TYPE_CHECKING:
-    from controller.session import Session
-    from controller.training import Progress, Snapshot
+from controller.training import (
+    WORKSHOP_SNAPSHOTS,
+    Descent,
+    Options,
+    Progress,
+    Snapshot,
+    progress_of,
+)
 
 #: The view that shows the training.
 TRAINING_VIEW = "training"

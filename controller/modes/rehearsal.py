@@ -32,6 +32,7 @@ from controller.events import (
     SliderMoved,
     Tick,
 )
+from controller.modes import engine
 from controller.modes.actors import (
     Action,
     Console,
@@ -350,7 +351,7 @@ def play(
     """Let ``actor`` play ``rounds`` rounds on ``session`` directly; return the session, the
     actor's memory and the time after. Time passes (a :class:`Tick`) between rounds."""
     for _ in range(rounds):
-        actions, memory = actor(session.scene(t), memory)
-        session = session.apply_all([*to_events(actions, t), Tick(t)])
+        actions, memory = actor(engine.scene(session, t), memory)
+        session = engine.apply_all(session, [*to_events(actions, t), Tick(t)])
         t += pace_s
     return session, memory, t

@@ -7,7 +7,7 @@ station's LED ring its pattern when it changes). It is also what the technician 
 ``neurones calibrate``/``diagnose`` read (``readings()``, ``apply_calibration()``)::
 
     links = Links(load_roster(), thresholds=network.thresholds())
-    installation = Installation(session, sources=[links], sinks=[links])
+    installation = Installation(session, engine, sources=[links], sinks=[links])
     installation.run(sleep=links.wait)     # wakes the loop as soon as a threshold moves
 
 How it stays up (R2, R5):

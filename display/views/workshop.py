@@ -24,7 +24,6 @@ from dataclasses import replace
 
 import pygame
 
-from controller.modes.script import layer_neurons
 from controller.scene import ConditionView, Scene, WorkshopView
 from controller.texts import Texts
 from display.assets import Assets
@@ -159,7 +158,7 @@ def _draw_answers(surface, scene: Scene, assets: Assets, step: WorkshopView, inn
         return y
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
-    neurons = layer_neurons(scene.network)[step.layer]
+    neurons = scene.network.layers()[step.layer]
     right = sum(scene.station(n).answer == "right" for n in neurons)
     y = draw_paragraph(
         surface,
