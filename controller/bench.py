@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from controller.digits import load_digit_set
-from controller.network import forward, load_network
-from controller.training import Descent
+from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.network import Network, forward, load_network
+from controller.scene import Scene, TrainingView, build_scene
+from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,37 @@ def measure_training(iterations: int = 50_000, repeats: int = 3) -> dict[str, fl
     return {"train_50k_s": min(timed(run) for _ in range(repeats))}
 
 
+def changing_scenes(view: str, count: int) -> list[Scene]:
+    """``count`` scenes of ``view``, each with one threshold moved from the last.
+
+    The training view changes as the finale learns instead: every weight, every frame.
+    """
+    network = load_network()
+    sets = [load_digit_set(name) for name in shipped_sets()]
+    digits = max(sets, key=len)
+    if view == "training":
+        return learning_scenes(network, digits, count)
+    neurons = list(network.thresholds())
+    scenes = []
+    for k in range(count):
+        neuron = neurons[k % len(neurons)]
+        moved = network.with_thresholds({neuron: network.threshold(neuron) + (k % 5) - 2})
+        scenes.append(build_scene(moved, digits, digit_index=k % len(digits), view=view, t=k / 60))
+    return scenes
+
+
+def learning_scenes(network: Network, digits: DigitSet, count: int) -> list[Scene]:
+    """``count`` scenes of the training view while it learns, a few hundred iterations apart."""
+    descent = Descent(network, digits, snapshots=WORKSHOP_SNAPSHOTS)
+    scenes = []
+    for k in range(count):
+        descent.advance(300)
+        progress = progress_of(descent, WORKSHOP_SNAPSHOTS[-1])
+        training = TrainingView(run=1, progress=progress)
+        scenes.append(build_scene(network, digits, view="training", training=training, t=k / 60))
+    return scenes
+
+
 def timed(fn: Callable[[], object]) -> float:
     """Seconds ``fn`` takes to run once."""
     start = time.perf_counter()
@@ -115,4 +147,4 @@ def format_table(results: list[tuple[Bar, float]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Bar", "Figure", "format_table", "run_figures", "timed"]
+__all__ = ["Bar", "Figure", "changing_scenes", "format_table", "run_figures", "timed"]

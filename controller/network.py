@@ -103,6 +103,14 @@ class Network:
         known = ", ".join(self.hidden_names + self.output_names)
         raise KeyError(f"unknown neuron {neuron!r} (known: {known})")
 
+    def layer_of(self, neuron: str) -> Layer:
+        """The layer of ``neuron``: ``"input"``, ``"hidden"`` or ``"output"``; KeyError if
+        unknown."""
+        if neuron in self.input_names:
+            return "input"
+        layer, _ = self.locate(neuron)
+        return "hidden" if layer == "hidden" else "output"
+
     def with_thresholds(self, overrides: dict[str, float]) -> Network:
         """A copy of this network with some thresholds replaced, by neuron name."""
         if not overrides:

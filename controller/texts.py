@@ -34,6 +34,12 @@ class Texts:
         """The text ``key`` with its ``{placeholders}`` filled in."""
         return self[key].format(**values)
 
+    def count_text(self, n: int) -> str:
+        """A whole number with its thousands grouped as the language writes them: 50 000, 50,000."""
+        sample = self["training.thousands"]  # how a thousand is written: "1 000", "1,000"
+        separator = sample[1:-3]
+        return f"{int(n):,}".replace(",", separator)
+
     def decision(self, status: str, digits: tuple[int, ...] | list[int]) -> str:
         """The decision as a sentence: ``"3"``, ``"pas reconnu"``, ``"ambigu : 0 et 6"``."""
         if status == "none":

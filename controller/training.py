@@ -57,7 +57,7 @@ out afterwards, a thousand iterations at a time, from the output margins the loo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -391,6 +391,18 @@ def progress_of(descent: Descent, iterations: int, points: int = 240) -> Progres
     )
 
 
+def start_progress(network: Network, digits: DigitSet) -> Progress | None:
+    """Iteration 0 of a run from ``network`` on the labelled digits of ``digits``, on its way to
+    the workshop's snapshots (what the screen shows before the first iterations); None when no
+    digit of the set is labelled, so there is nothing to learn."""
+    labelled = tuple(d for d in digits.digits if d.label is not None)
+    if not labelled:
+        return None
+    descent = Descent(network, DigitSet(digits.name, labelled))
+    progress = progress_of(descent, WORKSHOP_SNAPSHOTS[-1])
+    return replace(progress, planned=WORKSHOP_SNAPSHOTS)
+
+
 __all__ = [
     "CHUNK",
     "WORKSHOP_SNAPSHOTS",
@@ -401,5 +413,6 @@ __all__ = [
     "Snapshot",
     "hinge_loss",
     "progress_of",
+    "start_progress",
     "train",
 ]

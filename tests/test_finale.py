@@ -14,9 +14,9 @@ from controller.events import (
 )
 from controller.loop import Installation
 from controller.modes import engine
-from controller.modes.finale import Pace, Trainer, pages, progress_or_start, shown
+from controller.modes.finale import Pace, Trainer
 from controller.network import load_network
-from controller.scene import VIEWS
+from controller.scene import VIEWS, TrainingView
 from controller.script import load_script
 from controller.session import Session
 from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of, train
@@ -73,7 +73,7 @@ def test_the_installation_learns_in_small_chunks_and_ends_where_neurones_train_d
 def test_before_its_first_iterations_the_finale_shows_the_workshop_network_at_the_start():
     scene = engine.scene(at_the_finale(), 1.0)
     assert scene.thresholds["C"] == 18  # the stations show what the class learnt
-    start = progress_or_start(scene.training, scene.network, scene.digits)
+    start = scene.training.progress
     assert start.iteration == 0 and start.correct == 9  # the computer starts from the workshop's
     assert start.network.threshold("C") == NETWORK.threshold("C") == 17
 
@@ -102,6 +102,15 @@ def test_the_trainer_waits_while_another_view_is_shown():
     trainer.show(engine.scene(session, 1.4))
     session = engine.apply_all(session, trainer.poll(1.5))
     assert session.training.progress.iteration > reached
+
+
+def shown(training):
+    """The snapshot on show (None: the live run) and whose rulers."""
+    return training.snapshot, training.layer
+
+
+def pages(progress):
+    return TrainingView(progress=progress).pages()
 
 
 def finished_run(session):

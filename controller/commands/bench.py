@@ -18,6 +18,7 @@ from functools import partial
 from controller.bench import (
     Bar,
     Figure,
+    changing_scenes,
     format_table,
     measure_classify,
     measure_training,
@@ -72,7 +73,7 @@ FIGURES: tuple[Figure, ...] = (
             Bar("screen_frame_median_ms", "busiest screen at 1920×1080, median", "ms", 4.0),
             Bar("screen_frame_p99_ms", "busiest screen at 1920×1080, p99", "ms", None),
         ),
-        measure_screen,
+        partial(measure_screen, changing_scenes),
     ),
     Figure(
         "leds",

@@ -31,11 +31,10 @@ from controller.datafile import INSTALLATION_FILE, DataError
 from controller.digits import DigitSet, load_digit_set, shipped_sets
 from controller.events import StationStatus, StepChosen, Tick
 from controller.modes import engine
-from controller.modes.finale import pages
 from controller.network import Network
 from controller.scene import Scene, StationView, TrainingView, build_scene
 from controller.script import FLOOR_MODES
-from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
+from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress, train
 
 #: The digit set each view shows by default.
 DEFAULT_DATASET = {"training": "training"}
@@ -211,14 +210,14 @@ def training_page(
     :raises DataError: for an iteration that is not a snapshot, or ``--hidden`` with another
         snapshot than the last.
     """
-    if iteration == 0 and not hidden:
-        return TrainingView()  # before the first iteration
+    if iteration == 0 and not hidden:  # before the first iteration
+        return TrainingView(progress=start_progress(network, digits))
     labelled = DigitSet(digits.name, tuple(d for d in digits.digits if d.label is not None))
     if not labelled.digits:
         raise DataError("--dataset", digits.name, "no labelled digit to learn")
     descent = train(network, labelled)
     progress = progress_of(descent, descent.iteration)
-    available = pages(progress)
+    available = TrainingView(progress=progress).pages()
     if iteration is None and not hidden:
         return TrainingView(progress=progress)
     wanted = (iteration or WORKSHOP_SNAPSHOTS[-1], "hidden" if hidden else "output")

@@ -140,7 +140,7 @@ def scene(session: Session, now: float) -> Scene:
         view=session.view,
         language=session.language,
         changed_at=session.changed_at,
-        training=session.training,
+        training=finale.shown_training(session),
         extras={} if session.diagnosis is None else {"diagnosis": session.diagnosis},
         **fields,
     )

@@ -8,10 +8,13 @@ runs live on the screen, then the leader shows the rulers after 100, 1000, 5000,
 - The :class:`Trainer`, a part of the frame loop, runs the iterations between frames and sends
   :class:`~controller.events.TrainingProgressed`; the session keeps the latest progress of the
   run it asked for (:func:`progressed`), in a :class:`~controller.scene.TrainingView`.
-- Entering a step restarts the training (:func:`restart`): a new run number, no progress.
+- Entering a step restarts the training (:func:`restart`): a new run number, no progress; while
+  the training view shows, the scene shows the run's start until the trainer reports
+  (:func:`shown_training`).
 - While the training view is shown the console's next/previous turn its *pages*
-  (:func:`turn_page`): the live run, then each snapshot's output rulers, then the last
-  snapshot's hidden rulers. Past either end they go on to the workshop's next or previous step.
+  (:func:`turn_page`, :meth:`~controller.scene.TrainingView.pages`): the live run, then each
+  snapshot's output rulers, then the last snapshot's hidden rulers. Past either end they go on
+  to the workshop's next or previous step.
 
 All pure but the trainer: functions of the session and an event, returning the new session.
 
@@ -33,20 +36,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from controller.digits import DigitSet
 from controller.events import ConsoleAction, Event, TrainingProgressed
 from controller.network import Network
 from controller.scene import Scene, TrainingView
 from controller.session import Session
-from controller.texts import Texts
 from controller.training import (
     WORKSHOP_SNAPSHOTS,
     Descent,
     Options,
     Progress,
-    Snapshot,
     progress_of,
+    start_progress,
 )
 
 #: The view that shows the training.
@@ -61,22 +64,31 @@ def progressed(session: Session, e: TrainingProgressed) -> Session:
     return replace(session, training=replace(training, progress=e.progress))
 
 
+def shown_training(session: Session) -> TrainingView:
+    """The training as the scene shows it: the trainer's latest progress, or before its first
+    iterations the run's start, iteration 0 of a run from ``training.start`` (else the network
+    on show) on the labelled digits on show (computed once per run and start)."""
+    training = session.training
+    if session.view != TRAINING_VIEW or training.progress is not None:
+        return training
+    overrides = () if training.start else tuple(sorted(session.thresholds.items()))
+    start = _start(training.run, training.start or session.defaults, overrides, session.digits)
+    return replace(training, progress=start)
+
+
+@lru_cache(maxsize=8)
+def _start(
+    run: int, network: Network, overrides: tuple[tuple[str, float], ...], digits: DigitSet
+) -> Progress | None:
+    """The start of run ``run`` from ``network`` with ``overrides`` (pure: kept per run)."""
+    return start_progress(network.with_thresholds(dict(overrides)), digits)
+
+
 def restart(session: Session) -> Session:
     """Ask for a fresh training run from the workshop network as loaded, whatever thresholds
     the stations show (the trainer starts it when the training view shows)."""
     run = session.training.run + 1
     return replace(session, training=TrainingView(run=run, start=session.defaults))
-
-
-def pages(progress: Progress | None) -> list[tuple[Snapshot, str]]:
-    """What next/previous step through: ``(snapshot, "output")`` for each snapshot reached,
-    then ``(last snapshot, "hidden")`` once the run has kept all its snapshots."""
-    if progress is None:
-        return []
-    shown = [(s, "output") for s in progress.snapshots]
-    if progress.snapshots and len(progress.snapshots) == len(progress.planned):
-        shown.append((progress.snapshots[-1], "hidden"))
-    return shown
 
 
 def turn_page(session: Session, e: ConsoleAction) -> Session | None:
@@ -88,14 +100,14 @@ def turn_page(session: Session, e: ConsoleAction) -> Session | None:
     training = session.training
     if session.view != TRAINING_VIEW or e.action not in ("next", "previous"):
         return None
-    available = pages(training.progress)
+    available = training.pages()
     page = training.page
     if e.action == "next":
         if page is None:
             target = 0 if available else None
         elif page + 1 < len(available):
             target = page + 1
-        elif training.progress.finished:
+        elif training.progress is not None and training.progress.finished:
             return None  # the last page: on to the workshop's next step
         else:
             return session  # later pages are still being learnt: stay
@@ -106,36 +118,6 @@ def turn_page(session: Session, e: ConsoleAction) -> Session | None:
             return None
         target = None if page == 0 else page - 1
     return replace(session, training=replace(training, page=target))
-
-
-def shown(training: TrainingView) -> tuple[Snapshot | None, str]:
-    """The snapshot on show (None: the live run) and which rulers ("output" or "hidden")."""
-    available = pages(training.progress)
-    if training.page is None or training.page >= len(available):
-        return None, "output"
-    return available[training.page]
-
-
-def count_text(n: int, texts: Texts) -> str:
-    """A whole number with its thousands grouped as the language writes them: 50 000, 50,000."""
-    sample = texts["training.thousands"]  # how a thousand is written: "1 000", "1,000"
-    separator = sample[1:-3]
-    return f"{int(n):,}".replace(",", separator)
-
-
-def progress_or_start(training: TrainingView, network: Network, digits: DigitSet):
-    """The run's progress, or before its first iterations the start: iteration 0 of a run from
-    ``training.start`` (else ``network``) on the labelled digits on show. None when there is no
-    labelled digit to learn."""
-    if training.progress is not None:
-        return training.progress
-    network = training.start or network
-    labelled = tuple(d for d in digits.digits if d.label is not None)
-    if not labelled:
-        return None
-    descent = Descent(network, DigitSet(digits.name, labelled))
-    progress = progress_of(descent, WORKSHOP_SNAPSHOTS[-1])
-    return replace(progress, planned=WORKSHOP_SNAPSHOTS)
 
 
 # --- the trainer: the run between frames ------------------------------------------------------

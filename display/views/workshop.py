@@ -309,26 +309,6 @@ def _height(assets: Assets, text: str, role: str, width: int) -> int:
     return round(len(lines) * assets.theme.font_size(role) * 1.2)
 
 
-def shown_layers(scene: Scene) -> int:
-    """How many layers' numbers the view may show: all three, or in a grandeur nature run
-    only those the signal has reached (the class works out the others)."""
-    return 3 if scene.signal_layers is None else scene.signal_layers
-
-
-def digit_hidden(scene: Scene) -> bool:
-    """Whether the workshop keeps the digit secret (until the class guesses and the leader
-    reveals it)."""
-    return scene.workshop is not None and scene.workshop.hide_digit
-
-
-def layer_index(scene: Scene, neuron: str) -> int:
-    """0 for an input neuron, 1 hidden, 2 output: the order the signal reaches them."""
-    if neuron in scene.network.input_names:
-        return 0
-    layer, _ = scene.network.locate(neuron)
-    return {"input": 0, "hidden": 1, "output": 2}[layer]
-
-
 def condition_text(condition: ConditionView, scene: Scene, texts: Texts) -> str:
     """A condition worded in the scene's language (the data file's sentence if no text)."""
     key = f"condition.{condition.key}"
