@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from controller.datafile import INSTALLATION_FILE, Field, check_keys
+from controller.diagnosis import ConsoleDiagnosis
 from controller.events import CONSOLE_ACTIONS, ConsoleAction, Event, KeyTurned
-from controller.technician.diagnostics import ConsoleDiagnosis
 
 log = logging.getLogger(__name__)
 

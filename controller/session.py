@@ -28,6 +28,7 @@ from pathlib import Path
 
 from controller.challenges import Challenge, Visit
 from controller.datafile import INSTALLATION_FILE, Field, check_keys
+from controller.diagnosis import Diagnosis
 from controller.digits import Digit, DigitSet
 from controller.network import Network, forward
 from controller.pickup import SLIDER_MODES, Pickup
@@ -90,7 +91,7 @@ class Session:
     mode: str = "visitor"
     stations: dict[str, StationView] = field(default_factory=dict)  # online or not, by neuron
     changed_at: float = 0.0
-    diagnosis: object | None = None  # the technician's figures (controller.technician.diagnostics)
+    diagnosis: Diagnosis | None = None  # the technician's figures
     home: DigitSet | None = None  # the set shown when nobody is there (start, idle restore)
     settings: ModeSettings = field(default_factory=ModeSettings)
     pickup: Pickup = field(default_factory=Pickup)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from controller.diagnosis import ConsoleDiagnosis
 from controller.digits import load_digit_set
 from controller.events import QuitRequested
 from controller.floor.output import OutputHealth
@@ -26,7 +27,6 @@ from controller.modes import engine
 from controller.network import load_network
 from controller.scene import StationView
 from controller.session import Session
-from controller.technician.diagnostics import ConsoleDiagnosis
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

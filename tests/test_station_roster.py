@@ -2,10 +2,10 @@
 
 import pytest
 
+from controller.calibration import Ruler
 from controller.datafile import DataError
 from controller.network import load_network
 from controller.stations.roster import load_roster
-from controller.technician.calibration import Ruler
 
 NETWORK = load_network()
 NEURONS = (*NETWORK.input_names, *NETWORK.thresholds())

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from controller.diagnosis import OK
 from controller.digits import load_digit_set
 from controller.events import KeyTurned
 from controller.loop import Installation
@@ -16,7 +17,7 @@ from controller.stations.links import Links
 from controller.stations.roster import load_roster
 from controller.storage import Store
 from controller.technician.desk import Calibrator, TechnicianDesk
-from controller.technician.procedure import OK, Holding
+from controller.technician.procedure import Holding
 from controller.technician.store import CalibrationStore
 
 NETWORK = load_network()
@@ -55,7 +56,7 @@ class Rig:
             self.links.wait(1 / 60)
 
     def reading(self, serial):
-        return next(r for r in self.links.readings() if r.usb_serial == serial)
+        return next(r for r in self.links.figures() if r.serial == serial)
 
     @property
     def scene(self):
@@ -93,14 +94,14 @@ def test_an_unplugged_station_is_offline_within_half_a_second_and_back_within_tw
     rig.emulator.unplug(A)
     unplugged = time.monotonic()
     rig.run_until(lambda: "A" in rig.scene.offline(), what="A offline")
-    assert rig.links.links[A].liveness.since - unplugged < 0.5
+    assert rig.links.links[A].connection.liveness.since - unplugged < 0.5
     rig.run_for(1.0)
     assert all(rig.reading(s).online and rig.reading(s).frames > frames[s] for s in others)
     assert rig.scene.offline() == ["A"]
     rig.emulator.replug(A)
     replugged = time.monotonic()
     rig.run_until(lambda: rig.scene.offline() == [], what="A back")
-    assert rig.links.links[A].liveness.since - replugged < 2.0
+    assert rig.links.links[A].connection.liveness.since - replugged < 2.0
     assert rig.reading(A).reconnects == 1
 
 
@@ -114,10 +115,12 @@ def test_megabytes_of_garbage_are_counted_and_skipped_while_valid_frames_arrive(
         rig.emulator.inject_garbage(A, 65536, seed=burst)
         rig.run_for(0.1)
         assert rig.reading(A).online, f"offline after burst {burst}"
-    rig.run_until(lambda: link.line_errors().discarded_bytes > 2_000_000, what="every byte")
+    rig.run_until(
+        lambda: link.counters.line_errors().discarded_bytes > 2_000_000, what="every byte"
+    )
     after = rig.reading(A)
     assert after.frames > before.frames + 50 and after.errors > 1000
-    assert link.resyncs > 10 and after.reconnects == 0
+    assert link.counters.resyncs > 10 and after.reconnects == 0
     rig.emulator.set_slider(A, raw_for(15))
     rig.run_until(lambda: rig.scene.thresholds["A"] == 15, what="A's threshold at 15")
 
@@ -132,7 +135,7 @@ def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_f
     rig.emulator.set_slider(A, slider_at(5))
     rig.run_until(lambda: rig.reading(A).raw == round(slider_at(5)), what="the slider at 5")
     rig.run_for(0.5)
-    assert rig.reading(A).value != 5  # the default map does not match this slider's ruler
+    assert rig.reading(A).slider != 5  # the default map does not match this slider's ruler
 
     store = CalibrationStore(Store(tmp_path))
     calibrator = Calibrator(

@@ -19,6 +19,10 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from controller.calibration import (
+    FULL_SCALE,
+    Ruler,
+)
 from controller.commands.options import add_language_option, technician_name
 from controller.commands.stations import (
     add_state_dir_option,
@@ -27,15 +31,9 @@ from controller.commands.stations import (
     open_links,
 )
 from controller.datafile import DataError
-from controller.technician.calibration import (
-    FULL_SCALE,
-    Ruler,
-    calibrated_text,
-    problem_text,
-)
-from controller.technician.desk import Calibrator, StationLinks
-from controller.technician.diagnostics import LinkReading, Monitor
-from controller.technician.procedure import FAULT, OK, Holding, Procedure
+from controller.diagnosis import FAULT, OK, StationFigures
+from controller.technician.desk import Calibrator, NewFrames, StationLinks
+from controller.technician.procedure import Holding, Procedure
 from controller.texts import Texts, load_texts
 
 #: Exit status when a slider could not be calibrated (fault, cancelled, offline).
@@ -153,7 +151,7 @@ def calibrate_stations(
 
 def wait_for_stations(
     links: StationLinks, clock: Callable[[], float], timeout: float = 5.0, settle: float = 1.5
-) -> list[LinkReading]:
+) -> list[StationFigures]:
     """Pump the links until the stations have said hello; return them.
 
     Waits until every station the links know is online, or until some are and no other has
@@ -161,12 +159,12 @@ def wait_for_stations(
     ``timeout`` seconds at most.
     """
     start = changed = clock()
-    readings: list[LinkReading] = []
+    readings: list[StationFigures] = []
     heard: set[str] = set()
     while clock() - start < timeout:
         links.poll(clock())
-        readings = links.readings()
-        now_heard = {r.usb_serial for r in readings if r.online and r.raw is not None}
+        readings = links.figures()
+        now_heard = {r.serial for r in readings if r.online and r.raw is not None}
         if now_heard != heard:
             heard, changed = now_heard, clock()
         if readings and len(heard) == len(readings):
@@ -177,7 +175,7 @@ def wait_for_stations(
     return sorted(readings, key=lambda r: (r.station_id is None, r.station_id or 0))
 
 
-def choose(readings: list[LinkReading], wanted: list[str]) -> list[LinkReading]:
+def choose(readings: list[StationFigures], wanted: list[str]) -> list[StationFigures]:
     """The stations named by number, neuron or USB serial, in the order given (every station
     online if none).
 
@@ -187,7 +185,7 @@ def choose(readings: list[LinkReading], wanted: list[str]) -> list[LinkReading]:
         return [r for r in readings if r.online]
     chosen = []
     for name in wanted:
-        match = [r for r in readings if name in (str(r.station_id), r.neuron, r.usb_serial)]
+        match = [r for r in readings if name in (str(r.station_id), r.neuron, r.serial)]
         if not match:
             raise DataError("calibrate", name, "no such station")
         chosen.extend(match)
@@ -197,26 +195,26 @@ def choose(readings: list[LinkReading], wanted: list[str]) -> list[LinkReading]:
 def walk(
     links: StationLinks,
     calibrator: Calibrator,
-    reading: LinkReading,
+    reading: StationFigures,
     texts: Texts,
     out: TextIO,
     enter: EnterKey,
     clock: Callable[[], float],
 ) -> Procedure:
     """One station's calibration, prompts and live bar in the terminal; return how it ended."""
-    serial = reading.usb_serial
+    serial = reading.serial
     title = texts.format("calibration.station", station=_number(reading), neuron=reading.neuron)
     print(f"\n{title}", file=out)
     calibrator.start(serial)
-    monitor = Monitor()
+    new_frames = NewFrames()
     live = out.isatty()
     shown = None
     try:
         while calibrator.running(serial):
             now = clock()
             links.poll(now)
-            fresh = monitor.observe(links.readings(), now)
-            calibrator.feed([r for r in fresh if r.usb_serial == serial], now)
+            fresh = new_frames.of(links.figures())
+            calibrator.feed([r for r in fresh if r.serial == serial], now)
             if enter.pressed():
                 calibrator.confirm(serial, now)
             procedure = calibrator.procedures[serial]
@@ -230,15 +228,15 @@ def walk(
 
 
 def outcome_text(
-    procedure: Procedure, reading: LinkReading, texts: Texts, calibrator: Calibrator
+    procedure: Procedure, reading: StationFigures, texts: Texts, calibrator: Calibrator
 ) -> str:
     """What the technician reads when a station's calibration ends."""
     number = _number(reading)
     if procedure.status == OK and procedure.result is not None:
         saved = texts.format("calibration.saved", path=calibrator.calibrations.path)
-        return f"✓ {calibrated_text(texts, number, procedure.result)}\n  {saved}"
+        return f"✓ {texts.calibrated(number, procedure.result)}\n  {saved}"
     if procedure.status == FAULT:
-        reasons = "\n".join(f"  • {problem_text(p, texts)}" for p in procedure.problems)
+        reasons = "\n".join(f"  • {texts.problem(p)}" for p in procedure.problems)
         return f"✗ {texts.format('calibration.fault', station=number)}\n{reasons}"
     return texts.format("calibration.cancelled", station=number)
 
@@ -298,8 +296,8 @@ def _selectable(stream: TextIO) -> bool:
     return True
 
 
-def _number(reading: LinkReading) -> str:
-    return str(reading.station_id) if reading.station_id is not None else reading.usb_serial
+def _number(reading: StationFigures) -> str:
+    return str(reading.station_id) if reading.station_id is not None else reading.serial
 
 
 def _numbers(text: str) -> tuple[float, ...]:

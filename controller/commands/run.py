@@ -206,7 +206,8 @@ def run(args: argparse.Namespace) -> int:
     if chaos is not None:
         installation.sources.append(chaos)
     if args.health_port >= 0:
-        serve_health(installation, args.health_port, floor.health if floor else tuple)
+        figures = stations.links.figures if stations is not None else tuple
+        serve_health(installation, args.health_port, floor.health if floor else tuple, figures)
     duration = args.duration
     if clock is not None and duration is None:
         duration = REHEARSAL_LIMIT_S

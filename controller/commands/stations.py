@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from controller.calibration import CalibrationBook
 from controller.datafile import INSTALLATION_FILE, DataError
 from controller.events import Event
 from controller.loop import Installation
@@ -23,7 +24,6 @@ from controller.network import Network, load_network
 from controller.stations.links import Links
 from controller.stations.roster import Roster, load_roster
 from controller.storage import Store, default_state_dir
-from controller.technician.calibration import CalibrationBook
 from controller.technician.store import CalibrationStore
 
 log = logging.getLogger(__name__)
@@ -215,17 +215,18 @@ def _counts(chaos: Any) -> dict:
 def stations_report(
     stations: Stations, installation: Installation, chaos: ChaosSource | None = None
 ) -> dict[str, Any]:
-    """The end-of-run summary ``neurones run --report`` writes: per station its neuron,
-    online state, frames, errors, reconnects, the neuron's last threshold and, if the slider
-    is held until it catches that threshold (pickup), which way it must move; the
+    """The end-of-run summary ``neurones run --report`` writes: per station its figures
+    (:class:`~controller.diagnosis.StationFigures`: neuron, online state, frames, errors by
+    kind, reconnects, the threshold its slider sets…), the neuron's last threshold and, if the
+    slider is held until it catches that threshold (pickup), which way it must move; the
     controller's own uptime and crash count."""
     scene = installation.scene
     thresholds = scene.thresholds if scene is not None else {}
     rows = []
-    for row in stations.links.report():
-        neuron = row["neuron"]
+    for figures in stations.links.figures():
+        neuron = figures.neuron
         pickup = scene.station(neuron).pickup if scene is not None and neuron else None
-        rows.append({**row, "threshold": thresholds.get(neuron), "pickup": pickup})
+        rows.append({**figures.to_json(), "threshold": thresholds.get(neuron), "pickup": pickup})
     report: dict[str, Any] = {
         "uptime_s": round(installation.uptime(), 1),
         "frames": installation.stats.frames,

@@ -91,7 +91,7 @@ def _until_online(installation, links, timeout: float = 30.0) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         installation.step()
-        if all(r.online for r in links.readings()):
+        if all(f.online for f in links.figures()):
             return
         links.wait(1 / 60)
     raise RuntimeError("the emulated stations did not all come online")

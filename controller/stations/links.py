@@ -4,7 +4,7 @@
 sent into :class:`~controller.events.SliderMoved`, :class:`~controller.events.ButtonPressed`
 and :class:`~controller.events.StationStatus` events) and a *sink* (``show(scene)`` sends each
 station's LED ring its pattern when it changes). It is also what the technician desk and
-``neurones calibrate``/``diagnose`` read (``readings()``, ``apply_calibration()``)::
+``neurones calibrate``/``diagnose`` read (``figures()``, ``apply_calibration()``)::
 
     links = Links(load_roster(), thresholds=network.thresholds())
     installation = Installation(session, engine, sources=[links], sinks=[links])
@@ -20,8 +20,8 @@ How it stays up (R2, R5):
   station, however broken, can block or crash it;
 - a station silent for 500 ms, or whose port fails, is closed and marked offline; the others
   carry on; it is looked for again every second, and a port that keeps failing is retried
-  with a back-off up to 5 s (:class:`~controller.stations.link.Liveness`); a station that comes back
-  goes through the whole handshake again.
+  with a back-off up to 5 s (:class:`~controller.stations.liveness.Liveness`); a station that
+  comes back goes through the whole handshake again.
 """
 
 from __future__ import annotations
@@ -36,16 +36,16 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
+from controller.calibration import CalibrationBook, SliderCalibration, StationCalibration
+from controller.diagnosis import StationFigures
 from controller.events import Event
 from controller.scene import Scene
-from controller.stations.link import Link, LinkContext, SliderTracker
+from controller.stations.link import Link, LinkContext
 from controller.stations.messages import Ring
 from controller.stations.port import Closed, PortReader, Received, open_serial
 from controller.stations.ring import neuron_colour, pattern, ring_for
 from controller.stations.roster import Roster
-from controller.stations.slider import SliderPath
-from controller.technician.calibration import CalibrationBook, SliderCalibration, StationCalibration
-from controller.technician.diagnostics import LinkReading
+from controller.stations.slider import SliderPath, SliderTracker
 
 log = logging.getLogger(__name__)
 
@@ -192,11 +192,11 @@ class Links:
         """One item from a reader thread: a frame for its link, or its port closed."""
         if isinstance(item, Received):
             link = self._readers.get(item.reader)
-            if link is not None and link.reader is item.reader:
+            if link is not None and link.connection.reader is item.reader:
                 self._pending += link.receive(item.frame, item.t, item.note)
         elif isinstance(item, Closed):
             link = self._readers.pop(item.reader, None)
-            if link is not None and link.reader is item.reader:
+            if link is not None and link.connection.reader is item.reader:
                 self._pending += link.disconnect(item.t, item.reason)
 
     # --- finding stations ----------------------------------------------------------------
@@ -224,9 +224,9 @@ class Links:
         if now >= self._next_scan:
             return True
         return any(
-            link.reader is None
-            and link.liveness.since >= self._scanned_at
-            and link.liveness.may_open(now)
+            link.connection.reader is None
+            and link.connection.liveness.since >= self._scanned_at
+            and link.connection.liveness.may_open(now)
             for link in self.links.values()
         )
 
@@ -240,11 +240,12 @@ class Links:
         """Look for stations at the next poll, and forget every back-off (after a repair)."""
         self._next_scan = float("-inf")
         for link in self.links.values():
-            link.liveness = replace(link.liveness, retry_at=float("-inf"), delay=None)
+            liveness = link.connection.liveness
+            link.connection.liveness = replace(liveness, retry_at=float("-inf"), delay=None)
 
     def _found(self, ports: list[Any], now: float) -> None:
         """Open the ports of stations found and not connected, if their back-off allows."""
-        busy = {link.device for link in self.links.values() if link.reader is not None}
+        busy = {link.connection.device for link in self.links.values() if link.connection.reader}
         for port in ports:
             if port.device in busy or not self._wanted(port):
                 continue
@@ -253,7 +254,8 @@ class Links:
             link = self.links.get(key)
             if link is None:
                 link = self.links[key] = Link(key, self.context, self.timings, serial=serial)
-            if link.reader is None and link.liveness.may_open(now):
+            connection = link.connection
+            if connection.reader is None and connection.liveness.may_open(now):
                 self._open(link, port.device, now)
 
     def _wanted(self, port: Any) -> bool:
@@ -305,21 +307,22 @@ class Links:
         for link in self.links.values():
             link.calibrate(calibration)
 
-    def readings(self) -> list[LinkReading]:
+    def figures(self) -> list[StationFigures]:
         """Each station's figures now: the roster's stations in order, then unknown boards."""
+        now = self.clock()
         by_serial: dict[str, Link] = {}
         for link in self.links.values():
             if link.serial and (link.serial not in by_serial or link.online):
                 by_serial[link.serial] = link
-        readings = []
+        figures = []
         for entry in sorted(self.roster.stations, key=lambda e: e.station_id):
             link = by_serial.pop(entry.serial, None)
             if link is not None:
-                readings.append(link.reading())
+                figures.append(link.figures(now))
             else:
-                readings.append(LinkReading(entry.serial, entry.station_id, entry.neuron))
-        readings += [link.reading() for link in by_serial.values() if link.handshakes]
-        return readings
+                figures.append(StationFigures(entry.station_id, entry.serial, entry.neuron))
+        figures += [link.figures(now) for link in by_serial.values() if link.counters.handshakes]
+        return figures
 
     def online(self) -> list[Link]:
         """The links online now."""
@@ -350,50 +353,15 @@ class Links:
     def close(self) -> None:
         """Close every port and end every thread; close the resources given (an emulator)."""
         self._closed = True
-        readers = [link.reader for link in self.links.values() if link.reader is not None]
+        readers = [link.connection.reader for link in self.links.values()]
         for link in self.links.values():
             link.disconnect(self.clock(), "closing", quiet=True)
         for reader in readers:
-            reader.join(timeout=1.0)
+            if reader is not None:
+                reader.join(timeout=1.0)
         self._scanner.shutdown(wait=False, cancel_futures=True)
         for resource in self.resources:
             try:
                 resource.close()
             except Exception as exc:  # closing must go on with the others
                 log.warning("closing %s failed: %s", type(resource).__name__, exc)
-
-    # --- the report ----------------------------------------------------------------------
-
-    def report(self) -> list[dict[str, Any]]:
-        """Per station: who it is, online, frames, errors (all, and by kind), frames lost,
-        resyncs, reconnects, how long ago it was last heard, the value its slider sets."""
-        rows = []
-        now = self.clock()
-        links = {link.serial: link for link in self.links.values() if link.serial}
-        for reading in self.readings():
-            link = links.get(reading.usb_serial)
-            rows.append(
-                {
-                    "station": reading.station_id,
-                    "serial": reading.usb_serial,
-                    "neuron": reading.neuron,
-                    "online": reading.online,
-                    "port": reading.port,
-                    "firmware": reading.firmware,
-                    "frames": reading.frames,
-                    "errors": reading.errors,
-                    "errors_by_kind": link.errors_by_kind() if link else {},
-                    "lost_frames": link.lost_frames if link else 0,
-                    "resyncs": link.resyncs if link else 0,
-                    "reconnects": reading.reconnects,
-                    "last_seen_s_ago": _age(link, now),
-                    "slider": reading.value,
-                }
-            )
-        return rows
-
-
-def _age(link: Link | None, now: float) -> float | None:
-    """Seconds since the station's last valid frame, None if never heard."""
-    heard = link.last_heard() if link is not None else None
-    return None if heard is None else round(now - heard, 3)

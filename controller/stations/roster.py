@@ -20,10 +20,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from controller.calibration import Ruler
 from controller.datafile import INSTALLATION_FILE, Field, check_keys, hex_colour
 from controller.stations.link import Timings
 from controller.stations.slider import SliderSettings
-from controller.technician.calibration import Ruler
 
 #: USB ids of a Raspberry Pi Pico running MicroPython (every station, R5).
 PICO_VID, PICO_PID = 0x2E8A, 0x0005
