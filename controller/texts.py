@@ -13,7 +13,7 @@ from pathlib import Path
 
 from controller.calibration import Problem, SliderCalibration
 from controller.datafile import DATA_DIR, DataError, Field
-from controller.diagnosis import StationFigures
+from controller.diagnosis import ConsoleDiagnosis, StationFigures
 
 TEXTS_DIR = DATA_DIR / "texts"
 DEFAULT_LANGUAGE = "fr"
@@ -77,6 +77,13 @@ class Texts:
             str(s.reconnects),
             self["technician.yes"] if s.calibrated else self["technician.no"],
         )
+
+    def console(self, console: ConsoleDiagnosis) -> str:
+        """The leader console in a few words: the buttons held and the key (or "absent")."""
+        if not console.present:
+            return self["technician.absent"]
+        held = " ".join(console.buttons) or "–"
+        return f"{held} · {self['technician.key']} {console.key or '–'}"
 
     def decision(self, status: str, digits: tuple[int, ...] | list[int]) -> str:
         """The decision as a sentence: ``"3"``, ``"pas reconnu"``, ``"ambigu : 0 et 6"``."""

@@ -123,12 +123,7 @@ def format_table(diagnosis: Diagnosis, texts: Texts) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     none = texts["technician.none"]
-    console = diagnosis.console
-    if console.present:
-        held = " ".join(console.buttons) or "–"
-        console_line = f"{held} · {texts['technician.key']} {console.key or '–'}"
-    else:
-        console_line = texts["technician.absent"]
+    console_line = texts.console(diagnosis.console)
     patterns = ", ".join(diagnosis.led_patterns) or none
     lines += [
         "",

@@ -171,12 +171,7 @@ def _instruction(texts: Texts, station: StationFigures, progress: CalibrationPro
 def draw_footer(surface, assets: Assets, texts: Texts, diagnosis: Diagnosis, rect) -> None:
     """The console, the LED test patterns, the last errors, how to switch off."""
     palette = assets.palette
-    console = diagnosis.console
-    if console.present:
-        held = " ".join(console.buttons) or "–"
-        console_text = f"{held} · {texts['technician.key']} {console.key or '–'}"
-    else:
-        console_text = texts["technician.absent"]
+    console_text = texts.console(diagnosis.console)
     none = texts["technician.none"]
     errors = " · ".join(diagnosis.last_errors[-3:]) or none
     patterns = ", ".join(diagnosis.led_patterns) or none
