@@ -196,14 +196,17 @@ class Line:
         return bool(self.pending)
 
     def spew(self):
-        """Garbage asked for: random bytes into the line, between frames, as fast as it goes."""
-        if self.garbage_left and not self.pending:
+        """Garbage asked for: random bytes into the line between frames, in a burst as fast as
+        the host takes them (the frame right behind a burst is lost with it)."""
+        while self.garbage_left and not self.pending:
             chunk = os.urandom(min(self.garbage_left, 4096))
             try:
                 sent = self._out.write(chunk) or 0
             except OSError:
                 sent = len(chunk)
             self.garbage_left -= sent
+            if sent < len(chunk):
+                return
 
 
 class Control:
