@@ -1,23 +1,26 @@
 """The benchmark harness behind ``neurones bench``: each figure measured beside its bar.
 
 A :class:`Figure` measures one thing and returns one or more values by their ``--json`` key;
-each :class:`Bar` says what a value must be to pass (DESIGN.md §6). Subsystems define their own
-measurement functions; :data:`FIGURES` lists them in the order the table prints them.
+each :class:`Bar` says what a value must be to pass (``docs/design.md``, "The bars").
+Subsystems define their own measurement functions (the network's and the training's are here;
+the screen's in :mod:`display.benchmark`, the LED floor's in :mod:`controller.floor.bench`, the
+station chain's in :mod:`controller.stations.bench`); ``neurones bench``
+(:mod:`controller.commands.bench`) lists them with their bars and hands them to
+:func:`run_figures`, so this harness imports none of what it measures.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from controller.digits import load_digit_set
-from controller.network import forward, load_network
-from controller.stations.bench import measure_cpu, measure_reaction
-from controller.training import Descent
-from display.benchmark import measure_screen
+from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.network import Network, forward, load_network
+from controller.scene import Scene, TrainingView, build_scene
+from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def measure_classify(batch: int = 200_000, repeats: int = 7) -> dict[str, float]
     rng = np.random.default_rng(0)
     grids = rng.integers(0, 2, size=(batch, network.rows, network.cols), dtype=np.uint8)
     forward(network, grids[:1000])  # warm up
-    best = min(_timed(lambda: forward(network, grids).outputs > 0) for _ in range(repeats))
+    best = min(timed(lambda: forward(network, grids).outputs > 0) for _ in range(repeats))
     return {"classify_grids_per_s": batch / best}
 
 
@@ -69,95 +72,56 @@ def measure_training(iterations: int = 50_000, repeats: int = 3) -> dict[str, fl
     def run() -> None:
         Descent(network, digits).advance(iterations)
 
-    return {"train_50k_s": min(_timed(run) for _ in range(repeats))}
+    return {"train_50k_s": min(timed(run) for _ in range(repeats))}
 
 
-def measure_leds(frames: int = 600) -> dict[str, float]:
-    """Median time to turn a scene into an LED frame: mapping, cap and gamma, limiter.
+def changing_scenes(view: str, count: int) -> list[Scene]:
+    """``count`` scenes of ``view``, each with one threshold moved from the last.
 
-    On the shipped floor (2,123 LEDs, a little over the bar's 2,000), mid-pulse in network
-    mode, the time advancing each frame as in the installation.
+    The training view changes as the finale learns instead: every weight, every frame.
     """
-    from controller.digits import load_digit_set
-    from controller.floor.frame import FloorRenderer
-    from controller.floor.layout import load_floor
-    from controller.scene import build_scene
-
     network = load_network()
-    renderer = FloorRenderer(load_floor(network), network)
-    scene = build_scene(network, load_digit_set("grandeur-nature"), digit_index=1)
-    times = []
-    for i in range(frames):
-        moment = replace(scene, t=2.0 + i / 40)
-        times.append(_timed(lambda s=moment: renderer.frame(s)))
-    return {"led_frame_median_ms": 1000 * float(np.median(times[frames // 10 :]))}
+    sets = [load_digit_set(name) for name in shipped_sets()]
+    digits = max(sets, key=len)
+    if view == "training":
+        return learning_scenes(network, digits, count)
+    neurons = list(network.thresholds())
+    scenes = []
+    for k in range(count):
+        neuron = neurons[k % len(neurons)]
+        moved = network.with_thresholds({neuron: network.threshold(neuron) + (k % 5) - 2})
+        scenes.append(build_scene(moved, digits, digit_index=k % len(digits), view=view, t=k / 60))
+    return scenes
 
 
-def _timed(fn: Callable[[], object]) -> float:
+def learning_scenes(network: Network, digits: DigitSet, count: int) -> list[Scene]:
+    """``count`` scenes of the training view while it learns, a few hundred iterations apart."""
+    descent = Descent(network, digits, snapshots=WORKSHOP_SNAPSHOTS)
+    scenes = []
+    for k in range(count):
+        descent.advance(300)
+        progress = progress_of(descent, WORKSHOP_SNAPSHOTS[-1])
+        training = TrainingView(run=1, progress=progress)
+        scenes.append(build_scene(network, digits, view="training", training=training, t=k / 60))
+    return scenes
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds ``fn`` takes to run once."""
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
 
 
-FIGURES: tuple[Figure, ...] = (
-    Figure(
-        "classify",
-        (Bar("classify_grids_per_s", "classify throughput, batched", "grids/s", 1_000_000, False),),
-        measure_classify,
-    ),
-    Figure(
-        "train",
-        (Bar("train_50k_s", "training: 50,000 iterations on 16 digits", "s", 0.4),),
-        measure_training,
-    ),
-    Figure(
-        "screen",
-        (
-            Bar("screen_frame_median_ms", "busiest screen at 1920×1080, median", "ms", 4.0),
-            Bar("screen_frame_p99_ms", "busiest screen at 1920×1080, p99", "ms", None),
-        ),
-        measure_screen,
-    ),
-    Figure(
-        "leds",
-        (Bar("led_frame_median_ms", "LED frame, ~2,000 LEDs (map, gamma, limiter)", "ms", 1.0),),
-        measure_leds,
-    ),
-    Figure(
-        "reaction",
-        (
-            Bar(
-                "reaction_p50_ms", "host reaction, 16 stations: frame read → scene, p50", "ms", None
-            ),
-            Bar(
-                "reaction_p99_ms", "host reaction, 16 stations: frame read → scene, p99", "ms", 2.0
-            ),
-        ),
-        measure_reaction,
-    ),
-    Figure(
-        "cpu",
-        (
-            Bar(
-                "controller_cpu_percent",
-                "controller CPU, 16 stations at 50 Hz, screen at 60 Hz",
-                "% of a core",
-                25.0,
-            ),
-        ),
-        measure_cpu,
-    ),
-)
-
-
-def run_figures(only: str | None = None) -> list[tuple[Bar, float]]:
-    """Measure every figure (or just ``only``) and pair each value with its bar."""
-    figures = [f for f in FIGURES if only in (None, f.name)]
-    if not figures:
-        names = ", ".join(f.name for f in FIGURES)
+def run_figures(figures: Sequence[Figure], only: str | None = None) -> list[tuple[Bar, float]]:
+    """Measure every figure of ``figures`` (or just the one named ``only``) and pair each value
+    with its bar."""
+    chosen = [f for f in figures if only in (None, f.name)]
+    if not chosen:
+        names = ", ".join(f.name for f in figures)
         raise ValueError(f"no figure {only!r} (have: {names})")
     results = []
-    for figure in figures:
+    for figure in chosen:
         values = figure.measure()
         results.extend((bar, values[bar.key]) for bar in figure.bars if bar.key in values)
     return results
@@ -183,4 +147,4 @@ def format_table(results: list[tuple[Bar, float]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["FIGURES", "Bar", "Figure", "format_table", "run_figures"]
+__all__ = ["Bar", "Figure", "changing_scenes", "format_table", "run_figures", "timed"]

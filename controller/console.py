@@ -14,7 +14,7 @@ installation's starting mode). :meth:`Console.diagnosis` is what the technician 
 safe-shutdown gesture read::
 
     console = open_console(load_console_pins())   # None, with one log line, on a PC
-    installation = Installation(session, sources=[console, …])
+    installation = Installation(session, engine, sources=[console, …])
 
 Tests use gpiozero's mock pins: ``Device.pin_factory = MockFactory()``, then
 ``Device.pin_factory.pin(5).drive_low()`` presses *previous*.
@@ -28,11 +28,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from controller.datafile import Field
+from controller.datafile import INSTALLATION_FILE, Field, check_keys
+from controller.diagnosis import ConsoleDiagnosis
 from controller.events import CONSOLE_ACTIONS, ConsoleAction, Event, KeyTurned
-from controller.modes.script import check_keys
-from controller.stations.layout import INSTALLATION_FILE
-from controller.technician.diagnostics import ConsoleDiagnosis
 
 log = logging.getLogger(__name__)
 

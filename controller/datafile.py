@@ -9,21 +9,26 @@ remembers where in the file it is::
     rows = root["grid"]["rows"].integer(minimum=1)
 
 and raises :class:`DataError` with the file and the dotted field path when a value is missing or
-of the wrong kind.
+of the wrong kind. The checks every reader shares live here too: :func:`check_keys` (a typo in a
+key is an error, not silently ignored), :func:`unique` and :func:`hex_colour`.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import string
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 #: Where the shipped data files live (the repository's ``data/`` folder).
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: The museum's installation file: stations, sliders, console, LED floor, the modes' settings.
+INSTALLATION_FILE = DATA_DIR / "installation.toml"
 
 
 class DataError(ValueError):
@@ -151,6 +156,29 @@ class Field:
         if not isinstance(self.value, bool):
             raise self.error(f"expected true or false, got {_kind(self.value)}")
         return self.value
+
+
+def check_keys(f: Field, known: Collection[str]) -> None:
+    """Refuse a key the file's reader does not know (a typo would otherwise pass unseen)."""
+    for key in f.table().value:
+        if key not in known:
+            raise f.get(key).error(f"unknown field (known: {', '.join(known)})")
+
+
+def unique(f: Field, seen: Collection[str], what: str) -> str:
+    """The text of ``f``, refused if it is already among ``seen`` (a second ``what`` so named)."""
+    name = f.text()
+    if name in seen:
+        raise f.error(f"a second {what} {name!r}")
+    return name
+
+
+def hex_colour(f: Field) -> str:
+    """The text of ``f``, checked to be a colour written ``#rrggbb`` (as ``#2fb344``)."""
+    text = f.text()
+    if len(text) != 7 or text[0] != "#" or any(c not in string.hexdigits for c in text[1:]):
+        raise f.error(f'expected a colour like "#2fb344", got {text!r}')
+    return text
 
 
 def _kind(value: Any) -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from controller.diagnosis import Diagnosis
+from controller.training import Progress
+
 #: Station buttons, in the order of their bits on the wire.
 STATION_BUTTONS = ("minus", "plus", "ok")
 
@@ -117,13 +120,12 @@ class DrawingAdded:
 
 @dataclass(frozen=True)
 class DiagnosisUpdated:
-    """Fresh technician figures (a :class:`controller.technician.diagnostics.Diagnosis`), a few per
-    second.
+    """Fresh technician figures, a few per second.
 
     Sent only in technician mode, by the technician desk, for the technician screen.
     """
 
-    diagnosis: object
+    diagnosis: Diagnosis
     t: float
 
 
@@ -152,7 +154,7 @@ class TrainingProgressed:
     """
 
     run: int
-    progress: object
+    progress: Progress
     t: float
 
 

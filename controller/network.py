@@ -18,13 +18,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
-from controller.datafile import DATA_DIR, DataError, Field
+from controller.datafile import DATA_DIR, DataError, Field, hex_colour
 
 #: The network the workshop uses, shipped with the installation.
 DEFAULT_NETWORK = DATA_DIR / "network.toml"
+
+#: A layer of the network.
+Layer = Literal["input", "hidden", "output"]
+
+#: The network's layers, in the order the signal travels (pupils answer layer by layer).
+LAYERS: tuple[Layer, ...] = ("input", "hidden", "output")
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,10 @@ class Network:
         """The input neurons' names, in file order."""
         return tuple(b.name for b in self.bands)
 
+    def layers(self) -> dict[Layer, tuple[str, ...]]:
+        """Each layer's neurons, by the layer names of :data:`LAYERS`."""
+        return {"input": self.input_names, "hidden": self.hidden_names, "output": self.output_names}
+
     @property
     def labels(self) -> tuple[int, ...]:
         """The digit each output neuron recognises, in output order."""
@@ -91,6 +102,14 @@ class Network:
             return "output", self.output_names.index(neuron)
         known = ", ".join(self.hidden_names + self.output_names)
         raise KeyError(f"unknown neuron {neuron!r} (known: {known})")
+
+    def layer_of(self, neuron: str) -> Layer:
+        """The layer of ``neuron``: ``"input"``, ``"hidden"`` or ``"output"``; KeyError if
+        unknown."""
+        if neuron in self.input_names:
+            return "input"
+        layer, _ = self.locate(neuron)
+        return "hidden" if layer == "hidden" else "output"
 
     def with_thresholds(self, overrides: dict[str, float]) -> Network:
         """A copy of this network with some thresholds replaced, by neuron name."""
@@ -335,15 +354,9 @@ def _layer(neurons: list[Field], sources: list[str]) -> tuple[np.ndarray, np.nda
 
 
 def _output(f: Field) -> Output:
-    colour = f["colour"].text()
-    if len(colour) != 7 or colour[0] != "#" or not _is_hex(colour[1:]):
-        raise f["colour"].error(f'expected a colour like "#2fb344", got {colour!r}')
+    colour = hex_colour(f["colour"])
     names = {lang: v.text() for lang, v in f.get("colour_name", {}).items()}
     return Output(f["label"].integer(minimum=0), colour, names)
-
-
-def _is_hex(text: str) -> bool:
-    return all(ch in "0123456789abcdefABCDEF" for ch in text)
 
 
 __all__ = [

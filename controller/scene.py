@@ -10,11 +10,13 @@ so a scene can be rendered headless, replayed, or compared in a test.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from controller.digits import Digit, DigitSet
-from controller.network import Decision, Forward, Network, forward
+from controller.network import LAYERS, Decision, Forward, Layer, Network, forward
+from controller.training import Progress, Snapshot
 
 #: The views the screen knows (a session may show), in the order the view key cycles through.
 VIEWS = ("network", "rulers", "decision", "draw", "attract", "training")
@@ -119,16 +121,100 @@ class TrainingView:
     """The training finale as the screen shows it (:mod:`controller.modes.finale`).
 
     ``run`` is the training the session asks for (a restart asks for a new one),
-    ``progress`` how far it has got (a :class:`controller.training.Progress`, None before the
-    first iterations), ``page`` what the leader stepped to with next/previous: None for the
-    live run, else an index into :func:`controller.modes.finale.pages`, and ``start`` the network a
-    run starts from (the workshop network in the workshop; None: the network on show).
+    ``progress`` how far it has got (iteration 0 before the first iterations; None while the
+    training view has not been shown, or when no digit on show is labelled), ``page`` what the
+    leader stepped to with next/previous: None for the live run, else an index into
+    :meth:`pages`, and ``start`` the network a run starts from (the workshop network in the
+    workshop; None: the network on show).
     """
 
     run: int = 0
-    progress: object | None = None
+    progress: Progress | None = None
     page: int | None = None
     start: Network | None = None  # where a run starts (None: the network on show)
+
+    def pages(self) -> list[tuple[Snapshot, Layer]]:
+        """What next/previous step through: ``(snapshot, "output")`` for each snapshot reached,
+        then ``(last snapshot, "hidden")`` once the run has kept all its snapshots."""
+        progress = self.progress
+        if progress is None:
+            return []
+        pages: list[tuple[Snapshot, Layer]] = [(s, "output") for s in progress.snapshots]
+        if progress.snapshots and len(progress.snapshots) == len(progress.planned):
+            pages.append((progress.snapshots[-1], "hidden"))
+        return pages
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The snapshot on the page shown; None on the live run."""
+        pages = self.pages()
+        return None if self.page is None or self.page >= len(pages) else pages[self.page][0]
+
+    @property
+    def layer(self) -> Layer:
+        """Whose rulers the page shows: ``"output"``, or ``"hidden"`` on the last page."""
+        pages = self.pages()
+        return "output" if self.page is None or self.page >= len(pages) else pages[self.page][1]
+
+    @property
+    def network(self) -> Network | None:
+        """The network of the page shown (the run's latest on the live run)."""
+        snapshot = self.snapshot
+        if snapshot is not None:
+            return snapshot.network
+        return None if self.progress is None else self.progress.network
+
+    @property
+    def iteration(self) -> int:
+        """The iteration of the page shown."""
+        snapshot = self.snapshot
+        if snapshot is not None:
+            return snapshot.iteration
+        return 0 if self.progress is None else self.progress.iteration
+
+    @property
+    def correct(self) -> int:
+        """How many of the digits learnt the page's network recognises."""
+        snapshot = self.snapshot
+        if snapshot is not None:
+            return snapshot.correct
+        return 0 if self.progress is None else self.progress.correct
+
+    @cached_property
+    def result(self) -> Forward | None:
+        """The page's network on the digits learnt: where their chips sit on its rulers."""
+        if self.progress is None or self.network is None:
+            return None
+        return forward(self.network, self.progress.digits.grids())
+
+
+@dataclass(frozen=True)
+class RingMark:
+    """A neuron's circle on the mat, for the on-screen floor to outline."""
+
+    neuron: str
+    centre: tuple[float, float]
+    radius: float
+
+
+@dataclass(frozen=True, eq=False)
+class FloorView:
+    """What the on-screen floor draws: where each LED lies and the bytes it is sent (the LED
+    floor computes it, :class:`controller.floor.frame.FloorFrame`, and puts it in the scene).
+
+    ``colours`` are the LED bytes (R, G, B), after the brightness cap, gamma and limiter: the
+    screen undoes cap and gamma (see ``display.floor_panel``) to show what the eye would see.
+    """
+
+    size_m: tuple[float, float]
+    positions: np.ndarray  # (leds, 2) metres
+    colours: np.ndarray  # (leds, 3) uint8
+    rings: tuple[RingMark, ...]
+    pitch_m: float
+    brightness: float
+    gamma: float
+    pattern: str | None = None  # the test pattern playing, if any
+    limited: tuple[str, ...] = ()  # the power zones the limiter is dimming
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,7 +235,7 @@ class Scene:
     language: str = "fr"
     changed_at: float = 0.0  # when the shown values last changed (the floor's pulse starts then)
     message: str | None = None  # a key into the texts, for a banner (challenge, hint)
-    floor: object | None = None  # the LED frame for the screen (controller.floor.frame.FloorView)
+    floor: FloorView | None = None  # the LED frame for the screen
     # What the floor plays: "network" (live values), "signal" (lit layer by layer up to
     # ``signal_layers``), "attract" (the idle loop) or "dim" (the class is away from the mat).
     floor_mode: str = "network"
@@ -170,6 +256,22 @@ class Scene:
     def thresholds(self) -> dict[str, float]:
         """Every hidden and output threshold, by neuron name."""
         return self.network.thresholds()
+
+    @property
+    def shown_layers(self) -> int:
+        """How many layers' numbers may be shown: all three, or in a grandeur nature run only
+        those the signal has reached (the class works out the others)."""
+        return len(LAYERS) if self.signal_layers is None else self.signal_layers
+
+    def neuron_shown(self, neuron: str) -> bool:
+        """Whether ``neuron``'s numbers may be shown: the signal has reached its layer."""
+        return self.shown_layers > LAYERS.index(self.network.layer_of(neuron))
+
+    @property
+    def digit_hidden(self) -> bool:
+        """Whether the workshop keeps the digit secret (until the class guesses it and the
+        leader reveals it)."""
+        return self.workshop is not None and self.workshop.hide_digit
 
     def station(self, neuron: str) -> StationView:
         """The station view of ``neuron`` (a default one if the neuron has no station)."""

@@ -1,21 +1,22 @@
-"""The session: what the installation is showing now, changed only by events.
+"""The session: what the installation is showing now, as plain data.
 
-A :class:`Session` is an immutable value. :meth:`Session.apply` returns the session after one
-event; :meth:`Session.scene` freezes it into the :class:`~controller.scene.Scene` the screen and
-the floor draw. Nothing here reads a clock, a port or a file after start-up, so every behaviour
-can be tested by feeding events with made-up times (time passing is an event too,
-:class:`~controller.events.Tick`)::
+A :class:`Session` is an immutable value: the network and its thresholds, the digits on show,
+the view and language, each station's state, and the state of the modes (the workshop script and
+where the class is in it, the visitor challenges and the visit, the training finale's run). What
+an event does to it is the modes' business (:mod:`controller.modes`), which depend on this module
+and never the other way: the mode engine takes a session and an event and returns the next
+session, and freezes a session into the :class:`~controller.scene.Scene` the screen and the floor
+draw. Nothing here reads a clock or a port, so every behaviour can be tested by feeding events
+with made-up times (time passing is an event too, :class:`~controller.events.Tick`)::
 
+    from controller.modes import engine
     session = Session.start(load_network(), load_digit_set("grandeur-nature"))
-    session = session.apply(SliderMoved("0", 7, t=1.0))
-    session.scene(now=1.0).decision
+    session = engine.apply(session, SliderMoved("0", 7, t=1.0))
+    engine.scene(session, now=1.0).decision
 
-What an event does depends on the mode the console's key chose (:mod:`controller.modes.engine`):
-free play (:mod:`controller.modes.freeplay`), the visitor mode around it
-(:mod:`controller.modes.visitor`), the guided workshop (:mod:`controller.modes.guide`) or the
-technician's. This module keeps the state they share and the few changes they all make: thresholds
-(from a slider, which may be held until it is picked up, or from software), the digit on show, a
-reset.
+This module keeps the few changes every mode makes: thresholds (from a slider, which may be held
+until it is picked up, or from software), the digit on show, a reset. The modes' settings, read
+from the ``[modes]`` section of ``data/installation.toml``, are here too (:class:`ModeSettings`).
 """
 
 from __future__ import annotations
@@ -23,19 +24,46 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
+from controller.challenges import Challenge, Visit
+from controller.datafile import INSTALLATION_FILE, Field, check_keys
+from controller.diagnosis import Diagnosis
 from controller.digits import Digit, DigitSet
-from controller.events import Event
-from controller.modes import engine
-from controller.modes.engine import TECHNICIAN_VIEW, ModeSettings
-from controller.modes.guide import Guide
-from controller.modes.pickup import Pickup
-from controller.modes.script import Script
-from controller.modes.visitor import Challenge, Visit
 from controller.network import Network, forward
-from controller.scene import VIEWS, Scene, StationView, TrainingView, build_scene
+from controller.pickup import SLIDER_MODES, Pickup
+from controller.scene import StationView, TrainingView
+from controller.script import Guide, Script
 
-__all__ = ["TECHNICIAN_VIEW", "VIEWS", "Session"]
+#: The key's positions, which are the modes.
+MODES = ("visitor", "workshop", "technician")
+
+
+@dataclass(frozen=True)
+class ModeSettings:
+    """How the modes behave in this installation (``[modes]`` in installation.toml)."""
+
+    start: str = "visitor"  # the mode at power-on, until the console's key says otherwise
+    idle_timeout_s: float = 90.0  # visitor mode: untouched this long → attract, defaults back
+    celebration_s: float = 6.0  # how long a solved challenge is celebrated
+    sliders: str = "pickup"  # "pickup" or "jump" (see controller.pickup)
+
+
+def load_mode_settings(path: str | Path = INSTALLATION_FILE) -> ModeSettings:
+    """Read the ``[modes]`` section (absent: the defaults).
+
+    :raises DataError: naming the file and the field, for anything malformed.
+    """
+    root = Field.load(path)
+    section = root.get("modes", {})
+    check_keys(section.table(), ("start", "idle_timeout_s", "celebration_s", "sliders"))
+    default = ModeSettings()
+    return ModeSettings(
+        start=section.get("start", default.start).text(choices=MODES),
+        idle_timeout_s=section.get("idle_timeout_s", default.idle_timeout_s).number(minimum=1),
+        celebration_s=section.get("celebration_s", default.celebration_s).number(minimum=0),
+        sliders=section.get("sliders", default.sliders).text(choices=SLIDER_MODES),
+    )
 
 
 @lru_cache(maxsize=64)
@@ -63,7 +91,7 @@ class Session:
     mode: str = "visitor"
     stations: dict[str, StationView] = field(default_factory=dict)  # online or not, by neuron
     changed_at: float = 0.0
-    diagnosis: object | None = None  # the technician's figures (controller.technician.diagnostics)
+    diagnosis: Diagnosis | None = None  # the technician's figures
     home: DigitSet | None = None  # the set shown when nobody is there (start, idle restore)
     settings: ModeSettings = field(default_factory=ModeSettings)
     pickup: Pickup = field(default_factory=Pickup)
@@ -90,17 +118,6 @@ class Session:
         """The network with the session's thresholds applied."""
         return self.defaults.with_thresholds(self.thresholds)
 
-    def apply(self, event: Event) -> Session:
-        """The session after ``event``, as the current mode handles it."""
-        return engine.dispatch(self, event)
-
-    def apply_all(self, events: list[Event]) -> Session:
-        """The session after each of ``events`` in turn."""
-        session = self
-        for event in events:
-            session = session.apply(event)
-        return session
-
     def recognised(self, digits: DigitSet) -> dict[str, bool]:
         """For each digit of ``digits`` (by name), whether the network now reads it as its label.
 
@@ -109,25 +126,6 @@ class Session:
         """
         overrides = tuple(sorted(self.thresholds.items()))
         return dict(zip(digits.names(), _recognised(self.defaults, overrides, digits), strict=True))
-
-    def scene(self, now: float) -> Scene:
-        """Freeze the session into the scene shown at time ``now``."""
-        fields = engine.scene_fields(self, now)
-        fields.setdefault("stations", self.station_views())
-        return build_scene(
-            self.network,
-            self.digits,
-            digit_index=self.digit_index,
-            drawing=self.drawing,
-            t=now,
-            mode=self.mode,
-            view=self.view,
-            language=self.language,
-            changed_at=self.changed_at,
-            training=self.training,
-            extras={} if self.diagnosis is None else {"diagnosis": self.diagnosis},
-            **fields,
-        )
 
     def station_views(self, **per_neuron: Mapping[str, object]) -> tuple[StationView, ...]:
         """What each station shows: online or not, and which way to pick up its slider.

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from controller.calibration import Problem, SliderCalibration
 from controller.datafile import DATA_DIR, DataError, Field
+from controller.diagnosis import ConsoleDiagnosis, StationFigures
 
 TEXTS_DIR = DATA_DIR / "texts"
 DEFAULT_LANGUAGE = "fr"
@@ -33,6 +35,55 @@ class Texts:
     def format(self, key: str, **values: object) -> str:
         """The text ``key`` with its ``{placeholders}`` filled in."""
         return self[key].format(**values)
+
+    def count_text(self, n: int) -> str:
+        """A whole number with its thousands grouped as the language writes them: 50 000, 50,000."""
+        sample = self["training.thousands"]  # how a thousand is written: "1 000", "1,000"
+        separator = sample[1:-3]
+        return f"{int(n):,}".replace(",", separator)
+
+    def problem(self, problem: Problem) -> str:
+        """Why a calibration was refused, as a sentence for the technician."""
+        values = dict(problem.values)
+        if "end" in values:
+            values["end"] = self[f"calibration.end.{values['end']}"]
+        return self.format(problem.text_key, **values)
+
+    def calibrated(self, station: int | str, slider: SliderCalibration) -> str:
+        """ "Station 3's slider calibrated: 31 to 4071, noise 1.7 LSB"."""
+        return self.format(
+            "calibration.ok",
+            station=station,
+            raw_min=round(slider.raw_min),
+            raw_max=round(slider.raw_max),
+            noise=f"{slider.noise_lsb_rms:.1f}",
+        )
+
+    def station_row(self, s: StationFigures) -> tuple[str, ...]:
+        """One station's cells in the technician's table, in the order of its columns
+        (:data:`controller.diagnosis.COLUMNS`)."""
+        return (
+            str(s.station_id) if s.station_id is not None else s.serial,
+            s.neuron or "–",
+            self["technician.online"] if s.online else self["technician.offline"],
+            s.firmware or "–",
+            _number(s.raw, 0),
+            _number(s.filtered, 0),
+            _number(s.slider, 1),
+            _number(s.noise_lsb, 1),
+            " ".join(s.buttons) or "–",
+            _number(s.fps, 0),
+            str(s.errors),
+            str(s.reconnects),
+            self["technician.yes"] if s.calibrated else self["technician.no"],
+        )
+
+    def console(self, console: ConsoleDiagnosis) -> str:
+        """The leader console in a few words: the buttons held and the key (or "absent")."""
+        if not console.present:
+            return self["technician.absent"]
+        held = " ".join(console.buttons) or "–"
+        return f"{held} · {self['technician.key']} {console.key or '–'}"
 
     def decision(self, status: str, digits: tuple[int, ...] | list[int]) -> str:
         """The decision as a sentence: ``"3"``, ``"pas reconnu"``, ``"ambigu : 0 et 6"``."""
@@ -65,6 +116,10 @@ def load_texts(language: str = DEFAULT_LANGUAGE, folder: Path = TEXTS_DIR) -> Te
     if language != DEFAULT_LANGUAGE:
         entries = {**load_texts(DEFAULT_LANGUAGE, folder).entries, **entries}
     return Texts(language, entries)
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
 
 
 def _flatten(table: Field, prefix: str = "") -> dict[str, str]:

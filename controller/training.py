@@ -57,7 +57,7 @@ out afterwards, a thousand iterations at a time, from the output margins the loo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -135,7 +135,7 @@ class Descent:
     ``advance(n)`` runs ``n`` more iterations; :attr:`losses` and :attr:`correct` hold the loss
     and the number of digits recognised after each iteration so far (index 0: the start), and
     :meth:`network` is the network reached. Run it all at once with :func:`train`, or a few
-    hundred iterations per frame on the screen (:mod:`controller.trainer`).
+    hundred iterations per frame on the screen (:class:`controller.modes.finale.Trainer`).
     """
 
     def __init__(
@@ -391,6 +391,18 @@ def progress_of(descent: Descent, iterations: int, points: int = 240) -> Progres
     )
 
 
+def start_progress(network: Network, digits: DigitSet) -> Progress | None:
+    """Iteration 0 of a run from ``network`` on the labelled digits of ``digits``, on its way to
+    the workshop's snapshots (what the screen shows before the first iterations); None when no
+    digit of the set is labelled, so there is nothing to learn."""
+    labelled = tuple(d for d in digits.digits if d.label is not None)
+    if not labelled:
+        return None
+    descent = Descent(network, DigitSet(digits.name, labelled))
+    progress = progress_of(descent, WORKSHOP_SNAPSHOTS[-1])
+    return replace(progress, planned=WORKSHOP_SNAPSHOTS)
+
+
 __all__ = [
     "CHUNK",
     "WORKSHOP_SNAPSHOTS",
@@ -401,5 +413,6 @@ __all__ = [
     "Snapshot",
     "hinge_loss",
     "progress_of",
+    "start_progress",
     "train",
 ]

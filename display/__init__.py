@@ -8,9 +8,10 @@ Layout of the package:
 
 - :mod:`display.theme`: palette and sizes, scaled from a 1920×1080 design to any window;
 - :mod:`display.text`, :mod:`display.assets`: cached text, static layers and sprites;
-- :mod:`display.layout`: pure geometry (ruler scales, chip stacking, grid cells);
+- :mod:`display.geometry`: pure geometry (ruler scales, chip stacking, grid cells);
 - :mod:`display.widgets`: the parts views share (chips, rulers, digit grid, badges);
-- :mod:`display.views`: one module per view, registered by name in ``VIEWS``;
+- :mod:`display.hotspot`: what a view returns, the places a person can press or drag;
+- :mod:`display.views`: one module per view; :mod:`display.registry` names them (``VIEWS``);
 - :mod:`display.window`: the window, both an event source and a scene sink;
 - :mod:`display.frame`: headless rendering to a surface or a PNG (``neurones render``).
 """

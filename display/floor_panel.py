@@ -1,7 +1,7 @@
 """The LED floor drawn on screen: every LED where it lies on the mat, in the colour it shows.
 
 The simulation panel (:mod:`display.panel`) calls :func:`draw_floor` with ``scene.floor``, a
-:class:`controller.floor.frame.FloorView`: LED positions in metres and the bytes each LED is
+:class:`controller.scene.FloorView`: LED positions in metres and the bytes each LED is
 sent. Those bytes went through the brightness cap and gamma, which suit LEDs but would look
 murky on a screen, so the drawing undoes both (``level = (byte / (255·cap)) ** (1/gamma)``):
 the screen shows the colours the floor is meant to show, dimmed only where the current limiter
@@ -15,6 +15,8 @@ from functools import cache
 
 import numpy as np
 import pygame
+
+from controller.scene import FloorView
 
 #: What the painted circles and the unlit LEDs look like on the dark mat.
 CIRCLE = (58, 64, 76)
@@ -47,8 +49,8 @@ def led_dots(rect: pygame.Rect, floor) -> tuple[np.ndarray, np.ndarray, int]:
     return xs, ys, dot
 
 
-def draw_floor(surface: pygame.Surface, rect: pygame.Rect, floor) -> None:
-    """Draw the floor ``floor`` (a ``FloorView``) inside ``rect`` of ``surface``."""
+def draw_floor(surface: pygame.Surface, rect: pygame.Rect, floor: FloorView) -> None:
+    """Draw the floor ``floor`` inside ``rect`` of ``surface``."""
     xs, ys, dot = led_dots(rect, floor)
     scale, left, top = mat_transform(_inner(rect), floor.size_m)
     for ring in floor.rings:

@@ -15,7 +15,8 @@ import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
-from display.views import Hotspot, draw_view
+from display.hotspot import Hotspot
+from display.registry import draw_view
 
 
 def headless() -> None:

@@ -18,7 +18,7 @@ import pygame
 from controller.events import STATION_BUTTONS
 from controller.scene import Scene
 from display.assets import Assets, for_screen
-from display.views import Hotspot
+from display.hotspot import Hotspot
 from display.widgets import blit_text, draw_paragraph, mix_paper, neuron_fill, station_state
 
 #: What the station buttons show.

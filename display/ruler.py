@@ -22,8 +22,8 @@ from controller.digits import DigitSet
 from controller.network import Forward, Network
 from controller.scene import Scene
 from display.assets import Assets
-from display.layout import Scale, stack_levels, value_range
-from display.views import Hotspot
+from display.geometry import Scale, stack_levels, value_range
+from display.hotspot import Hotspot
 from display.widgets import (
     chip_size,
     digit_fill,

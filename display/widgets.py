@@ -17,7 +17,8 @@ from controller.network import Network
 from controller.scene import Scene
 from controller.texts import Texts
 from display.assets import Assets
-from display.layout import Grid
+from display.geometry import Grid
+from display.hotspot import Hotspot
 from display.theme import Colour, mix
 
 #: Design height of the header strip every view starts with.
@@ -532,8 +533,6 @@ def draw_digit_strip(
 
     The digit on show is framed; pressing a chip shows that digit. Returns the hotspots.
     """
-    from display.views import Hotspot  # the views package imports this module
-
     theme, palette = assets.theme, assets.palette
     w, h = chip_size(assets)
     pitch_x, pitch_y = w + theme.px(22), h + theme.px(62)

@@ -53,8 +53,9 @@ from controller.events import (
 from controller.scene import Scene
 from controller.texts import languages
 from display.assets import Assets
+from display.hotspot import Hotspot
 from display.panel import draw_panel
-from display.views import VIEWS, Hotspot, draw_view
+from display.registry import VIEWS, draw_view
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {

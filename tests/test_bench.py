@@ -27,7 +27,7 @@ def test_only_classify_in_json_gives_its_key(capsys):
 
 
 def test_the_station_figures_are_measured_against_the_design_bars():
-    from controller.bench import FIGURES
+    from controller.commands.bench import FIGURES
 
     bars = {bar.key: bar for figure in FIGURES for bar in figure.bars}
     assert bars["reaction_p99_ms"].limit == 2.0 and bars["reaction_p99_ms"].at_most

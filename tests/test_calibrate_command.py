@@ -1,8 +1,8 @@
 """``neurones calibrate``: export and import, and the terminal walk-through on emulated stations."""
 
+from controller.calibration import CalibrationBook, SliderCalibration, StationCalibration
 from controller.cli import main
 from controller.storage import Store
-from controller.technician.calibration import CalibrationBook, SliderCalibration, StationCalibration
 from controller.technician.store import CalibrationStore
 
 

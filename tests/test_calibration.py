@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controller.datafile import DataError
-from controller.technician.calibration import (
+from controller.calibration import (
     FULL_SCALE,
     CalibrationBook,
     Hold,
@@ -17,9 +16,10 @@ from controller.technician.calibration import (
     StationCalibration,
     check_ends,
     parse_book,
-    problem_text,
 )
-from controller.technician.procedure import CANCELLED, FAULT, OK, RUNNING, Procedure
+from controller.datafile import DataError
+from controller.diagnosis import CANCELLED, FAULT, OK, RUNNING
+from controller.technician.procedure import Procedure
 from controller.texts import load_texts
 
 raws = st.floats(min_value=-100, max_value=FULL_SCALE + 100)
@@ -179,6 +179,6 @@ def test_a_bad_calibration_document_names_the_file_and_the_field(tmp_path):
 def test_every_problem_reads_as_a_sentence_in_each_language(language):
     texts = load_texts(language)
     problems = (*check_ends(Hold(1200, 30, 100), Hold(2900, 2, 100)), Problem("marks"))
-    sentences = [problem_text(p, texts) for p in problems]
+    sentences = [texts.problem(p) for p in problems]
     assert len(sentences) == 5 and not any("{" in s for s in sentences)
     assert ("gauche" if language == "fr" else "left") in sentences[3]

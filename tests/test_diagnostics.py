@@ -6,25 +6,26 @@ from dataclasses import replace
 import pygame
 import pytest
 
-from controller.digits import load_digit_set
-from controller.events import DiagnosisUpdated, KeyTurned
-from controller.network import load_network
-from controller.session import Session
-from controller.technician.calibration import Problem
-from controller.technician.diagnostics import (
+from controller.calibration import Problem
+from controller.commands.diagnose import format_table
+from controller.diagnosis import (
+    CalibrationProgress,
     ConsoleDiagnosis,
     Diagnosis,
-    LinkReading,
-    Monitor,
-    StationDiagnosis,
-    format_table,
+    StationFigures,
 )
-from controller.technician.procedure import Progress
+from controller.digits import load_digit_set
+from controller.events import DiagnosisUpdated, KeyTurned
+from controller.modes import engine
+from controller.network import load_network
+from controller.session import Session
+from controller.stations.gauges import Gauges
+from controller.technician.desk import NewFrames
 from controller.texts import load_texts
 
 DIAGNOSIS = Diagnosis(
     stations=(
-        StationDiagnosis(
+        StationFigures(
             1,
             "E661A",
             "A",
@@ -32,14 +33,14 @@ DIAGNOSIS = Diagnosis(
             firmware="1.0.0",
             raw=2047.0,
             filtered=2046.6,
-            value=8.0,
+            slider=8.0,
             noise_lsb=1.23,
             buttons=("ok",),
             fps=50.2,
             frames=500,
             calibrated=True,
         ),
-        StationDiagnosis(2, "E661B", "B", online=False, errors=3, reconnects=2),
+        StationFigures(2, "E661B", "B", online=False, errors=3, reconnects=2),
     ),
     console=ConsoleDiagnosis(present=True, buttons=("reset",), key="technician"),
     led_patterns=("all-white", "chase"),
@@ -70,45 +71,56 @@ def test_json_lists_every_station_and_survives_a_round_trip():
     assert data["console"]["key"] == "technician"
 
 
-def test_monitor_measures_noise_and_frame_rate_from_new_frames_only():
-    monitor = Monitor(window=4)
-    reading = LinkReading("E661A", frames=0, raw=5000)
-    assert monitor.observe([reading], now=0.0) == [reading]
+def test_gauges_measure_noise_and_frame_rate_from_the_frames_read():
+    gauges = Gauges(window=4)
+    gauges.read(5000, 0, t=0.0)
     for i, raw in enumerate((100, 102, 98, 100), start=1):  # the 5000 falls out of the window
-        monitor.observe([replace(reading, frames=i, raw=raw)], now=i * 0.02)
-    assert monitor.observe([replace(reading, frames=4, raw=3000)], now=0.1) == []  # no new frame
-    assert monitor.noise("E661A") == 2**0.5
-    assert monitor.fps("E661A", now=0.1) == pytest.approx(50)
-    assert monitor.fps("E661A", now=5.0) == 0.0  # silent since
+        gauges.read(raw, 0, t=i * 0.02)
+    assert gauges.noise() == 2**0.5
+    assert gauges.fps(now=0.1) == pytest.approx(50)
+    assert gauges.fps(now=5.0) == 0.0  # silent since
+
+
+def test_a_calibration_is_fed_each_station_s_new_frames_only():
+    new_frames = NewFrames()
+    reading = StationFigures(1, "E661A", frames=0, raw=5000)
+    assert new_frames.of([reading]) == [reading]
+    assert new_frames.of([replace(reading, raw=3000)]) == []  # no new frame
+    assert new_frames.of([replace(reading, frames=1)]) == [replace(reading, frames=1)]
 
 
 def test_the_technician_key_shows_the_diagnosis_and_turning_back_hides_it():
     session = Session.start(load_network(), load_digit_set("grandeur-nature"))
-    session = session.apply(KeyTurned("technician", t=1.0))
-    session = session.apply(DiagnosisUpdated(DIAGNOSIS, t=1.1))
-    scene = session.scene(now=1.2)
+    session = engine.apply(session, KeyTurned("technician", t=1.0))
+    session = engine.apply(session, DiagnosisUpdated(DIAGNOSIS, t=1.1))
+    scene = engine.scene(session, now=1.2)
     assert (scene.mode, scene.view) == ("technician", "technician")
     assert scene.extras["diagnosis"] is DIAGNOSIS
-    scene = session.apply(KeyTurned("visitor", t=2.0)).scene(now=2.0)
+    scene = engine.scene(engine.apply(session, KeyTurned("visitor", t=2.0)), now=2.0)
     assert (scene.view, scene.extras) == ("attract", {})  # visitor mode starts afresh
 
 
 def technician_scene(diagnosis):
     session = Session.start(load_network(), load_digit_set("grandeur-nature"))
-    session = session.apply(KeyTurned("technician", t=1.0)).apply(DiagnosisUpdated(diagnosis, 1))
-    return session.scene(now=1.0)
+    session = engine.apply_all(
+        session, [KeyTurned("technician", t=1.0), DiagnosisUpdated(diagnosis, 1)]
+    )
+    return engine.scene(session, now=1.0)
 
 
 def test_technician_view_shows_a_failed_calibration_in_red_beside_the_table():
     from display.frame import render_scene
     from display.theme import PALETTE
 
-    fault = Progress("fault", None, None, 1.0, 0.0, 2900.0, (Problem("span", {"percent": 42}),))
+    problems = (Problem("span", {"percent": 42}),)
+    fault = CalibrationProgress("fault", None, None, 1.0, 0.0, 2900.0, problems)
     online = replace(DIAGNOSIS.stations[1], online=True)
-    running = Progress("running", "left", None, 0.2, 0.5, 40.0)
+    running = CalibrationProgress("running", "left", None, 0.2, 0.5, 40.0)
     for progress, red in ((fault, True), (running, False)):
-        station = replace(DIAGNOSIS.stations[0], calibration=progress)
-        scene = technician_scene(replace(DIAGNOSIS, stations=(station, online)))
+        station = DIAGNOSIS.stations[0]
+        calibrations = {station.serial: progress}
+        shown = replace(DIAGNOSIS, stations=(station, online), calibrations=calibrations)
+        scene = technician_scene(shown)
         surface, _ = render_scene(scene, (960, 540))
         card = pygame.surfarray.pixels3d(surface)[640:, 60:400]
         assert (card == PALETTE.offline).all(axis=-1).any() == red  # border and text

@@ -20,6 +20,7 @@ from controller.events import (
     StepChosen,
     Tick,
 )
+from controller.modes import engine
 from controller.modes.actors import VisitorState
 from controller.modes.rehearsal import play, the_class, the_visitor
 from controller.network import load_network
@@ -41,7 +42,7 @@ SIZE = (1920, 1080)
 
 def workshop(step, t=0.0):
     session = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", "workshop")
-    return session.apply(StepChosen(step, t))
+    return engine.apply(session, StepChosen(step, t))
 
 
 def visitor():
@@ -62,7 +63,7 @@ def view_part(size=SIZE):
 
 
 def test_the_workshop_gives_the_step_a_column_and_the_view_the_rest():
-    surface, hotspots = render_scene(workshop("learning-green").scene(1.0), SIZE)
+    surface, hotspots = render_scene(engine.scene(workshop("learning-green"), 1.0), SIZE)
     left, _ = view_part()
     column = pygame.Rect(left.right, 0, SIZE[0] - left.width, SIZE[1])
     assert count(surface, PALETTE.card, column) > 20_000  # the task's white card
@@ -76,10 +77,10 @@ def test_the_workshop_gives_the_step_a_column_and_the_view_the_rest():
 
 def test_a_hidden_digit_shows_no_pixel_of_it_until_revealed():
     session = workshop("gn-3")
-    surface, hotspots = render_scene(session.scene(1.0), SIZE)
+    surface, hotspots = render_scene(engine.scene(session, 1.0), SIZE)
     left, assets = view_part()
     layout = network_layout(
-        session.scene(1.0), assets, header_content(surface.subsurface(left), assets)
+        engine.scene(session, 1.0), assets, header_content(surface.subsurface(left), assets)
     )
     grid = pygame.Rect(
         round(layout.grid.x),
@@ -89,15 +90,15 @@ def test_a_hidden_digit_shows_no_pixel_of_it_until_revealed():
     ).inflate(-12, -12)  # inside the frame
     assert count(surface, PALETTE.pixel_on, grid) == 0
     assert not [h for h in hotspots if h.kind == "digit"]  # no ◀ ▶ to peek at another digit
-    shown, _ = render_scene(workshop("gn-message").scene(1.0), SIZE)
+    shown, _ = render_scene(engine.scene(workshop("gn-message"), 1.0), SIZE)
     assert count(shown, PALETTE.pixel_on, grid) > 1000
 
 
 def test_a_wrong_answer_is_framed_red_and_the_leader_may_accept_it():
-    session = workshop("gn-3").apply_all(
-        [ButtonPressed("COL2", "plus", 1.0), ButtonPressed("COL2", "ok", 1.0)]
+    session = engine.apply_all(
+        workshop("gn-3"), [ButtonPressed("COL2", "plus", 1.0), ButtonPressed("COL2", "ok", 1.0)]
     )
-    scene = session.scene(1.0)
+    scene = engine.scene(session, 1.0)
     surface, hotspots = render_scene(scene, SIZE)
     left, assets = view_part()
     layout = network_layout(scene, assets, header_content(surface.subsurface(left), assets))
@@ -106,14 +107,14 @@ def test_a_wrong_answer_is_framed_red_and_the_leader_may_accept_it():
     assert count(surface, PALETTE.wrong, layout.cards["COL1"]) == 0
     accept = [h for h in hotspots if h.kind == "accept"]
     assert [h.neuron for h in accept] == ["COL2"] and accept[0].rect == card
-    accepted = session.apply(AnswerAccepted("COL2", 2.0)).scene(2.0)
+    accepted = engine.scene(engine.apply(session, AnswerAccepted("COL2", 2.0)), 2.0)
     surface, _ = render_scene(accepted, SIZE)
     assert count(surface, PALETTE.wrong, card) == 0
 
 
 def test_a_table_working_its_sum_out_sees_no_chip_on_its_ruler():
     session = workshop("table-compute")
-    scene = session.scene(1.0)
+    scene = engine.scene(session, 1.0)
     surface, hotspots = render_scene(scene, SIZE)
     left, assets = view_part()
     rects = dict((n, r) for r, n in ruler_rects(scene, assets, surface.subsurface(left)))
@@ -121,28 +122,30 @@ def test_a_table_working_its_sum_out_sees_no_chip_on_its_ruler():
     assert all(count(surface, green, rects[n]) == 0 for n in NETWORK.hidden_names)
     assert not [h for h in hotspots if h.kind == "digit"]
     t = 1.0
-    while session.scene(t).workshop.layer == "hidden":  # the class answers the hidden tables
+    while (
+        engine.scene(session, t).workshop.layer == "hidden"
+    ):  # the class answers the hidden tables
         session, _, t = play(session, the_class, rounds=1, t=t)
-    surface, _ = render_scene(session.scene(t), SIZE)
+    surface, _ = render_scene(engine.scene(session, t), SIZE)
     assert all(count(surface, green, rects[n]) > 100 for n in NETWORK.hidden_names)
     assert all(count(surface, green, rects[n]) == 0 for n in NETWORK.output_names[1:])
 
 
 def test_a_move_past_one_step_is_flagged_on_its_ruler_and_in_the_column():
-    scene = workshop("learning-green").apply(SliderMoved("0", 9, 1.0)).scene(1.0)
+    scene = engine.scene(engine.apply(workshop("learning-green"), SliderMoved("0", 9, 1.0)), 1.0)
     surface, _ = render_scene(scene, SIZE)
     left, assets = view_part()
     rects = dict((n, r) for r, n in ruler_rects(scene, assets, surface.subsurface(left)))
     assert count(surface, PALETTE.wrong, rects["0"]) > 1000  # "un cran seulement !"
     column = pygame.Rect(left.right, 0, SIZE[0] - left.width, SIZE[1])
     assert count(surface, PALETTE.wrong, column) > 1000  # "vert 6 → 7" in red
-    fine = workshop("learning-green").apply(SliderMoved("0", 7, 1.0)).scene(1.0)
+    fine = engine.scene(engine.apply(workshop("learning-green"), SliderMoved("0", 7, 1.0)), 1.0)
     surface, _ = render_scene(fine, SIZE)
     assert count(surface, PALETTE.wrong, column) == 0
 
 
 def test_conditions_are_worded_in_the_screen_s_language():
-    scene = workshop("learning-green").scene(1.0)
+    scene = engine.scene(workshop("learning-green"), 1.0)
     fr, en = load_texts("fr"), load_texts("en")
     worded = [condition_text(c, scene, fr) for c in scene.workshop.conditions]
     assert worded == [
@@ -154,39 +157,39 @@ def test_conditions_are_worded_in_the_screen_s_language():
 
 
 def test_the_visitor_attract_loop_invites_a_touch_along_the_bottom():
-    surface, _ = render_scene(visitor().scene(1.0), SIZE)
+    surface, _ = render_scene(engine.scene(visitor(), 1.0), SIZE)
     bottom = pygame.Rect(0, SIZE[1] - 130, SIZE[0], 130)
     assert count(surface, PALETTE.ink, bottom) > 30_000
 
 
 def test_a_solved_challenge_is_celebrated_with_confetti_then_not():
     session, _, t = play(visitor(), the_visitor, VisitorState(), rounds=15)
-    scene = session.scene(t)
+    scene = engine.scene(session, t)
     assert scene.visitor.solved
     surface, _ = render_scene(scene, SIZE)
     pink = rgb(NETWORK.outputs[2].colour)
     yellow = rgb(NETWORK.outputs[3].colour)
     top = pygame.Rect(0, 0, SIZE[0], 100)  # the header: no yellow or pink there but confetti
     assert count(surface, yellow, top) + count(surface, pink, top) > 50
-    later = session.apply(Tick(t + 7.0)).scene(t + 7.0)
+    later = engine.scene(engine.apply(session, Tick(t + 7.0)), t + 7.0)
     assert not later.visitor.solved
     surface, _ = render_scene(later, SIZE)
     assert count(surface, yellow, top) + count(surface, pink, top) == 0
 
 
 def test_the_idle_countdown_shows_in_the_last_seconds():
-    session = visitor().apply(ButtonPressed("COL1", "ok", 1.0))
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
     band = pygame.Rect(0, 100, SIZE[0], 70)
-    early, _ = render_scene(session.apply(Tick(60.0)).scene(60.0), SIZE)
-    late, _ = render_scene(session.apply(Tick(85.0)).scene(85.0), SIZE)
+    early, _ = render_scene(engine.scene(engine.apply(session, Tick(60.0)), 60.0), SIZE)
+    late, _ = render_scene(engine.scene(engine.apply(session, Tick(85.0)), 85.0), SIZE)
     assert count(early, PALETTE.wrong, band) == 0
     assert count(late, PALETTE.wrong, band) > 5000
 
 
 def test_a_held_slider_s_hint_sits_beside_its_threshold_on_the_slider_s_side():
-    session = visitor().apply_all([SliderMoved("A", 12, 0.5), Tick(100.0)])
-    session = session.apply(ButtonPressed("COL1", "ok", 101.0))
-    scene = session.scene(101.0)
+    session = engine.apply_all(visitor(), [SliderMoved("A", 12, 0.5), Tick(100.0)])
+    session = engine.apply(session, ButtonPressed("COL1", "ok", 101.0))
+    scene = engine.scene(session, 101.0)
     assert scene.station("A").pickup == "down"
     rulers = replace(scene, view="rulers")
     surface, _ = render_scene(rulers, SIZE)
@@ -213,10 +216,10 @@ def window():
 
 
 def test_touching_a_step_dot_jumps_and_a_wrong_answer_accepts_it(window):
-    session = workshop("gn-3").apply_all(
-        [ButtonPressed("COL2", "plus", 1.0), ButtonPressed("COL2", "ok", 1.0)]
+    session = engine.apply_all(
+        workshop("gn-3"), [ButtonPressed("COL2", "plus", 1.0), ButtonPressed("COL2", "ok", 1.0)]
     )
-    window.show(session.scene(1.0))
+    window.show(engine.scene(session, 1.0))
     dot = next(h for h in window.hotspots if h.kind == "step" and h.index == "learning-green")
     wrong = next(h for h in window.hotspots if h.kind == "accept")
     for rect in (dot.rect, wrong.rect):
@@ -232,7 +235,7 @@ def test_render_draws_the_workshop_at_a_step_after_the_class_s_moves(tmp_path, c
     assert main([*argv, "--size", "1280x720"]) == 0
     assert capsys.readouterr().out.strip() == str(out)
     session, _, t = play(workshop("gn-3"), the_class, rounds=5)
-    expected, _ = render_scene(session.apply(Tick(t)).scene(t), (1280, 720))
+    expected, _ = render_scene(engine.scene(engine.apply(session, Tick(t)), t), (1280, 720))
     written = pygame.image.load(str(out))
     assert np.array_equal(pygame.surfarray.array3d(written), pygame.surfarray.array3d(expected))
 

@@ -9,10 +9,9 @@ import pytest
 
 from controller.cli import main
 from controller.digits import load_digit_set
-from controller.modes.finale import pages
 from controller.network import forward, load_network
 from controller.scene import TrainingView, build_scene
-from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
+from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress, train
 from display.assets import Assets
 from display.frame import render_scene
 from display.ruler import ruler_geometry, ruler_model
@@ -24,6 +23,10 @@ NETWORK = load_network()
 TRAINING = load_digit_set("training")
 PROGRESS = progress_of(train(NETWORK, TRAINING), 50_000)
 FULL_HD = (1920, 1080)
+
+
+def pages(progress):
+    return TrainingView(progress=progress).pages()
 
 
 def render_page(page, language="fr", progress=PROGRESS, size=FULL_HD):
@@ -85,7 +88,8 @@ def test_the_last_page_shows_the_six_hidden_rulers_of_the_trained_network():
 
 
 def test_before_learning_the_view_shows_the_workshop_network_at_iteration_zero():
-    scene = build_scene(NETWORK, TRAINING, view="training")
+    training = TrainingView(progress=start_progress(NETWORK, TRAINING))
+    scene = build_scene(NETWORK, TRAINING, view="training", training=training)
     assets = Assets(FULL_HD)
     surface, hotspots = render_scene(scene, FULL_HD, assets)
     assert hotspots == []

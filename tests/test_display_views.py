@@ -17,9 +17,9 @@ from controller.scene import StationView, build_scene
 from controller.texts import TEXTS_DIR, load_texts
 from display.assets import Assets
 from display.frame import render_scene
+from display.registry import VIEWS
 from display.ruler import ruler_geometry, scene_ruler
 from display.theme import PALETTE, rgb
-from display.views import VIEWS
 from display.views.network import network_layout
 from display.views.rulers import ruler_rects
 from display.widgets import chip_size, decision_text, header_content

@@ -24,9 +24,10 @@ from controller.events import (
     SliderMoved,
     ViewChosen,
 )
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
-from display.views import VIEWS
+from display.registry import VIEWS
 from display.window import Window
 
 LIBRARY = {name: load_digit_set(name) for name in ("grandeur-nature", "learning")}
@@ -69,7 +70,7 @@ def spot(window, kind, **match):
 
 
 def test_the_keyboard_stands_for_the_leader_console(window):
-    window.show(start().scene(0.0))
+    window.show(engine.scene(start(), 0.0))
     for key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_r, pygame.K_BACKSPACE):
         press(key)
     for key in (pygame.K_1, pygame.K_2, pygame.K_3):
@@ -86,7 +87,7 @@ def test_the_keyboard_stands_for_the_leader_console(window):
 
 
 def test_keys_choose_the_view_the_language_and_the_digit_and_escape_quits(window):
-    window.show(start(view="network", language="fr", digit_index=2).scene(0.0))
+    window.show(engine.scene(start(view="network", language="fr", digit_index=2), 0.0))
     for key in (pygame.K_TAB, pygame.K_l, pygame.K_UP, pygame.K_DOWN, pygame.K_ESCAPE):
         press(key)
     pygame.event.post(pygame.event.Event(pygame.QUIT))
@@ -101,9 +102,9 @@ def test_keys_choose_the_view_the_language_and_the_digit_and_escape_quits(window
 
 
 def test_dragging_a_ruler_slides_its_threshold_and_the_decision_follows(window):
-    session = start(view="rulers").apply(DigitChosen(0, 0.0, digit_set="learning"))
-    assert session.scene(0.0).decision.digits == (0, 6)  # the 9th digit: ambiguous
-    window.show(session.scene(0.0))
+    session = engine.apply(start(view="rulers"), DigitChosen(0, 0.0, digit_set="learning"))
+    assert engine.scene(session, 0.0).decision.digits == (0, 6)  # the 9th digit: ambiguous
+    window.show(engine.scene(session, 0.0))
     slider = spot(window, "slider", neuron="0")
     y = slider.rect.bottom - 5  # on the number line, clear of the chips
     click((round(slider.scale.x(5)), y), up=False)
@@ -112,12 +113,12 @@ def test_dragging_a_ruler_slides_its_threshold_and_the_decision_follows(window):
     drag_to((round(slider.scale.x(9)), y))  # the button is up: no longer dragging
     events = window.poll(2.0)
     assert events == [SliderMoved("0", 5.0, 2.0), SliderMoved("0", 7.0, 2.0)]
-    scene = session.apply_all(events).scene(2.0)
+    scene = engine.scene(engine.apply_all(session, events), 2.0)
     assert scene.decision.status == "clear" and scene.decision.digits == (6,)
 
 
 def test_the_station_panels_buttons_press_the_stations_buttons(window):
-    window.show(start().scene(0.0))
+    window.show(engine.scene(start(), 0.0))
     for neuron, button in (("C", "plus"), ("C", "minus"), ("LIG1", "ok"), ("9", "plus")):
         click(spot(window, "button", neuron=neuron, button=button).rect.center)
     assert window.poll(3.0) == [
@@ -129,14 +130,14 @@ def test_the_station_panels_buttons_press_the_stations_buttons(window):
 
 
 def test_pressing_a_chip_on_a_ruler_shows_that_digit(window):
-    window.show(start(view="rulers").scene(0.0))
+    window.show(engine.scene(start(view="rulers"), 0.0))
     click(spot(window, "digit", index=5).rect.center)
     assert window.poll(1.0) == [DigitChosen(5, 1.0)]
 
 
 def test_drawing_on_the_grid_paints_cells_and_adds_the_drawing_to_the_rulers(window):
     session = start(view="draw")
-    window.show(session.scene(0.0))
+    window.show(engine.scene(session, 0.0))
     top_left = spot(window, "cell", index=(0, 0)).rect.center  # white on the first 0♥
     click(top_left, up=False)
     drag_to(spot(window, "cell", index=(0, 1)).rect.center)
@@ -146,8 +147,8 @@ def test_drawing_on_the_grid_paints_cells_and_adds_the_drawing_to_the_rulers(win
     first = session.digits.digits[0].rows
     assert [e.rows[0] for e in events] == ["#" + first[0][1:], "##" + first[0][2:]]
     assert all(isinstance(e, DrawingChanged) and e.rows[1:] == tuple(first[1:]) for e in events)
-    session = session.apply_all(events)
-    window.show(session.scene(1.0))
+    session = engine.apply_all(session, events)
+    window.show(engine.scene(session, 1.0))
     click(spot(window, "clear").rect.center)
     click(spot(window, "add", index=9).rect.center)
     cleared, added = window.poll(2.0)

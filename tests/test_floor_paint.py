@@ -7,7 +7,7 @@ import pytest
 
 from controller.digits import load_digit_set
 from controller.floor.frame import FloorRenderer
-from controller.floor.layout import load_floor
+from controller.floor.mat import load_floor
 from controller.floor.paint import NEGATIVE_HEX
 from controller.floor.patterns import LED_PATTERNS, durations, pattern_at
 from controller.network import load_network

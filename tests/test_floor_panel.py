@@ -7,10 +7,10 @@ import pygame
 
 from controller.cli import main
 from controller.digits import load_digit_set
-from controller.floor.frame import FloorRenderer, FloorView, RingMark
-from controller.floor.layout import load_floor
+from controller.floor.frame import FloorRenderer
+from controller.floor.mat import load_floor
 from controller.network import load_network
-from controller.scene import build_scene
+from controller.scene import FloorView, RingMark, build_scene
 from display.assets import Assets
 from display.floor_panel import UNLIT, draw_floor, led_dots, screen_table
 from display.frame import headless

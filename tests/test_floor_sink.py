@@ -8,15 +8,16 @@ import pytest
 import tomli_w
 from loop_parts import Clock, Recorder
 
-from controller.app import Installation
 from controller.cli import main
+from controller.datafile import INSTALLATION_FILE
 from controller.digits import load_digit_set
 from controller.floor.ddp import read_frame
 from controller.floor.frame import FloorRenderer
-from controller.floor.layout import load_floor
+from controller.floor.mat import load_floor
 from controller.floor.output import LedSender, OutputSlot
 from controller.floor.sink import FloorSink, open_floor
-from controller.modes.engine import INSTALLATION_FILE
+from controller.loop import Installation
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 
@@ -54,7 +55,7 @@ def test_the_screen_and_the_leds_get_the_very_same_frame():
     screen = Recorder()
     renderer = FloorRenderer(load_floor(NETWORK), NETWORK)
     floor = FloorSink(renderer, sender, screens=[screen])
-    floor.show(session().scene(5.0))
+    floor.show(engine.scene(session(), 5.0))
     sender.tick(0.0)  # what the sender's thread does each period
     assert screen.scenes[0].floor is floor.last.view
     assert memory.frames == [floor.last]
@@ -66,7 +67,7 @@ def test_without_a_screen_output_the_scene_keeps_no_floor(tmp_path):
     screen = Recorder()
     floor = open_floor(NETWORK, path)
     floor.screens.append(screen)
-    floor.show(session().scene(1.0))
+    floor.show(engine.scene(session(), 1.0))
     floor.close()
     assert screen.scenes[0].floor is None and floor.last is not None
 
@@ -79,7 +80,7 @@ def test_a_floor_that_cannot_paint_still_lets_the_screen_draw_and_is_reported():
     screen = Recorder()
     clock = Clock()
     floor = FloorSink(Broken(), screens=[screen])
-    installation = Installation(session(), sinks=[floor], clock=clock)
+    installation = Installation(session(), engine, sinks=[floor], clock=clock)
     installation.run(duration=0.1, sleep=clock.sleep)
     assert len(screen.scenes) == installation.stats.frames > 0
     assert installation.stats.crashes == installation.stats.frames
@@ -97,7 +98,7 @@ def test_the_installation_feeds_a_wled_controller_over_ddp(tmp_path):
     screen = Recorder()
     floor = open_floor(NETWORK, path, screens=[screen])
     clock = Clock()
-    installation = Installation(session(), sinks=[floor], clock=clock)
+    installation = Installation(session(), engine, sinks=[floor], clock=clock)
     try:
         installation.run(duration=0.2, sleep=clock.sleep)  # the loop stops; the sender goes on
         last = floor.last.rgb.tobytes()
@@ -121,7 +122,7 @@ def test_neurones_run_headless_runs_with_the_floor(extra):
 def test_a_floor_full_white_test_stays_within_budget_in_the_running_installation():
     floor = open_floor(NETWORK, pattern="full-white")
     clock = Clock()
-    installation = Installation(session(), sinks=[floor], clock=clock)
+    installation = Installation(session(), engine, sinks=[floor], clock=clock)
     installation.run(duration=0.1, sleep=clock.sleep)
     installation.close()
     budgets = np.array([1000 * z.budget_a for z in floor.renderer.layout.zones])

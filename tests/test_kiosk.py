@@ -16,16 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from controller.diagnosis import ConsoleDiagnosis
 from controller.digits import load_digit_set
 from controller.events import QuitRequested
 from controller.floor.output import OutputHealth
 from controller.kiosk.health import HealthEndpoint, LoopFigures, health_report
 from controller.kiosk.shutdown import SafeShutdown
 from controller.kiosk.udev import udev_rules
+from controller.modes import engine
 from controller.network import load_network
 from controller.scene import StationView
 from controller.session import Session
-from controller.technician.diagnostics import ConsoleDiagnosis
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -33,7 +34,7 @@ DEPLOY = ROOT / "deploy"
 
 def scene(stations=()):
     session = Session.start(load_network(), load_digit_set("grandeur-nature"))
-    return replace(session.scene(now=1.0), stations=stations)
+    return replace(engine.scene(session, now=1.0), stations=stations)
 
 
 def test_health_report_counts_stations_online_and_flags_offline_ones():

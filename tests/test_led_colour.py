@@ -7,7 +7,7 @@ from hypothesis.extra.numpy import arrays
 
 from controller.floor.colour import CurrentLimiter, gamma_table
 from controller.floor.frame import FloorRenderer
-from controller.floor.layout import load_floor
+from controller.floor.mat import load_floor
 from controller.network import load_network
 
 

@@ -9,16 +9,17 @@ import pytest
 import tomli_w
 from micropython import MicroPython
 
+from controller.datafile import INSTALLATION_FILE
 from controller.digits import load_digit_set
 from controller.floor.frame import FloorRenderer
-from controller.floor.layout import load_floor
+from controller.floor.mat import load_floor
 from controller.floor.output import output_slot
 from controller.floor.pico import LedDriverError, PicoLedOutput, find_driver
-from controller.modes.engine import INSTALLATION_FILE
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 from controller.stations.emulation import LedDriverEmulator, StationEmulator
-from controller.stations.layout import load_layout
+from controller.stations.roster import load_roster
 
 DRIVER = "E6600000000000FF"
 NETWORK = load_network()
@@ -41,7 +42,7 @@ def test_the_driver_firmware_is_wired_for_the_shipped_floor(layout):
 
 
 def test_a_floor_frame_reaches_the_emulated_driver_exactly(layout):
-    scene = Session.start(NETWORK, load_digit_set("grandeur-nature")).scene(2.0)
+    scene = engine.scene(Session.start(NETWORK, load_digit_set("grandeur-nature")), 2.0)
     frame = FloorRenderer(layout, NETWORK).frame(scene)
     strips = [(s.offset, s.leds) for s in layout.strips]
     with LedDriverEmulator(DRIVER, [s.leds for s in layout.strips], seed=3) as emulator:
@@ -93,7 +94,7 @@ def test_a_driver_not_plugged_in_is_retried_never_raised(layout, tmp_path):
     health = slot.health()
     assert health.failures == 1 and "not plugged in" in health.last_error
     # and the station links leave that board alone
-    assert DRIVER in load_layout(path).settings.ignore
+    assert DRIVER in load_roster(path).settings.ignore
 
 
 def test_a_board_that_is_not_an_led_driver_is_refused(layout):

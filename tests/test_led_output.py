@@ -10,7 +10,7 @@ import pytest
 from controller.digits import load_digit_set
 from controller.floor.ddp import MAX_DATA, PUSH, RGB24, DdpOutput, packets, parse, read_frame
 from controller.floor.frame import FloorRenderer
-from controller.floor.layout import OutputConfig, load_floor
+from controller.floor.mat import OutputConfig, load_floor
 from controller.floor.output import LedSender, OutputSlot, output_slot
 from controller.network import load_network
 from controller.scene import build_scene

@@ -1,6 +1,6 @@
 """The link's heartbeat, time-outs and back-off, on a made-up clock (R5)."""
 
-from controller.stations.link import ABSENT, CONNECTING, ONLINE, REFUSED, Liveness, Timings
+from controller.stations.liveness import ABSENT, CONNECTING, ONLINE, REFUSED, Liveness, Timings
 
 
 def online_at(t: float) -> Liveness:

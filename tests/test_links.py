@@ -14,23 +14,24 @@ from dataclasses import replace
 import pytest
 from pty_station import PtyStations
 
+from controller.calibration import Ruler, SliderCalibration, StationCalibration
 from controller.digits import load_digit_set
 from controller.events import ButtonPressed, SliderMoved, StationStatus
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
-from controller.stations.layout import load_layout
 from controller.stations.links import Links
 from controller.stations.messages import RING_PATTERNS
-from controller.technician.calibration import Ruler, SliderCalibration, StationCalibration
+from controller.stations.roster import load_roster
 
 NETWORK = load_network()
-LAYOUT = load_layout(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
-SERIALS = LAYOUT.serials()
+ROSTER = load_roster(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
+SERIALS = ROSTER.serials()
 A, B = SERIALS[6], SERIALS[7]  # the stations of hidden neurons A and B
 
 
-def links_for(stations, layout=LAYOUT, **options):
-    return Links(layout, thresholds=NETWORK.thresholds(), discover=stations.ports, **options)
+def links_for(stations, roster=ROSTER, **options):
+    return Links(roster, thresholds=NETWORK.thresholds(), discover=stations.ports, **options)
 
 
 def pump(links, until, timeout=10.0):
@@ -68,9 +69,9 @@ def test_stations_say_hello_get_their_settings_and_a_ring(two):
     config = dict(stations[A].configs[0].settings)
     assert config[5] == 7  # its station number
     assert config[1] == 50 and config[4] == 3000
-    readings = {r.usb_serial: r for r in links.readings()}
+    readings = {r.serial: r for r in links.figures()}
     assert readings[A].online and readings[A].neuron == "A" and readings[A].firmware == "1.0.0"
-    assert not readings[SERIALS[0]].online  # in the layout, not plugged in
+    assert not readings[SERIALS[0]].online  # in the roster, not plugged in
 
 
 def test_a_slider_moved_reaches_its_neuron_on_the_ruler_scale(two):
@@ -108,7 +109,7 @@ def test_unplugged_then_replugged_a_station_goes_offline_and_comes_back(two):
     events = pump(links, online("A"))
     back = next(e for e in events if isinstance(e, StationStatus))
     assert back.t - replugged < 2.0
-    reading = next(r for r in links.readings() if r.usb_serial == A)
+    reading = next(r for r in links.figures() if r.serial == A)
     assert reading.online and reading.reconnects == 1 and reading.port == stations[A].device
 
 
@@ -119,25 +120,25 @@ def test_a_silent_station_goes_offline_after_half_a_second_and_returns_by_itself
     events = pump(links, lambda ev: any(isinstance(e, StationStatus) for e in ev))
     (gone,) = [e for e in events if isinstance(e, StationStatus)]
     assert not gone.online and gone.neuron == "A"
-    b_frames = next(r.frames for r in links.readings() if r.usb_serial == B)
+    b_frames = next(r.frames for r in links.figures() if r.serial == B)
     pump(links, online("A"))  # after the freeze: a fresh handshake
-    assert next(r.frames for r in links.readings() if r.usb_serial == B) > b_frames
+    assert next(r.frames for r in links.figures() if r.serial == B) > b_frames
 
 
 def test_garbage_on_a_line_is_counted_and_skipped_while_its_frames_arrive(two):
     stations, links = two
     pump(links, online("A", "B"))
-    before = next(r.frames for r in links.readings() if r.usb_serial == A)
+    before = next(r.frames for r in links.figures() if r.serial == A)
     for _ in range(16):  # a megabyte in bursts between the frames
         stations[A].inject(os.urandom(65536))
         links.wait(0.02)
         links.poll(time.monotonic())
     stations[A].set_slider(0)
     pump(links, lambda ev: any(isinstance(e, SliderMoved) and e.value == 0 for e in ev))
-    reading = next(r for r in links.readings() if r.usb_serial == A)
+    reading = next(r for r in links.figures() if r.serial == A)
     assert reading.online and reading.frames > before and reading.errors > 100
     link = links.links[A]
-    assert link.resyncs > 0 and link.line_errors().discarded_bytes > 500_000
+    assert link.counters.resyncs > 0 and link.counters.line_errors().discarded_bytes > 500_000
 
 
 def test_a_station_of_another_protocol_major_is_refused_by_name(caplog):
@@ -148,7 +149,7 @@ def test_a_station_of_another_protocol_major_is_refused_by_name(caplog):
                 pump(links, lambda _: "update the firmware" in caplog.text)
             assert "station 7 (A, E660000000000007): protocol 2.1" in caplog.text
             links.poll(time.monotonic())
-            assert not next(r for r in links.readings() if r.usb_serial == A).online
+            assert not next(r for r in links.figures() if r.serial == A).online
             assert stations[A].rings == [] and stations[A].configs == []
         finally:
             links.close()
@@ -168,9 +169,9 @@ def test_a_board_not_in_the_layout_is_listed_by_its_serial_without_a_neuron():
         links = links_for(stations)
         try:
             stations["E6600000000000FF"].set_slider(4000)
-            pump(links, lambda _: any(r.online and r.neuron is None for r in links.readings()))
-            stranger = links.readings()[-1]
-            assert stranger.usb_serial == "E6600000000000FF" and stranger.station_id is None
+            pump(links, lambda _: any(r.online and r.neuron is None for r in links.figures()))
+            stranger = links.figures()[-1]
+            assert stranger.serial == "E6600000000000FF" and stranger.station_id is None
             assert not pump(links, lambda ev: True, timeout=0.5)  # and it sends no events
         finally:
             links.close()
@@ -207,10 +208,10 @@ def session_scene(links, t, **thresholds):
     digits = load_digit_set("grandeur-nature")
     session = Session.start(NETWORK, digits)
     if thresholds:
-        session = session.apply_all(
-            [SliderMoved(n, v, t) for n, v in thresholds.items()]
+        session = engine.apply_all(
+            session, [SliderMoved(n, v, t) for n, v in thresholds.items()]
         ).set_thresholds({n: v + 3 for n, v in thresholds.items()}, t)
-    return session.scene(t)
+    return engine.scene(session, t)
 
 
 def test_the_ring_follows_the_scene_and_is_sent_only_when_it_changes(two):
@@ -261,11 +262,11 @@ def test_a_port_that_hangs_on_opening_never_holds_up_the_loop():
 
 def test_listed_ports_are_used_instead_of_the_usb_bus(tmp_path):
     with PtyStations([A]) as stations:
-        layout = replace(LAYOUT, settings=replace(LAYOUT.settings, ports=(stations[A].device,)))
-        links = Links(layout, thresholds=NETWORK.thresholds())
+        roster = replace(ROSTER, settings=replace(ROSTER.settings, ports=(stations[A].device,)))
+        links = Links(roster, thresholds=NETWORK.thresholds())
         try:
             pump(links, online("A"))
-            assert links.readings()[6].port == stations[A].device
+            assert links.figures()[6].port == stations[A].device
         finally:
             links.close()
 
@@ -292,8 +293,8 @@ def test_the_report_counts_errors_by_kind_and_when_each_station_was_last_heard(t
     stations, links = two
     pump(links, online("A", "B"))
     stations[A].inject(b"\x55" * 300 + b"\x00" + b"\x13\x37\x00")
-    pump(links, lambda _: links.links[A].errors >= 2)
-    rows = {row["serial"]: row for row in links.report()}
+    pump(links, lambda _: links.links[A].counters.errors >= 2)
+    rows = {f.serial: f.to_json() for f in links.figures()}
     kinds = rows[A]["errors_by_kind"]
     assert kinds["oversize"] == 1 and kinds["cobs"] + kinds["crc"] == 1
     assert 0 <= rows[A]["last_seen_s_ago"] < 0.5 and rows[SERIALS[0]]["last_seen_s_ago"] is None

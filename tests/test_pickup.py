@@ -6,10 +6,9 @@ from hypothesis import strategies as st
 from controller.digits import load_digit_set
 from controller.events import ButtonPressed, SliderMoved, StationStatus, ThresholdSet
 from controller.modes import engine
-from controller.modes.engine import ModeSettings
-from controller.modes.pickup import Pickup
 from controller.network import load_network
-from controller.session import Session
+from controller.pickup import Pickup
+from controller.session import ModeSettings, Session
 
 NETWORK = load_network()
 DIGITS = load_digit_set("grandeur-nature")
@@ -75,32 +74,34 @@ def session(**settings):
 
 
 def test_through_the_session_a_held_slider_has_no_effect_until_it_crosses():
-    s = session().apply(SliderMoved("A", 12, 1.0))
+    s = engine.apply(session(), SliderMoved("A", 12, 1.0))
     assert s.threshold("A") == 12
-    s = s.apply(ThresholdSet("A", 8, 2.0))  # software sets it back (a preset, a reset)
-    scene = s.scene(2.0)
+    s = engine.apply(s, ThresholdSet("A", 8, 2.0))  # software sets it back (a preset, a reset)
+    scene = engine.scene(s, 2.0)
     assert scene.thresholds["A"] == 8 and scene.station("A").pickup == "down"
-    s = s.apply(SliderMoved("A", 11, 3.0)).apply(SliderMoved("A", 9, 4.0))
-    assert s.threshold("A") == 8 and s.scene(4.0).station("A").pickup == "down"
-    s = s.apply(SliderMoved("A", 8, 5.0))
-    assert s.scene(5.0).station("A").pickup is None
-    s = s.apply(SliderMoved("A", 6, 6.0))
+    s = engine.apply_all(s, [SliderMoved("A", 11, 3.0), SliderMoved("A", 9, 4.0)])
+    assert s.threshold("A") == 8 and engine.scene(s, 4.0).station("A").pickup == "down"
+    s = engine.apply(s, SliderMoved("A", 8, 5.0))
+    assert engine.scene(s, 5.0).station("A").pickup is None
+    s = engine.apply(s, SliderMoved("A", 6, 6.0))
     assert s.threshold("A") == 6
 
 
 def test_jump_mode_through_the_session_follows_at_once():
-    s = session(sliders="jump").apply(SliderMoved("A", 12, 1.0)).apply(ThresholdSet("A", 8, 2))
-    assert s.scene(2.0).station("A").pickup is None
-    assert s.apply(SliderMoved("A", 11, 3.0)).threshold("A") == 11
+    s = engine.apply_all(
+        session(sliders="jump"), [SliderMoved("A", 12, 1.0), ThresholdSet("A", 8, 2)]
+    )
+    assert engine.scene(s, 2.0).station("A").pickup is None
+    assert engine.apply(s, SliderMoved("A", 11, 3.0)).threshold("A") == 11
 
 
 def test_a_station_button_nudge_is_software_so_the_slider_must_catch_it():
-    s = session().apply(SliderMoved("B", 7, 1.0)).apply(ButtonPressed("B", "plus", 2.0))
-    assert s.threshold("B") == 8 and s.scene(2.0).station("B").pickup == "up"
+    s = engine.apply_all(session(), [SliderMoved("B", 7, 1.0), ButtonPressed("B", "plus", 2.0)])
+    assert s.threshold("B") == 8 and engine.scene(s, 2.0).station("B").pickup == "up"
 
 
 def test_a_replugged_station_is_trusted_again():
-    s = session().apply(SliderMoved("A", 12, 1.0)).apply(ThresholdSet("A", 8, 2.0))
-    s = s.apply(StationStatus("A", False, 3.0)).apply(StationStatus("A", True, 4.0))
-    assert s.scene(4.0).station("A").pickup is None
-    assert s.apply(SliderMoved("A", 11, 5.0)).threshold("A") == 11
+    s = engine.apply_all(session(), [SliderMoved("A", 12, 1.0), ThresholdSet("A", 8, 2.0)])
+    s = engine.apply_all(s, [StationStatus("A", False, 3.0), StationStatus("A", True, 4.0)])
+    assert engine.scene(s, 4.0).station("A").pickup is None
+    assert engine.apply(s, SliderMoved("A", 11, 5.0)).threshold("A") == 11

@@ -6,6 +6,8 @@ clock) and read the report it writes.
 
 import json
 
+from controller.answers import expected
+from controller.challenges import load_challenges
 from controller.cli import main
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
@@ -27,7 +29,6 @@ from controller.modes.actors import (
     class_next,
     visitor_next,
 )
-from controller.modes.answers import expected
 from controller.modes.rehearsal import (
     ActorDriver,
     SimulatedClock,
@@ -37,10 +38,9 @@ from controller.modes.rehearsal import (
     workshop_finished,
     workshop_report,
 )
-from controller.modes.script import load_script
-from controller.modes.visitor import load_challenges
 from controller.network import forward, load_network
 from controller.scene import VIEWS
+from controller.script import load_script
 from controller.session import Session
 
 NETWORK = load_network()
@@ -63,67 +63,71 @@ def session(mode="workshop"):
 
 
 def test_outside_the_workshop_the_class_turns_the_key():
-    assert class_next(session("visitor").scene(0.0)) == (TurnKey("workshop"),)
+    assert class_next(engine.scene(session("visitor"), 0.0)) == (TurnKey("workshop"),)
 
 
 def test_each_pupil_of_the_asked_layer_dials_towards_the_right_number():
-    s = session().apply(StepChosen("gn-3", 1.0))
+    s = engine.apply(session(), StepChosen("gn-3", 1.0))
     counts = forward(NETWORK, LIBRARY["grandeur-nature"].find("3♥").pixels).inputs[0]
-    actions = class_next(s.scene(1.0))
+    actions = class_next(engine.scene(s, 1.0))
     assert {a.neuron for a in actions} == set(NETWORK.input_names)
     for action, count in zip(actions, counts, strict=True):
         assert action == Press(action.neuron, "plus" if count > 0 else "ok")
-    s = s.apply_all([ButtonPressed("COL1", "plus", 2.0)] * int(counts[0]))
-    assert Press("COL1", "ok") in class_next(s.scene(2.0))
+    s = engine.apply_all(s, [ButtonPressed("COL1", "plus", 2.0)] * int(counts[0]))
+    assert Press("COL1", "ok") in class_next(engine.scene(s, 2.0))
 
 
 def test_a_pupil_told_wrong_dials_back_to_the_right_number():
-    s = session().apply(StepChosen("gn-3", 1.0))
-    s = s.apply_all([ButtonPressed("COL2", "plus", 1.0)] * 12 + [ButtonPressed("COL2", "ok", 1)])
-    assert s.scene(1.0).station("COL2").answer == "wrong"
-    assert Press("COL2", "minus") in class_next(s.scene(1.0))
+    s = engine.apply(session(), StepChosen("gn-3", 1.0))
+    s = engine.apply_all(
+        s, [ButtonPressed("COL2", "plus", 1.0)] * 12 + [ButtonPressed("COL2", "ok", 1)]
+    )
+    assert engine.scene(s, 1.0).station("COL2").answer == "wrong"
+    assert Press("COL2", "minus") in class_next(engine.scene(s, 1.0))
 
 
 def test_the_leader_reveals_when_only_that_is_missing_then_moves_on():
-    s = session().apply(StepChosen("gn-3", 1.0))
+    s = engine.apply(session(), StepChosen("gn-3", 1.0))
     s, _, t = play(s, the_class, rounds=60, t=1.0)
-    scene = s.scene(t)
+    scene = engine.scene(s, t)
     assert scene.workshop.step != "gn-3" or scene.workshop.revealed
     assert [r.step for r in s.guide.records][-1] == "gn-3"
     assert s.guide.records[-1].outcome == "passed"
 
 
 def test_in_a_learning_step_the_pupil_moves_one_allowed_step():
-    s = session().apply(StepChosen("learning-hidden", 1.0))
-    assert set(class_next(s.scene(1.0))) == {SetSlider("C", 18), SetSlider("D", 6)}
+    s = engine.apply(session(), StepChosen("learning-hidden", 1.0))
+    assert set(class_next(engine.scene(s, 1.0))) == {SetSlider("C", 18), SetSlider("D", 6)}
 
 
 def test_a_held_slider_is_first_brought_to_its_threshold():
-    s = session().apply(StepChosen("learning-tenth", 1.0)).apply(SliderMoved("0", 9, 1.5))
-    s = s.apply(StepChosen("learning-green", 2.0))
-    assert s.scene(2.0).station("0").pickup == "down"
-    assert class_next(s.scene(2.0)) == (SetSlider("0", 6),)
-    s = s.apply(SliderMoved("0", 6, 2.5))
-    assert class_next(s.scene(2.5)) == (SetSlider("0", 7),)
+    s = engine.apply_all(session(), [StepChosen("learning-tenth", 1.0), SliderMoved("0", 9, 1.5)])
+    s = engine.apply(s, StepChosen("learning-green", 2.0))
+    assert engine.scene(s, 2.0).station("0").pickup == "down"
+    assert class_next(engine.scene(s, 2.0)) == (SetSlider("0", 6),)
+    s = engine.apply(s, SliderMoved("0", 6, 2.5))
+    assert class_next(engine.scene(s, 2.5)) == (SetSlider("0", 7),)
 
 
 def test_the_leader_presses_next_once_a_step_is_complete_and_has_been_shown():
     s = session()
-    assert class_next(s.scene(0.5)) == ()  # complete ("always"), shown only half a second
-    assert class_next(s.scene(2.0)) == (Console("next"),)
+    assert class_next(engine.scene(s, 0.5)) == ()  # complete ("always"), shown only half a second
+    assert class_next(engine.scene(s, 2.0)) == (Console("next"),)
 
 
 def test_a_step_the_class_cannot_complete_is_left_after_the_leader_s_patience():
-    s = session().apply(StepChosen("learning-tenth", 1.0))
-    s = s.apply(ThresholdSet("0", 6, 1.5))  # software undid green's move: 6♠ is read 0 and 6
-    assert not s.scene(2.0).workshop.complete
-    assert class_next(s.scene(2.0), patience_s=10.0) == ()  # nothing the class can do
-    assert class_next(s.scene(11.0), patience_s=10.0) == (Console("next"),)
+    s = engine.apply(session(), StepChosen("learning-tenth", 1.0))
+    s = engine.apply(
+        s, ThresholdSet("0", 6, 1.5)
+    )  # software undid green's move: 6♠ is read 0 and 6
+    assert not engine.scene(s, 2.0).workshop.complete
+    assert class_next(engine.scene(s, 2.0), patience_s=10.0) == ()  # nothing the class can do
+    assert class_next(engine.scene(s, 11.0), patience_s=10.0) == (Console("next"),)
 
 
 def test_the_class_is_done_when_the_workshop_is_finished():
-    s = session().apply(StepChosen("training", 1.0)).apply(ConsoleAction("next", 2.0))
-    assert s.scene(2.0).workshop.finished and class_next(s.scene(2.0)) == ()
+    s = engine.apply_all(session(), [StepChosen("training", 1.0), ConsoleAction("next", 2.0)])
+    assert engine.scene(s, 2.0).workshop.finished and class_next(engine.scene(s, 2.0)) == ()
 
 
 def test_actions_become_the_events_the_stations_and_console_would_send():
@@ -140,11 +144,11 @@ def test_the_driver_acts_at_its_pace_and_asks_to_stop_when_finished():
     driver = ActorDriver(the_class, finished=workshop_finished, pace_s=1.0)
     assert driver.poll(0.0) == []  # no scene seen yet
     s = session()
-    driver.show(s.scene(5.0))
+    driver.show(engine.scene(s, 5.0))
     assert driver.poll(5.0) == [ConsoleAction("next", 5.0)]
     assert driver.poll(5.5) == []
-    done = s.apply(StepChosen("training", 6.0)).apply(ConsoleAction("next", 7.0))
-    driver.show(done.scene(7.0))
+    done = engine.apply_all(s, [StepChosen("training", 6.0), ConsoleAction("next", 7.0)])
+    driver.show(engine.scene(done, 7.0))
     assert driver.poll(7.0) == [QuitRequested(7.0)]
 
 
@@ -167,20 +171,20 @@ def test_a_pure_playthrough_passes_every_step():
 
 def test_the_visitor_watches_the_attract_loop_before_pressing():
     s = session("visitor")
-    actions, state = visitor_next(s.scene(0.0), VisitorState())
+    actions, state = visitor_next(engine.scene(s, 0.0), VisitorState())
     assert actions == () and state.beat == "arrive"
-    actions, state = visitor_next(s.scene(3.0), state)
+    actions, state = visitor_next(engine.scene(s, 3.0), state)
     assert actions == (Press("COL1", "ok"),) and state.beat == "solve"
 
 
 def test_the_visitor_tries_sliders_and_puts_back_what_does_not_help():
-    s = session("visitor").apply(ButtonPressed("COL1", "ok", 1.0))
-    s = s.apply(ButtonPressed("COL1", "ok", 1.5))  # skip to the second challenge
+    s = engine.apply(session("visitor"), ButtonPressed("COL1", "ok", 1.0))
+    s = engine.apply(s, ButtonPressed("COL1", "ok", 1.5))  # skip to the second challenge
     state = VisitorState(beat="solve", since=1.5)
-    actions, state = visitor_next(s.scene(2.0), state)
+    actions, state = visitor_next(engine.scene(s, 2.0), state)
     assert actions == (SetSlider("0", 8),)  # this challenge starts with green at 7
-    s = s.apply_all(to_events(actions, 2.0))
-    actions, state = visitor_next(s.scene(2.5), state)
+    s = engine.apply_all(s, to_events(actions, 2.0))
+    actions, state = visitor_next(engine.scene(s, 2.5), state)
     assert actions == (SetSlider("0", 7),)  # not solved: put back
 
 

@@ -2,13 +2,12 @@
 
 from dataclasses import replace
 
+from controller.diagnosis import CalibrationProgress, Diagnosis, StationFigures
 from controller.digits import load_digit_set
 from controller.network import load_network
 from controller.scene import StationView, build_scene
 from controller.stations.messages import RING_PATTERNS
 from controller.stations.ring import neuron_colour, ring_for
-from controller.technician.diagnostics import Diagnosis, StationDiagnosis
-from controller.technician.procedure import Progress
 
 NETWORK = load_network()
 DIGITS = load_digit_set("grandeur-nature")
@@ -58,9 +57,10 @@ def test_the_signal_lights_only_the_layers_it_has_reached():
 
 def test_calibration_progress_then_its_outcome_in_technician_mode():
     def with_progress(status, fraction=0.5):
-        progress = Progress(status, "left", None, fraction, 0.0, 100.0)
-        station = StationDiagnosis(7, "E660", "A", calibration=progress)
-        return scene(mode="technician", extras={"diagnosis": Diagnosis((station,))})
+        progress = CalibrationProgress(status, "left", None, fraction, 0.0, 100.0)
+        station = StationFigures(7, "E660", "A")
+        diagnosis = Diagnosis((station,), calibrations={"E660": progress})
+        return scene(mode="technician", extras={"diagnosis": diagnosis})
 
     assert shown(ring_for(with_progress("running"), "A", AMBER, "E660")) == (
         "calibrating",

@@ -6,8 +6,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from controller.calibration import Ruler, SliderCalibration, StationCalibration
 from controller.stations.slider import SliderPath, SliderSettings, SliderState, ema, quantise
-from controller.technician.calibration import Ruler, SliderCalibration, StationCalibration
 
 RULERS = st.sampled_from([Ruler(0, 20, 1), Ruler(0, 30, 1), Ruler(-5, 15, 1), Ruler(0, 10, 0.5)])
 SLIDERS = st.builds(

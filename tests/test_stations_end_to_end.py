@@ -5,23 +5,25 @@ import time
 
 import pytest
 
-from controller.app import Installation
+from controller.diagnosis import OK
 from controller.digits import load_digit_set
 from controller.events import KeyTurned
+from controller.loop import Installation
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 from controller.stations.emulation import StationEmulator
-from controller.stations.layout import load_layout
 from controller.stations.links import Links
+from controller.stations.roster import load_roster
 from controller.storage import Store
 from controller.technician.desk import Calibrator, TechnicianDesk
-from controller.technician.procedure import OK, Holding
+from controller.technician.procedure import Holding
 from controller.technician.store import CalibrationStore
 
 NETWORK = load_network()
-LAYOUT = load_layout(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
-SERIALS = LAYOUT.serials()
-A = LAYOUT.by_neuron["A"].serial
+ROSTER = load_roster(neurons=(*NETWORK.input_names, *NETWORK.thresholds()))
+SERIALS = ROSTER.serials()
+A = ROSTER.by_neuron["A"].serial
 
 
 def raw_for(threshold, ruler_high=20, low_raw=0.0, high_raw=4095.0, dead_zone=0.02):
@@ -54,7 +56,7 @@ class Rig:
             self.links.wait(1 / 60)
 
     def reading(self, serial):
-        return next(r for r in self.links.readings() if r.usb_serial == serial)
+        return next(r for r in self.links.figures() if r.serial == serial)
 
     @property
     def scene(self):
@@ -67,9 +69,9 @@ class Rig:
 @pytest.fixture
 def rig():
     with StationEmulator(SERIALS) as emulator:
-        links = Links(LAYOUT, thresholds=NETWORK.thresholds(), discover=emulator.ports)
+        links = Links(ROSTER, thresholds=NETWORK.thresholds(), discover=emulator.ports)
         session = Session.start(NETWORK, load_digit_set("grandeur-nature"))
-        installation = Installation(session, sources=[links], sinks=[links])
+        installation = Installation(session, engine, sources=[links], sinks=[links])
         rig = Rig(emulator, links, installation)
         try:
             rig.run_until(rig.all_online, what="16 stations online")
@@ -92,14 +94,14 @@ def test_an_unplugged_station_is_offline_within_half_a_second_and_back_within_tw
     rig.emulator.unplug(A)
     unplugged = time.monotonic()
     rig.run_until(lambda: "A" in rig.scene.offline(), what="A offline")
-    assert rig.links.links[A].liveness.since - unplugged < 0.5
+    assert rig.links.links[A].connection.liveness.since - unplugged < 0.5
     rig.run_for(1.0)
     assert all(rig.reading(s).online and rig.reading(s).frames > frames[s] for s in others)
     assert rig.scene.offline() == ["A"]
     rig.emulator.replug(A)
     replugged = time.monotonic()
     rig.run_until(lambda: rig.scene.offline() == [], what="A back")
-    assert rig.links.links[A].liveness.since - replugged < 2.0
+    assert rig.links.links[A].connection.liveness.since - replugged < 2.0
     assert rig.reading(A).reconnects == 1
 
 
@@ -113,10 +115,12 @@ def test_megabytes_of_garbage_are_counted_and_skipped_while_valid_frames_arrive(
         rig.emulator.inject_garbage(A, 65536, seed=burst)
         rig.run_for(0.1)
         assert rig.reading(A).online, f"offline after burst {burst}"
-    rig.run_until(lambda: link.line_errors().discarded_bytes > 2_000_000, what="every byte")
+    rig.run_until(
+        lambda: link.counters.line_errors().discarded_bytes > 2_000_000, what="every byte"
+    )
     after = rig.reading(A)
     assert after.frames > before.frames + 50 and after.errors > 1000
-    assert link.resyncs > 10 and after.reconnects == 0
+    assert link.counters.resyncs > 10 and after.reconnects == 0
     rig.emulator.set_slider(A, raw_for(15))
     rig.run_until(lambda: rig.scene.thresholds["A"] == 15, what="A's threshold at 15")
 
@@ -131,21 +135,21 @@ def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_f
     rig.emulator.set_slider(A, slider_at(5))
     rig.run_until(lambda: rig.reading(A).raw == round(slider_at(5)), what="the slider at 5")
     rig.run_for(0.5)
-    assert rig.reading(A).value != 5  # the default map does not match this slider's ruler
+    assert rig.reading(A).slider != 5  # the default map does not match this slider's ruler
 
     store = CalibrationStore(Store(tmp_path))
     calibrator = Calibrator(
         rig.links,
         store,
         by="test",
-        rulers=LAYOUT.rulers_by_serial(),
+        rulers=ROSTER.rulers_by_serial(),
         marks=(5, 10, 15),
         procedure_options={"holding": Holding(hold_s=0.5)},
     )
     desk = TechnicianDesk(rig.links, calibrator)
     rig.installation.sources.append(desk)
     rig.installation.sinks.append(desk)
-    rig.installation.session = rig.installation.session.apply(KeyTurned("technician", 0))
+    rig.installation.session = engine.apply(rig.installation.session, KeyTurned("technician", 0))
 
     rig.emulator.set_slider(A, slider_at(0))
     rig.run_for(0.3)
@@ -160,7 +164,7 @@ def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_f
     assert store.load().get(A).slider.raw_min == pytest.approx(300, abs=2)
     rig.run_until(lambda: rig.emulator.ring(A)[0] == "calibration_ok", what="the ring's OK")
 
-    rig.installation.session = rig.installation.session.apply(KeyTurned("workshop", 1))
+    rig.installation.session = engine.apply(rig.installation.session, KeyTurned("workshop", 1))
     for mark in (5, 10, 15, 3, 18):
         rig.emulator.set_slider(A, slider_at(mark))
         rig.run_until(lambda m=mark: rig.scene.thresholds["A"] == m, what=f"A at mark {mark}")
@@ -177,13 +181,13 @@ def test_neurones_calibrate_walks_an_emulated_station_in_the_terminal(tmp_path):
         return raw_for(threshold, low_raw=250, high_raw=3900, dead_zone=0.0)
 
     with StationEmulator([A, SERIALS[0]]) as emulator:
-        links = Links(LAYOUT, thresholds=NETWORK.thresholds(), discover=emulator.ports)
+        links = Links(ROSTER, thresholds=NETWORK.thresholds(), discover=emulator.ports)
         store = CalibrationStore(Store(tmp_path))
         calibrator = Calibrator(
             links,
             store,
             by="technician",
-            rulers=LAYOUT.rulers_by_serial(),
+            rulers=ROSTER.rulers_by_serial(),
             procedure_options={"holding": Holding(hold_s=0.4)},
         )
         done = threading.Event()

@@ -9,14 +9,14 @@ import time
 
 import pytest
 
-from controller.storage import Store, default_state_dir
-from controller.technician.calibration import (
+from controller.calibration import (
     CALIBRATIONS_FILE,
     CalibrationBook,
     SliderCalibration,
     StationCalibration,
     parse_book,
 )
+from controller.storage import Store, default_state_dir
 
 
 def book(raw_min: int) -> CalibrationBook:
@@ -75,7 +75,7 @@ def test_state_dir_follows_the_environment_then_systemd(tmp_path):
 
 SAVER = """
 import sys
-from controller.technician.calibration import CalibrationBook, SliderCalibration, StationCalibration
+from controller.calibration import CalibrationBook, SliderCalibration, StationCalibration
 from controller.storage import Store
 
 store = Store(sys.argv[1], keep=5)

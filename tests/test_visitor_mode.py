@@ -2,6 +2,7 @@
 
 import pytest
 
+from controller.challenges import load_challenges
 from controller.datafile import DataError
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
@@ -12,10 +13,8 @@ from controller.events import (
     Tick,
 )
 from controller.modes import engine
-from controller.modes.engine import ModeSettings, load_mode_settings
-from controller.modes.visitor import load_challenges
 from controller.network import load_network
-from controller.session import Session
+from controller.session import ModeSettings, Session, load_mode_settings
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
@@ -34,7 +33,7 @@ def visitor(settings=None, t=0.0):
 
 
 def test_the_visitor_mode_starts_in_its_attract_loop_with_default_thresholds():
-    scene = visitor().scene(0.0)
+    scene = engine.scene(visitor(), 0.0)
     assert scene.visitor.phase == "attract"
     assert scene.view == "attract" and scene.floor_mode == "attract"
     assert scene.thresholds == NETWORK.thresholds()
@@ -51,7 +50,7 @@ def test_the_visitor_mode_starts_in_its_attract_loop_with_default_thresholds():
     ],
 )
 def test_any_press_wakes_it_and_offers_the_first_challenge_untouched(touch):
-    scene = visitor().apply(touch).scene(5.0)
+    scene = engine.scene(engine.apply(visitor(), touch), 5.0)
     assert scene.visitor.phase == "play"
     assert scene.visitor.challenge == "six" and scene.visitor.number == 1
     assert scene.message == "challenge.six.prompt"
@@ -62,51 +61,51 @@ def test_any_press_wakes_it_and_offers_the_first_challenge_untouched(touch):
 
 
 def test_a_slider_that_wakes_it_acts_at_once():
-    scene = visitor().apply(SliderMoved("0", 7, 3.0)).scene(3.0)
+    scene = engine.scene(engine.apply(visitor(), SliderMoved("0", 7, 3.0)), 3.0)
     assert scene.visitor.phase == "play"
     assert scene.thresholds["0"] == 7
     assert scene.visitor.solved  # green 6 → 7 is the solution of the first challenge
 
 
 def test_a_solved_challenge_is_celebrated_then_the_next_is_offered():
-    session = visitor().apply(ButtonPressed("COL1", "ok", 1.0))
-    session = session.apply(SliderMoved("0", 7, 2.0))
-    scene = session.scene(2.0)
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
+    session = engine.apply(session, SliderMoved("0", 7, 2.0))
+    scene = engine.scene(session, 2.0)
     assert scene.visitor.solved and scene.visitor.solved_at == 2.0
     assert scene.message == "challenge.six.solved"
     assert all(c.holds for c in scene.visitor.conditions)
-    session = session.apply(Tick(7.9))
-    assert session.scene(7.9).visitor.challenge == "six"  # still celebrating (6 s)
-    scene = session.apply(Tick(8.0)).scene(8.0)
+    session = engine.apply(session, Tick(7.9))
+    assert engine.scene(session, 7.9).visitor.challenge == "six"  # still celebrating (6 s)
+    scene = engine.scene(engine.apply(session, Tick(8.0)), 8.0)
     assert scene.visitor.challenge == "three" and not scene.visitor.solved
     assert scene.digit.name == "3♠" and scene.thresholds["0"] == 7  # the challenge's start
     assert scene.decision.status == "none"
 
 
 def test_moving_two_sliders_does_not_solve_the_one_slider_challenge():
-    session = visitor().apply(ButtonPressed("COL1", "ok", 1.0))
-    session = session.apply(SliderMoved("A", 9, 2.0)).apply(SliderMoved("0", 7, 3.0))
-    scene = session.scene(3.0)
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
+    session = engine.apply_all(session, [SliderMoved("A", 9, 2.0), SliderMoved("0", 7, 3.0)])
+    scene = engine.scene(session, 3.0)
     assert scene.decision.digits == (6,)
     assert not scene.visitor.solved
     assert [c.holds for c in scene.visitor.conditions] == [True, False]
 
 
 def test_ok_offers_the_next_challenge_and_after_the_last_plays_freely():
-    session = visitor().apply(ButtonPressed("COL1", "ok", 1.0))
-    session = session.apply(ButtonPressed("B", "ok", 2.0))
-    assert session.scene(2.0).visitor.challenge == "three"
-    scene = session.apply(ButtonPressed("B", "ok", 3.0)).scene(3.0)
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
+    session = engine.apply(session, ButtonPressed("B", "ok", 2.0))
+    assert engine.scene(session, 2.0).visitor.challenge == "three"
+    scene = engine.scene(engine.apply(session, ButtonPressed("B", "ok", 3.0)), 3.0)
     assert scene.visitor.phase == "play" and scene.visitor.challenge is None
     assert scene.message is None
 
 
 def test_idle_for_the_timeout_goes_back_to_attract_with_defaults_restored():
-    session = visitor().apply(ButtonPressed("COL1", "ok", 1.0))
-    session = session.apply_all([SliderMoved("0", 7, 2.0), SliderMoved("C", 20, 10.0)])
-    session = session.apply(Tick(99.9))
-    assert session.scene(99.9).visitor.phase == "play"  # last touch at 10 s, 90 s default
-    scene = session.apply(Tick(100.0)).scene(100.0)
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
+    session = engine.apply_all(session, [SliderMoved("0", 7, 2.0), SliderMoved("C", 20, 10.0)])
+    session = engine.apply(session, Tick(99.9))
+    assert engine.scene(session, 99.9).visitor.phase == "play"  # last touch at 10 s, 90 s default
+    scene = engine.scene(engine.apply(session, Tick(100.0)), 100.0)
     assert scene.visitor.phase == "attract" and scene.view == "attract"
     assert scene.thresholds == NETWORK.thresholds()
     assert scene.digits.name == "grandeur-nature" and scene.digit_index == 0
@@ -115,10 +114,10 @@ def test_idle_for_the_timeout_goes_back_to_attract_with_defaults_restored():
 
 
 def test_a_touch_restarts_the_idle_clock():
-    session = visitor().apply(ButtonPressed("COL1", "ok", 1.0))
-    session = session.apply_all([Tick(80.0), ButtonPressed("A", "plus", 80.0), Tick(169.0)])
-    assert session.scene(169.0).visitor.phase == "play"
-    assert session.apply(Tick(170.0)).scene(170.0).visitor.phase == "attract"
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
+    session = engine.apply_all(session, [Tick(80.0), ButtonPressed("A", "plus", 80.0), Tick(169.0)])
+    assert engine.scene(session, 169.0).visitor.phase == "play"
+    assert engine.scene(engine.apply(session, Tick(170.0)), 170.0).visitor.phase == "attract"
 
 
 def test_the_idle_timeout_comes_from_the_installation_file(tmp_path):
@@ -126,10 +125,10 @@ def test_the_idle_timeout_comes_from_the_installation_file(tmp_path):
     path.write_text("[modes]\nidle_timeout_s = 30\nsliders = 'jump'\n")
     settings = load_mode_settings(path)
     assert settings.idle_timeout_s == 30 and settings.sliders == "jump"
-    session = visitor(settings).apply(ButtonPressed("COL1", "ok", 1.0))
-    assert session.apply(Tick(30.5)).scene(30.5).visitor.phase == "play"
-    assert session.apply(Tick(31.0)).scene(31.0).visitor.phase == "attract"
-    assert session.scene(31.0).visitor.timeout_s == 30
+    session = engine.apply(visitor(settings), ButtonPressed("COL1", "ok", 1.0))
+    assert engine.scene(engine.apply(session, Tick(30.5)), 30.5).visitor.phase == "play"
+    assert engine.scene(engine.apply(session, Tick(31.0)), 31.0).visitor.phase == "attract"
+    assert engine.scene(session, 31.0).visitor.timeout_s == 30
 
 
 def test_the_shipped_installation_file_gives_90_seconds_and_pickup():
@@ -157,15 +156,17 @@ def test_bad_mode_settings_name_the_file_and_field(tmp_path, text, field):
 
 
 def test_the_console_reset_goes_back_to_attract_without_waking():
-    session = visitor().apply(ButtonPressed("COL1", "ok", 1.0)).apply(SliderMoved("A", 3, 2.0))
-    scene = session.apply(ConsoleAction("reset", 3.0)).scene(3.0)
+    session = engine.apply_all(
+        visitor(), [ButtonPressed("COL1", "ok", 1.0), SliderMoved("A", 3, 2.0)]
+    )
+    scene = engine.scene(engine.apply(session, ConsoleAction("reset", 3.0)), 3.0)
     assert scene.visitor.phase == "attract" and scene.thresholds == NETWORK.thresholds()
-    scene = visitor().apply(ConsoleAction("reset", 1.0)).scene(1.0)
+    scene = engine.scene(engine.apply(visitor(), ConsoleAction("reset", 1.0)), 1.0)
     assert scene.visitor.phase == "attract"
 
 
 def test_turning_the_key_back_to_visitor_restores_the_attract_loop():
-    session = visitor().apply(KeyTurned("workshop", 1.0)).apply(SliderMoved("B", 9, 2.0))
-    scene = session.apply(KeyTurned("visitor", 3.0)).scene(3.0)
+    session = engine.apply_all(visitor(), [KeyTurned("workshop", 1.0), SliderMoved("B", 9, 2.0)])
+    scene = engine.scene(engine.apply(session, KeyTurned("visitor", 3.0)), 3.0)
     assert scene.mode == "visitor" and scene.visitor.phase == "attract"
     assert scene.thresholds == NETWORK.thresholds()

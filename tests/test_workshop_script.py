@@ -4,12 +4,12 @@ import tomllib
 
 import pytest
 
+from controller.conditions import FORMS, Situation, parse_condition
 from controller.datafile import DataError
 from controller.digits import load_digit_set, shipped_sets
-from controller.modes.conditions import FORMS, Situation, parse_condition
-from controller.modes.script import DEFAULT_SCRIPT, load_script
 from controller.network import load_network
 from controller.scene import VIEWS
+from controller.script import DEFAULT_SCRIPT, load_script
 from controller.texts import languages
 
 NETWORK = load_network()

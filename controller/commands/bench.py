@@ -1,12 +1,110 @@
-"""``neurones bench``: measure the figures of DESIGN.md §6, each beside its bar."""
+"""``neurones bench``: measure the installation's speed figures, each beside its bar.
+
+The figures and their bars are listed here (:data:`FIGURES`), each with the function that
+measures it; the harness (:mod:`controller.bench`) runs them. The station chain's figures run
+the installation as ``neurones run --emulate-stations 16`` builds it
+(:func:`emulated_installation`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
+from collections.abc import Sequence
+from functools import partial
 
-from controller.bench import FIGURES, format_table, run_figures
+from controller.bench import (
+    Bar,
+    Figure,
+    changing_scenes,
+    format_table,
+    measure_classify,
+    measure_training,
+    run_figures,
+)
+from controller.commands import run as run_command
+from controller.commands.diagnose import RecentErrors
+from controller.commands.stations import open_stations
+from controller.floor.bench import measure_leds
+from controller.floor.sink import open_floor
+from controller.stations.bench import measure_cpu, measure_reaction
+from display.benchmark import measure_screen
+from display.frame import headless
+
+
+def emulated_installation(extra: Sequence[str], state_dir: str):
+    """The installation ``neurones run --emulate-stations 16`` builds with the options
+    ``extra``, its stations, and its LED floor (None if the installation file has none)."""
+    parser = argparse.ArgumentParser(prog="neurones")
+    run_command.register(parser.add_subparsers())
+    args = parser.parse_args(
+        ["run", "--emulate-stations", "16", "--health-port", "-1", "--state-dir", state_dir, *extra]
+    )
+    if not args.headless:
+        headless()  # the window draws on SDL's dummy driver
+    session = run_command.start_session(args, time.monotonic())
+    floor = open_floor(session.defaults)
+    window = None if args.headless else run_command.open_window(args)
+    stations = open_stations(args, session.defaults)
+    installation = run_command.build_installation(
+        args, session, stations, window, floor, RecentErrors()
+    )
+    return installation, stations, floor
+
+
+#: The figures ``neurones bench`` measures, in the order the table prints them, with their bars
+#: (``docs/design.md``, "The bars").
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "classify",
+        (Bar("classify_grids_per_s", "classify throughput, batched", "grids/s", 1_000_000, False),),
+        measure_classify,
+    ),
+    Figure(
+        "train",
+        (Bar("train_50k_s", "training: 50,000 iterations on 16 digits", "s", 0.4),),
+        measure_training,
+    ),
+    Figure(
+        "screen",
+        (
+            Bar("screen_frame_median_ms", "busiest screen at 1920×1080, median", "ms", 4.0),
+            Bar("screen_frame_p99_ms", "busiest screen at 1920×1080, p99", "ms", None),
+        ),
+        partial(measure_screen, changing_scenes),
+    ),
+    Figure(
+        "leds",
+        (Bar("led_frame_median_ms", "LED frame, ~2,000 LEDs (map, gamma, limiter)", "ms", 1.0),),
+        measure_leds,
+    ),
+    Figure(
+        "reaction",
+        (
+            Bar(
+                "reaction_p50_ms", "host reaction, 16 stations: frame read → scene, p50", "ms", None
+            ),
+            Bar(
+                "reaction_p99_ms", "host reaction, 16 stations: frame read → scene, p99", "ms", 2.0
+            ),
+        ),
+        partial(measure_reaction, emulated_installation),
+    ),
+    Figure(
+        "cpu",
+        (
+            Bar(
+                "controller_cpu_percent",
+                "controller CPU, 16 stations at 50 Hz, screen at 60 Hz",
+                "% of a core",
+                25.0,
+            ),
+        ),
+        partial(measure_cpu, emulated_installation),
+    ),
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +126,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Measure and print; exit status 0 whether or not the bars pass (it reports, not gates)."""
-    results = run_figures(args.only)
+    results = run_figures(FIGURES, args.only)
     if args.json:
         print(json.dumps({bar.key: round(value, 6) for bar, value in results}))
     else:

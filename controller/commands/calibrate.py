@@ -13,27 +13,27 @@ The technician screen does the same from the stations' own buttons (controller.t
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import select
 import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
 
-from controller.commands.options import add_language_option
-from controller.datafile import DataError
-from controller.storage import Store, default_state_dir
-from controller.technician.calibration import (
+from controller.calibration import (
     FULL_SCALE,
     Ruler,
-    calibrated_text,
-    problem_text,
 )
-from controller.technician.desk import Calibrator, StationLinks
-from controller.technician.diagnostics import LinkReading, Monitor
-from controller.technician.procedure import FAULT, OK, Holding, Procedure
-from controller.technician.store import CalibrationStore
+from controller.commands.options import add_language_option, technician_name
+from controller.commands.stations import (
+    add_state_dir_option,
+    add_station_options,
+    calibration_store,
+    open_links,
+)
+from controller.datafile import DataError
+from controller.diagnosis import FAULT, OK, StationFigures
+from controller.technician.desk import Calibrator, NewFrames, StationLinks
+from controller.technician.procedure import Holding, Procedure
 from controller.texts import Texts, load_texts
 
 #: Exit status when a slider could not be calibrated (fault, cancelled, offline).
@@ -72,7 +72,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--hold", type=float, default=2.0, metavar="SECONDS", help="hold time (default 2)"
     )
-    parser.add_argument("--by", default=_who(), help="who calibrates (default: your login)")
+    parser.add_argument(
+        "--by", default=technician_name(), help="who calibrates (default: your login)"
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--export", metavar="FILE", help="write every calibration to FILE")
     group.add_argument("--import", dest="import_", metavar="FILE", help="replace them by FILE")
@@ -80,35 +82,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_language_option(parser)
     add_station_options(parser)
     parser.set_defaults(func=run)
-
-
-def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
-    """``--state-dir DIR``: where calibrations and settings are kept."""
-    parser.add_argument(
-        "--state-dir",
-        metavar="DIR",
-        help="state directory (default: $NEURONES_STATE_DIR, /var/lib/neurones on the Pi, "
-        "else your user state directory)",
-    )
-
-
-def open_links(args: argparse.Namespace) -> StationLinks:
-    """The station links the command line names: real stations, or emulated ones."""
-    from controller.commands.stations import open_links as open_station_links
-
-    return open_station_links(args)
-
-
-def add_station_options(parser: argparse.ArgumentParser) -> None:
-    """``--emulate-stations N`` and ``--installation FILE`` (controller.commands.stations)."""
-    from controller.commands.stations import add_station_options as add_options
-
-    add_options(parser)
-
-
-def calibration_store(args: argparse.Namespace) -> CalibrationStore:
-    """The calibration store in the state directory the options name."""
-    return CalibrationStore(Store(args.state_dir or default_state_dir()))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -130,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             store,
             by=args.by,
             default_ruler=args.ruler,
-            rulers=links.layout.rulers_by_serial(),
+            rulers=links.roster.rulers_by_serial(),
             marks=args.marks,
             procedure_options={"holding": Holding(hold_s=args.hold)},
             book=store.load(),
@@ -178,7 +151,7 @@ def calibrate_stations(
 
 def wait_for_stations(
     links: StationLinks, clock: Callable[[], float], timeout: float = 5.0, settle: float = 1.5
-) -> list[LinkReading]:
+) -> list[StationFigures]:
     """Pump the links until the stations have said hello; return them.
 
     Waits until every station the links know is online, or until some are and no other has
@@ -186,12 +159,12 @@ def wait_for_stations(
     ``timeout`` seconds at most.
     """
     start = changed = clock()
-    readings: list[LinkReading] = []
+    readings: list[StationFigures] = []
     heard: set[str] = set()
     while clock() - start < timeout:
         links.poll(clock())
-        readings = links.readings()
-        now_heard = {r.usb_serial for r in readings if r.online and r.raw is not None}
+        readings = links.figures()
+        now_heard = {r.serial for r in readings if r.online and r.raw is not None}
         if now_heard != heard:
             heard, changed = now_heard, clock()
         if readings and len(heard) == len(readings):
@@ -202,7 +175,7 @@ def wait_for_stations(
     return sorted(readings, key=lambda r: (r.station_id is None, r.station_id or 0))
 
 
-def choose(readings: list[LinkReading], wanted: list[str]) -> list[LinkReading]:
+def choose(readings: list[StationFigures], wanted: list[str]) -> list[StationFigures]:
     """The stations named by number, neuron or USB serial, in the order given (every station
     online if none).
 
@@ -212,7 +185,7 @@ def choose(readings: list[LinkReading], wanted: list[str]) -> list[LinkReading]:
         return [r for r in readings if r.online]
     chosen = []
     for name in wanted:
-        match = [r for r in readings if name in (str(r.station_id), r.neuron, r.usb_serial)]
+        match = [r for r in readings if name in (str(r.station_id), r.neuron, r.serial)]
         if not match:
             raise DataError("calibrate", name, "no such station")
         chosen.extend(match)
@@ -222,26 +195,26 @@ def choose(readings: list[LinkReading], wanted: list[str]) -> list[LinkReading]:
 def walk(
     links: StationLinks,
     calibrator: Calibrator,
-    reading: LinkReading,
+    reading: StationFigures,
     texts: Texts,
     out: TextIO,
     enter: EnterKey,
     clock: Callable[[], float],
 ) -> Procedure:
     """One station's calibration, prompts and live bar in the terminal; return how it ended."""
-    serial = reading.usb_serial
+    serial = reading.serial
     title = texts.format("calibration.station", station=_number(reading), neuron=reading.neuron)
     print(f"\n{title}", file=out)
     calibrator.start(serial)
-    monitor = Monitor()
+    new_frames = NewFrames()
     live = out.isatty()
     shown = None
     try:
         while calibrator.running(serial):
             now = clock()
             links.poll(now)
-            fresh = monitor.observe(links.readings(), now)
-            calibrator.feed([r for r in fresh if r.usb_serial == serial], now)
+            fresh = new_frames.of(links.figures())
+            calibrator.feed([r for r in fresh if r.serial == serial], now)
             if enter.pressed():
                 calibrator.confirm(serial, now)
             procedure = calibrator.procedures[serial]
@@ -255,15 +228,15 @@ def walk(
 
 
 def outcome_text(
-    procedure: Procedure, reading: LinkReading, texts: Texts, calibrator: Calibrator
+    procedure: Procedure, reading: StationFigures, texts: Texts, calibrator: Calibrator
 ) -> str:
     """What the technician reads when a station's calibration ends."""
     number = _number(reading)
     if procedure.status == OK and procedure.result is not None:
         saved = texts.format("calibration.saved", path=calibrator.calibrations.path)
-        return f"✓ {calibrated_text(texts, number, procedure.result)}\n  {saved}"
+        return f"✓ {texts.calibrated(number, procedure.result)}\n  {saved}"
     if procedure.status == FAULT:
-        reasons = "\n".join(f"  • {problem_text(p, texts)}" for p in procedure.problems)
+        reasons = "\n".join(f"  • {texts.problem(p)}" for p in procedure.problems)
         return f"✗ {texts.format('calibration.fault', station=number)}\n{reasons}"
     return texts.format("calibration.cancelled", station=number)
 
@@ -323,15 +296,8 @@ def _selectable(stream: TextIO) -> bool:
     return True
 
 
-def _number(reading: LinkReading) -> str:
-    return str(reading.station_id) if reading.station_id is not None else reading.usb_serial
-
-
-def _who() -> str:
-    try:
-        return os.environ.get("SUDO_USER") or getpass.getuser()
-    except (KeyError, OSError):  # no user name in this environment (a container)
-        return "technician"
+def _number(reading: StationFigures) -> str:
+    return str(reading.station_id) if reading.station_id is not None else reading.serial
 
 
 def _numbers(text: str) -> tuple[float, ...]:

@@ -17,18 +17,18 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from controller.commands.calibrate import (
+from controller.commands.options import add_language_option
+from controller.commands.stations import (
     add_state_dir_option,
     add_station_options,
     calibration_store,
     open_links,
 )
-from controller.commands.options import add_language_option
+from controller.diagnosis import COLUMNS, Diagnosis
 from controller.kiosk.udev import udev_rules
 from controller.technician.desk import Calibrator, StationLinks, TechnicianDesk
-from controller.technician.diagnostics import Diagnosis, format_table
 from controller.technician.store import CalibrationStore
-from controller.texts import load_texts
+from controller.texts import Texts, load_texts
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -71,9 +71,7 @@ def run(args: argparse.Namespace) -> int:
         links.close()
         logging.getLogger().removeHandler(errors)
     if args.udev_rules:
-        known = [
-            (s.usb_serial, s.station_id) for s in diagnosis.stations if s.station_id and s.online
-        ]
+        known = [(s.serial, s.station_id) for s in diagnosis.stations if s.station_id and s.online]
         sys.stdout.write(udev_rules(known))
     elif args.json:
         print(json.dumps(diagnosis.to_json(), indent=2, ensure_ascii=False))
@@ -98,7 +96,7 @@ def listen(
         desk.poll(now)  # outside technician mode the desk only watches
         time.sleep(0.01)
         now = clock()
-    return desk.diagnosis(links.readings(), now)
+    return desk.diagnosis(links.figures(), now)
 
 
 class RecentErrors(logging.Handler):
@@ -116,3 +114,22 @@ class RecentErrors(logging.Handler):
     def messages(self) -> tuple[str, ...]:
         """The messages kept, oldest first."""
         return tuple(self._messages)
+
+
+def format_table(diagnosis: Diagnosis, texts: Texts) -> str:
+    """The diagnosis as the text ``neurones diagnose`` prints: stations, console, patterns."""
+    header = tuple(texts[f"technician.{c}"] for c in COLUMNS)
+    rows = [header, *(texts.station_row(s) for s in diagnosis.stations)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    none = texts["technician.none"]
+    console_line = texts.console(diagnosis.console)
+    patterns = ", ".join(diagnosis.led_patterns) or none
+    lines += [
+        "",
+        texts.format("technician.line", label=texts["technician.console"], value=console_line),
+        texts.format("technician.line", label=texts["technician.patterns"], value=patterns),
+        texts.format("technician.line", label=texts["technician.last_errors"], value=""),
+        *(f"  {e}" for e in diagnosis.last_errors or (none,)),
+    ]
+    return "\n".join(line.rstrip() for line in lines)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 
 from controller.datafile import DataError
 from controller.digits import DigitSet, load_digit_set, load_grid_file, shipped_sets
@@ -20,6 +22,26 @@ def threshold_override(text: str) -> tuple[str, float]:
     except ValueError:
         message = f"threshold of {neuron} must be a number, got {value!r}"
         raise argparse.ArgumentTypeError(message) from None
+
+
+def screen_size(text: str) -> tuple[int, int]:
+    """Parse ``WxH`` (``--size 1920x1080``) into ``(1920, 1080)``; at least 320x240."""
+    width, sep, height = text.lower().partition("x")
+    try:
+        w, h = int(width), int(height)
+    except ValueError:
+        w = h = 0
+    if not sep or w < 320 or h < 240:
+        raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
+    return w, h
+
+
+def technician_name() -> str:
+    """Who is at the keyboard, for the calibrations they save (``sudo``'s caller first)."""
+    try:
+        return os.environ.get("SUDO_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment (a container)
+        return "technician"
 
 
 def add_network_options(parser: argparse.ArgumentParser) -> None:

@@ -25,16 +25,16 @@ from controller.commands.options import (
     add_network_options,
     digits_from,
     network_from,
+    screen_size,
 )
-from controller.datafile import DataError
+from controller.datafile import INSTALLATION_FILE, DataError
 from controller.digits import DigitSet, load_digit_set, shipped_sets
 from controller.events import StationStatus, StepChosen, Tick
-from controller.modes.engine import INSTALLATION_FILE
-from controller.modes.finale import pages
-from controller.modes.script import FLOOR_MODES
+from controller.modes import engine
 from controller.network import Network
 from controller.scene import Scene, StationView, TrainingView, build_scene
-from controller.training import WORKSHOP_SNAPSHOTS, progress_of, train
+from controller.script import FLOOR_MODES
+from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress, train
 
 #: The digit set each view shows by default.
 DEFAULT_DATASET = {"training": "training"}
@@ -42,7 +42,7 @@ DEFAULT_DATASET = {"training": "training"}
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``render`` to the ``neurones`` command."""
-    from display.views import VIEWS
+    from display.registry import VIEWS
 
     parser = subparsers.add_parser(
         "render",
@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
     parser.add_argument(
-        "--size", type=size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
+        "--size", type=screen_size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
     )
     add_digit_options(
         parser, default=None, default_help="training for the training view, else grandeur-nature"
@@ -193,7 +193,7 @@ def draw(scene: Scene, args: argparse.Namespace):
 def with_floor(scene: Scene, mode: str | None = None) -> Scene:
     """``scene`` carrying its LED floor frame (as the installation's floor sink adds it)."""
     from controller.floor.frame import FloorRenderer
-    from controller.floor.layout import load_floor
+    from controller.floor.mat import load_floor
 
     layout = load_floor(scene.network)
     if layout is None:
@@ -210,14 +210,14 @@ def training_page(
     :raises DataError: for an iteration that is not a snapshot, or ``--hidden`` with another
         snapshot than the last.
     """
-    if iteration == 0 and not hidden:
-        return TrainingView()  # before the first iteration
+    if iteration == 0 and not hidden:  # before the first iteration
+        return TrainingView(progress=start_progress(network, digits))
     labelled = DigitSet(digits.name, tuple(d for d in digits.digits if d.label is not None))
     if not labelled.digits:
         raise DataError("--dataset", digits.name, "no labelled digit to learn")
     descent = train(network, labelled)
     progress = progress_of(descent, descent.iteration)
-    available = pages(progress)
+    available = TrainingView(progress=progress).pages()
     if iteration is None and not hidden:
         return TrainingView(progress=progress)
     wanted = (iteration or WORKSHOP_SNAPSHOTS[-1], "hidden" if hidden else "output")
@@ -233,7 +233,7 @@ def training_page(
 def render_floor(scene, args: argparse.Namespace):
     """The floor at ``--frames`` instants ``--every`` seconds apart after the values changed."""
     from controller.floor.frame import FloorRenderer
-    from controller.floor.layout import load_floor
+    from controller.floor.mat import load_floor
     from controller.texts import load_texts
     from display.assets import Assets
     from display.floor_strip import draw_floor_strip
@@ -263,18 +263,6 @@ def render_floor(scene, args: argparse.Namespace):
     return surface
 
 
-def size(text: str) -> tuple[int, int]:
-    """Parse ``WxH`` (``1920x1080``) into ``(1920, 1080)``."""
-    width, sep, height = text.lower().partition("x")
-    try:
-        w, h = int(width), int(height)
-    except ValueError:
-        w = h = 0
-    if not sep or w < 320 or h < 240:
-        raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
-    return w, h
-
-
 def mode_scene(args: argparse.Namespace) -> Scene:
     """The scene the installation shows in ``args.mode`` at ``args.step`` after ``args.moves``.
 
@@ -287,16 +275,16 @@ def mode_scene(args: argparse.Namespace) -> Scene:
     network = network_from(args)
     library = {name: load_digit_set(name) for name in shipped_sets()}
     session = mode_session(network, library, library["grandeur-nature"], args.lang, args.mode)
-    session = session.apply_all([StationStatus(n, False, 0.0) for n in args.offline])
+    session = engine.apply_all(session, [StationStatus(n, False, 0.0) for n in args.offline])
     if args.step is not None:
         if session.script.index(args.step) is None:
             known = ", ".join(step.id for step in session.script.steps)
             raise DataError("--step", args.step, f"no such step in the script (have: {known})")
-        session = session.apply(StepChosen(args.step, 0.0))
+        session = engine.apply(session, StepChosen(args.step, 0.0))
     if args.mode == "workshop":
         actor, memory = rehearsal.the_class, None
     else:
         actor, memory = rehearsal.the_visitor, VisitorState()
     session, _, t = rehearsal.play(session, actor, memory, rounds=args.moves)
     t += args.time
-    return session.apply(Tick(t)).scene(t)
+    return engine.scene(engine.apply(session, Tick(t)), t)

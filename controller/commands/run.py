@@ -30,17 +30,19 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from controller.app import Installation, Sink, Source
-from controller.commands.calibrate import _who, add_state_dir_option
+from controller.challenges import load_challenges
 from controller.commands.diagnose import RecentErrors
 from controller.commands.options import (
     add_language_option,
     add_network_options,
     network_from,
+    screen_size,
+    technician_name,
 )
 from controller.commands.stations import (
     ChaosSource,
     Stations,
+    add_state_dir_option,
     add_station_options,
     open_stations,
     start_chaos,
@@ -53,17 +55,16 @@ from controller.floor.sink import FloorSink, open_floor
 from controller.kiosk.health import DEFAULT_PORT, serve_health
 from controller.kiosk.service import ServiceNotifier
 from controller.kiosk.shutdown import SafeShutdown
+from controller.loop import Installation, Sink, Source
 from controller.modes import engine, rehearsal
 from controller.modes.actors import DWELL_S, VisitorState
-from controller.modes.engine import load_mode_settings
-from controller.modes.script import load_script
-from controller.modes.visitor import load_challenges
+from controller.modes.finale import Trainer
 from controller.network import Network
 from controller.scene import VIEWS, Scene
-from controller.session import Session
+from controller.script import load_script
+from controller.session import Session, load_mode_settings
 from controller.storage import write_atomically
 from controller.technician.desk import Calibrator, TechnicianDesk
-from controller.trainer import Trainer
 
 #: A headless rehearsal stops after this much simulated time if it has not finished by then.
 REHEARSAL_LIMIT_S = 3 * 3600.0
@@ -92,7 +93,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="digit set shown first (default: grandeur-nature)",
     )
     parser.add_argument(
-        "--size", default="1280x720", metavar="WxH", help="window size (default 1280x720)"
+        "--size",
+        type=screen_size,
+        default=(1280, 720),
+        metavar="WxH",
+        help="window size (default 1280x720)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk)")
     parser.add_argument("--fps", type=float, default=60.0, help="frame rate (default 60)")
@@ -201,7 +206,8 @@ def run(args: argparse.Namespace) -> int:
     if chaos is not None:
         installation.sources.append(chaos)
     if args.health_port >= 0:
-        serve_health(installation, args.health_port, floor.health if floor else tuple)
+        figures = stations.links.figures if stations is not None else tuple
+        serve_health(installation, args.health_port, floor.health if floor else tuple, figures)
     duration = args.duration
     if clock is not None and duration is None:
         duration = REHEARSAL_LIMIT_S
@@ -267,9 +273,9 @@ def build_installation(
         calibrator = Calibrator(
             links,
             stations.store,
-            by=_who(),
-            default_ruler=stations.layout.default_ruler,
-            rulers=stations.layout.rulers_by_serial(),
+            by=technician_name(),
+            default_ruler=stations.roster.default_ruler,
+            rulers=stations.roster.rulers_by_serial(),
             book=stations.book,
         )
         desk = TechnicianDesk(
@@ -285,7 +291,7 @@ def build_installation(
     sources.append(trainer)
     sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
-    return Installation(session, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
+    return Installation(session, engine, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
 
 
 def run_report(
@@ -381,7 +387,7 @@ def rehearsal_parts(args: argparse.Namespace, stations: Stations | None = None):
     hands = rehearsal.to_events
     if stations is not None and stations.emulator is not None:
         emulated = set(stations.emulator.serials)
-        serials = {e.neuron: e.serial for e in stations.layout.stations if e.serial in emulated}
+        serials = {e.neuron: e.serial for e in stations.roster.stations if e.serial in emulated}
         hands = rehearsal.StationHands(stations.emulator, serials, stations.links.calibration)
     if args.autoplay:
         # The leader lets each complete step show a while: eight moves' worth.
@@ -414,18 +420,10 @@ def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
     from display.window import NoDisplayError, Window
 
     try:
-        return Window(size=_size(args.size), fullscreen=args.fullscreen)
+        return Window(size=args.size, fullscreen=args.fullscreen)
     except NoDisplayError as exc:
         print(f"neurones: {exc}", file=sys.stderr)
         return None
-
-
-def _size(text: str) -> tuple[int, int]:
-    width, _, height = text.lower().partition("x")
-    try:
-        return int(width), int(height)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WxH like 1280x720, got {text!r}") from None
 
 
 @contextlib.contextmanager

@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from controller.app import Installation
-from controller.commands.calibrate import calibration_store
-from controller.datafile import DataError
+from controller.calibration import CalibrationBook
+from controller.datafile import INSTALLATION_FILE, DataError
 from controller.events import Event
+from controller.loop import Installation
 from controller.network import Network, load_network
-from controller.stations.layout import INSTALLATION_FILE, Layout, load_layout
 from controller.stations.links import Links
-from controller.technician.calibration import CalibrationBook
+from controller.stations.roster import Roster, load_roster
+from controller.storage import Store, default_state_dir
 from controller.technician.store import CalibrationStore
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,27 @@ def add_station_options(parser: argparse.ArgumentParser, *, chaos: bool = False)
         group.add_argument("--chaos-seed", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
 
 
+def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
+    """``--state-dir DIR``: where calibrations and settings are kept."""
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="state directory (default: $NEURONES_STATE_DIR, /var/lib/neurones on the Pi, "
+        "else your user state directory)",
+    )
+
+
+def calibration_store(args: argparse.Namespace) -> CalibrationStore:
+    """The calibration store in the state directory the options name."""
+    return CalibrationStore(Store(args.state_dir or default_state_dir()))
+
+
 @dataclass
 class Stations:
     """The links the options asked for, with the emulator behind them if any."""
 
     links: Links
-    layout: Layout
+    roster: Roster
     store: CalibrationStore
     book: CalibrationBook
     emulator: Any | None = None
@@ -86,23 +101,23 @@ def open_stations(args: argparse.Namespace, network: Network | None = None) -> S
     """
     network = network or load_network(getattr(args, "network", None) or _default_network())
     neurons = (*network.input_names, *network.thresholds())
-    layout = load_layout(args.installation, neurons)
+    roster = load_roster(args.installation, neurons)
     store = calibration_store(_with_state_dir(args))
     book = store.load()
     emulator = None
     discover = None
     count = getattr(args, "emulate_stations", 0)
     if count:
-        emulator = start_emulator(emulated_serials(layout, count))
+        emulator = start_emulator(emulated_serials(roster, count))
         discover = emulator.ports
     links = Links(
-        layout,
+        roster,
         thresholds=network.thresholds(),
         calibrations=book,
         discover=discover,
         resources=[emulator] if emulator is not None else [],
     )
-    return Stations(links, layout, store, book, emulator)
+    return Stations(links, roster, store, book, emulator)
 
 
 def open_links(args: argparse.Namespace) -> Links:
@@ -124,10 +139,10 @@ def _with_state_dir(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
-def emulated_serials(layout: Layout, count: int) -> list[str]:
-    """The serials of ``count`` emulated stations: the layout's, then made-up ones (unknown
+def emulated_serials(roster: Roster, count: int) -> list[str]:
+    """The serials of ``count`` emulated stations: the roster's, then made-up ones (unknown
     boards, as a technician sees a board not yet in the file)."""
-    serials = layout.serials()[:count]
+    serials = roster.serials()[:count]
     extra = 0
     while len(serials) < count:
         extra += 1
@@ -208,17 +223,18 @@ def _counts(chaos: Any) -> dict:
 def stations_report(
     stations: Stations, installation: Installation, chaos: ChaosSource | None = None
 ) -> dict[str, Any]:
-    """The end-of-run summary ``neurones run --report`` writes: per station its neuron,
-    online state, frames, errors, reconnects, the neuron's last threshold and, if the slider
-    is held until it catches that threshold (pickup), which way it must move; the
+    """The end-of-run summary ``neurones run --report`` writes: per station its figures
+    (:class:`~controller.diagnosis.StationFigures`: neuron, online state, frames, errors by
+    kind, reconnects, the threshold its slider sets…), the neuron's last threshold and, if the
+    slider is held until it catches that threshold (pickup), which way it must move; the
     controller's own uptime and crash count."""
     scene = installation.scene
     thresholds = scene.thresholds if scene is not None else {}
     rows = []
-    for row in stations.links.report():
-        neuron = row["neuron"]
+    for figures in stations.links.figures():
+        neuron = figures.neuron
         pickup = scene.station(neuron).pickup if scene is not None and neuron else None
-        rows.append({**row, "threshold": thresholds.get(neuron), "pickup": pickup})
+        rows.append({**figures.to_json(), "threshold": thresholds.get(neuron), "pickup": pickup})
     report: dict[str, Any] = {
         "uptime_s": round(installation.uptime(), 1),
         "frames": installation.stats.frames,

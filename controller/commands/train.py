@@ -31,7 +31,6 @@ from controller.commands.options import (
 )
 from controller.datafile import DataError
 from controller.digits import DigitSet
-from controller.modes.finale import count_text
 from controller.network import Network, network_document
 from controller.storage import write_atomically
 from controller.texts import Texts
@@ -156,7 +155,7 @@ def heading(args: argparse.Namespace, digits: DigitSet, options: Options, texts:
         "training.heading",
         count=len(digits),
         dataset=digits.name,
-        iterations=count_text(args.iterations, texts),
+        iterations=texts.count_text(args.iterations),
         rate=options.learning_rate,
         connections=connections,
     )
@@ -170,7 +169,7 @@ def table(descent: Descent, texts: Texts) -> str:
     for iteration in sorted({0, *(s.iteration for s in descent.snapshots)}):
         loss, correct = descent.losses[iteration], descent.correct[iteration]
         score = texts.format("training.score", correct=int(correct), total=total)
-        rows.append((count_text(iteration, texts), f"{loss:.4f}", score))
+        rows.append((texts.count_text(iteration), f"{loss:.4f}", score))
     widths = [max(len(r[c]) for r in rows) for c in range(3)]
     lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "─" * len(lines[0]))
@@ -182,10 +181,10 @@ def summary(descent: Descent, texts: Texts) -> str:
     total = len(descent.digits)
     reached = descent.first_all_right()
     if reached is not None:
-        return texts.format("training.all_right", total=total, iteration=count_text(reached, texts))
+        return texts.format("training.all_right", total=total, iteration=texts.count_text(reached))
     return texts.format(
         "training.not_all_right",
-        iterations=count_text(descent.iteration, texts),
+        iterations=texts.count_text(descent.iteration),
         correct=descent.correct_now,
         total=total,
     )
@@ -243,8 +242,8 @@ class ProgressBar:
         filled = round(done * BAR_WIDTH)
         words = self.texts.format(
             "training.progress",
-            done=count_text(descent.iteration, self.texts),
-            iterations=count_text(self.iterations, self.texts),
+            done=self.texts.count_text(descent.iteration),
+            iterations=self.texts.count_text(self.iterations),
             loss=f"{descent.loss:.3f}",
             correct=descent.correct_now,
             total=len(descent.digits),

@@ -1,6 +1,6 @@
 """The LED floor: the mat's layout, each scene painted onto its LEDs, and the LED outputs.
 
-:mod:`~controller.floor.layout` reads and checks the strips, rings and segments of the
+:mod:`~controller.floor.mat` reads and checks the strips, rings and segments of the
 installation file; :mod:`~controller.floor.paint` turns a scene into LED levels (pure NumPy),
 :mod:`~controller.floor.patterns` the technician's test patterns, :mod:`~controller.floor.colour`
 caps, gamma-corrects and current-limits them, and :mod:`~controller.floor.frame` puts it

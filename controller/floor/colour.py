@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from controller.floor.layout import FloorLayout
+from controller.floor.mat import FloorLayout
 
 #: Full scale of the channel sum of one LED (three channels of 255).
 FULL_SUM = 3 * 255

@@ -18,39 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from controller.floor.colour import ColourPipeline
-from controller.floor.layout import FloorLayout
+from controller.floor.mat import FloorLayout
 from controller.floor.paint import FloorMap, paint
 from controller.floor.patterns import LED_PATTERNS, paint_pattern, pattern_at
 from controller.network import Network
-from controller.scene import Scene
-
-
-@dataclass(frozen=True)
-class RingMark:
-    """A neuron's circle on the mat, for the on-screen floor to outline."""
-
-    neuron: str
-    centre: tuple[float, float]
-    radius: float
-
-
-@dataclass(frozen=True, eq=False)
-class FloorView:
-    """What the on-screen floor draws: where each LED lies and the bytes it is sent.
-
-    ``colours`` are the LED bytes (R, G, B), after the brightness cap, gamma and limiter: the
-    screen undoes cap and gamma (see ``display.floor_panel``) to show what the eye would see.
-    """
-
-    size_m: tuple[float, float]
-    positions: np.ndarray  # (leds, 2) metres
-    colours: np.ndarray  # (leds, 3) uint8
-    rings: tuple[RingMark, ...]
-    pitch_m: float
-    brightness: float
-    gamma: float
-    pattern: str | None = None  # the test pattern playing, if any
-    limited: tuple[str, ...] = ()  # the power zones the limiter is dimming
+from controller.scene import FloorView, RingMark, Scene
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +40,7 @@ class FloorFrame:
 class FloorRenderer:
     """Turns scenes into LED frames for one layout (index arrays built once).
 
-    :param layout: the floor, as loaded by :func:`controller.floor.layout.load_floor`.
+    :param layout: the floor, as loaded by :func:`controller.floor.mat.load_floor`.
     :param network: the network the layout was checked against.
     """
 
@@ -116,4 +88,4 @@ class FloorRenderer:
         return FloorFrame(scene.t, limited.rgb, limited.current_ma, limited.limited, playing, view)
 
 
-__all__ = ["FloorFrame", "FloorRenderer", "FloorView", "RingMark"]
+__all__ = ["FloorFrame", "FloorRenderer"]

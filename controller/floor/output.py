@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from controller.floor.layout import FloorLayout, OutputConfig
+from controller.floor.mat import FloorLayout, OutputConfig
 
 log = logging.getLogger(__name__)
 

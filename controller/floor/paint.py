@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from controller.floor.layout import FloorLayout, connections
+from controller.floor.mat import FloorLayout, connections
 from controller.network import Network
 from controller.scene import Scene
 

@@ -1,12 +1,12 @@
 """The LED floor as a part of the installation: one frame per scene, for the LEDs and the screen.
 
-:class:`FloorSink` is a sink of :class:`controller.app.Installation`: for each scene it computes
+:class:`FloorSink` is a sink of :class:`controller.loop.Installation`: for each scene it computes
 the LED frame once (:class:`controller.floor.frame.FloorRenderer`), hands it to the LED sender
 (which sends it at its own steady rate) and, when the installation file lists the on-screen
 floor, passes the scene on to the screen with the frame's view in ``scene.floor``::
 
     floor = open_floor(network, screens=[window])
-    installation = Installation(session, sources=[window], sinks=[floor])
+    installation = Installation(session, engine, sources=[window], sinks=[floor])
 
 The screen is reached through the floor so that both show the very same frame.
 """
@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from controller.app import Sink
+from controller.datafile import INSTALLATION_FILE
 from controller.floor.frame import FloorFrame, FloorRenderer
-from controller.floor.layout import load_floor
+from controller.floor.mat import load_floor
 from controller.floor.output import LedSender, OutputHealth, output_slots
-from controller.modes.engine import INSTALLATION_FILE
+from controller.loop import Sink
 from controller.network import Network
 from controller.scene import Scene
 

@@ -5,7 +5,13 @@ gets what the installation is doing and whether it is well::
 
     {"status": "ok", "mode": "visitor", "view": "network", "step": null,
      "stations": {"online": 16, "total": 16, "offline": []}, "fps": 59.9,
-     "frames": 35940, "crashes": 0, "last_error": null, "uptime_s": 600.2}
+     "frames": 35940, "crashes": 0, "last_error": null, "uptime_s": 600.2,
+     "leds": [...], "station_figures": [{"station_id": 1, "serial": "E660…", "online": true,
+     "frames": 30012, "errors": 0, "reconnects": 0, "noise_lsb": 1.2, …}, …]}
+
+Each station's figures are the record the station links build
+(:class:`~controller.diagnosis.StationFigures`), as ``neurones diagnose --json`` and
+``neurones run --report`` show them, read at most once a second.
 
 :func:`health_report` builds that from a scene and the loop's figures (pure). The
 :class:`HealthEndpoint` is a sink of the installation: each frame it keeps the latest scene and
@@ -19,13 +25,14 @@ import json
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from controller.app import Installation
+from controller.diagnosis import StationFigures
+from controller.loop import Installation
 from controller.scene import Scene
 
 log = logging.getLogger(__name__)
@@ -48,8 +55,11 @@ class LoopFigures:
     leds: tuple[Any, ...] = ()  # each LED output's OutputHealth (controller.floor.output)
 
 
-def health_report(scene: Scene | None, loop: LoopFigures) -> dict[str, Any]:
-    """The health page for the latest ``scene`` (None before the first frame) and ``loop``.
+def health_report(
+    scene: Scene | None, loop: LoopFigures, stations: Sequence[StationFigures] = ()
+) -> dict[str, Any]:
+    """The health page for the latest ``scene`` (None before the first frame), ``loop`` and
+    the ``stations``' figures.
 
     ``status`` is ``starting`` before the first frame, ``degraded`` when a station is offline, an
     LED output is down or a part of the installation has failed, else ``ok``.
@@ -75,6 +85,7 @@ def health_report(scene: Scene | None, loop: LoopFigures) -> dict[str, Any]:
             }
             for o in loop.leds
         ],
+        "station_figures": [s.to_json() for s in stations],
     }
     if scene is None:
         return report
@@ -95,15 +106,17 @@ def serve_health(
     installation: Installation,
     port: int = DEFAULT_PORT,
     leds: Callable[[], tuple[Any, ...]] = tuple,
+    stations: Callable[[], Sequence[StationFigures]] = tuple,
 ) -> HealthEndpoint | None:
     """Start the health page for ``installation`` and add it to its sinks; ``leds`` gives the
-    LED outputs' health (:meth:`controller.floor.sink.FloorSink.health`).
+    LED outputs' health (:meth:`controller.floor.sink.FloorSink.health`), ``stations`` each
+    station's figures (:meth:`controller.stations.links.Links.figures`).
 
     A port already taken (a second instance, another program) is logged, not fatal: the
     installation runs without its health page rather than not at all.
     """
     try:
-        endpoint = HealthEndpoint(installation, port, leds)
+        endpoint = HealthEndpoint(installation, port, leds, stations)
     except OSError as exc:
         log.warning("health endpoint not started on %s:%d: %s", HOST, port, exc)
         return None
@@ -125,6 +138,8 @@ class HealthEndpoint:
         page reports; None for a page with the scene's figures only.
     :param port: the TCP port; 0 picks a free one (see :attr:`url`).
     :param leds: gives each LED output's health.
+    :param stations: gives each station's figures; called by the loop, at most once a second
+        (the page is served from another thread, which must not touch the links).
     :raises OSError: if the port is taken.
     """
 
@@ -133,8 +148,12 @@ class HealthEndpoint:
         installation: Installation | None = None,
         port: int = DEFAULT_PORT,
         leds: Callable[[], tuple[Any, ...]] = tuple,
+        stations: Callable[[], Sequence[StationFigures]] = tuple,
     ) -> None:
         self._leds = leds
+        self._stations = stations
+        self._station_figures: tuple[StationFigures, ...] = ()
+        self._figures_at: float | None = None
         self._scene: Scene | None = None
         self._times: deque[float] = deque(maxlen=120)  # about two seconds of frames
         self._installation = installation
@@ -155,10 +174,13 @@ class HealthEndpoint:
         """Keep the latest scene and its time (called by the loop every frame)."""
         self._scene = scene
         self._times.append(scene.t)
+        if self._figures_at is None or not 0 <= scene.t - self._figures_at < 1.0:
+            self._figures_at = scene.t
+            self._station_figures = tuple(self._stations())
 
     def report(self) -> dict[str, Any]:
         """The health page as it would be served now."""
-        return health_report(self._scene, self._figures())
+        return health_report(self._scene, self._figures(), self._station_figures)
 
     def close(self) -> None:
         """Stop serving and free the port."""

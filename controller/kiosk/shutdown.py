@@ -16,8 +16,8 @@ import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from controller.diagnosis import ConsoleDiagnosis
 from controller.events import Event, QuitRequested
-from controller.technician.diagnostics import ConsoleDiagnosis
 
 log = logging.getLogger(__name__)
 

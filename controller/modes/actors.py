@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from controller.modes.answers import expected
-from controller.modes.script import layer_neurons
+from controller.answers import expected
 from controller.scene import Scene, WorkshopView
 
 # --- what people do -------------------------------------------------------------------------
@@ -105,7 +104,7 @@ def _answers(scene: Scene, step: WorkshopView) -> tuple[Action, ...]:
     """Each pupil of the layer being asked dials one notch towards the right number, or OK."""
     right = expected(scene.network, scene.result)
     actions: list[Action] = []
-    for neuron in layer_neurons(scene.network)[step.layer]:
+    for neuron in scene.network.layers()[step.layer]:
         station = scene.station(neuron)
         if neuron not in step.stations or station.answer == "right":
             continue

@@ -9,20 +9,18 @@
 
 Only the key (a :class:`~controller.events.KeyTurned` from the console, or the keyboard's 1/2/3
 in simulation) changes the mode; nothing a visitor does at a station can, so technician mode is
-out of visitors' reach. The mode engine is pure: :func:`dispatch` hands each event to the
-current mode's handler and returns the new session.
+out of visitors' reach. The mode engine is pure: :func:`apply` hands each event to the
+current mode's handler and returns the new session; :func:`scene` freezes a session into the
+scene shown. The loop is handed this module (:class:`controller.loop.Installation`).
 
 The mode's settings live in the ``[modes]`` section of ``data/installation.toml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
-from controller.datafile import DATA_DIR, Field
 from controller.events import (
     ConsoleAction,
     DiagnosisUpdated,
@@ -35,47 +33,11 @@ from controller.events import (
     TrainingProgressed,
 )
 from controller.modes import finale, freeplay, guide, visitor
-from controller.modes.pickup import SLIDER_MODES
-from controller.modes.script import check_keys
-
-if TYPE_CHECKING:
-    from controller.session import Session
-
-#: The key's positions, which are the modes.
-MODES = ("visitor", "workshop", "technician")
+from controller.scene import Scene, build_scene
+from controller.session import MODES, Session
 
 #: The view the key's technician position shows.
 TECHNICIAN_VIEW = "technician"
-
-#: The museum's installation file, whose ``[modes]`` section this module reads.
-INSTALLATION_FILE = DATA_DIR / "installation.toml"
-
-
-@dataclass(frozen=True)
-class ModeSettings:
-    """How the modes behave in this installation (``[modes]`` in installation.toml)."""
-
-    start: str = "visitor"  # the mode at power-on, until the console's key says otherwise
-    idle_timeout_s: float = 90.0  # visitor mode: untouched this long → attract, defaults back
-    celebration_s: float = 6.0  # how long a solved challenge is celebrated
-    sliders: str = "pickup"  # "pickup" or "jump" (see controller.modes.pickup)
-
-
-def load_mode_settings(path: str | Path = INSTALLATION_FILE) -> ModeSettings:
-    """Read the ``[modes]`` section (absent: the defaults).
-
-    :raises DataError: naming the file and the field, for anything malformed.
-    """
-    root = Field.load(path)
-    section = root.get("modes", {})
-    check_keys(section.table(), ("start", "idle_timeout_s", "celebration_s", "sliders"))
-    default = ModeSettings()
-    return ModeSettings(
-        start=section.get("start", default.start).text(choices=MODES),
-        idle_timeout_s=section.get("idle_timeout_s", default.idle_timeout_s).number(minimum=1),
-        celebration_s=section.get("celebration_s", default.celebration_s).number(minimum=0),
-        sliders=section.get("sliders", default.sliders).text(choices=SLIDER_MODES),
-    )
 
 
 def begin(session: Session, mode: str, t: float) -> Session:
@@ -96,7 +58,7 @@ def turn_key(session: Session, e: KeyTurned) -> Session:
     return _enter(session, e.position, previous, e.t)
 
 
-def dispatch(session: Session, event: Event) -> Session:
+def apply(session: Session, event: Event) -> Session:
     """The session after ``event``, handled as the current mode handles it."""
     if isinstance(event, KeyTurned):
         return turn_key(session, event)
@@ -155,6 +117,33 @@ TECHNICIAN_HANDLERS: dict[type, Callable] = {
     LanguageChosen: freeplay.HANDLERS[LanguageChosen],
     DiagnosisUpdated: freeplay.HANDLERS[DiagnosisUpdated],
 }
+
+
+def apply_all(session: Session, events: Iterable[Event]) -> Session:
+    """The session after each of ``events`` in turn."""
+    for event in events:
+        session = apply(session, event)
+    return session
+
+
+def scene(session: Session, now: float) -> Scene:
+    """Freeze the session into the scene shown at time ``now``, with the current mode's part."""
+    fields = scene_fields(session, now)
+    fields.setdefault("stations", session.station_views())
+    return build_scene(
+        session.network,
+        session.digits,
+        digit_index=session.digit_index,
+        drawing=session.drawing,
+        t=now,
+        mode=session.mode,
+        view=session.view,
+        language=session.language,
+        changed_at=session.changed_at,
+        training=finale.shown_training(session),
+        extras={} if session.diagnosis is None else {"diagnosis": session.diagnosis},
+        **fields,
+    )
 
 
 def scene_fields(session: Session, now: float) -> dict:

@@ -5,32 +5,52 @@ The workshop's conclusion shows the computer learning (DESIGN.md §3, phase 4): 
 runs live on the screen, then the leader shows the rulers after 100, 1000, 5000, 20000 and
 50000 iterations, and the hidden rulers at the end, as the workshop's slides 60–66 do.
 
-- The trainer (:mod:`controller.trainer`) runs the iterations between frames and sends
+- The :class:`Trainer`, a part of the frame loop, runs the iterations between frames and sends
   :class:`~controller.events.TrainingProgressed`; the session keeps the latest progress of the
   run it asked for (:func:`progressed`), in a :class:`~controller.scene.TrainingView`.
-- Entering a step restarts the training (:func:`restart`): a new run number, no progress.
+- Entering a step restarts the training (:func:`restart`): a new run number, no progress; while
+  the training view shows, the scene shows the run's start until the trainer reports
+  (:func:`shown_training`).
 - While the training view is shown the console's next/previous turn its *pages*
-  (:func:`turn_page`): the live run, then each snapshot's output rulers, then the last
-  snapshot's hidden rulers. Past either end they go on to the workshop's next or previous step.
+  (:func:`turn_page`, :meth:`~controller.scene.TrainingView.pages`): the live run, then each
+  snapshot's output rulers, then the last snapshot's hidden rulers. Past either end they go on
+  to the workshop's next or previous step.
 
-All pure: functions of the session and an event, returning the new session.
+All pure but the trainer: functions of the session and an event, returning the new session.
+
+The trainer is both a sink and a source of the loop (:class:`controller.loop.Installation`).
+Fifty thousand iterations take a fraction of a second here and about a second on a Raspberry
+Pi; done in one go they would freeze the screen, and the class would not *see* the network
+learn. So as a **sink** it watches each scene: is the training view shown, which run does the
+session ask for, from which network, on which digits; as a **source** it runs a few iterations
+each frame, never more than a time budget allows, and reports how far it has got.
+
+The pace grows with the iteration, so the 100 first iterations last as long on screen as the
+last 30,000: the early changes, where most happens, can be watched, and each snapshot of the
+workshop (100, 1000, 5000, 20000, 50000) shows up in turn. The network reached does not depend
+on the pace: every iteration is the same full-batch step (:mod:`controller.training`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from controller.digits import DigitSet
-from controller.events import ConsoleAction, TrainingProgressed
+from controller.events import ConsoleAction, Event, TrainingProgressed
 from controller.network import Network
-from controller.scene import TrainingView
-from controller.texts import Texts
-from controller.training import WORKSHOP_SNAPSHOTS, Descent, progress_of
-
-if TYPE_CHECKING:
-    from controller.session import Session
-    from controller.training import Progress, Snapshot
+from controller.scene import Scene, TrainingView
+from controller.session import Session
+from controller.training import (
+    WORKSHOP_SNAPSHOTS,
+    Descent,
+    Options,
+    Progress,
+    progress_of,
+    start_progress,
+)
 
 #: The view that shows the training.
 TRAINING_VIEW = "training"
@@ -44,22 +64,31 @@ def progressed(session: Session, e: TrainingProgressed) -> Session:
     return replace(session, training=replace(training, progress=e.progress))
 
 
+def shown_training(session: Session) -> TrainingView:
+    """The training as the scene shows it: the trainer's latest progress, or before its first
+    iterations the run's start, iteration 0 of a run from ``training.start`` (else the network
+    on show) on the labelled digits on show (computed once per run and start)."""
+    training = session.training
+    if session.view != TRAINING_VIEW or training.progress is not None:
+        return training
+    overrides = () if training.start else tuple(sorted(session.thresholds.items()))
+    start = _start(training.run, training.start or session.defaults, overrides, session.digits)
+    return replace(training, progress=start)
+
+
+@lru_cache(maxsize=8)
+def _start(
+    run: int, network: Network, overrides: tuple[tuple[str, float], ...], digits: DigitSet
+) -> Progress | None:
+    """The start of run ``run`` from ``network`` with ``overrides`` (pure: kept per run)."""
+    return start_progress(network.with_thresholds(dict(overrides)), digits)
+
+
 def restart(session: Session) -> Session:
     """Ask for a fresh training run from the workshop network as loaded, whatever thresholds
     the stations show (the trainer starts it when the training view shows)."""
     run = session.training.run + 1
     return replace(session, training=TrainingView(run=run, start=session.defaults))
-
-
-def pages(progress: Progress | None) -> list[tuple[Snapshot, str]]:
-    """What next/previous step through: ``(snapshot, "output")`` for each snapshot reached,
-    then ``(last snapshot, "hidden")`` once the run has kept all its snapshots."""
-    if progress is None:
-        return []
-    shown = [(s, "output") for s in progress.snapshots]
-    if progress.snapshots and len(progress.snapshots) == len(progress.planned):
-        shown.append((progress.snapshots[-1], "hidden"))
-    return shown
 
 
 def turn_page(session: Session, e: ConsoleAction) -> Session | None:
@@ -71,14 +100,14 @@ def turn_page(session: Session, e: ConsoleAction) -> Session | None:
     training = session.training
     if session.view != TRAINING_VIEW or e.action not in ("next", "previous"):
         return None
-    available = pages(training.progress)
+    available = training.pages()
     page = training.page
     if e.action == "next":
         if page is None:
             target = 0 if available else None
         elif page + 1 < len(available):
             target = page + 1
-        elif training.progress.finished:
+        elif training.progress is not None and training.progress.finished:
             return None  # the last page: on to the workshop's next step
         else:
             return session  # later pages are still being learnt: stay
@@ -91,31 +120,106 @@ def turn_page(session: Session, e: ConsoleAction) -> Session | None:
     return replace(session, training=replace(training, page=target))
 
 
-def shown(training: TrainingView) -> tuple[Snapshot | None, str]:
-    """The snapshot on show (None: the live run) and which rulers ("output" or "hidden")."""
-    available = pages(training.progress)
-    if training.page is None or training.page >= len(available):
-        return None, "output"
-    return available[training.page]
+# --- the trainer: the run between frames ------------------------------------------------------
 
 
-def count_text(n: int, texts: Texts) -> str:
-    """A whole number with its thousands grouped as the language writes them: 50 000, 50,000."""
-    sample = texts["training.thousands"]  # how a thousand is written: "1 000", "1,000"
-    separator = sample[1:-3]
-    return f"{int(n):,}".replace(",", separator)
+@dataclass(frozen=True)
+class Pace:
+    """How many iterations a frame runs: ``growth`` × the iterations done, within bounds.
+
+    With ``growth`` 0.03 the run multiplies its iteration count by 1.03 each frame: from 100 to
+    50,000 iterations takes about 210 frames, about four seconds at 60 frames a second.
+    ``budget_s`` caps the time a frame may spend learning, so the screen keeps its rate on a
+    slow machine (the run then simply takes longer).
+    """
+
+    growth: float = 0.03
+    least: int = 2
+    most: int = 2000
+    budget_s: float = 0.006
+    slice: int = 50  # iterations between two looks at the clock
+
+    def iterations(self, done: int) -> int:
+        """The iterations to run in the next frame after ``done`` of them."""
+        return max(self.least, min(self.most, round(done * self.growth)))
 
 
-def progress_or_start(training: TrainingView, network: Network, digits: DigitSet):
-    """The run's progress, or before its first iterations the start: iteration 0 of a run from
-    ``training.start`` (else ``network``) on the labelled digits on show. None when there is no
-    labelled digit to learn."""
-    if training.progress is not None:
-        return training.progress
-    network = training.start or network
-    labelled = tuple(d for d in digits.digits if d.label is not None)
-    if not labelled:
-        return None
-    descent = Descent(network, DigitSet(digits.name, labelled))
-    progress = progress_of(descent, WORKSHOP_SNAPSHOTS[-1])
-    return replace(progress, planned=WORKSHOP_SNAPSHOTS)
+class Trainer:
+    """Trains the network on screen in chunks between frames (see the module doc).
+
+    :param options: the learning rate and the rest, as for ``neurones train`` (default: its
+        defaults).
+    :param iterations: how many iterations a run does.
+    :param snapshots: the iterations whose networks the leader can step through.
+    :param pace: how fast the run goes on screen.
+    :param clock: seconds, for the time budget (injected in tests).
+    """
+
+    def __init__(
+        self,
+        options: Options | None = None,
+        iterations: int = WORKSHOP_SNAPSHOTS[-1],
+        snapshots: Sequence[int] = WORKSHOP_SNAPSHOTS,
+        pace: Pace = Pace(),
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.options = options or Options()
+        self.iterations = iterations
+        self.snapshots = tuple(s for s in snapshots if s <= iterations)
+        self.pace = pace
+        self.clock = clock
+        self.descent: Descent | None = None
+        self.run: int | None = None  # the run ``descent`` belongs to
+        self._wanted: tuple[int, Network, DigitSet] | None = None  # shown: run, network, digits
+        self._reported = False  # the finished run's last progress has been sent
+
+    def show(self, scene: Scene) -> None:
+        """Note whether the training view is on, and which run on which network and digits."""
+        if scene.view != TRAINING_VIEW:
+            self._wanted = None
+            return
+        start = scene.training.start or scene.network  # the workshop network, in the workshop
+        self._wanted = (scene.training.run, start, scene.digits)
+
+    def poll(self, now: float) -> list[Event]:
+        """Run this frame's iterations of the run on show; report how far it has got."""
+        if self._wanted is None:
+            return []  # not on screen: the run waits where it is
+        run, network, digits = self._wanted
+        if run != self.run:
+            self._start(run, network, digits)
+        descent = self.descent
+        if descent is None:
+            return []  # no labelled digit on show: nothing to learn
+        if descent.iteration >= self.iterations:
+            if self._reported:
+                return []
+            self._reported = True
+        else:
+            self._step(descent)
+        return [TrainingProgressed(run, progress_of(descent, self.iterations), now)]
+
+    def _start(self, run: int, network: Network, digits: DigitSet) -> None:
+        """A new run from ``network`` on the labelled digits on show (none: no run)."""
+        labelled = tuple(d for d in digits.digits if d.label is not None)
+        self.run = run
+        self._reported = False
+        self.descent = None
+        if labelled:
+            learnt = DigitSet(digits.name, labelled)
+            self.descent = Descent(network, learnt, self.options, self.snapshots)
+
+    def _step(self, descent: Descent) -> None:
+        """Up to the pace's iterations, in slices, stopping when the time budget is spent."""
+        pace = self.pace
+        left = min(pace.iterations(descent.iteration), self.iterations - descent.iteration)
+        start = self.clock()
+        while left > 0:
+            count = min(left, pace.slice)
+            descent.advance(count)
+            left -= count
+            if self.clock() - start > pace.budget_s:
+                break
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -3,7 +3,7 @@
 The visitor mode plays this way once someone has woken it (adding its attract loop, idle
 time-out and challenges, :mod:`controller.modes.visitor`), and so does the workshop mode when no
 script is loaded. A station's slider sets its neuron's threshold (unless it is being picked
-up, :mod:`controller.modes.pickup`); −/+ on an input station picks the previous/next digit, on a
+up, :mod:`controller.pickup`); −/+ on an input station picks the previous/next digit, on a
 hidden or output station nudges its threshold by one; the console's previous/next pick digits
 and *reveal* shows the decision. The screen may choose views, digits, the language, or a
 drawing of the visitor's own.
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from controller.digits import Digit, DigitSet, parse_pixels
 from controller.events import (
@@ -32,9 +31,7 @@ from controller.events import (
     ViewChosen,
 )
 from controller.scene import VIEWS, StationView
-
-if TYPE_CHECKING:
-    from controller.session import Session
+from controller.session import Session
 
 
 def slider(session: Session, e: SliderMoved) -> Session:

@@ -10,10 +10,10 @@ Entering a step puts its digits on show, sets its thresholds (sliders left elsew
 picked up), and switches the screen's view. In the step:
 
 - pupils whose layer is answering dial their number with −/+ and confirm with OK
-  (:mod:`controller.modes.answers`); the layer complete, the signal travels on;
+  (:mod:`controller.answers`); the layer complete, the signal travels on;
 - sliders of the stations taking part move their thresholds, by at most ``max_move`` from the
   step's start (:mod:`controller.modes.learning`); the other stations' controls do nothing;
-- the step's conditions (:mod:`controller.modes.conditions`) say whether it is complete, and every
+- the step's conditions (:mod:`controller.conditions`) say whether it is complete, and every
   step left is recorded with its outcome and duration, for the leader's report.
 
 All pure: handlers take the session and an event and return the new session.
@@ -21,10 +21,11 @@ All pure: handlers take the session and an event and return the new session.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import replace
 
+from controller.answers import Answers, expected
+from controller.conditions import Situation, judge
 from controller.events import (
     AnswerAccepted,
     ButtonPressed,
@@ -39,46 +40,10 @@ from controller.events import (
     ViewChosen,
 )
 from controller.modes import finale, freeplay, learning
-from controller.modes.answers import Answers, expected
-from controller.modes.conditions import Situation, judge
-from controller.modes.script import LAYERS, Step
-from controller.network import forward
-from controller.scene import ConditionView, WorkshopView
-
-if TYPE_CHECKING:
-    from controller.session import Session
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """A step the class went through: when, for how long, and whether it was completed."""
-
-    step: str
-    started_at: float
-    ended_at: float
-    outcome: str  # "passed" (complete when left) or "left" (the leader moved on before)
-    conditions: tuple[ConditionView, ...] = ()
-    thresholds: Mapping[str, float] = field(default_factory=dict)  # when it was left
-    recognised: Mapping[str, bool] = field(default_factory=dict)  # each digit on show, then
-
-    @property
-    def duration_s(self) -> float:
-        """How long the class spent on the step."""
-        return self.ended_at - self.started_at
-
-
-@dataclass(frozen=True)
-class Guide:
-    """Where the workshop is: the step, its state, and the steps already gone through."""
-
-    index: int = 0
-    started_at: float = 0.0
-    answers: Answers | None = None  # the pupils' numbers, in a step where they answer
-    baseline: Mapping[str, float] = field(default_factory=dict)  # thresholds at the start
-    revealed: bool = False
-    finished: bool = False  # the leader went past the last step
-    records: tuple[StepRecord, ...] = ()
-
+from controller.network import LAYERS, forward
+from controller.scene import WorkshopView
+from controller.script import Guide, Step, StepRecord
+from controller.session import Session
 
 # --- moving through the script ---------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from controller.modes.conditions import TOLERANCE
+from controller.conditions import TOLERANCE
 from controller.scene import MoveView
 
 

@@ -6,7 +6,7 @@ the script and the network tell the workshop's story); ``neurones run --visitor`
 visitor through attract → play → challenge → idle → attract. The actors are pure
 (:mod:`controller.modes.actors`); this module is their shell:
 
-- :class:`ActorDriver` is a source *and* a sink of the :class:`~controller.app.Installation`:
+- :class:`ActorDriver` is a source *and* a sink of the :class:`~controller.loop.Installation`:
   it sees each scene, asks its actor what people do, and turns the actions into events
   (:func:`to_events`), at most one round every ``pace_s`` seconds — or, with emulated
   stations, plays them on the boards themselves (:class:`StationHands`);
@@ -32,6 +32,7 @@ from controller.events import (
     SliderMoved,
     Tick,
 )
+from controller.modes import engine
 from controller.modes.actors import (
     Action,
     Console,
@@ -350,7 +351,7 @@ def play(
     """Let ``actor`` play ``rounds`` rounds on ``session`` directly; return the session, the
     actor's memory and the time after. Time passes (a :class:`Tick`) between rounds."""
     for _ in range(rounds):
-        actions, memory = actor(session.scene(t), memory)
-        session = session.apply_all([*to_events(actions, t), Tick(t)])
+        actions, memory = actor(engine.scene(session, t), memory)
+        session = engine.apply_all(session, [*to_events(actions, t), Tick(t)])
         t += pace_s
     return session, memory, t

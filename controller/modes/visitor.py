@@ -9,19 +9,18 @@ the idle time-out (``[modes] idle_timeout_s`` in installation.toml, 90 s by defa
 to the attract loop with the default thresholds restored; the sliders visitors left elsewhere are
 then held until someone picks them up.
 
-Challenges are data (``data/visitor.toml``), their words texts (``[challenge.ID]`` in
-``data/texts/*.toml``). Everything here is pure: time passes by :class:`~controller.events.Tick`.
+Challenges are data (``data/visitor.toml``, read by :mod:`controller.challenges`), their words
+texts (``[challenge.ID]`` in ``data/texts/*.toml``). Everything here is pure: time passes by
+:class:`~controller.events.Tick`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import replace
 
-from controller.datafile import DATA_DIR, Field
-from controller.digits import DigitSet
+from controller.challenges import Challenge, Visit
+from controller.conditions import Situation, judge
 from controller.events import (
     ButtonPressed,
     ConsoleAction,
@@ -37,79 +36,8 @@ from controller.events import (
     ViewChosen,
 )
 from controller.modes import freeplay
-from controller.modes.conditions import Condition, Situation, judge
-from controller.modes.script import Names, check_keys
-from controller.network import Network
-from controller.scene import VIEWS, VisitorView
-from controller.texts import load_texts
-
-if TYPE_CHECKING:
-    from controller.session import Session
-
-#: The challenges shipped with the installation.
-DEFAULT_CHALLENGES = DATA_DIR / "visitor.toml"
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """A short task for visitors: the digits on show, the start, and when it is solved."""
-
-    id: str
-    digits: DigitSet
-    digit: str  # the digit shown when the challenge is offered
-    thresholds: Mapping[str, float]  # set when it is offered (others at their defaults)
-    solved_when: tuple[Condition, ...]
-
-    @property
-    def prompt(self) -> str:
-        """The text key of the challenge's sentence."""
-        return f"challenge.{self.id}.prompt"
-
-    @property
-    def praise(self) -> str:
-        """The text key of the celebration once it is solved."""
-        return f"challenge.{self.id}.solved"
-
-
-@dataclass(frozen=True)
-class Visit:
-    """Where the visitor mode is: attract or play, the last touch, the challenge on offer."""
-
-    phase: str = "play"  # "attract" or "play"
-    last_touch: float | None = None  # None: nobody has touched anything yet
-    challenge: int | None = None  # index of the challenge on offer
-    baseline: Mapping[str, float] = field(default_factory=dict)  # thresholds when offered
-    solved_at: float | None = None
-
-
-def load_challenges(
-    network: Network, library: Mapping[str, DigitSet], path: str | Path = DEFAULT_CHALLENGES
-) -> tuple[Challenge, ...]:
-    """Load and check the visitor challenges (their texts must exist in French).
-
-    :raises DataError: naming the file and the field, for anything malformed.
-    """
-    root = Field.load(path)
-    check_keys(root.table(), ("challenge",))
-    names = Names(network, dict(library), VIEWS)
-    texts = load_texts("fr")
-    challenges = []
-    for f in root["challenge"].list(min_length=1):
-        check_keys(f.table(), ("id", "show", "digit", "thresholds", "solved_when"))
-        digits = names.shown(f["show"])
-        challenge = Challenge(
-            id=f["id"].text(),
-            digits=digits,
-            digit=names.digit(f.get("digit"), digits),
-            thresholds=names.thresholds(f.get("thresholds", {})),
-            solved_when=names.conditions(f["solved_when"], digits),
-        )
-        for key in (challenge.prompt, challenge.praise):
-            if key not in texts.entries:
-                raise f["id"].error(f"no text {key!r} in data/texts/fr.toml")
-        challenges.append(challenge)
-    return tuple(challenges)
-
+from controller.scene import VisitorView
+from controller.session import Session
 
 # --- the mode's life: attract, wake, challenges, idle ----------------------------------------
 

@@ -6,7 +6,7 @@ of ``firmware/PROTOCOL.md``; :mod:`~controller.stations.links` finds the station
 :mod:`~controller.stations.link` per board (each port read by its own
 :mod:`~controller.stations.port` thread) and turns what they say into events, through
 :mod:`~controller.stations.slider`; :mod:`~controller.stations.ring` chooses what each
-station's LED ring shows; :mod:`~controller.stations.layout` reads which board is which neuron
+station's LED ring shows; :mod:`~controller.stations.roster` reads which board is which neuron
 from the installation file; :mod:`~controller.stations.emulation` runs the real firmware on
 pseudo-terminals when no hardware is plugged in.
 """

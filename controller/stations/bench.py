@@ -1,8 +1,9 @@
-"""What the station chain costs, for ``neurones bench`` (DESIGN.md §6).
+"""What the station chain costs, for ``neurones bench`` (``docs/design.md``, "The bars").
 
 Both figures run the installation exactly as ``neurones run --emulate-stations 16`` builds it
-(the same links, technician desk and loop, through :mod:`controller.commands.run`), with
-sixteen emulated stations (the real firmware, each its own process) streaming at 50 Hz and
+(the same links, technician desk and loop): ``neurones bench`` hands each figure a ``build``
+function that makes it (:data:`Build`), so this module needs nothing of the command line. Sixteen
+emulated stations (the real firmware, each its own process) streaming at 50 Hz and
 simulated pupils moving sliders:
 
 - **reaction**: from the moment a station's frame is read (the reader thread's timestamp,
@@ -20,7 +21,7 @@ import logging
 import random
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,10 @@ from controller.scene import Scene
 
 #: How long each figure runs its installation, after the stations are all online.
 REACTION_S, CPU_S = 8.0, 10.0
+
+#: Builds the installation ``neurones run`` would with these extra options and state directory:
+#: returns the installation, its stations (links, roster, emulator) and its LED floor (or None).
+Build = Callable[[Sequence[str], str], tuple[Any, Any, Any]]
 
 
 class Pupils:
@@ -82,31 +87,11 @@ class Reactions:
         """The links are closed by the installation."""
 
 
-def _installation(extra: Sequence[str], state_dir: str):
-    """The installation ``neurones run --emulate-stations 16`` builds, its stations, and its
-    LED floor (None if the installation file has none)."""
-    from controller.cli import build_parser
-    from controller.commands.diagnose import RecentErrors
-    from controller.commands.run import build_installation, open_window, start_session
-    from controller.commands.stations import open_stations
-    from controller.floor.sink import open_floor
-
-    args = build_parser().parse_args(
-        ["run", "--emulate-stations", "16", "--health-port", "-1", "--state-dir", state_dir, *extra]
-    )
-    session = start_session(args, time.monotonic())
-    floor = open_floor(session.defaults)
-    window = None if args.headless else open_window(args)
-    stations = open_stations(args, session.defaults)
-    installation = build_installation(args, session, stations, window, floor, RecentErrors())
-    return installation, stations, floor
-
-
 def _until_online(installation, links, timeout: float = 30.0) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         installation.step()
-        if all(r.online for r in links.readings()):
+        if all(f.online for f in links.figures()):
             return
         links.wait(1 / 60)
     raise RuntimeError("the emulated stations did not all come online")
@@ -114,14 +99,14 @@ def _until_online(installation, links, timeout: float = 30.0) -> None:
 
 def _threshold_serials(stations) -> list[str]:
     thresholds = stations.links.context.thresholds
-    return [e.serial for e in stations.layout.stations if e.neuron in thresholds]
+    return [e.serial for e in stations.roster.stations if e.neuron in thresholds]
 
 
-def measure_reaction(seconds: float = REACTION_S) -> dict[str, float]:
+def measure_reaction(build: Build, seconds: float = REACTION_S) -> dict[str, float]:
     """Station frame read → threshold applied and scene built, 16 stations, headless."""
     logging.getLogger("controller").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as state:
-        installation, stations, floor = _installation(["--headless"], state)
+        installation, stations, floor = build(["--headless"], state)
         links = stations.links
         reactions = Reactions(links)
         installation.sources[installation.sources.index(links)] = reactions
@@ -146,14 +131,11 @@ def measure_reaction(seconds: float = REACTION_S) -> dict[str, float]:
     }
 
 
-def measure_cpu(seconds: float = CPU_S, size: str = "1280x720") -> dict[str, float]:
+def measure_cpu(build: Build, seconds: float = CPU_S, size: str = "1280x720") -> dict[str, float]:
     """The controller's CPU, 16 stations at 50 Hz, the window at 60 Hz (SDL dummy driver)."""
-    from display.frame import headless
-
-    headless()
     logging.getLogger("controller").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as state:
-        installation, stations, _ = _installation(["--size", size, "--fps", "60"], state)
+        installation, stations, _ = build(["--size", size, "--fps", "60"], state)
         links = stations.links
         installation.sources.append(Pupils(stations.emulator, _threshold_serials(stations), 0.2))
         try:

@@ -4,10 +4,10 @@
 sent into :class:`~controller.events.SliderMoved`, :class:`~controller.events.ButtonPressed`
 and :class:`~controller.events.StationStatus` events) and a *sink* (``show(scene)`` sends each
 station's LED ring its pattern when it changes). It is also what the technician desk and
-``neurones calibrate``/``diagnose`` read (``readings()``, ``apply_calibration()``)::
+``neurones calibrate``/``diagnose`` read (``figures()``, ``apply_calibration()``)::
 
-    links = Links(load_layout(), thresholds=network.thresholds())
-    installation = Installation(session, sources=[links], sinks=[links])
+    links = Links(load_roster(), thresholds=network.thresholds())
+    installation = Installation(session, engine, sources=[links], sinks=[links])
     installation.run(sleep=links.wait)     # wakes the loop as soon as a threshold moves
 
 How it stays up (R2, R5):
@@ -20,8 +20,8 @@ How it stays up (R2, R5):
   station, however broken, can block or crash it;
 - a station silent for 500 ms, or whose port fails, is closed and marked offline; the others
   carry on; it is looked for again every second, and a port that keeps failing is retried
-  with a back-off up to 5 s (:class:`~controller.stations.link.Liveness`); a station that comes back
-  goes through the whole handshake again.
+  with a back-off up to 5 s (:class:`~controller.stations.liveness.Liveness`); a station that
+  comes back goes through the whole handshake again.
 """
 
 from __future__ import annotations
@@ -36,16 +36,16 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
+from controller.calibration import CalibrationBook, SliderCalibration, StationCalibration
+from controller.diagnosis import StationFigures
 from controller.events import Event
 from controller.scene import Scene
-from controller.stations.layout import Layout
-from controller.stations.link import Link, LinkContext, SliderTracker
+from controller.stations.link import Link, LinkContext
 from controller.stations.messages import Ring
 from controller.stations.port import Closed, PortReader, Received, open_serial
 from controller.stations.ring import neuron_colour, pattern, ring_for
-from controller.stations.slider import SliderPath
-from controller.technician.calibration import CalibrationBook, SliderCalibration, StationCalibration
-from controller.technician.diagnostics import LinkReading
+from controller.stations.roster import Roster
+from controller.stations.slider import SliderPath, SliderTracker
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,10 @@ def listed_discovery(ports: Sequence[str]) -> Callable[[], list[ListedPort]]:
 class Links:
     """Every station link: a source and a sink of the installation loop.
 
-    :param layout: the installation's stations and settings.
+    :param roster: the installation's stations and settings.
     :param thresholds: the neurons that have a threshold (their sliders move it).
     :param calibrations: the calibrations saved so far (the others use the default map).
-    :param discover: gives the ports present now (default: USB, or the layout's listed ports).
+    :param discover: gives the ports present now (default: USB, or the roster's listed ports).
     :param clock: monotonic seconds (the loop's clock; frames are stamped with it).
     :param opener: opens a port (default pyserial).
     :param resources: closed with the links (e.g. the station emulator behind them).
@@ -102,7 +102,7 @@ class Links:
 
     def __init__(
         self,
-        layout: Layout,
+        roster: Roster,
         *,
         thresholds: Collection[str] = (),
         calibrations: CalibrationBook | None = None,
@@ -111,9 +111,9 @@ class Links:
         opener: Callable[[str], Any] = open_serial,
         resources: Sequence[Any] = (),
     ) -> None:
-        self.layout = layout
-        self.settings = layout.settings
-        self.timings = layout.settings.timings
+        self.roster = roster
+        self.settings = roster.settings
+        self.timings = roster.settings.timings
         self.clock = clock
         self.opener = opener
         self.resources = list(resources)
@@ -123,17 +123,17 @@ class Links:
         self.discover = discover
         book = calibrations or CalibrationBook()
         self.context = LinkContext(
-            entries=layout.by_serial,
+            entries=roster.by_serial,
             thresholds=frozenset(thresholds),
             calibrations=dict(book.stations),
             path_for=self._path_for,
             config=self.settings.config(),
             ring_for=self._ring_for,
-            slider=layout.slider,
+            slider=roster.slider,
         )
         self.links: dict[str, Link] = {}
         if not self.listed:
-            for serial in layout.serials():
+            for serial in roster.serials():
                 self.links[serial] = Link(serial, self.context, self.timings, serial=serial)
         self.inbox: SimpleQueue = SimpleQueue()
         self._readers: dict[PortReader, Link] = {}
@@ -192,11 +192,11 @@ class Links:
         """One item from a reader thread: a frame for its link, or its port closed."""
         if isinstance(item, Received):
             link = self._readers.get(item.reader)
-            if link is not None and link.reader is item.reader:
+            if link is not None and link.connection.reader is item.reader:
                 self._pending += link.receive(item.frame, item.t, item.note)
         elif isinstance(item, Closed):
             link = self._readers.pop(item.reader, None)
-            if link is not None and link.reader is item.reader:
+            if link is not None and link.connection.reader is item.reader:
                 self._pending += link.disconnect(item.t, item.reason)
 
     # --- finding stations ----------------------------------------------------------------
@@ -224,15 +224,15 @@ class Links:
         if now >= self._next_scan:
             return True
         return any(
-            link.reader is None
-            and link.liveness.since >= self._scanned_at
-            and link.liveness.may_open(now)
+            link.connection.reader is None
+            and link.connection.liveness.since >= self._scanned_at
+            and link.connection.liveness.may_open(now)
             for link in self.links.values()
         )
 
     def _scan_period(self) -> float:
         """Every second while a station is missing; every few seconds when all are here."""
-        expected = [self.links.get(s) for s in self.layout.serials()]
+        expected = [self.links.get(s) for s in self.roster.serials()]
         missing = not expected or any(link is None or not link.online for link in expected)
         return self.timings.rescan if missing else self.timings.rescan_max
 
@@ -240,11 +240,12 @@ class Links:
         """Look for stations at the next poll, and forget every back-off (after a repair)."""
         self._next_scan = float("-inf")
         for link in self.links.values():
-            link.liveness = replace(link.liveness, retry_at=float("-inf"), delay=None)
+            liveness = link.connection.liveness
+            link.connection.liveness = replace(liveness, retry_at=float("-inf"), delay=None)
 
     def _found(self, ports: list[Any], now: float) -> None:
         """Open the ports of stations found and not connected, if their back-off allows."""
-        busy = {link.device for link in self.links.values() if link.reader is not None}
+        busy = {link.connection.device for link in self.links.values() if link.connection.reader}
         for port in ports:
             if port.device in busy or not self._wanted(port):
                 continue
@@ -253,7 +254,8 @@ class Links:
             link = self.links.get(key)
             if link is None:
                 link = self.links[key] = Link(key, self.context, self.timings, serial=serial)
-            if link.reader is None and link.liveness.may_open(now):
+            connection = link.connection
+            if connection.reader is None and connection.liveness.may_open(now):
                 self._open(link, port.device, now)
 
     def _wanted(self, port: Any) -> bool:
@@ -282,21 +284,21 @@ class Links:
 
     def _path_for(self, serial: str, neuron: str | None) -> SliderPath:
         """The slider path of a station: its calibration (or the default map) and its ruler."""
-        entry = self.layout.by_serial.get(serial)
+        entry = self.roster.by_serial.get(serial)
         calibration = self.context.calibrations.get(serial)
         if entry is not None and entry.ruler is not None:
             ruler = entry.ruler
         elif neuron is not None:
-            ruler = self.layout.ruler_for(neuron)
+            ruler = self.roster.ruler_for(neuron)
         else:
-            ruler = calibration.ruler if calibration else self.layout.default_ruler
+            ruler = calibration.ruler if calibration else self.roster.default_ruler
         if calibration is None:
             calibration = StationCalibration(serial, SliderCalibration(), ruler)
-        return SliderPath(replace(calibration, ruler=ruler), self.layout.slider)
+        return SliderPath(replace(calibration, ruler=ruler), self.roster.slider)
 
     def calibration(self, serial: str) -> StationCalibration:
         """The calibration the station's slider is read with now (its ruler included)."""
-        entry = self.layout.by_serial.get(serial)
+        entry = self.roster.by_serial.get(serial)
         return self._path_for(serial, entry.neuron if entry else None).calibration
 
     def apply_calibration(self, calibration: StationCalibration) -> None:
@@ -305,21 +307,22 @@ class Links:
         for link in self.links.values():
             link.calibrate(calibration)
 
-    def readings(self) -> list[LinkReading]:
-        """Each station's figures now: the layout's stations in order, then unknown boards."""
+    def figures(self) -> list[StationFigures]:
+        """Each station's figures now: the roster's stations in order, then unknown boards."""
+        now = self.clock()
         by_serial: dict[str, Link] = {}
         for link in self.links.values():
             if link.serial and (link.serial not in by_serial or link.online):
                 by_serial[link.serial] = link
-        readings = []
-        for entry in sorted(self.layout.stations, key=lambda e: e.station_id):
+        figures = []
+        for entry in sorted(self.roster.stations, key=lambda e: e.station_id):
             link = by_serial.pop(entry.serial, None)
             if link is not None:
-                readings.append(link.reading())
+                figures.append(link.figures(now))
             else:
-                readings.append(LinkReading(entry.serial, entry.station_id, entry.neuron))
-        readings += [link.reading() for link in by_serial.values() if link.handshakes]
-        return readings
+                figures.append(StationFigures(entry.station_id, entry.serial, entry.neuron))
+        figures += [link.figures(now) for link in by_serial.values() if link.counters.handshakes]
+        return figures
 
     def online(self) -> list[Link]:
         """The links online now."""
@@ -350,50 +353,15 @@ class Links:
     def close(self) -> None:
         """Close every port and end every thread; close the resources given (an emulator)."""
         self._closed = True
-        readers = [link.reader for link in self.links.values() if link.reader is not None]
+        readers = [link.connection.reader for link in self.links.values()]
         for link in self.links.values():
             link.disconnect(self.clock(), "closing", quiet=True)
         for reader in readers:
-            reader.join(timeout=1.0)
+            if reader is not None:
+                reader.join(timeout=1.0)
         self._scanner.shutdown(wait=False, cancel_futures=True)
         for resource in self.resources:
             try:
                 resource.close()
             except Exception as exc:  # closing must go on with the others
                 log.warning("closing %s failed: %s", type(resource).__name__, exc)
-
-    # --- the report ----------------------------------------------------------------------
-
-    def report(self) -> list[dict[str, Any]]:
-        """Per station: who it is, online, frames, errors (all, and by kind), frames lost,
-        resyncs, reconnects, how long ago it was last heard, the value its slider sets."""
-        rows = []
-        now = self.clock()
-        links = {link.serial: link for link in self.links.values() if link.serial}
-        for reading in self.readings():
-            link = links.get(reading.usb_serial)
-            rows.append(
-                {
-                    "station": reading.station_id,
-                    "serial": reading.usb_serial,
-                    "neuron": reading.neuron,
-                    "online": reading.online,
-                    "port": reading.port,
-                    "firmware": reading.firmware,
-                    "frames": reading.frames,
-                    "errors": reading.errors,
-                    "errors_by_kind": link.errors_by_kind() if link else {},
-                    "lost_frames": link.lost_frames if link else 0,
-                    "resyncs": link.resyncs if link else 0,
-                    "reconnects": reading.reconnects,
-                    "last_seen_s_ago": _age(link, now),
-                    "slider": reading.value,
-                }
-            )
-        return rows
-
-
-def _age(link: Link | None, now: float) -> float | None:
-    """Seconds since the station's last valid frame, None if never heard."""
-    heard = link.last_heard() if link is not None else None
-    return None if heard is None else round(now - heard, 3)

@@ -14,6 +14,7 @@ The links send a station a ``RING`` only when its pattern changes.
 
 from __future__ import annotations
 
+from controller.diagnosis import CalibrationProgress, Diagnosis
 from controller.network import Network
 from controller.scene import Scene
 from controller.stations.messages import RING_PATTERNS, Ring
@@ -54,15 +55,12 @@ def neuron_value(scene: Scene, neuron: str) -> tuple[float, int]:
     return 0.0, 0
 
 
-def calibration_progress(scene: Scene, serial: str | None):
+def calibration_progress(scene: Scene, serial: str | None) -> CalibrationProgress | None:
     """The calibration progress the technician desk reports for this station, if any."""
     diagnosis = scene.extras.get("diagnosis")
-    if diagnosis is None or serial is None or scene.mode != "technician":
+    if not isinstance(diagnosis, Diagnosis) or scene.mode != "technician":
         return None
-    for station in getattr(diagnosis, "stations", ()):
-        if station.usb_serial == serial:
-            return station.calibration
-    return None
+    return diagnosis.calibration(serial)
 
 
 def ring_for(
@@ -98,3 +96,17 @@ def ring_for(
     full = FULL_COUNT if layer == 0 else FULL_VALUE
     level = round(255 * min(1.0, value / full))
     return pattern("firing", colour, level) if level > 0 else pattern("idle", colour)
+
+
+class RingShown:
+    """What was last sent to one station's ring, so a pattern goes out only when it changes."""
+
+    def __init__(self) -> None:
+        self.sent: Ring | None = None
+
+    def changed(self, ring: Ring | None) -> bool:
+        """Whether ``ring`` must be sent (it differs from the last sent; it is now the last)."""
+        if ring is None or ring == self.sent:
+            return False
+        self.sent = ring
+        return True

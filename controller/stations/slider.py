@@ -8,7 +8,7 @@ Control Surface's order (R3)::
     raw ──EMA(α)──▶ filtered ──calibration──▶ ruler position 0..1 ──hysteresis──▶ threshold
 
 - the **EMA** (exponential moving average, α = 1/4 at 50 Hz: τ ≈ 70 ms) smooths the wander;
-- the **calibration map** (:class:`~controller.technician.calibration.StationCalibration`)
+- the **calibration map** (:class:`~controller.calibration.StationCalibration`)
   turns the reading into the place on the printed ruler, so thresholds match its marks;
 - **quantisation with hysteresis** snaps the place to the ruler's step: the value moves to a
   neighbouring mark only once the slider is within ``(1 − hysteresis) / 2`` of a step from it
@@ -25,9 +25,13 @@ Everything here is pure: a :class:`SliderState` goes in with a reading, a new on
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
-from controller.technician.calibration import StationCalibration
+from controller.calibration import StationCalibration
+from controller.stations.framing import Frame
+from controller.stations.messages import MessageError, State
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,64 @@ class SliderPath:
             return None
         ruler = self.calibration.ruler
         return round(ruler.low + state.level * ruler.step, 9)
+
+
+class SliderTracker:
+    """The slider's signal path, run in the port's reader thread on every state frame.
+
+    A still slider sends 50 frames a second that change nothing; waking the loop for each would cost
+    more than everything else the links do. The reader thread runs the path
+    (:class:`~controller.stations.slider.SliderPath`) itself and wakes the loop only when the
+    threshold the slider sets changes, its buttons change, or a frame is not a state frame. Each
+    frame travels to the loop with its note: ``(State, SliderState, value)``.
+
+    The loop hands it a new path (after the handshake, or a calibration) with :meth:`use`; the
+    thread takes it at its next frame. Nothing else is shared between the threads.
+    """
+
+    def __init__(self) -> None:
+        self._path: SliderPath | None = None
+        self._state = SliderState()
+        self._buttons: int | None = None
+        self._next: deque[tuple[SliderPath, bool]] = deque(maxlen=1)
+
+    def use(self, path: SliderPath, keep_filter: bool = False) -> None:
+        """Follow ``path`` from the next frame (``keep_filter``: keep the EMA, re-quantise)."""
+        self._next.append((path, keep_filter))
+
+    def inspect(self, frame: Frame) -> tuple[Any, bool]:
+        """In the reader thread: the frame's note, and whether the loop must wake for it."""
+        if frame.type != State.TYPE:
+            return None, True
+        try:
+            state = State.from_body(frame.body)
+        except MessageError:
+            return None, True  # the loop counts it
+        if self._next:
+            self._path, keep = self._next.popleft()
+            self._state = SliderState(self._state.filtered) if keep else SliderState()
+        urgent = state.buttons != self._buttons
+        self._buttons = state.buttons
+        if self._path is None:
+            return (state, None, None), urgent
+        before = self._path.value(self._state)
+        self._state = self._path.step(self._state, state.raw)
+        value = self._path.value(self._state)
+        return (state, self._state, value), urgent or value != before
+
+
+class Slider:
+    """The loop's side of a station's slider: where the path stood at the last state frame (as
+    the reader thread's :class:`SliderTracker` left it) and the threshold it set."""
+
+    def __init__(self) -> None:
+        self.state = SliderState()
+        self.value: float | None = None
+
+    def moved(self, state: SliderState | None, value: float | None) -> bool:
+        """A state frame's note: whether the threshold the slider sets changed (a frame read
+        before the tracker had its path, ``state`` None, changes nothing)."""
+        if state is None:
+            return False
+        changed, self.state, self.value = value != self.value, state, value
+        return changed

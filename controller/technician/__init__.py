@@ -1,9 +1,9 @@
-"""What technicians use: slider calibration, its safe storage, diagnostics, the desk.
+"""What technicians use: calibrating the sliders, keeping the calibrations, the desk.
 
-:mod:`~controller.technician.calibration` is the model (a slider's raw reading → its ruler's
-threshold) and :mod:`~controller.technician.procedure` the walk-through that measures it;
-:mod:`~controller.technician.store` keeps calibrations in the state directory;
-:mod:`~controller.technician.diagnostics` gathers every station's live figures; and
-:mod:`~controller.technician.desk` runs calibrations from the stations' own buttons in
-technician mode.
+The model of a calibration (a slider's raw reading → its ruler's threshold) is the core's
+:mod:`controller.calibration`, and what a technician reads of each station
+:mod:`controller.diagnosis`. Here: :mod:`~controller.technician.procedure`, the walk-through
+that measures a slider; :mod:`~controller.technician.store`, which keeps calibrations in the
+state directory; and :mod:`~controller.technician.desk`, which runs calibrations from the
+stations' own buttons in technician mode and gathers the diagnosis.
 """

@@ -23,17 +23,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from controller.events import DiagnosisUpdated, Event
-from controller.scene import Scene
-from controller.technician.calibration import CalibrationBook, Ruler, StationCalibration
-from controller.technician.diagnostics import (
+from controller.calibration import CalibrationBook, Ruler, StationCalibration
+from controller.diagnosis import (
+    RUNNING,
+    CalibrationProgress,
     ConsoleDiagnosis,
     Diagnosis,
-    LinkReading,
-    Monitor,
-    station_diagnosis,
+    StationFigures,
 )
-from controller.technician.procedure import RUNNING, Procedure, Progress, station_calibration
+from controller.events import DiagnosisUpdated, Event
+from controller.scene import Scene
+from controller.technician.procedure import Procedure, station_calibration
 from controller.technician.store import CalibrationStore
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class StationLinks(Protocol):
         """Read what arrived from the stations (the links are a source of the loop)."""
         ...
 
-    def readings(self) -> list[LinkReading]:
+    def figures(self) -> list[StationFigures]:
         """Each known station's figures now."""
         ...
 
@@ -112,21 +112,21 @@ class Calibrator:
             self.procedures[serial] = self.procedures[serial].cancel()
             self.ended_at[serial] = now
 
-    def feed(self, readings: Iterable[LinkReading], now: float) -> list[Procedure]:
+    def feed(self, readings: Iterable[StationFigures], now: float) -> list[Procedure]:
         """Feed fresh readings to the procedures under way; return those that just ended."""
         ended = []
         for reading in readings:
-            if not self.running(reading.usb_serial) or reading.raw is None:
+            if not self.running(reading.serial) or reading.raw is None:
                 continue
-            procedure = self.procedures[reading.usb_serial].feed(reading.raw, now)
-            self.procedures[reading.usb_serial] = procedure
+            procedure = self.procedures[reading.serial].feed(reading.raw, now)
+            self.procedures[reading.serial] = procedure
             if procedure.status != RUNNING:
-                self.ended_at[reading.usb_serial] = now
+                self.ended_at[reading.serial] = now
                 self._conclude(reading, procedure)
                 ended.append(procedure)
         return ended
 
-    def progress(self, serial: str, now: float) -> Progress | None:
+    def progress(self, serial: str, now: float) -> CalibrationProgress | None:
         """What to show for this station: a calibration under way or just ended, else None."""
         procedure = self.procedures.get(serial)
         if procedure is None:
@@ -136,14 +136,14 @@ class Calibrator:
             return None
         return procedure.summary()
 
-    def _conclude(self, reading: LinkReading, procedure: Procedure) -> None:
+    def _conclude(self, reading: StationFigures, procedure: Procedure) -> None:
         if procedure.result is None:
             codes = ", ".join(p.code for p in procedure.problems) or procedure.status
-            log.warning("calibration of station %s not saved: %s", reading.usb_serial, codes)
+            log.warning("calibration of station %s not saved: %s", reading.serial, codes)
             return
         calibration = station_calibration(
             procedure,
-            usb_serial=reading.usb_serial,
+            usb_serial=reading.serial,
             station_id=reading.station_id,
             firmware=reading.firmware,
             by=self.by,
@@ -154,7 +154,21 @@ class Calibrator:
         try:
             self.book = self.calibrations.save(calibration)
         except OSError as exc:  # a full or read-only card: keep it for this run, say so loudly
-            log.error("calibration of station %s NOT saved: %s", reading.usb_serial, exc)
+            log.error("calibration of station %s NOT saved: %s", reading.serial, exc)
+
+
+class NewFrames:
+    """Which stations sent a state frame since the last look: a calibration is fed each
+    reading once, however often the figures are read."""
+
+    def __init__(self) -> None:
+        self._frames: dict[str, int] = {}
+
+    def of(self, figures: Iterable[StationFigures]) -> list[StationFigures]:
+        """The stations of ``figures`` with a new frame since the last call."""
+        fresh = [f for f in figures if self._frames.get(f.serial) != f.frames]
+        self._frames.update((f.serial, f.frames) for f in fresh)
+        return fresh
 
 
 class TechnicianDesk:
@@ -184,7 +198,7 @@ class TechnicianDesk:
         self.led_patterns = led_patterns
         self.errors = errors
         self.period = period
-        self.monitor = Monitor()
+        self.new_frames = NewFrames()
         self.mode = "visitor"
         self._held: dict[str, tuple[str, ...]] = {}
         self._published: float | None = None
@@ -193,26 +207,23 @@ class TechnicianDesk:
     def poll(self, now: float) -> list[Event]:
         """Watch the stations; in technician mode, run calibrations and publish a diagnosis.
 
-        Out of technician mode it only keeps the monitor's history (so the figures are there
-        the moment the key turns), a few times a second: every frame would cost the visitors'
-        screen for nothing.
+        Out of technician mode it only notes the buttons held, a few times a second (so a
+        press held as the key turns does not start a calibration): every frame would cost the
+        visitors' screen for nothing.
         """
         if self.mode != "technician":
             if self._watched is None or now - self._watched >= self.period:
                 self._watched = now
-                readings = self.links.readings()
-                self.monitor.observe(readings, now)
-                self._held = {r.usb_serial: r.buttons for r in readings}
+                self._held = {f.serial: f.buttons for f in self.links.figures()}
             return []
-        readings = self.links.readings()
-        fresh = self.monitor.observe(readings, now)
-        for reading in readings:
-            self._buttons(reading, now)
-        self.calibrator.feed(fresh, now)
+        figures = self.links.figures()
+        for station in figures:
+            self._buttons(station, now)
+        self.calibrator.feed(self.new_frames.of(figures), now)
         if self._published is not None and now - self._published < self.period:
             return []
         self._published = now
-        return [DiagnosisUpdated(self.diagnosis(readings, now), now)]
+        return [DiagnosisUpdated(self.diagnosis(figures, now), now)]
 
     def show(self, scene: Scene) -> None:
         """Follow the key: the desk only acts in technician mode."""
@@ -221,27 +232,24 @@ class TechnicianDesk:
     def close(self) -> None:
         """Nothing to release: the links belong to the installation."""
 
-    def diagnosis(self, readings: list[LinkReading], now: float) -> Diagnosis:
-        """The technician's figures now."""
-        book = self.calibrator.book
-        stations = tuple(
-            station_diagnosis(
-                r,
-                self.monitor,
-                now,
-                calibrated=book.get(r.usb_serial) is not None,
-                calibration=self.calibrator.progress(r.usb_serial, now),
-            )
-            for r in readings
-        )
+    def diagnosis(self, figures: list[StationFigures], now: float) -> Diagnosis:
+        """The technician's figures now: the stations', the calibrations under way or just
+        ended, the console's, the LED patterns and the last errors."""
+        calibrations = {}
+        for station in figures:
+            progress = self.calibrator.progress(station.serial, now)
+            if progress is not None:
+                calibrations[station.serial] = progress
         console = self.console() if self.console else ConsoleDiagnosis()
-        return Diagnosis(stations, console, self.led_patterns, tuple(self.errors()))
+        return Diagnosis(
+            tuple(figures), console, self.led_patterns, tuple(self.errors()), calibrations
+        )
 
-    def _buttons(self, reading: LinkReading, now: float) -> None:
+    def _buttons(self, reading: StationFigures, now: float) -> None:
         """OK starts or confirms, − cancels: on the press, not while held."""
-        pressed = set(reading.buttons) - set(self._held.get(reading.usb_serial, ()))
-        self._held[reading.usb_serial] = reading.buttons
-        serial = reading.usb_serial
+        pressed = set(reading.buttons) - set(self._held.get(reading.serial, ()))
+        self._held[reading.serial] = reading.buttons
+        serial = reading.serial
         if "ok" in pressed:
             if self.calibrator.running(serial):
                 self.calibrator.confirm(serial, now)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from controller.technician.calibration import (
+from controller.calibration import (
     FULL_SCALE,
     Hold,
     Limits,
@@ -33,9 +33,14 @@ from controller.technician.calibration import (
     check_ends,
     check_marks,
 )
-
-#: The procedure's outcomes; ``running`` until one of the others.
-RUNNING, OK, FAULT, CANCELLED = "running", "ok", "fault", "cancelled"
+from controller.diagnosis import (
+    CANCELLED,
+    FAULT,
+    OK,
+    RUNNING,
+    CalibrationProgress,
+    CalibrationStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -63,20 +68,6 @@ class Holding:
 
 
 @dataclass(frozen=True)
-class Progress:
-    """A calibration under way, as the screen and the station's ring show it (plain data)."""
-
-    status: str  # running / ok / fault / cancelled
-    step: str | None  # left / right / mark, while running
-    mark: float | None  # the ruler value of a mark step
-    fraction: float  # of the whole procedure, 0 to 1
-    held_s: float  # how long the slider has been held for the current step
-    raw: float | None  # the latest raw reading (the live bar)
-    problems: tuple[Problem, ...] = ()
-    result: SliderCalibration | None = None
-
-
-@dataclass(frozen=True)
 class Procedure:
     """Where a calibration is: the steps, the still readings so far, the holds captured."""
 
@@ -88,7 +79,7 @@ class Procedure:
     window: tuple[tuple[float, float], ...] = ()  # (t, raw) since the slider came to rest
     holds: tuple[Hold, ...] = ()
     confirmed_at: float | None = None
-    status: str = RUNNING
+    status: CalibrationStatus = RUNNING
     problems: tuple[Problem, ...] = ()
     result: SliderCalibration | None = None
     last_raw: float | None = None
@@ -119,10 +110,10 @@ class Procedure:
         held = min(1.0, self.held_for() / self.holding.hold_s)
         return (self.index + held) / len(self.steps)
 
-    def summary(self) -> Progress:
+    def summary(self) -> CalibrationProgress:
         """Where the procedure is, for the screen, the ring and ``neurones diagnose``."""
         step = self.step
-        return Progress(
+        return CalibrationProgress(
             status=self.status,
             step=step.kind if step else None,
             mark=step.value if step else None,

@@ -1,6 +1,6 @@
 """Where calibrations are kept: ``calibrations.toml`` in the state directory, export and import.
 
-The edge between the pure calibration model (:mod:`controller.technician.calibration`) and the disk
+The edge between the pure calibration model (:mod:`controller.calibration`) and the disk
 (:mod:`controller.storage`): loading falls back to the last good version with a warning and,
 with nothing readable at all, to an empty book (every slider then uses the default map), so
 the installation always starts. Saving adds one station and writes the whole book atomically.
@@ -12,13 +12,13 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from controller.storage import Store, write_atomically
-from controller.technician.calibration import (
+from controller.calibration import (
     CALIBRATIONS_FILE,
     CalibrationBook,
     StationCalibration,
     parse_book,
 )
+from controller.storage import Store, write_atomically
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
-from display.layout import Grid
-from display.views import Hotspot
+from display.geometry import Grid
+from display.hotspot import Hotspot
 from display.widgets import (
     band_counts_size,
     blit_text,

@@ -24,9 +24,8 @@ import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
-from display.layout import Grid
-from display.views import Hotspot
-from display.views.workshop import digit_hidden, layer_index, shown_layers
+from display.geometry import Grid
+from display.hotspot import Hotspot
 from display.widgets import (
     band_counts_size,
     blit_text,
@@ -111,7 +110,7 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
     key = ("network", header_key(scene, title), names, weights)
     surface.blit(assets.layer(key, partial(_draw_static, scene, assets, layout, title)), (0, 0))
-    if scene.digit_index is not None and not digit_hidden(scene):
+    if scene.digit_index is not None and not scene.digit_hidden:
         index, count = scene.digit_index + 1, len(scene.digits)
         position = texts.format("screen.network.position", index=index, count=count)
         draw_subtitle(surface, scene, assets, title, position, "body")
@@ -125,7 +124,7 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
         hotspots.extend(_draw_answer_mark(surface, scene, assets, name, card))
     hotspots.extend(_draw_digit_panel(surface, scene, assets, layout))
     box = _answer_box(assets, layout.decision)
-    if digit_hidden(scene) or shown_layers(scene) < 3:
+    if scene.digit_hidden or scene.shown_layers < 3:
         _draw_secret(surface, assets, box, "display")
     else:
         draw_answer(surface, scene, assets, box, assets.palette.card)
@@ -213,7 +212,7 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
     theme, palette = assets.theme, assets.palette
     panel, grid = layout.digit_panel, layout.grid
     name_y = panel.top + theme.px(28)
-    if digit_hidden(scene):
+    if scene.digit_hidden:
         rect = pygame.Rect(round(grid.x), round(grid.y), round(grid.width), round(grid.height))
         _draw_secret(surface, assets, rect, "display")
         pygame.draw.rect(surface, palette.ink, rect, theme.px(3), border_radius=theme.px(14))
@@ -246,7 +245,7 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
             )
             index = (scene.digit_index + step) % len(scene.digits)
             hotspots.append(Hotspot(rect.inflate(theme.px(16), theme.px(16)), "digit", index=index))
-    counts = scene.result.inputs[0] if shown_layers(scene) >= 1 else None
+    counts = scene.result.inputs[0] if scene.shown_layers >= 1 else None
     draw_digit_grid(surface, assets, scene.network, grid, scene.digit.pixels, counts)
     return hotspots
 
@@ -259,7 +258,7 @@ def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.R
     theme = assets.theme
     index = scene.network.input_names.index(name)
     count = scene.result.inputs[0, index]
-    shown = shown_layers(scene) >= 1
+    shown = scene.shown_layers >= 1
     if shown and count > 0:
         _active_frame(surface, assets, card)
     x = _card_parts(assets, scene.network, name, card)["x"]
@@ -303,7 +302,7 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     layer, index = network.locate(name)
     total = (result.hidden_sums if layer == "hidden" else result.output_sums)[0, index]
     value = (result.hidden if layer == "hidden" else result.outputs)[0, index]
-    shown = shown_layers(scene) > layer_index(scene, name)
+    shown = scene.neuron_shown(name)
     if shown and value > 0:
         _active_frame(surface, assets, card)
     parts = _card_parts(assets, network, name, card)
@@ -439,7 +438,7 @@ def _station_marks(surface, scene: Scene, assets: Assets, name: str, card: pygam
 def _draw_edges(surface, scene: Scene, assets: Assets, layout: NetworkLayout) -> None:
     """Every non-zero weight as an edge, thick with the value it carries now."""
     network, result = scene.network, scene.result
-    shown = shown_layers(scene)
+    shown = scene.shown_layers
     inputs = result.inputs[0] if shown >= 1 else 0 * result.inputs[0]
     hidden = result.hidden[0] if shown >= 2 else 0 * result.hidden[0]
     layers = (

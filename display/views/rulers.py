@@ -21,9 +21,8 @@ import pygame
 from controller.scene import Scene
 from controller.texts import load_texts
 from display.assets import Assets
+from display.hotspot import Hotspot
 from display.ruler import RulerModel, draw_ruler, draw_ruler_static, scene_ruler
-from display.views import Hotspot
-from display.views.workshop import layer_index, shown_layers
 from display.widgets import (
     draw_header,
     draw_message,
@@ -51,18 +50,13 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
         if veiled(scene, model.neuron):
             surface.blit(_veiled_ruler(scene, assets, model, rect), rect)
             continue
-        shown = chips_shown(scene, model.neuron)
+        shown = scene.neuron_shown(model.neuron)  # not while its table works the sum out
         drawn = model if shown else without_chips(model)
         hotspots.extend(draw_ruler(surface, scene, assets, drawn, rect, static=False))
         if scene.workshop is not None:
             hotspots.extend(_draw_step_marks(surface, scene, assets, model.neuron, rect, shown))
     draw_message(surface, scene, assets)
     return hotspots
-
-
-def chips_shown(scene: Scene, neuron: str) -> bool:
-    """Whether a ruler's chips may show: not while its table works the sum out."""
-    return shown_layers(scene) > layer_index(scene, neuron)
 
 
 def without_chips(model: RulerModel) -> RulerModel:

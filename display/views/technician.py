@@ -5,24 +5,31 @@ firmware, raw and filtered slider with a bar, noise, buttons held, frames per se
 reconnects, calibrated); a station being calibrated gets a panel with the instruction, the live
 reading and the progress, then OK or what to check. Below: the console's buttons and key, the
 LED test patterns, the last errors, and how to switch off. Everything comes from the scene's
-``extras["diagnosis"]`` (a :class:`controller.technician.diagnostics.Diagnosis`).
+``extras["diagnosis"]`` (a :class:`controller.diagnosis.Diagnosis`).
 """
 
 from __future__ import annotations
 
 import pygame
 
+from controller.calibration import FULL_SCALE
+from controller.diagnosis import (
+    COLUMNS,
+    FAULT,
+    OK,
+    RUNNING,
+    CalibrationProgress,
+    Diagnosis,
+    StationFigures,
+)
 from controller.scene import Scene
-from controller.technician.calibration import FULL_SCALE, calibrated_text, problem_text
-from controller.technician.diagnostics import COLUMNS, Diagnosis, StationDiagnosis, station_row
-from controller.technician.procedure import FAULT, OK, RUNNING, Progress
 from controller.texts import Texts
 from display.assets import Assets
+from display.hotspot import Hotspot
 from display.theme import Colour
-from display.views import Hotspot
 from display.widgets import blit_text, draw_header, draw_message, draw_paragraph
 
-#: Relative widths of the table's columns (see controller.technician.diagnostics.station_row).
+#: Relative widths of the table's columns (see controller.texts.Texts.station_row).
 _WIDTHS = (1.0, 1.0, 1.4, 1.4, 2.2, 1.1, 1.0, 1.0, 1.4, 1.1, 1.1, 1.4, 1.2)
 _RAW_COLUMN = 4
 
@@ -42,7 +49,11 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
         return []
     footer = pygame.Rect(body.left, body.bottom - theme.px(190), body.width, theme.px(190))
     # Two cards at most: a technician calibrates one slider at a time, a second may be ending.
-    calibrating = [s for s in diagnosis.stations if s.calibration is not None][:2]
+    calibrating = [
+        (s, diagnosis.calibrations[s.serial])
+        for s in diagnosis.stations
+        if s.serial in diagnosis.calibrations
+    ][:2]
     table = pygame.Rect(body.left, body.top, body.width, footer.top - body.top - theme.px(16))
     if calibrating:
         panel_width = round(body.width * 0.34)
@@ -77,7 +88,7 @@ def draw_table(surface, assets: Assets, texts: Texts, diagnosis: Diagnosis, rect
         pygame.draw.rect(surface, ground, (rect.left, top, rect.width, height))
         colour = palette.ink if station.online else palette.offline
         for c, ((left, right), cell) in enumerate(
-            zip(columns, station_row(station, texts), strict=True)
+            zip(columns, texts.station_row(station), strict=True)
         ):
             label = assets.text(cell, role, colour, width=right - left, ground=ground)
             _cell(surface, assets, label, left, right, top + height / 2)
@@ -90,17 +101,21 @@ def draw_calibrations(surface, assets: Assets, texts: Texts, stations, rect) -> 
     """A card per station being calibrated: instruction, live reading, progress, outcome."""
     theme = assets.theme
     height = rect.height // max(len(stations), 1)
-    for i, station in enumerate(stations):
+    for i, (station, progress) in enumerate(stations):
         card = pygame.Rect(rect.left, rect.top + i * height, rect.width, height - theme.px(16))
-        draw_calibration(surface, assets, texts, station, card)
+        draw_calibration(surface, assets, texts, station, progress, card)
 
 
 def draw_calibration(
-    surface, assets: Assets, texts: Texts, station: StationDiagnosis, card: pygame.Rect
+    surface,
+    assets: Assets,
+    texts: Texts,
+    station: StationFigures,
+    progress: CalibrationProgress,
+    card: pygame.Rect,
 ) -> None:
     """One station's calibration card."""
     theme, palette = assets.theme, assets.palette
-    progress: Progress = station.calibration
     accent = {OK: palette.positive, FAULT: palette.offline}.get(progress.status, palette.ink)
     pygame.draw.rect(surface, palette.card, card, border_radius=theme.px(16))
     inner = card.inflate(-theme.px(40), -theme.px(32))
@@ -116,7 +131,7 @@ def _draw_card_content(surface, assets: Assets, texts: Texts, station, progress,
     theme, palette = assets.theme, assets.palette
     name = texts.format(
         "calibration.station",
-        station=station.station_id or station.usb_serial,
+        station=station.station_id or station.serial,
         neuron=station.neuron or "–",
     )
     title = assets.text(name, "body", bold=True, width=inner.width, ground=palette.card)
@@ -139,12 +154,12 @@ def _draw_card_content(surface, assets: Assets, texts: Texts, station, progress,
     _bar(surface, assets, bottom, progress.fraction, accent)
 
 
-def _instruction(texts: Texts, station: StationDiagnosis, progress: Progress) -> str:
-    number = station.station_id or station.usb_serial
+def _instruction(texts: Texts, station: StationFigures, progress: CalibrationProgress) -> str:
+    number = station.station_id or station.serial
     if progress.status == OK and progress.result is not None:
-        return calibrated_text(texts, number, progress.result)
+        return texts.calibrated(number, progress.result)
     if progress.status == FAULT:
-        reasons = "\n".join(f"• {problem_text(p, texts)}" for p in progress.problems)
+        reasons = "\n".join(f"• {texts.problem(p)}" for p in progress.problems)
         return f"{texts.format('calibration.fault', station=number)}\n{reasons}"
     if progress.status != RUNNING:
         return texts.format("calibration.cancelled", station=number)
@@ -156,12 +171,7 @@ def _instruction(texts: Texts, station: StationDiagnosis, progress: Progress) ->
 def draw_footer(surface, assets: Assets, texts: Texts, diagnosis: Diagnosis, rect) -> None:
     """The console, the LED test patterns, the last errors, how to switch off."""
     palette = assets.palette
-    console = diagnosis.console
-    if console.present:
-        held = " ".join(console.buttons) or "–"
-        console_text = f"{held} · {texts['technician.key']} {console.key or '–'}"
-    else:
-        console_text = texts["technician.absent"]
+    console_text = texts.console(diagnosis.console)
     none = texts["technician.none"]
     errors = " · ".join(diagnosis.last_errors[-3:]) or none
     patterns = ", ".join(diagnosis.led_patterns) or none

@@ -7,10 +7,9 @@ start and now. On the right, the rulers as on the tables with the score ("13/16 
 the four output rulers with the 16 digits, and on the last page the six hidden rulers, which
 then take the whole screen.
 
-While the run goes on (:mod:`controller.trainer`) everything moves live; afterwards the
-leader's next/previous turn the pages (:mod:`controller.modes.finale`): the rulers after 100, 1000,
-5000, 20000 and 50000 iterations, then the hidden rulers. The rulers are the rulers view's own
-(:mod:`display.ruler`), drawn for the network of the page.
+While the run goes on everything moves live; afterwards the leader's next/previous turn the
+pages: the rulers after 100, 1000, 5000, 20000 and 50000 iterations, then the hidden rulers.
+The rulers are the rulers view's own (:mod:`display.ruler`), drawn for the network of the page.
 """
 
 from __future__ import annotations
@@ -23,14 +22,13 @@ import numpy as np
 import pygame
 import pygame.gfxdraw
 
-from controller.modes.finale import count_text, progress_or_start, shown
-from controller.network import Network, forward
-from controller.scene import Scene
+from controller.network import Network
+from controller.scene import Scene, TrainingView
 from controller.texts import load_texts
 from display.assets import Assets
-from display.layout import Scale, nice_step
+from display.geometry import Scale, nice_step
+from display.hotspot import Hotspot
 from display.ruler import draw_ruler, ruler_model
-from display.views import Hotspot
 from display.widgets import (
     blit_text,
     draw_header,
@@ -85,10 +83,10 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     """
     texts = assets.texts(scene.language)
     title = texts["screen.training.title"]
-    progress = progress_or_start(scene.training, scene.network, scene.digits)
-    snapshot, layer = shown(scene.training)
+    training = scene.training
+    progress, layer = training.progress, training.layer
     layout = training_layout(assets, surface, layer)
-    rows = () if progress is None else _all_weight_rows(progress, snapshot, texts)
+    rows = () if progress is None else _all_weight_rows(training, texts)
     key = (
         "training",
         header_key(scene, title),
@@ -98,19 +96,15 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     )
     build = partial(_draw_static, scene, assets, title, progress, layout, rows)
     surface.blit(assets.layer(key, build), (0, 0))
-    state = _state(scene, progress, snapshot)
-    draw_subtitle(surface, scene, assets, title, state, "large")
+    draw_subtitle(surface, scene, assets, title, _state(scene), "large")
     if progress is None:  # nothing labelled to learn on
         return []
-    network = progress.network if snapshot is None else snapshot.network
-    iteration = progress.iteration if snapshot is None else snapshot.iteration
-    correct = progress.correct if snapshot is None else snapshot.correct
-    _draw_score(surface, scene, assets, progress.total, correct, layout.rulers)
+    _draw_score(surface, scene, assets, progress.total, training.correct, layout.rulers)
     if layout.counter is not None:
-        _draw_counter(surface, scene, assets, iteration, layout.counter)
-        _draw_curve(surface, scene, assets, progress, iteration, layout.curve)
+        _draw_counter(surface, scene, assets, training.iteration, layout.counter)
+        _draw_curve(surface, scene, assets, progress, training.iteration, layout.curve)
         _draw_weight_values(surface, assets, rows, layout.weights)
-    _draw_rulers(surface, scene, assets, progress, network, layer, layout.rulers)
+    _draw_rulers(surface, scene, assets, training, layout.rulers)
     draw_message(surface, scene, assets)
     return []
 
@@ -130,17 +124,17 @@ def _draw_static(scene, assets, title, progress, layout, rows, layer) -> None:
         _draw_weight_cards(layer, scene, assets, progress.network, rows, layout.weights)
 
 
-def _state(scene: Scene, progress, snapshot) -> str:
-    """What the screen shows, in words: live and learning, done, or after N iterations."""
+def _state(scene: Scene) -> str:
+    """What the screen shows, in words: ready, live and learning, done, or after N iterations."""
     texts = load_texts(scene.language)
-    if progress is None:
+    training = scene.training
+    progress, snapshot = training.progress, training.snapshot
+    if progress is None or progress.iteration == 0:
         return texts["screen.training.ready"]
     if snapshot is not None:
-        return texts.format("screen.training.after", count=count_text(snapshot.iteration, texts))
+        return texts.format("screen.training.after", count=texts.count_text(snapshot.iteration))
     if progress.finished:
         return f"{texts['screen.training.live']} · {texts['screen.training.done']}"
-    if scene.training.progress is None:
-        return texts["screen.training.ready"]
     return f"{texts['screen.training.live']} · {texts['screen.training.learning']}"
 
 
@@ -151,7 +145,7 @@ def _draw_counter(surface, scene, assets, iteration: int, rect) -> None:
     """The iteration reached, large."""
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
-    number = assets.text(count_text(iteration, texts), "display", palette.ink, bold=True)
+    number = assets.text(texts.count_text(iteration), "display", palette.ink, bold=True)
     top = blit_text(surface, number, "topleft", (rect.left, rect.top - theme.px(8)))
     word = texts.format("screen.training.counter", count="").strip()
     room = rect.right - top.right - theme.px(18)
@@ -223,7 +217,7 @@ def _draw_curve_axes(surface, scene, assets, progress, rect: pygame.Rect) -> Non
     right_edge = -math.inf  # where the last label on the first line ends
     for mark in (0, *progress.planned):
         x = round(xs.x(math.log10(1 + mark)))
-        label = assets.text(count_text(mark, texts), "tiny", palette.ink_soft)
+        label = assets.text(texts.count_text(mark), "tiny", palette.ink_soft)
         # A label too close to the one before goes on a second line, with a longer tick.
         low = x - label.get_width() / 2 < right_edge + theme.px(10)
         y = plot.bottom + theme.px(18) + (label.get_height() if low else 0)
@@ -308,10 +302,10 @@ def _dot(surface, at, radius: int, fill, rim) -> None:
 # --- the weights of two neurons ----------------------------------------------------------------
 
 
-def _all_weight_rows(progress, snapshot, texts) -> tuple:
+def _all_weight_rows(training: TrainingView, texts) -> tuple:
     """``(neuron, rows)`` for each of :data:`SHOWN_NEURONS` the network has (see
     :func:`_weight_rows`), for the page's network."""
-    now = progress.network if snapshot is None else snapshot.network
+    progress, now = training.progress, training.network
     threshold = texts["screen.training.threshold"]
     names = now.hidden_names + now.output_names
     return tuple(
@@ -414,14 +408,15 @@ def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
 # --- the rulers ----------------------------------------------------------------------------------
 
 
-def _draw_rulers(surface, scene, assets, progress, network, layer: str, rect) -> None:
-    """The rulers of ``layer`` for ``network`` with every digit learnt (under the heading)."""
-    result = forward(network, progress.digits.grids())
+def _draw_rulers(surface, scene, assets, training: TrainingView, rect) -> None:
+    """The rulers of the page's layer for the page's network with every digit learnt (under
+    the heading)."""
+    network, digits = training.network, training.progress.digits
     # The rulers belong to the computer's network, not to the stations: no offline marks or
     # pick-up arrows on them.
     quiet = replace(scene, network=network, stations=())
-    for cell, neuron in ruler_cells(assets, rect, network, layer):
-        model = ruler_model(network, progress.digits, result, neuron)
+    for cell, neuron in ruler_cells(assets, rect, network, training.layer):
+        model = ruler_model(network, digits, training.result, neuron)
         draw_ruler(surface, quiet, assets, model, cell)
 
 

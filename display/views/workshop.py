@@ -24,11 +24,10 @@ from dataclasses import replace
 
 import pygame
 
-from controller.modes.script import layer_neurons
 from controller.scene import ConditionView, Scene, WorkshopView
 from controller.texts import Texts
 from display.assets import Assets
-from display.views import Hotspot, View
+from display.hotspot import DrawView, Hotspot
 from display.widgets import (
     blit_text,
     draw_paragraph,
@@ -43,9 +42,9 @@ COLUMN_SHARE = 0.3
 
 
 def draw_with_step(
-    surface: pygame.Surface, scene: Scene, assets: Assets, view: View
+    surface: pygame.Surface, scene: Scene, assets: Assets, view: DrawView
 ) -> list[Hotspot]:
-    """Draw ``view`` on the left of ``surface`` and the step column on its right.
+    """Draw the ``view`` on the left of ``surface`` and the step column on its right.
 
     The view is drawn at the origin of its own part, so its hotspots (sliders included) need
     no moving; the column's are moved to where the column is.
@@ -53,7 +52,7 @@ def draw_with_step(
     width, height = surface.get_size()
     column_w = round(width * COLUMN_SHARE)
     left = pygame.Rect(0, 0, width - column_w, height)
-    hotspots = view.draw(surface.subsurface(left), scene, assets.scaled(left.size))
+    hotspots = view(surface.subsurface(left), scene, assets.scaled(left.size))
     column = pygame.Rect(left.right, 0, column_w, height)
     spots = draw_step_column(surface.subsurface(column), scene, assets)
     return hotspots + [replace(s, rect=s.rect.move(column.topleft)) for s in spots]
@@ -159,7 +158,7 @@ def _draw_answers(surface, scene: Scene, assets: Assets, step: WorkshopView, inn
         return y
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
-    neurons = layer_neurons(scene.network)[step.layer]
+    neurons = scene.network.layers()[step.layer]
     right = sum(scene.station(n).answer == "right" for n in neurons)
     y = draw_paragraph(
         surface,
@@ -308,26 +307,6 @@ def _height(assets: Assets, text: str, role: str, width: int) -> int:
     """The height of ``text`` wrapped to ``width`` in ``role`` (line spacing 1.2)."""
     lines = wrap(assets, text, role, width)
     return round(len(lines) * assets.theme.font_size(role) * 1.2)
-
-
-def shown_layers(scene: Scene) -> int:
-    """How many layers' numbers the view may show: all three, or in a grandeur nature run
-    only those the signal has reached (the class works out the others)."""
-    return 3 if scene.signal_layers is None else scene.signal_layers
-
-
-def digit_hidden(scene: Scene) -> bool:
-    """Whether the workshop keeps the digit secret (until the class guesses and the leader
-    reveals it)."""
-    return scene.workshop is not None and scene.workshop.hide_digit
-
-
-def layer_index(scene: Scene, neuron: str) -> int:
-    """0 for an input neuron, 1 hidden, 2 output: the order the signal reaches them."""
-    if neuron in scene.network.input_names:
-        return 0
-    layer, _ = scene.network.locate(neuron)
-    return {"input": 0, "hidden": 1, "output": 2}[layer]
 
 
 def condition_text(condition: ConditionView, scene: Scene, texts: Texts) -> str:

@@ -31,9 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from controller.datafile import DataError, Field
-from controller.modes.engine import INSTALLATION_FILE
-from controller.modes.script import check_keys
+from controller.datafile import INSTALLATION_FILE, DataError, Field, check_keys, unique
 from controller.network import Network
 
 #: Every order in which a strip may expect the red, green and blue bytes.
@@ -310,7 +308,7 @@ def _zones(f: Field) -> tuple[PowerZone, ...]:
     zones = []
     for entry in f.list(min_length=1):
         check_keys(entry, ("name", "supply_a", "budget_a"))
-        name = _unique(entry["name"], [z.name for z in zones], "power zone")
+        name = unique(entry["name"], [z.name for z in zones], "power zone")
         supply = entry["supply_a"].number(minimum=0.1)
         budget = entry["budget_a"].number(minimum=0.01)
         if budget > MAX_BUDGET_SHARE * supply + 1e-9:
@@ -330,7 +328,7 @@ def _strips(f: Field, zones: tuple[PowerZone, ...], settings: FloorSettings) -> 
     most = max_leds_per_line(settings.fps)
     for entry in f.list(min_length=1):
         check_keys(entry, ("name", "leds", "colour_order", "zone"))
-        name = _unique(entry["name"], [s.name for s in strips], "strip")
+        name = unique(entry["name"], [s.name for s in strips], "strip")
         leds = entry["leds"].integer(minimum=1)
         if leds > most:
             ms = 1000 * (leds * LED_TIME_S + LATCH_TIME_S)
@@ -377,7 +375,7 @@ def _rings(
             raise entry["neuron"].error(
                 f"unknown neuron {neuron!r} (the network has {', '.join(neurons)})"
             )
-        _unique(entry["neuron"], [r.neuron for r in rings], "ring for neuron")
+        unique(entry["neuron"], [r.neuron for r in rings], "ring for neuron")
         x, y = (v.number() for v in entry["at"].list(length=2))
         width, depth = settings.size_m
         if not (0 <= x <= width and 0 <= y <= depth):
@@ -530,13 +528,6 @@ def _check_zone_budgets(f: Field, layout: FloorLayout) -> None:
                 f"{zone.budget_a:g} A does not even cover its {leds} LEDs dark "
                 f"({standby:g} A at {settings.led_standby_ma:g} mA each)"
             )
-
-
-def _unique(f: Field, seen: list[str], what: str) -> str:
-    name = f.text()
-    if name in seen:
-        raise f.error(f"a second {what} {name!r}")
-    return name
 
 
 __all__ = [

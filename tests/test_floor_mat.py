@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 import tomli_w
 
-from controller.datafile import DataError
-from controller.floor.layout import connections, load_floor, max_leds_per_line
-from controller.modes.engine import INSTALLATION_FILE
+from controller.datafile import INSTALLATION_FILE, DataError
+from controller.floor.mat import connections, load_floor, max_leds_per_line
 from controller.network import load_network
 
 NETWORK = load_network()

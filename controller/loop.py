@@ -3,9 +3,11 @@
 Everything with hardware or a screen plugs in as a *source* (``poll(now) -> list[Event]``: the
 station links, the leader console, the window's mouse and keyboard) or a *sink*
 (``show(scene)``: the window, the LED floor, the stations' rings), or both, and every one has
-``close()``. The loop itself only moves values between them::
+``close()``. The rules that turn events into the next session and a session into its scene are
+handed in too (:data:`Rules`: the mode engine, :mod:`controller.modes.engine`). The loop itself
+only moves values between them::
 
-    installation = Installation(session, sources=[links, console], sinks=[window, floor])
+    installation = Installation(session, engine, sources=[links, console], sinks=[window, floor])
     installation.run(duration=30)
 
 A source or sink that raises is logged and counted, never allowed to stop the loop: a museum
@@ -17,7 +19,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,6 +28,14 @@ from controller.scene import Scene
 from controller.session import Session
 
 log = logging.getLogger(__name__)
+
+
+class Rules(Protocol):
+    """What the loop asks of the mode engine (:mod:`controller.modes.engine` is one)."""
+
+    def apply_all(self, session: Session, events: Iterable[Event]) -> Session: ...
+
+    def scene(self, session: Session, now: float) -> Scene: ...
 
 
 class Source(Protocol):
@@ -65,6 +75,7 @@ class Installation:
     """Runs the frame loop over a session with its sources and sinks.
 
     :param session: the starting :class:`~controller.session.Session`.
+    :param rules: what makes the next session and the scene (the mode engine).
     :param sources: objects with ``poll(now)`` and ``close()``.
     :param sinks: objects with ``show(scene)`` and ``close()``; a part may be both.
     :param fps: frames per second of the loop (the screen's rate).
@@ -74,6 +85,7 @@ class Installation:
     def __init__(
         self,
         session: Session,
+        rules: Rules,
         *,
         sources: Sequence[Source] = (),
         sinks: Sequence[Sink] = (),
@@ -81,6 +93,7 @@ class Installation:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.session = session
+        self.rules = rules
         self.sources = list(sources)
         self.sinks = list(sinks)
         self.period = 1.0 / fps
@@ -100,8 +113,8 @@ class Installation:
                 self.stats.record_failure(source, exc)
         self.stopping |= any(isinstance(e, QuitRequested) for e in events)
         # The tick comes last, so time-outs see the frame's touches (a touch resets the idle).
-        self.session = self.session.apply_all([*events, Tick(now)])
-        self.scene = self.session.scene(now)
+        self.session = self.rules.apply_all(self.session, [*events, Tick(now)])
+        self.scene = self.rules.scene(self.session, now)
         for sink in self.sinks:
             try:
                 sink.show(self.scene)

@@ -26,7 +26,6 @@ from pathlib import Path
 import tomli_w
 
 from controller.datafile import Field
-from controller.texts import Texts
 
 #: Largest reading of the stations' 12-bit ADC.
 FULL_SCALE = 4095
@@ -185,25 +184,6 @@ class Problem:
     def text_key(self) -> str:
         """The key of the sentence telling the technician what to check."""
         return f"calibration.problem.{self.code}"
-
-
-def problem_text(problem: Problem, texts: Texts) -> str:
-    """The problem as a sentence for the technician, in the texts' language."""
-    values = dict(problem.values)
-    if "end" in values:
-        values["end"] = texts[f"calibration.end.{values['end']}"]
-    return texts.format(problem.text_key, **values)
-
-
-def calibrated_text(texts: Texts, station: object, slider: SliderCalibration) -> str:
-    """ "Station 3's slider calibrated: 31 to 4071, noise 1.7 LSB", in the texts' language."""
-    return texts.format(
-        "calibration.ok",
-        station=station,
-        raw_min=round(slider.raw_min),
-        raw_max=round(slider.raw_max),
-        noise=f"{slider.noise_lsb_rms:.1f}",
-    )
 
 
 def check_ends(left: Hold, right: Hold, limits: Limits = Limits()) -> tuple[Problem, ...]:

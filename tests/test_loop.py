@@ -2,9 +2,10 @@
 
 from loop_parts import Clock, Recorder
 
-from controller.app import Installation
 from controller.digits import load_digit_set
 from controller.events import QuitRequested, SliderMoved
+from controller.loop import Installation
+from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 
@@ -44,7 +45,7 @@ def test_events_reach_the_scene_shown_to_sinks_and_quit_stops_the_loop():
     clock = Clock()
     source = ScriptedSource([SliderMoved("0", 9, 100.05), QuitRequested(100.2)])
     recorder = Recorder()
-    installation = Installation(session(), sources=[source], sinks=[recorder], clock=clock)
+    installation = Installation(session(), engine, sources=[source], sinks=[recorder], clock=clock)
     installation.run(duration=10, sleep=clock.sleep)
     installation.close()
     assert recorder.scenes[0].thresholds["0"] == 6
@@ -56,7 +57,9 @@ def test_a_failing_part_is_counted_and_the_loop_carries_on():
     clock = Clock()
     recorder = Recorder()
     broken = Broken()
-    installation = Installation(session(), sources=[broken], sinks=[broken, recorder], clock=clock)
+    installation = Installation(
+        session(), engine, sources=[broken], sinks=[broken, recorder], clock=clock
+    )
     installation.run(duration=0.5, sleep=clock.sleep)
     installation.close()
     frames = installation.stats.frames

@@ -29,17 +29,16 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from controller.datafile import DATA_DIR, DataError, Field
+from controller.answers import Answers
+from controller.conditions import Condition, parse_condition
+from controller.datafile import DATA_DIR, DataError, Field, check_keys
 from controller.digits import DigitSet, compose_set
-from controller.modes.conditions import Condition, parse_condition
-from controller.network import Network
+from controller.network import LAYERS, Network
+from controller.scene import ConditionView
 from controller.texts import languages
 
 #: The script shipped with the installation.
 DEFAULT_SCRIPT = DATA_DIR / "workshop.toml"
-
-#: The network's layers, in the order the signal travels (answers go layer by layer).
-LAYERS = ("input", "hidden", "output")
 
 #: What the floor may play during a step (see :class:`controller.scene.Scene`).
 FLOOR_MODES = ("network", "signal", "attract", "dim")
@@ -183,14 +182,8 @@ class Names:
 
     def groups(self) -> dict[str, tuple[str, ...]]:
         """The names that stand for several stations at once."""
-        layers = layer_neurons(self.network)
+        layers = self.network.layers()
         return {"all": sum(layers.values(), ()), "none": (), **layers}
-
-
-def layer_neurons(network: Network) -> dict[str, tuple[str, ...]]:
-    """Each layer's neurons, by the layer names of :data:`LAYERS`."""
-    layers = (network.input_names, network.hidden_names, network.output_names)
-    return dict(zip(LAYERS, layers, strict=True))
 
 
 #: The fields a step may have, besides one table of texts per language.
@@ -264,8 +257,35 @@ def _texts(f: Field) -> dict[str, StepText]:
     return texts
 
 
-def check_keys(f: Field, known: Collection[str]) -> None:
-    """Refuse a key the file's reader does not know (a typo would otherwise pass unseen)."""
-    for key in f.table().value:
-        if key not in known:
-            raise f.get(key).error(f"unknown field (known: {', '.join(known)})")
+# --- where a class is in the script ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """A step the class went through: when, for how long, and whether it was completed."""
+
+    step: str
+    started_at: float
+    ended_at: float
+    outcome: str  # "passed" (complete when left) or "left" (the leader moved on before)
+    conditions: tuple[ConditionView, ...] = ()
+    thresholds: Mapping[str, float] = field(default_factory=dict)  # when it was left
+    recognised: Mapping[str, bool] = field(default_factory=dict)  # each digit on show, then
+
+    @property
+    def duration_s(self) -> float:
+        """How long the class spent on the step."""
+        return self.ended_at - self.started_at
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Where the workshop is: the step, its state, and the steps already gone through."""
+
+    index: int = 0
+    started_at: float = 0.0
+    answers: Answers | None = None  # the pupils' numbers, in a step where they answer
+    baseline: Mapping[str, float] = field(default_factory=dict)  # thresholds at the start
+    revealed: bool = False
+    finished: bool = False  # the leader went past the last step
+    records: tuple[StepRecord, ...] = ()

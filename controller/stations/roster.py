@@ -1,14 +1,14 @@
-"""The installation layout: which station is which neuron, how the links and sliders behave.
+"""The station roster: which station is which neuron, how the links and sliders behave.
 
 A technician edits ``data/installation.toml``; this module reads its ``[stations]``,
 ``[[station]]`` and ``[slider]`` sections (the leader console's ``[console]`` is read by
 :mod:`controller.console`) and names the file and the entry of any mistake::
 
-    layout = load_layout(neurons=network_names)
-    layout.by_serial["E660000000000007"].neuron    # "A"
-    layout.ruler_for("A")                          # Ruler(low=0, high=20, step=1)
+    roster = load_roster(neurons=network_names)
+    roster.by_serial["E660000000000007"].neuron    # "A"
+    roster.ruler_for("A")                          # Ruler(low=0, high=20, step=1)
 
-Stations are found by their board's USB serial number, never by port order (R5), so the layout
+Stations are found by their board's USB serial number, never by port order (R5), so the roster
 maps serials to neurons. Each hidden or output neuron's slider sits beside a printed ruler whose
 range and step are given here, so the thresholds it sets match the marks.
 """
@@ -20,25 +20,20 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from controller.datafile import DATA_DIR, Field
-from controller.modes.script import check_keys
+from controller.calibration import Ruler
+from controller.datafile import INSTALLATION_FILE, Field, check_keys, hex_colour
 from controller.stations.link import Timings
 from controller.stations.slider import SliderSettings
-from controller.technician.calibration import Ruler
-
-#: The museum's installation file.
-INSTALLATION_FILE = DATA_DIR / "installation.toml"
 
 #: USB ids of a Raspberry Pi Pico running MicroPython (every station, R5).
 PICO_VID, PICO_PID = 0x2E8A, 0x0005
 
 _SERIAL = re.compile(r"^[0-9A-F]{2,64}$")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
 class StationEntry:
-    """One station of the layout: its number, its board's USB serial, its neuron, its ruler.
+    """One station of the roster: its number, its board's USB serial, its neuron, its ruler.
 
     ``ruler`` is None for a station whose neuron has no threshold (an input neuron).
     """
@@ -75,7 +70,7 @@ class StationSettings:
 
 
 @dataclass(frozen=True)
-class Layout:
+class Roster:
     """The stations of this installation and how to treat them."""
 
     stations: tuple[StationEntry, ...] = ()
@@ -108,19 +103,19 @@ class Layout:
         return [s.serial for s in sorted(self.stations, key=lambda s: s.station_id)]
 
 
-def load_layout(
+def load_roster(
     path: str | Path = INSTALLATION_FILE, neurons: Collection[str] | None = None
-) -> Layout:
+) -> Roster:
     """Read the stations' part of the installation file.
 
     :param neurons: the network's neuron names, to check each station's neuron against.
     :raises DataError: naming the file and the entry, for anything malformed.
     """
-    return layout_from(Field.load(path), neurons)
+    return roster_from(Field.load(path), neurons)
 
 
-def layout_from(root: Field, neurons: Collection[str] | None = None) -> Layout:
-    """The layout held in a parsed installation document (see :func:`load_layout`)."""
+def roster_from(root: Field, neurons: Collection[str] | None = None) -> Roster:
+    """The roster held in a parsed installation document (see :func:`load_roster`)."""
     slider = root.get("slider", {})
     check_keys(slider.table(), ("ema_alpha", "hysteresis", "ruler"))
     default = SliderSettings()
@@ -133,7 +128,7 @@ def layout_from(root: Field, neurons: Collection[str] | None = None) -> Layout:
     station_settings = _settings(root.get("stations", {}))
     # The LED floor's Pico driver shares the stations' USB id: never open it as a station.
     drivers = frozenset(led_driver_serials(root))
-    return Layout(
+    return Roster(
         stations=stations,
         settings=replace(station_settings, ignore=station_settings.ignore | drivers),
         slider=settings,
@@ -250,7 +245,5 @@ def _ruler(f: Field) -> Ruler:
 
 
 def _colour(f: Field) -> tuple[int, int, int]:
-    text = f.text()
-    if not _COLOUR.match(text):
-        raise f.error(f"expected a colour like #ffb050, got {text!r}")
+    text = hex_colour(f)
     return int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16)

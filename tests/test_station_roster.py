@@ -1,26 +1,26 @@
-"""The installation layout: the shipped file, and mistakes named by file and entry."""
+"""The station roster: the shipped file, and mistakes named by file and entry."""
 
 import pytest
 
+from controller.calibration import Ruler
 from controller.datafile import DataError
 from controller.network import load_network
-from controller.stations.layout import load_layout
-from controller.technician.calibration import Ruler
+from controller.stations.roster import load_roster
 
 NETWORK = load_network()
 NEURONS = (*NETWORK.input_names, *NETWORK.thresholds())
 
 
 def test_the_shipped_layout_has_a_station_for_every_neuron_and_a_ruler_for_each_threshold():
-    layout = load_layout(neurons=NEURONS)
-    assert sorted(s.neuron for s in layout.stations) == sorted(NEURONS)
-    assert [s.station_id for s in layout.stations] == list(range(1, 17))
+    roster = load_roster(neurons=NEURONS)
+    assert sorted(s.neuron for s in roster.stations) == sorted(NEURONS)
+    assert [s.station_id for s in roster.stations] == list(range(1, 17))
     for neuron in NETWORK.thresholds():
-        ruler = layout.by_neuron[neuron].ruler
+        ruler = roster.by_neuron[neuron].ruler
         assert ruler is not None and ruler.low <= NETWORK.threshold(neuron) <= ruler.high
-    assert layout.settings.usb_vid == 0x2E8A and layout.settings.usb_pid == 0x0005
-    assert layout.settings.timings.offline_after == 0.5
-    assert layout.slider.alpha == 0.25 and layout.slider.hysteresis == 0.5
+    assert roster.settings.usb_vid == 0x2E8A and roster.settings.usb_pid == 0x0005
+    assert roster.settings.timings.offline_after == 0.5
+    assert roster.slider.alpha == 0.25 and roster.slider.hysteresis == 0.5
 
 
 def write(tmp_path, text):
@@ -33,9 +33,9 @@ STATION = '[[station]]\nid = 1\nserial = "e66038b7133b5c2f"\nneuron = "A"\n'
 
 
 def test_serials_are_read_in_upper_case_and_rulers_are_optional(tmp_path):
-    layout = load_layout(write(tmp_path, STATION), NEURONS)
-    entry = layout.by_serial["E66038B7133B5C2F"]
-    assert entry.ruler is None and layout.ruler_for("A") == Ruler(0, 20, 1)
+    roster = load_roster(write(tmp_path, STATION), NEURONS)
+    entry = roster.by_serial["E66038B7133B5C2F"]
+    assert entry.ruler is None and roster.ruler_for("A") == Ruler(0, 20, 1)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,6 @@ def test_serials_are_read_in_upper_case_and_rulers_are_optional(tmp_path):
 )
 def test_a_mistake_names_the_file_and_the_entry(tmp_path, text, field, words):
     with pytest.raises(DataError) as caught:
-        load_layout(write(tmp_path, text), NEURONS)
+        load_roster(write(tmp_path, text), NEURONS)
     message = str(caught.value)
     assert "installation.toml" in message and field in message and words in message

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from controller.modes.script import layer_neurons
 from controller.network import Forward, Network
 
 
@@ -53,7 +52,7 @@ class Answers:
     @classmethod
     def start(cls, network: Network, layers: tuple[str, ...]) -> Answers:
         """Nobody has answered yet; ``layers`` answer in this order."""
-        neurons = layer_neurons(network)
+        neurons = network.layers()
         return cls(tuple(layers), tuple(neurons[layer] for layer in layers))
 
     @property
