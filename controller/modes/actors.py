@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from controller.answers import expected
-from controller.scene import Scene, WorkshopView
+from controller.scene import Mode, Scene, WorkshopView
 
 # --- what people do -------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ class Console:
 class TurnKey:
     """Someone turns the console's key to ``position`` (visitor, workshop, technician)."""
 
-    position: str
+    position: Mode
 
 
 Action = SetSlider | Press | Console | TurnKey
@@ -104,7 +104,8 @@ def _answers(scene: Scene, step: WorkshopView) -> tuple[Action, ...]:
     """Each pupil of the layer being asked dials one notch towards the right number, or OK."""
     right = expected(scene.network, scene.result)
     actions: list[Action] = []
-    for neuron in scene.network.layers()[step.layer]:
+    layer = step.layer
+    for neuron in scene.network.layers()[layer] if layer is not None else ():
         station = scene.station(neuron)
         if neuron not in step.stations or station.answer == "right":
             continue
@@ -152,7 +153,7 @@ class VisitorState:
     """
 
     beat: str = "arrive"
-    since: float | None = None  # when the current beat started (scene time)
+    since: float = float("-inf")  # when the current beat started (scene time)
     tries: int = 0  # candidate moves tried on the challenge
     trying: tuple[str, float, float] | None = None  # slider tried: (neuron, from, to)
     left: tuple[str, float] | None = None  # the slider the visitor left, and where
@@ -193,6 +194,8 @@ def _arrive(scene: Scene, state: VisitorState):
 def _solve(scene: Scene, state: VisitorState):
     """Try each slider a notch each way, putting it back when that does not solve it."""
     visit = scene.visitor
+    if visit is None:  # the visitor mode is not on
+        return (), state
     if visit.solved:
         state = state.noted("solved", visit.challenge)
         left = None if state.trying is None else (state.trying[0], state.trying[2])
@@ -219,7 +222,7 @@ def _candidates(scene: Scene) -> list[tuple[str, float]]:
 
 def _leave(scene: Scene, state: VisitorState):
     """Gone: nothing until the installation is back to its attract loop."""
-    if scene.visitor.phase != "attract":
+    if scene.visitor is None or scene.visitor.phase != "attract":
         return (), state
     return (), _to(state.noted("attract again", scene.t), "return", scene.t)
 
@@ -246,6 +249,7 @@ def _nudge(scene: Scene, state: VisitorState):
 
 def _cross(scene: Scene, state: VisitorState):
     """Note that the nudge did nothing, then bring the slider past its threshold."""
+    assert state.left is not None  # the nudge left it
     neuron, slider = state.left
     station = scene.station(neuron)
     state = state.noted("threshold after nudge", scene.thresholds[neuron])
@@ -258,6 +262,7 @@ def _cross(scene: Scene, state: VisitorState):
 
 def _caught(scene: Scene, state: VisitorState):
     """Note that the slider acts again once it has crossed its threshold."""
+    assert state.left is not None  # the crossing left it
     neuron, slider = state.left
     state = state.noted("threshold after crossing", scene.thresholds[neuron])
     state = state.noted("follows again", scene.thresholds[neuron] == slider)
