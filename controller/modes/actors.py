@@ -153,7 +153,7 @@ class VisitorState:
     """
 
     beat: str = "arrive"
-    since: float = float("-inf")  # when the current beat started (scene time)
+    since: float | None = None  # when the current beat started (scene time); None: not yet
     tries: int = 0  # candidate moves tried on the challenge
     trying: tuple[str, float, float] | None = None  # slider tried: (neuron, from, to)
     left: tuple[str, float] | None = None  # the slider the visitor left, and where
@@ -177,6 +177,11 @@ def visitor_next(scene: Scene, state: VisitorState) -> tuple[tuple[Action, ...],
     return beat(scene, state)
 
 
+def _watched(scene: Scene, state: VisitorState) -> float:
+    """Seconds since the current beat started (:func:`visitor_next` starts the first)."""
+    return 0.0 if state.since is None else scene.t - state.since
+
+
 def _to(state: VisitorState, beat: str, t: float) -> VisitorState:
     return replace(state, beat=beat, since=t)
 
@@ -185,7 +190,7 @@ def _arrive(scene: Scene, state: VisitorState):
     """Watch the attract loop a moment, then press OK on the first station."""
     if scene.visitor is None or scene.visitor.phase != "attract":
         return (), replace(state, since=scene.t)
-    if scene.t - state.since < LOOK_S:
+    if _watched(scene, state) < LOOK_S:
         return (), state
     state = state.noted("pressed", scene.t)
     return (Press(scene.network.input_names[0], "ok"),), _to(state, "solve", scene.t)
@@ -229,7 +234,7 @@ def _leave(scene: Scene, state: VisitorState):
 
 def _return(scene: Scene, state: VisitorState):
     """A second visitor watches, then presses."""
-    if scene.t - state.since < LOOK_S:
+    if _watched(scene, state) < LOOK_S:
         return (), state
     return (Press(scene.network.input_names[0], "ok"),), _to(state, "nudge", scene.t)
 
