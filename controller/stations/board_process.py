@@ -25,6 +25,7 @@ import sys
 import tty
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 FIRMWARE_DIR = Path(__file__).resolve().parents[2] / "firmware"
 BOARD_SCRIPT = FIRMWARE_DIR / "sim" / "board.py"
@@ -156,7 +157,7 @@ class BoardProcess:
             self.host_fd = None
 
 
-def literal(answer: dict) -> object:
+def literal(answer: dict) -> Any:
     """The value of a board's answer to a question (``{"value": repr}``), or raise its error."""
     if "error" in answer:
         raise RuntimeError(f"the board could not answer: {answer['error']}")

@@ -44,7 +44,7 @@ import tty
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from controller.stations.board_process import FIRMWARE_DIR, BoardProcess, literal
 
@@ -288,7 +288,7 @@ class _Emulator:
             if child is not None:  # unplugged: the world is given again at the next plug
                 child.board.command(command)
 
-    def _ask(self, board: _Board, expression: str, timeout: float = ANSWER_TIMEOUT_S) -> object:
+    def _ask(self, board: _Board, expression: str, timeout: float = ANSWER_TIMEOUT_S) -> Any:
         """The value of ``expression`` on the board (hal/world.py's ``answer``); it answers
         between two turns of its loop. :raises TimeoutError: frozen, unplugged."""
         with self._answered:
@@ -581,7 +581,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: float = 200.0) -> dict:
+def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: int = 200) -> dict:
     """CPU of ``stations`` emulated stations streaming to a host that handshakes and pings
     them (percent of one core, all stations together), and the STATE rate the host got."""
     from controller.stations.framing import STATION_LIMIT, Deframer, encode
@@ -634,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--stations", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--sample-hz", type=float, default=200.0)
+    parser.add_argument("--sample-hz", type=int, default=200)
     args = parser.parse_args(argv)
     print(json.dumps(measure_cpu(args.stations, args.seconds, args.sample_hz), indent=1))
     return 0
