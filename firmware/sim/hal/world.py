@@ -59,8 +59,10 @@ RX_BUFFER = 1024
 #: While the firmware calls into the hardware without waiting, the world looks at its line and
 #: its commands at most this often (µs), so a busy loop stays fast.
 SERVICE_US = 1000
-#: The longest real sleep between two looks at the line and the commands (µs).
+#: The longest real sleep between two looks at the line and the commands (µs), and while a
+#: garbage burst is going out.
 SLICE_US = 5000
+GARBAGE_SLICE_US = 500
 #: MicroPython's stream ioctl asking a stream for its file (py/stream.h).
 STREAM_GET_FILENO = 10
 
@@ -342,7 +344,8 @@ class World:
         while True:
             left = utime.ticks_diff(end, utime.ticks_us())
             if left > 0:
-                utime.sleep_us(min(left, SLICE_US))
+                # A garbage burst goes out as fast as the host reads it: look at the line often.
+                utime.sleep_us(min(left, GARBAGE_SLICE_US if self.line.garbage_left else SLICE_US))
             self.service(True)
             if left <= SLICE_US:
                 return
