@@ -320,7 +320,8 @@ class Scene:
     def chip_shown(self, name: str) -> bool:
         """Whether digit ``name``'s chip may be shown on the rulers (not a new digit the class
         has still to place)."""
-        return not (self.secret("new digits") and name in self.workshop.new_digits)
+        step = self.workshop
+        return not (step is not None and "new digits" in step.secret and name in step.new_digits)
 
     def sums_shown(self, neuron: str) -> bool:
         """Whether ``neuron``'s ruler may show its chips: the signal has reached its layer, and

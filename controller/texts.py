@@ -70,15 +70,15 @@ def number(
     value: float, decimals: int | None = None, *, point: str = ".", thousands: str = ","
 ) -> str:
     """``value`` written with ``point`` before its decimals and ``thousands`` between groups of
-    three digits: a whole number as such, else with ``decimals`` places (one if not given),
-    and a real minus sign. :meth:`Texts.number` gives each language's signs.
+    three digits: with ``decimals`` places, or if not given a whole number as such and any
+    other with one decimal; and a real minus sign. :meth:`Texts.number` gives each language's signs.
 
     >>> number(7.3, point=","), number(-2), number(5.25, 2), number(50000, thousands=" ")
     ('7,3', '−2', '5.25', '50 000')
     """
     value = float(value)
-    if decimals is None:
-        decimals = 0 if abs(value - round(value)) < 1e-9 else 1
+    if decimals is None:  # one decimal, unless that one would be a 0: "7", not "7,0"
+        decimals = 0 if abs(value - round(value)) < 0.05 else 1
     text = f"{abs(value):,.{decimals}f}"
     negative = value < 0 and any(c not in "0.," for c in text)  # no "−0"
     text = text.replace(",", "\0").replace(".", point).replace("\0", thousands)

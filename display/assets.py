@@ -19,7 +19,7 @@ from typing import TypeVar, cast
 import pygame
 
 from controller.texts import Texts, load_texts
-from display.audit import DrawLog
+from display.audit import Capture, DrawLog
 from display.text import TextCache, keyed_sprite
 from display.theme import Colour, Theme
 
@@ -40,7 +40,7 @@ class Assets:
         self._layer_capacity = layers
         self._sprites: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
         self._memos: OrderedDict[Hashable, object] = OrderedDict()
-        self._captures: dict[Hashable, object] = {}
+        self._captures: dict[Hashable, Capture] = {}
         self.log = DrawLog(pygame.Surface((1, 1)))
 
     def begin(self, surface: pygame.Surface, audience: str = "class") -> DrawLog:

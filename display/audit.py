@@ -53,7 +53,7 @@ class DrawnText:
 
 
 @dataclass
-class _Capture:
+class Capture:
     """Texts and regions drawn into a cached layer while it is built."""
 
     layer: pygame.Surface
@@ -75,7 +75,7 @@ class DrawLog:
         width, height = root.get_size()
         self.regions: dict[str, tuple[Box, str]] = {"screen": ((0, 0, width, height), audience)}
         self._stack: list[str] = ["screen"]
-        self._capture: _Capture | None = None
+        self._capture: Capture | None = None
 
     # --- where a surface is on the screen ---------------------------------------------------
 
@@ -151,17 +151,17 @@ class DrawLog:
     # --- cached layers ----------------------------------------------------------------------
 
     @contextmanager
-    def capture(self, layer: pygame.Surface, target: pygame.Surface) -> Iterator[_Capture]:
+    def capture(self, layer: pygame.Surface, target: pygame.Surface) -> Iterator[Capture]:
         """Note the texts drawn into ``layer`` while it is built, for it is shown on
         ``target``'s origin; keep the capture to :meth:`replay` it when the layer is reused."""
         offset = self._offset(target) or (0, 0)
-        outer, self._capture = self._capture, _Capture(layer, offset)
+        outer, self._capture = self._capture, Capture(layer, offset)
         try:
             yield self._capture
         finally:
             self._capture = outer
 
-    def replay(self, capture: _Capture, target: pygame.Surface) -> None:
+    def replay(self, capture: Capture, target: pygame.Surface) -> None:
         """Note again the texts of a cached layer shown on ``target``."""
         offset = self._offset(target)
         if offset is None:

@@ -19,7 +19,15 @@ from controller.events import STATION_BUTTONS
 from controller.scene import Scene
 from display.assets import Assets, for_screen
 from display.hotspot import Hotspot
-from display.widgets import blit_text, draw_paragraph, mix_paper, neuron_fill, station_state
+from display.widgets import (
+    blit_text,
+    draw_paragraph,
+    line_pitch,
+    mix_paper,
+    neuron_fill,
+    station_state,
+    wrap,
+)
 
 #: What the station buttons show.
 BUTTON_GLYPHS = {"minus": "−", "plus": "+", "ok": "OK"}
@@ -79,12 +87,13 @@ def _draw_static(size: tuple[int, int], scene: Scene, assets: Assets, with_floor
         y = floor.bottom + pad
     title = assets.text(texts["screen.panel.stations"], "small", palette.ink_soft, bold=True)
     y = blit_text(assets, surface, title, "topleft", (pad, y)).bottom + theme.px(8)
-    keys_h = theme.px(150)
+    help_text = texts["screen.panel.keys"]
+    lines = wrap(assets, help_text, "tiny", width - 2 * pad)
+    keys_h = len(lines) * line_pitch(assets, "tiny") + 2 * pad
     area = pygame.Rect(pad, y, width - 2 * pad, height - y - keys_h - pad)
     hotspots = _draw_stations(surface, scene, assets, area)
-    keys = pygame.Rect(pad, height - keys_h, width - 2 * pad, keys_h - pad)
-    help_text = texts["screen.panel.keys"]
-    draw_paragraph(surface, assets, help_text, keys, "tiny", palette.ink_soft, spacing=1.15)
+    keys = pygame.Rect(pad, height - keys_h + pad, width - 2 * pad, keys_h - pad)
+    draw_paragraph(surface, assets, help_text, keys, "tiny", palette.ink_soft)
     return surface, floor, hotspots
 
 

@@ -45,6 +45,7 @@ from display.widgets import (
     draw_pill,
     mix_paper,
     neuron_fill,
+    offline_tag,
     station_state,
 )
 
@@ -207,7 +208,7 @@ def draw_ruler(
     """
     theme = assets.theme
     network = scene.network
-    geometry = ruler_geometry(model, tuple(rect), chip_size(assets), theme.px)
+    geometry = ruler_geometry(model, _box(rect), chip_size(assets), theme.px)
     scale = geometry.scale
     marker = round(scale.x(model.threshold))
     colour = neuron_fill(assets, network, model.neuron)
@@ -222,10 +223,10 @@ def draw_ruler(
         theme.px(6),
     )
     _draw_chips(surface, assets, network, model, geometry)
-    _draw_top_row(surface, scene, assets, model, geometry, marker, warning)
     if station_state(scene, model.neuron) == "offline":
-        below_badge = (geometry.badge[0], geometry.badge[1] + geometry.badge_radius)
-        draw_offline_mark(surface, scene, assets, rect, below_badge, "midtop")
+        draw_offline_mark(surface, scene, assets, rect, None)
+        warning = warning or offline_tag(scene, assets)  # in the top row
+    _draw_top_row(surface, scene, assets, model, geometry, marker, warning)
     slider = pygame.Rect(
         round(scale.x0) - theme.px(30),
         rect.top,
@@ -251,7 +252,7 @@ def draw_ruler_static(
     surface: pygame.Surface, scene: Scene, assets: Assets, model: RulerModel, rect: pygame.Rect
 ) -> None:
     """The parts of a ruler that stay while its threshold moves: number line, badge."""
-    geometry = ruler_geometry(model, tuple(rect), chip_size(assets), assets.theme.px)
+    geometry = ruler_geometry(model, _box(rect), chip_size(assets), assets.theme.px)
     _draw_axis(surface, scene, assets, geometry)
     centre, radius = geometry.badge, geometry.badge_radius
     draw_neuron_badge(surface, assets, scene.network, model.neuron, centre, radius)
@@ -314,23 +315,27 @@ def _draw_top_row(surface, scene, assets, model: RulerModel, geometry, marker: i
     pickup = scene.station(model.neuron).pickup
     if pickup in ("up", "down"):
         hint = texts[f"screen.stations.pickup_{pickup}"]
-        size = _pill_rect(assets, hint, "tiny")
-        spot = size.copy()
-        if pickup == "down":
-            spot.midleft = (handle.right + theme.px(10), geometry.row)
-        else:
-            spot.midright = (handle.left - theme.px(10), geometry.row)
-        spot.clamp_ip(pygame.Rect(left, spot.top, right - left, spot.height))
-        draw_pill(
-            surface,
-            assets,
-            hint,
-            spot.center,
-            role="tiny",
-            fill=palette.ink,
-            colour=palette.on_dark,
-        )
-        taken.append(spot.inflate(theme.px(12), 0))
+        spot = _pill_rect(assets, hint, "tiny")
+        # Beside the handle, on the side the slider is ("down": it is above the threshold),
+        # else on the other side when the ruler's end leaves no room.
+        sides = ("right", "left") if pickup == "down" else ("left", "right")
+        for side in sides:
+            if side == "right":
+                spot.midleft = (handle.right + theme.px(10), geometry.row)
+            else:
+                spot.midright = (handle.left - theme.px(10), geometry.row)
+            if spot.left >= left and spot.right <= right:
+                draw_pill(
+                    surface,
+                    assets,
+                    hint,
+                    spot.center,
+                    role="tiny",
+                    fill=palette.ink,
+                    colour=palette.on_dark,
+                )
+                taken.append(spot.inflate(theme.px(12), 0))
+                break
     scale = geometry.scale
     if warning is not None:
         size = _pill_rect(assets, warning, "tiny")
@@ -359,6 +364,10 @@ def _draw_top_row(surface, scene, assets, model: RulerModel, geometry, marker: i
         blit_text(assets, surface, no, "midleft", no_at.midleft)
     if yes_at.collidelist(taken) < 0 and yes_at.left > marker:
         blit_text(assets, surface, yes, "midright", yes_at.midright)
+
+
+def _box(rect: pygame.Rect) -> tuple[int, int, int, int]:
+    return rect.x, rect.y, rect.w, rect.h
 
 
 def _pill_rect(assets: Assets, text: str, role: str) -> pygame.Rect:

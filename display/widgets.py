@@ -473,17 +473,21 @@ def draw_offline_mark(
     scene: Scene,
     assets: Assets,
     rect: pygame.Rect,
-    tag_at: tuple[float, float],
+    tag_at: tuple[float, float] | None,
     anchor: str = "midleft",
-) -> pygame.Rect:
+    *,
+    short: bool = False,
+) -> pygame.Rect | None:
     """Mark ``rect`` as an offline station's: red hatching and frame, and a "⚠ hors ligne" tag
-    placed with its ``anchor`` at ``tag_at``. Returns the tag's rectangle."""
+    (``short``: "⚠" alone, on a small card) placed with its ``anchor`` at ``tag_at`` (None:
+    no tag, the caller says it elsewhere). Returns the tag's rectangle."""
     theme, palette = assets.theme, assets.palette
     hatch = assets.sprite(("hatch", rect.size), lambda: _hatching(assets, rect.size))
     surface.blit(hatch, rect)
     pygame.draw.rect(surface, palette.offline, rect, theme.px(5), border_radius=theme.px(14))
-    texts = assets.texts(scene.language)
-    tag = f"⚠ {texts['screen.stations.offline']}"
+    if tag_at is None:
+        return None
+    tag = "⚠" if short else offline_tag(scene, assets)
     return draw_pill(
         surface,
         assets,
@@ -494,6 +498,11 @@ def draw_offline_mark(
         fill=palette.offline,
         colour=palette.on_dark,
     )
+
+
+def offline_tag(scene: Scene, assets: Assets) -> str:
+    """ "⚠ hors ligne": what an offline station's neuron is tagged with."""
+    return f"⚠ {assets.texts(scene.language)['screen.stations.offline']}"
 
 
 def _hatching(assets: Assets, size: tuple[int, int]) -> pygame.Surface:

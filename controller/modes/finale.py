@@ -176,6 +176,7 @@ class Trainer:
         self.descent: Descent | None = None
         self.run: int | None = None  # the run ``descent`` belongs to
         self.started_at: float | None = None  # when it started (the loop's time)
+        self._paused_at: float | None = None  # when the view went away (the run waits)
         self._wanted: tuple[int, Network, DigitSet] | None = None  # shown: run, network, digits
         self._reported = False  # the finished run's last progress has been sent
 
@@ -189,8 +190,13 @@ class Trainer:
 
     def poll(self, now: float) -> list[Event]:
         """Run this frame's iterations of the run on show; report how far it has got."""
-        if self._wanted is None:
-            return []  # not on screen: the run waits where it is
+        if self._wanted is None:  # not on screen: the run waits where it is
+            if self._paused_at is None:
+                self._paused_at = now
+            return []
+        if self._paused_at is not None and self.started_at is not None:
+            self.started_at += now - self._paused_at  # its pace takes up where it was
+        self._paused_at = None
         run, network, digits = self._wanted
         if run != self.run:
             self._start(run, network, digits)
@@ -203,7 +209,8 @@ class Trainer:
                 return []
             self._reported = True
         else:
-            target = self.pace.target(now - self.started_at, self.iterations)
+            started = now if self.started_at is None else self.started_at
+            target = self.pace.target(now - started, self.iterations)
             if target <= descent.iteration:
                 return []
             self._step(descent, target)

@@ -23,6 +23,7 @@ from display.widgets import (
     draw_offline_mark,
     draw_yes_no,
     has_band,
+    line_pitch,
     station_state,
 )
 
@@ -76,15 +77,15 @@ def draw_outputs(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> No
     network = scene.network
     n = len(network.output_names)
     width = rect.width / n
-    radius = min(theme.px(40), rect.height // 3)
+    pill_h = line_pitch(assets, "small", bold=True) + theme.px(10)
+    radius = min(theme.px(40), (rect.height - pill_h - theme.px(20)) // 2)
     for o, name in enumerate(network.output_names):
         cell = pygame.Rect(round(rect.left + o * width), rect.top, round(width), rect.height)
-        centre = (cell.centerx, cell.top + radius + theme.px(6))
+        centre = (cell.centerx, cell.top + radius + theme.px(4))
         draw_neuron_badge(surface, assets, network, name, centre, radius)
-        at = (cell.centerx, centre[1] + radius + theme.px(10))
-        draw_yes_no(surface, scene, assets, scene.result.outputs[0, o], at, "midtop")
-        if station_state(scene, name) == "offline":
-            tag_at = (cell.centerx, cell.bottom)
-            draw_offline_mark(
-                surface, scene, assets, cell.inflate(-theme.px(12), 0), tag_at, "midbottom"
-            )
+        at = (cell.centerx, centre[1] + radius + theme.px(8))
+        if station_state(scene, name) == "offline":  # the tag where its Oui/Non was
+            box = cell.inflate(-theme.px(12), 0)
+            draw_offline_mark(surface, scene, assets, box, at, "midtop", short=True)
+        else:
+            draw_yes_no(surface, scene, assets, scene.result.outputs[0, o], at, "midtop")

@@ -88,7 +88,8 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
             _draw_neuron(surface, scene, assets, name, regions[f"card:{name}"])
     for name in names[0] + names[1] + names[2]:
         card = regions[f"card:{name}"]
-        with assets.log.region(f"card:{name}", card.inflate(0, 2 * assets.theme.px(24)), surface):
+        around = card.inflate(2 * assets.theme.px(24), 2 * assets.theme.px(24))
+        with assets.log.region(f"card:{name}", around, surface):
             hotspots.extend(_draw_answer_mark(surface, scene, assets, name, card))
     with assets.log.region("digit", regions["digit"], surface):
         hotspots.extend(_draw_digit_panel(surface, scene, assets, regions))
@@ -152,8 +153,9 @@ def _draw_card_static(layer, scene: Scene, assets: Assets, name: str, card: pyga
         build = partial(_band_icon, assets, scene.network, band, cell)
         icon = assets.sprite(("band", band, cell), build, keyed=True)
         layer.blit(icon, (parts["icon_x"], card.centery - icon.get_height() // 2))
-        label = assets.text(name, "tiny", palette.ink_soft, ground=palette.card)
-        blit_text(assets, layer, label, "bottomleft", (parts["x"], card.centery))
+        if online:  # else the offline tag takes its place
+            label = assets.text(name, "tiny", palette.ink_soft, ground=palette.card)
+            blit_text(assets, layer, label, "bottomleft", (parts["x"], card.centery))
         return
     draw_neuron_badge(layer, assets, scene.network, name, parts["centre"], parts["radius"])
     if online and parts["formula"] is not None:
@@ -233,16 +235,16 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, regions: Layout):
         return []
     fill = digit_fill(assets, scene.network, scene.digit.label)
     label = assets.text(scene.digit.name, "large", palette.ink, bold=True, ground=fill)
-    tag = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
-    tag.inflate_ip(theme.px(36), theme.px(6))
-    pygame.draw.rect(surface, fill, tag, border_radius=theme.px(12))
-    pygame.draw.rect(surface, palette.ink, tag, theme.px(3), border_radius=theme.px(12))
-    blit_text(assets, surface, label, "center", tag.center)
+    plate = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
+    plate.inflate_ip(theme.px(36), theme.px(6))
+    pygame.draw.rect(surface, fill, plate, border_radius=theme.px(12))
+    pygame.draw.rect(surface, palette.ink, plate, theme.px(3), border_radius=theme.px(12))
+    blit_text(assets, surface, label, "center", plate.center)
     hotspots = []
     if scene.digit_index is not None:
         for step, arrow, anchor, x in (
-            (-1, "◀", "midright", tag.left),
-            (1, "▶", "midleft", tag.right),
+            (-1, "◀", "midright", plate.left),
+            (1, "▶", "midleft", plate.right),
         ):
             at = (x + step * theme.px(14), name_y)
             rect = draw_pill(
@@ -277,7 +279,8 @@ def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.R
         _active_frame(surface, assets, card)
     x = card_parts(scene, assets, name, card)["x"]
     if station_state(scene, name) == "offline":
-        draw_offline_mark(surface, scene, assets, card, (card.centerx, card.bottom), "midbottom")
+        at = (x, card.centery)
+        draw_offline_mark(surface, scene, assets, card, at, "bottomleft", short=True)
     label = _number_label(scene, assets, name, count if shown else None, "large")
     blit_text(assets, surface, label, "topleft", (x, card.centery + theme.px(2)))
     _station_marks(surface, scene, assets, name, card)
@@ -322,8 +325,9 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
         _active_frame(surface, assets, card)
     parts = card_parts(scene, assets, name, card)
     x = parts["x"]
-    if station_state(scene, name) == "offline":
-        at = (x, parts["formula"] or parts["numbers"])
+    offline = station_state(scene, name) == "offline"
+    if offline:  # the tag where the formula was, or else where Oui/Non is
+        at = (x, parts["formula"] or parts["pill"])
         draw_offline_mark(surface, scene, assets, card, at, "midleft")
     texts = assets.texts(scene.language)
     threshold = texts.number(network.threshold(name))
@@ -342,7 +346,8 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     numbers = texts.format("screen.network.numbers", sum=texts.number(total), threshold=threshold)
     label = assets.text(numbers, "small", palette.ink, width=parts["width"], ground=palette.card)
     blit_text(assets, surface, label, "midleft", (x, parts["numbers"]))
-    draw_yes_no(surface, scene, assets, value, (x, parts["pill"]), role="tiny")
+    if not (offline and parts["formula"] is None):
+        draw_yes_no(surface, scene, assets, value, (x, parts["pill"]), role="tiny")
     _station_marks(surface, scene, assets, name, card)
 
 
@@ -403,7 +408,7 @@ def formula_text(network, name: str, texts) -> str:
     them: ``2 × COL2 + COL3 − COL1``, ``0,8 × A − 1,2 × B``.
     """
     terms = sorted(network.formula(name), key=lambda term: term[0] < 0)
-    parts = []
+    parts: list[str] = []
     for weight, source in terms:
         size = abs(weight)
         term = source if size == 1 else f"{texts.number(size)} × {source}"

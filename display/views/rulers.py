@@ -94,7 +94,9 @@ def _draw_step_marks(surface, scene: Scene, assets: Assets, neuron: str, rect):
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     station, step = scene.station(neuron), scene.workshop
-    if step is not None and step.max_move is not None and neuron in step.stations:
+    if step is None:
+        return []
+    if step.max_move is not None and neuron in step.stations:
         pygame.draw.rect(surface, palette.ink, rect, theme.px(5), border_radius=theme.px(12))
     if scene.neuron_shown(neuron) or neuron not in step.stations:
         return []
@@ -130,8 +132,11 @@ def _draw_to_compute(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -
     sums out again (the leader's reveal places them)."""
     palette = assets.palette
     texts = assets.texts(scene.language)
-    label = assets.text(texts["workshop.to_compute"], "body", palette.ink_soft, bold=True)
-    blit_text(assets, surface, label, "center", rect.center)
+    room = rect.inflate(-2 * assets.theme.px(130), 0)  # clear of the badge, on the line
+    label = assets.text(
+        texts["workshop.to_compute"], "body", palette.ink_soft, bold=True, width=room.width
+    )
+    blit_text(assets, surface, label, "center", (room.centerx + assets.theme.px(40), rect.centery))
 
 
 def veiled(scene: Scene, neuron: str) -> bool:

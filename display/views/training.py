@@ -301,6 +301,8 @@ def _all_weight_rows(training: TrainingView, texts) -> tuple:
     """``(neuron, rows)`` for each of :data:`SHOWN_NEURONS` the network has (see
     :func:`_weight_rows`), for the page's network."""
     progress, now = training.progress, training.network
+    if progress is None or now is None:
+        return ()
     threshold = texts["screen.training.threshold"]
     names = now.hidden_names + now.output_names
     return tuple(
@@ -416,7 +418,9 @@ def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
 def _draw_rulers(surface, scene, assets, training: TrainingView, regions: Layout) -> None:
     """The rulers of the page's layer for the page's network with every digit learnt (under
     the heading)."""
-    network, digits = training.network, training.progress.digits
+    network, progress, result = training.network, training.progress, training.result
+    if network is None or progress is None or result is None:
+        return
     # The rulers belong to the computer's network, not to the stations: no offline marks or
     # pick-up arrows on them.
     quiet = replace(scene, network=network, stations=(), workshop=None)
@@ -424,5 +428,5 @@ def _draw_rulers(surface, scene, assets, training: TrainingView, regions: Layout
     for neuron in names:
         cell = regions[f"ruler:{neuron}"]
         with assets.log.region(f"ruler:{neuron}", cell, surface):
-            model = ruler_model(network, digits, training.result, neuron)
+            model = ruler_model(network, progress.digits, result, neuron)
             draw_ruler(surface, quiet, assets, model, cell)

@@ -28,6 +28,8 @@ from display.widgets import blit_text, condition_text, scene_frame
 def draw_over(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
     """Draw the visitor mode's celebration over the view already on ``surface``."""
     visit = scene.visitor
+    if visit is None:  # not the visitor mode
+        return []
     if visit.phase == "play" and visit.solved and visit.solved_at is not None:
         _draw_celebration(surface, scene, assets, scene.t - visit.solved_at)
     return []
@@ -48,7 +50,8 @@ def _draw_celebration(surface: pygame.Surface, scene: Scene, assets: Assets, age
     surface.blit(veil, content)
     assets.log.cover(surface, content)  # the view's words are under the veil now
     _draw_confetti(surface, scene, assets, age, content)
-    done = [condition_text(c, scene, texts) for c in scene.visitor.conditions]
+    conditions = () if scene.visitor is None else scene.visitor.conditions
+    done = [condition_text(c, scene, texts) for c in conditions]
     card_w = round(width * 0.5)
     pad = theme.px(36)
     line_h = round(theme.font_size("large") * 1.3)
