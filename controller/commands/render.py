@@ -36,8 +36,7 @@ from controller.digits import DigitSet
 from controller.events import StationStatus, StepChosen, Tick
 from controller.modes import engine
 from controller.network import Network
-from controller.scene import Scene, StationView, TrainingView, build_scene
-from controller.script import FLOOR_MODES
+from controller.scene import FLOOR_MODES, Scene, StationView, TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress, train
 
 #: The digit set each view shows by default.
@@ -289,14 +288,15 @@ def mode_scene(args: argparse.Namespace) -> Scene:
     session = mode_session(network, library, digits, args.lang, modes, args.mode)
     session = engine.apply_all(session, [StationStatus(n, False, 0.0) for n in args.offline])
     if args.step is not None:
-        if session.script.index(args.step) is None:
-            known = ", ".join(step.id for step in session.script.steps)
+        script = session.script
+        if script is None or script.index(args.step) is None:
+            known = ", ".join(step.id for step in script.steps) if script else "none"
             raise DataError("--step", args.step, f"no such step in the script (have: {known})")
         session = engine.apply(session, StepChosen(args.step, 0.0))
     if args.mode == "workshop":
-        actor, memory = rehearsal.the_class, None
+        session, _, t = rehearsal.play(session, rehearsal.the_class, None, rounds=args.moves)
     else:
-        actor, memory = rehearsal.the_visitor, VisitorState()
-    session, _, t = rehearsal.play(session, actor, memory, rounds=args.moves)
+        visitor = rehearsal.the_visitor
+        session, _, t = rehearsal.play(session, visitor, VisitorState(), rounds=args.moves)
     t += args.time
     return engine.scene(engine.apply(session, Tick(t)), t)

@@ -27,6 +27,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -58,12 +59,12 @@ from controller.floor.sink import FloorSink, open_floor
 from controller.kiosk.health import DEFAULT_PORT, serve_health
 from controller.kiosk.service import ServiceNotifier
 from controller.kiosk.shutdown import SafeShutdown
-from controller.loop import Installation, Sink, Source
+from controller.loop import Installation, Part, Sink, Source
 from controller.modes import engine, rehearsal
 from controller.modes.actors import DWELL_S, VisitorState
 from controller.modes.finale import Trainer
 from controller.network import Network
-from controller.scene import VIEWS, Scene
+from controller.scene import VIEWS, Mode, Scene
 from controller.script import load_script
 from controller.session import ModeSettings, Session
 from controller.storage import write_atomically
@@ -227,7 +228,7 @@ def run(args: argparse.Namespace) -> int:
     duration = args.duration
     if clock is not None and duration is None:
         duration = REHEARSAL_LIMIT_S
-    sleep = clock.sleep if clock else stations.links.wait
+    sleep = clock.sleep if clock is not None else _links_wait(stations)
     with _stop_on_signals(installation):
         try:
             installation.run(duration, sleep=sleep)
@@ -252,7 +253,7 @@ def build_installation(
     setup: InstallationFile,
     session: Session,
     stations: Stations | None,
-    window: (Source | Sink) | None,
+    window: Part | None,
     floor: FloorSink | None,
     errors: RecentErrors,
     *,
@@ -366,7 +367,7 @@ def start_session(
     the workshop script, the visitor challenges and the installation file's mode settings, in
     its starting mode."""
     library = digit_library(network)
-    start = "workshop" if args.workshop else ("visitor" if args.visitor else None)
+    start: Mode | None = "workshop" if args.workshop else ("visitor" if args.visitor else None)
     return mode_session(network, library, library[args.dataset], args.lang, setup.modes, start, t)
 
 
@@ -376,7 +377,7 @@ def mode_session(
     digits: DigitSet,
     language: str,
     settings: ModeSettings,
-    mode: str | None = None,
+    mode: Mode | None = None,
     t: float = 0.0,
 ) -> Session:
     """A session with everything the modes need, begun in ``mode`` (default: the ``settings``'
@@ -434,7 +435,7 @@ def rehearsal_report(
     return {"workshop": rehearsal.workshop_report(session)}
 
 
-def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
+def open_window(args: argparse.Namespace) -> Part | None:
     """The simulated installation's window, or None after saying why there is no display."""
     from display.window import NoDisplayError, Window
 
@@ -443,6 +444,12 @@ def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
     except NoDisplayError as exc:
         print(f"neurones: {exc}", file=sys.stderr)
         return None
+
+
+def _links_wait(stations: Stations | None) -> Callable[[float], None]:
+    """The loop's sleep: the station links' wait (woken by a station's move)."""
+    assert stations is not None  # opened whenever the clock is the real one
+    return stations.links.wait
 
 
 @contextlib.contextmanager
