@@ -14,7 +14,7 @@ from wire_vectors import MESSAGE_VECTORS, STREAM_VECTORS, VECTORS
 
 from controller.stations import framing, messages
 
-#: The firmware's field tuple for each vector's fields (as PROTOCOL.md §3 orders them).
+#: The firmware's field tuple for each vector's fields (as firmware/PROTOCOL.md §3 orders them).
 ORDER = {
     "Hello": ("major", "minor"),
     "Ping": (),

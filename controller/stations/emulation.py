@@ -50,7 +50,7 @@ STATION_PROCESS = FIRMWARE_DIR / "sim" / "run_station.py"
 LED_DRIVER_PROCESS = FIRMWARE_DIR / "sim" / "run_leds.py"
 #: The board processes' exit status when the board's watchdog reset it.
 EXIT_WATCHDOG = 75
-#: HelloAck reset causes (PROTOCOL.md §3).
+#: HelloAck reset causes (firmware/PROTOCOL.md §3).
 POWER_ON, WATCHDOG = 1, 2
 BUTTONS = ("minus", "plus", "ok")
 SERIAL = re.compile(r"[0-9A-F]{16}")
