@@ -1,4 +1,5 @@
-"""The host's codec against firmware/vectors.json, and framing properties (PROTOCOL.md §1)."""
+"""The host's codec against firmware/vectors.json, and framing properties
+(firmware/PROTOCOL.md §1)."""
 
 from __future__ import annotations
 
