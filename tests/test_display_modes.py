@@ -27,6 +27,7 @@ from controller.modes import engine
 from controller.modes.actors import VisitorState
 from controller.modes.rehearsal import play, the_class, the_visitor
 from controller.network import load_network
+from controller.session import load_mode_settings
 from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene
@@ -38,16 +39,19 @@ from display.window import Window
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
+SETTINGS = load_mode_settings()
 SIZE = (1920, 1080)
 
 
 def workshop(step, t=0.0, language="fr"):
-    session = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], language, "workshop")
+    session = mode_session(
+        NETWORK, LIBRARY, LIBRARY["grandeur-nature"], language, SETTINGS, "workshop"
+    )
     return engine.apply(session, StepChosen(step, t))
 
 
 def visitor():
-    return mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", "visitor")
+    return mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", SETTINGS, "visitor")
 
 
 def count(surface, colour, rect=None):
@@ -84,9 +88,7 @@ def test_the_class_screen_takes_the_whole_screen_and_asks_the_class_in_its_band(
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("step", [s.id for s in mode_session(
-    NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", "workshop"
-).script.steps])  # fmt: skip
+@pytest.mark.parametrize("step", [s.id for s in workshop("introduction").script.steps])
 def test_no_leader_note_or_target_reaches_the_class_screen(step, language):
     scene = engine.scene(workshop(step, language=language), 1.0)
     _, _, texts = drawn(scene)

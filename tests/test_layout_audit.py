@@ -21,6 +21,7 @@ from controller.modes.actors import VisitorState
 from controller.modes.rehearsal import play, the_class, the_visitor
 from controller.network import load_network
 from controller.scene import StationView, build_scene
+from controller.session import load_mode_settings
 from display.assets import Assets
 from display.audit import MIN_CLASS_FONT_PX, DrawLog, audit
 from display.frame import render_scene
@@ -28,9 +29,12 @@ from display.registry import VIEWS
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
+SETTINGS = load_mode_settings()
 SIZE = (1920, 1080)
 LANGUAGES = ("fr", "en")
-SCRIPT = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", "workshop").script
+SCRIPT = mode_session(
+    NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", SETTINGS, "workshop"
+).script
 STEPS = [s.id for s in SCRIPT.steps]
 
 
@@ -46,7 +50,7 @@ def passes(report):
 
 
 def session_in(mode, language):
-    return mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], language, mode)
+    return mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], language, SETTINGS, mode)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -13,16 +13,18 @@ from controller.digits import load_digit_set, shipped_sets
 from controller.events import SliderMoved, StepChosen
 from controller.modes import engine
 from controller.network import load_network
+from controller.session import load_mode_settings
 from display.frame import render_scene
 from display.presenter_screen import PresenterScreen
 from display.window import Window
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
+SETTINGS = load_mode_settings()
 
 
 def workshop(step):
-    session = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", "workshop")
+    session = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", SETTINGS, "workshop")
     return engine.apply(session, StepChosen(step, 0.0))
 
 
