@@ -310,9 +310,9 @@ def focus(session: Session, step: Step) -> tuple[str, ...]:
     if step.max_move is None or not step.stations:
         return ()
     network = session.defaults
-    order = [network.layer_of(n) for n in step.stations]
+    first = min(LAYERS.index(network.layer_of(n)) for n in step.stations)
     layers = network.layers()
-    downstream = LAYERS[min(LAYERS.index(layer) for layer in order) + 1 :]
+    downstream = LAYERS[first + 1 :]
     affected = [n for layer in downstream for n in layers.get(layer, ())]
     return tuple(dict.fromkeys([*step.stations, *affected]))
 

@@ -1,9 +1,9 @@
 """The rulers view: the workshop's tabletop, one ruler per hidden and output neuron.
 
-Two rulers a row, hidden neurons A–F first, then the output neurons in their colours; every
-digit of the set as a chip at its sum, the threshold as a marker a person can drag, and the score:
-"k/N reconnus". A chip on the wrong side of an output ruler carries a red ✗; pressing a chip
-shows that digit on the other views.
+Hidden neurons A–F first, then the output neurons in their colours; every digit of the set as
+a chip at its sum, the threshold as a marker a person can drag, and the score: "k/N reconnus".
+A chip on the wrong side of an output ruler carries a red ✗; pressing a chip shows that digit
+on the other views.
 
 The hidden rulers take two rows of three and the outputs two rows of two (3 + 3 + 2 + 2, see
 :func:`display.regions.rulers_layout`), so every chip is read from the back of the room.
