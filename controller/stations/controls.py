@@ -42,7 +42,7 @@ class Controls:
     ) -> list[Event]:
         """A state frame read at ``t``, with the slider as the reader's tracker left it
         (``slider`` None: no path yet); its events."""
-        self.gauges.read(float(state.raw), state.spikes, t)
+        self.gauges.read(float(state.raw), state.spikes, t, state.noise_lsb)
         events = self._pressed(self.buttons.state(state.buttons, t), t)
         moved = self.slider.moved(slider, value)
         if moved and value is not None and self.moves_threshold and self.neuron:
