@@ -171,6 +171,21 @@ class _Emulator:
         with self._lock:
             return [PortInfo(b.child.device, b.serial) for b in self._boards.values() if b.child]
 
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Wait until every board plugged in runs its firmware's loop (a Pico takes a fraction
+        of a second; an emulated one on a busy machine may take longer).
+
+        :raises TimeoutError: if one does not within ``timeout``.
+        """
+        end = time.monotonic() + timeout
+        for board in list(self._boards.values()):
+            while board.child is not None:
+                with contextlib.suppress(TimeoutError):
+                    if self._ask(board, "program is not None", timeout=1.0):
+                        break
+                if time.monotonic() > end:
+                    raise TimeoutError(f"board {board.serial} did not start within {timeout} s")
+
     def boots(self, serial: str) -> int:
         """How many times the board has been powered on or reset by its watchdog."""
         return self._board(serial).boots
