@@ -1,7 +1,8 @@
 """What a station's controls say in its frames, as the loop's events.
 
-A station reports its slider and the buttons held in a state frame 50 times a second, and each
-button's edges at once in an EVENT frame. :class:`Controls` turns them into
+A station reports its slider and the buttons held in a state frame when they change (and as a
+heartbeat, five times a second, when nothing does), and each button's edges at once in an EVENT
+frame. :class:`Controls` turns them into
 :class:`~controller.events.ButtonPressed` (one per press, from whichever frame shows it first:
 :class:`~controller.stations.buttons.Buttons`) and :class:`~controller.events.SliderMoved`
 (when the threshold the slider sets changes: :class:`~controller.stations.slider.Slider`), and
