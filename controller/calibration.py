@@ -33,7 +33,8 @@ FULL_SCALE = 4095
 SCHEMA_VERSION = 1
 #: Name of the calibration document in the state directory.
 CALIBRATIONS_FILE = "calibrations.toml"
-#: Default dead zone at each end, as a fraction of the span (R4): both ends stay reachable.
+#: Default dead zone at each end, as a fraction of the span (docs/hardware.md §4): both ends
+#: stay reachable.
 DEFAULT_DEAD_ZONE = 0.02
 
 
@@ -80,7 +81,7 @@ class Hold:
         stood: a station reports at uneven times, fast while its filter settles, then a
         heartbeat now and then). The noise is the RMS noise the station measured on its own
         samples (``noises``, one per report: their median), or, when it said none, the RMS
-        deviation of the readings from their mean: the figure R4 bounds (≤ 8 LSB).
+        deviation of the readings from their mean: the figure docs/hardware.md §4 bounds (≤ 8 LSB).
         """
         if not readings:
             raise ValueError("a hold needs at least one reading")
@@ -190,7 +191,7 @@ class StationCalibration:
 
 @dataclass(frozen=True)
 class Limits:
-    """What a healthy slider measures (R4); outside these, suspect the wiring."""
+    """What a healthy slider measures (docs/hardware.md §4); outside these, suspect the wiring."""
 
     min_span: float = 0.60  # of full scale
     max_low_end: float = 0.10  # the low end must read at most this fraction of full scale

@@ -70,13 +70,6 @@ class MicroPython:
         return self._ask({"eval": expression})
 
     def call(self, function: str, *args: object) -> object:
-        """``function(*args)`` in MicroPython, the arguments passed as their repr() (a string
-        as its UTF-8 bytes, decoded there: MicroPython reads fewer escapes than CPython)."""
-        return self.eval(f"{function}({', '.join(literal(a) for a in args)})")
-
-
-def literal(value: object) -> str:
-    """``value`` as MicroPython source."""
-    if isinstance(value, str):
-        return f"{value.encode()!r}.decode()"
-    return repr(value)
+        """``function(*args)`` in MicroPython, the arguments passed as their ascii() (text
+        beyond the BMP would reach it through JSON as two halves of a surrogate pair)."""
+        return self.eval(f"{function}({', '.join(ascii(a) for a in args)})")
