@@ -53,7 +53,7 @@ def emulated_installation(extra: Sequence[str], state_dir: str):
     window = None if args.headless else run_command.open_window(args)
     stations = open_stations(args, network, setup)
     installation = run_command.build_installation(
-        args, setup, session, stations, window, floor, RecentErrors()
+        args, setup, session, stations, None, window, floor, RecentErrors()
     )
     return installation, stations, floor
 

@@ -33,7 +33,6 @@ import json
 import os
 import random
 import re
-import select
 import shutil
 import signal
 import sys
@@ -47,6 +46,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from controller.stations.board_process import FIRMWARE_DIR, BoardProcess, literal
+from controller.stations.port import readable
 
 #: machine.reset_cause() of a board plugged in, and of one its watchdog reset (rp2 port).
 POWER_ON, WATCHDOG = 1, 3
@@ -326,14 +326,10 @@ class _Emulator:
             if not open_children:
                 self._closing.wait(0.1)
                 continue
-            try:
-                readable, _, _ = select.select(list(open_children), [], [], 0.1)
-            except (OSError, ValueError):  # a socket closed meanwhile: look again
-                readable = []
-                for fd, (_, child) in list(open_children.items()):
-                    if child.board.control.fileno() != fd:
-                        del open_children[fd]
-            for fd in readable:
+            for fd, (_, child) in list(open_children.items()):
+                if child.board.control.fileno() != fd:  # a socket closed meanwhile
+                    del open_children[fd]
+            for fd in readable(list(open_children), 0.1):
                 board, child = open_children[fd]
                 try:
                     data = child.board.control.recv(1 << 20)
@@ -644,8 +640,7 @@ def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: int = 200) 
                 for fd in fds:
                     os.write(fd, encode(pack(Ping())))
                 next_ping += 0.5
-            readable, _, _ = select.select(fds, [], [], 0.05)
-            for fd in readable:
+            for fd in readable(fds, 0.05):
                 for frame in deframers[fd].feed(os.read(fd, 4096)):
                     states += isinstance(parse(frame), State)
         elapsed = time.monotonic() - start
