@@ -32,7 +32,8 @@ def test_diagnose_lists_sixteen_emulated_stations_with_live_figures(tmp_path, ca
     assert report["online"] == 16 and len(stations) == 16
     assert [s["station_id"] for s in stations] == list(range(1, 17))
     for s in stations:
-        assert s["online"] and s["firmware"] and s["frames"] > 20 and s["fps"] > 10
+        # Still stations: their heartbeat, 5 frames a second.
+        assert s["online"] and s["firmware"] and s["frames"] >= 5 and 3 <= s["fps"] <= 7
         assert s["raw"] == 2048 and s["noise_lsb"] is not None and s["errors"] == 0
     assert {s["neuron"] for s in stations} >= {"COL1", "A", "F", "0", "9"}
 
@@ -118,7 +119,7 @@ def test_a_chaotic_half_minute_ends_with_every_station_back_and_no_crash(tmp_pat
     assert report["reconnects"] > 0 and report["errors"] > 0
     assert sum(report["chaos"].values()) > 5
     for station in report["stations"]:
-        assert station["frames"] > 500 and station["neuron"]
+        assert station["frames"] > 50 and station["neuron"]  # heartbeats, and moves
         if station["slider"] is None:
             continue
         # A slider follows its threshold, unless software set the threshold elsewhere (the

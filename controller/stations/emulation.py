@@ -171,6 +171,21 @@ class _Emulator:
         with self._lock:
             return [PortInfo(b.child.device, b.serial) for b in self._boards.values() if b.child]
 
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Wait until every board plugged in runs its firmware's loop (a Pico takes a fraction
+        of a second; an emulated one on a busy machine may take longer).
+
+        :raises TimeoutError: if one does not within ``timeout``.
+        """
+        end = time.monotonic() + timeout
+        for board in list(self._boards.values()):
+            while board.child is not None:
+                with contextlib.suppress(TimeoutError):
+                    if self._ask(board, "program is not None", timeout=1.0):
+                        break
+                if time.monotonic() > end:
+                    raise TimeoutError(f"board {board.serial} did not start within {timeout} s")
+
     def boots(self, serial: str) -> int:
         """How many times the board has been powered on or reset by its watchdog."""
         return self._board(serial).boots
@@ -480,6 +495,24 @@ class LedDriverEmulator(_Emulator):
             for i, n in enumerate(self.strips)
         )
         return LedSnapshot(shows, strips)
+
+    def wait_shown(self, frame_id: int, timeout: float = 60.0) -> None:
+        """Wait until the driver has shown the frame ``frame_id`` (or a later one).
+
+        :raises TimeoutError: if it has not within ``timeout``.
+        """
+        end = time.monotonic() + timeout
+        board = self._board(self.serial)
+        while self._ask(board, "program.frame_id", timeout) != frame_id & 0xFFFF:
+            if time.monotonic() > end:
+                raise TimeoutError(f"the LED driver did not show frame {frame_id}")
+            time.sleep(0.01)
+
+    def time_frame(self, data: bytes, count: int = 100) -> float:
+        """Seconds the driver's firmware spends on a frame whose wire bytes are ``data``
+        (fed straight to it ``count`` times, its strips' latching left out: hal/world.py)."""
+        board = self._board(self.serial)
+        return self._ask(board, f"world.time_frames(program, {data!r}, {count})", 60.0) / 1e6
 
     def _prepare(self, board: _Board) -> None:
         (board.flash / "strips.py").write_text(strips_file(self.strips))
