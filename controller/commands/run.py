@@ -100,6 +100,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="window size (default 1280x720)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk)")
+    parser.add_argument(
+        "--no-panel",
+        action="store_true",
+        help="leave the simulation panel (stations and LED floor beside the view) out of the "
+        "window, as on a Pi with real stations; S still shows it",
+    )
     parser.add_argument("--fps", type=float, default=60.0, help="frame rate (default 60)")
     parser.add_argument(
         "--health-port",
@@ -420,7 +426,7 @@ def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
     from display.window import NoDisplayError, Window
 
     try:
-        return Window(size=args.size, fullscreen=args.fullscreen)
+        return Window(size=args.size, fullscreen=args.fullscreen, simulation=not args.no_panel)
     except NoDisplayError as exc:
         print(f"neurones: {exc}", file=sys.stderr)
         return None
