@@ -110,7 +110,7 @@ class SliderPath:
 
 
 class SliderTracker:
-    """The slider's signal path, run in the port's reader thread on every state frame.
+    """The slider's signal path, run in the stations' reader thread on every state frame.
 
     A still slider sends 50 frames a second that change nothing; waking the loop for each would cost
     more than everything else the links do. The reader thread runs the path
