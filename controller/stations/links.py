@@ -322,6 +322,15 @@ class Links:
         figures += [link.figures(now) for link in by_serial.values() if link.counters.handshakes]
         return figures
 
+    def held(self) -> dict[str, tuple[str, ...]]:
+        """The buttons held now on each station online, by USB serial (none of the figures'
+        cost: the technician desk asks a few times a second in every mode)."""
+        return {
+            link.serial: link.controls.buttons.held
+            for link in self.links.values()
+            if link.online and link.serial
+        }
+
     def online(self) -> list[Link]:
         """The links online now."""
         return [link for link in self.links.values() if link.online]
