@@ -125,7 +125,7 @@ def run_figures(
     if not chosen:
         names = ", ".join(f.name for f in figures)
         raise ValueError(f"no figure {only!r} (have: {names})")
-    results = []
+    results: list[tuple[Bar, float]] = []
     for figure in chosen:
         if progress is not None:
             progress(figure.name)

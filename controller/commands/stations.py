@@ -153,11 +153,19 @@ def emulated_serials(roster: Roster, count: int) -> list[str]:
 
 
 def start_emulator(serials: Sequence[str]) -> Any:
-    """Start emulated stations with these serials (each its own process and pty)."""
+    """Start emulated stations with these serials (each its own process and pty).
+
+    :raises DataError: for a bad serial, or (one line saying how to get it) when MicroPython's
+        unix port, which runs their firmware, is missing.
+    """
+    from controller.stations.board_process import MicroPythonMissing, micropython
     from controller.stations.emulation import StationEmulator
 
     try:
+        micropython()
         emulator = StationEmulator(list(serials))
+    except MicroPythonMissing as exc:
+        raise DataError("--emulate-stations", "", str(exc)) from None
     except ValueError as exc:
         raise DataError("--emulate-stations", "serial", str(exc)) from None
     emulator.start()
@@ -225,8 +233,9 @@ def stations_report(
     rows = []
     for figures in stations.links.figures():
         neuron = figures.neuron
+        threshold = thresholds.get(neuron) if neuron else None
         pickup = scene.station(neuron).pickup if scene is not None and neuron else None
-        rows.append({**figures.to_json(), "threshold": thresholds.get(neuron), "pickup": pickup})
+        rows.append({**figures.to_json(), "threshold": threshold, "pickup": pickup})
     report: dict[str, Any] = {
         "uptime_s": round(installation.uptime(), 1),
         "frames": installation.stats.frames,

@@ -140,6 +140,7 @@ class SliderTracker:
             state = State.from_body(frame.body)
         except MessageError:
             return None, True  # the loop counts it
+        assert isinstance(state, State)
         if self._next:
             self._path, keep = self._next.popleft()
             self._state = SliderState(self._state.filtered) if keep else SliderState()
