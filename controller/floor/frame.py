@@ -93,6 +93,8 @@ class FloorRenderer:
         """Whether the last frame still shows ``scene``: the floor stands still, or it moves
         and the last frame is less than most of a period old (as the window's pacing: a
         loop's jitter loses no frame)."""
+        if self._last is None:
+            return False
         age = scene.t - self._last.t
         return not moving(self.map, scene) or 0 <= age < 0.75 * self.period
 

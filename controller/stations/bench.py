@@ -211,9 +211,9 @@ def pi_scenario(build: Build, quota: float | None, seconds: float = PI_S) -> dic
         try:
             _until_online(installation, links)
             installation.run(1.0, sleep=links.wait)  # warm up: fonts, sprites, caches
-            quota = CpuQuota(quota) if quota is not None else contextlib.nullcontext()
+            held = CpuQuota(quota) if quota is not None else contextlib.nullcontext()
             try:
-                with quota:
+                with held:
                     installation.run(0.5, sleep=links.wait)  # settle under the quota
                     reactions.recording = True
                     frames = installation.stats.frames

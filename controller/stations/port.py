@@ -154,9 +154,10 @@ class PortReader:
         self.opener = opener
         self.notify = notify
         self._selector = selectors.DefaultSelector()
-        self._wake_r, self._wake_w = os.pipe()
+        self._wake_r, wake_w = os.pipe()
+        self._wake_w: int | None = wake_w  # None once shut down
         os.set_blocking(self._wake_r, False)
-        os.set_blocking(self._wake_w, False)  # waking must never block the loop
+        os.set_blocking(wake_w, False)  # waking must never block the loop
         self._selector.register(self._wake_r, selectors.EVENT_READ, None)
         self._asked: deque[Port] = deque()  # ports with something to write, or to close
         self._opened: deque[tuple[Port, Any]] = deque()  # (port, its device or the error)
@@ -379,7 +380,8 @@ class PortReader:
     def _shut_down(self) -> None:
         """Close every port, those still opening included, and the wake pipe."""
         with self._lock:  # from now on an opening that ends closes its own port
-            os.close(self._wake_w)
+            if self._wake_w is not None:
+                os.close(self._wake_w)
             self._wake_w = None
         batch: list[Received | Closed] = []
         while self._opened:
