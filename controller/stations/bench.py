@@ -124,6 +124,18 @@ class Presented:
         self.screen.close()
 
 
+@contextlib.contextmanager
+def _quiet():
+    """Only the controller's errors are logged while a figure runs (stations come and go)."""
+    logger = logging.getLogger("controller")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _until_online(installation, links, timeout: float = 30.0) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -141,8 +153,7 @@ def _threshold_serials(stations) -> list[str]:
 
 def measure_reaction(build: Build, seconds: float = REACTION_S) -> dict[str, float]:
     """Station frame read → threshold applied and scene built, 16 stations, headless."""
-    logging.getLogger("controller").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as state:
+    with _quiet(), tempfile.TemporaryDirectory() as state:
         installation, stations, floor = build(["--headless"], state)
         links = stations.links
         reactions = Reactions(links)
@@ -199,8 +210,7 @@ def pi_scenario(build: Build, quota: float | None, seconds: float = PI_S) -> dic
     once its stations are online: its CPU share, the loop's turns per second, and the 95th
     percentile of station frame read → window presenting it, in milliseconds; or
     ``{"refused": why}`` when the quota cannot be had."""
-    logging.getLogger("controller").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as state:
+    with _quiet(), tempfile.TemporaryDirectory() as state:
         installation, stations, floor = build(PI_SCENARIO, state)
         links = stations.links
         reactions = Reactions(links)
