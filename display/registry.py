@@ -12,12 +12,14 @@ station is visible on every view.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
 from display.hotspot import DrawView, Hotspot
+from display.regions import Region, shown
 from display.views import (
     attract,
     decision,
@@ -71,3 +73,36 @@ def draw_view(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hot
     if scene.visitor is not None:
         visitor.draw_over(surface, scene, assets)
     return hotspots
+
+
+def view_regions(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Region]:
+    """The regions :func:`draw_view` draws, in ``rect`` of the window (``assets`` sized for
+    it), each with its key (:mod:`display.regions`): the view and, in the guided workshop, the
+    step column beside it. The attract view and the visitor's overlay move with the time, so
+    their key holds it; the step column's holds its clock's minute.
+    """
+    key = shown(scene)
+    view = VIEWS.get(scene.view, VIEWS["network"])
+    if scene.view != "technician" and scene.workshop is not None:
+        left, column = workshop.split(rect)
+        column_key = (key, workshop.column_clock(scene))
+        return [
+            Region("view", left, key, partial(_draw, view.draw, scene, assets.scaled(left.size))),
+            Region("column", column, column_key, partial(_draw_column, scene, assets)),
+        ]
+    moving = scene.view == "attract" or (scene.visitor is not None and scene.view != "technician")
+    if moving:
+        key = (key, scene.t)
+    return [Region("view", rect, key, partial(_draw_view, scene, assets))]
+
+
+def _draw(draw: DrawView, scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
+    return draw(surface, scene, assets)
+
+
+def _draw_column(scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
+    return workshop.draw_step_column(surface, scene, assets)
+
+
+def _draw_view(scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
+    return draw_view(surface, scene, assets)

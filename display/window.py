@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from dataclasses import replace
+from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -57,7 +57,8 @@ from controller.texts import languages
 from display.assets import Assets
 from display.hotspot import Hotspot
 from display.panel import draw_panel
-from display.registry import draw_view
+from display.regions import Region, Regions, shown
+from display.registry import view_regions
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {
@@ -111,24 +112,29 @@ class Window:
         self._paint: int | None = None  # 1 or 0 while painting cells, else None
         self._drawing: np.ndarray | None = None
         self._last_value: float | None = None
-        self._panel_spots: tuple[list[Hotspot] | None, list[Hotspot]] = (None, [])
+        self.regions = Regions()
+        self.presented = 0  # frames that put something new on screen
         self._resize(self.screen.get_size())
 
     # --- sink --------------------------------------------------------------------------------
 
     def show(self, scene: Scene) -> None:
-        """Draw ``scene`` (its view, and the simulation panel) and put it on screen."""
+        """Draw what changed of ``scene`` (its view's regions, and the simulation panel) and
+        present only that (:mod:`display.regions`): a scene that changes nothing on screen
+        costs next to nothing."""
         self.scene = scene
-        view = self.screen.subsurface(self.view_rect)
-        self.hotspots = draw_view(view, scene, self.assets)
+        regions = view_regions(self.view_rect, scene, self.assets)
         if self.panel_rect.width:
-            panel = self.screen.subsurface(self.panel_rect)
-            offset = self.panel_rect.topleft
-            spots = draw_panel(panel, scene, self.assets)
-            if spots is not self._panel_spots[0]:  # the panel drew anew: place its buttons
-                self._panel_spots = (spots, [_moved(spot, offset) for spot in spots])
-            self.hotspots += self._panel_spots[1]
-        pygame.display.flip()
+            key = (shown(scene), scene.floor)
+            regions.append(Region("panel", self.panel_rect, key, partial(self._panel, scene)))
+        drawn = self.regions.draw(self.screen, regions)
+        self.hotspots = self.regions.hotspots()
+        if drawn:
+            pygame.display.update(drawn)
+            self.presented += 1
+
+    def _panel(self, scene: Scene, surface: pygame.Surface) -> list[Hotspot]:
+        return draw_panel(surface, scene, self.assets)
 
     def close(self) -> None:
         """Close the window."""
@@ -247,6 +253,7 @@ class Window:
         """Split the window into the view and, in simulation, the panel on the right."""
         self.view_rect, self.panel_rect = window_split(size, self.simulation)
         self.assets = Assets(self.view_rect.size)
+        self.regions.forget()
 
 
 def window_split(size: tuple[int, int], simulation: bool = True) -> tuple[pygame.Rect, pygame.Rect]:
@@ -306,10 +313,6 @@ def _next(options: list[T], current: str) -> T:
 
 def _rows(pixels: np.ndarray) -> tuple[str, ...]:
     return tuple("".join("#" if p else "." for p in row) for row in pixels)
-
-
-def _moved(spot: Hotspot, offset: tuple[int, int]) -> Hotspot:
-    return replace(spot, rect=spot.rect.move(offset))
 
 
 __all__ = ["NoDisplayError", "Window", "window_split"]

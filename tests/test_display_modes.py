@@ -27,11 +27,13 @@ from controller.network import load_network
 from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene
+from display.regions import Regions
+from display.registry import view_regions
 from display.ruler import ruler_geometry, scene_ruler
 from display.theme import PALETTE, rgb
 from display.views.network import network_layout
 from display.views.rulers import ruler_rects
-from display.views.workshop import COLUMN_SHARE, condition_text
+from display.views.workshop import COLUMN_SHARE, condition_text, split
 from display.widgets import chip_size, header_content
 from display.window import Window
 
@@ -227,6 +229,44 @@ def test_touching_a_step_dot_jumps_and_a_wrong_answer_accepts_it(window):
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=rect.center, button=1))
     events = window.poll(2.0)
     assert events == [StepChosen("learning-green", 2.0), AnswerAccepted("COL2", 2.0)]
+
+
+def pixels(surface):
+    return pygame.surfarray.array3d(surface)
+
+
+def test_the_window_draws_only_what_changed_and_shows_what_a_full_redraw_would(window):
+    session = workshop("gn-3")
+    window.show(engine.scene(engine.apply(session, Tick(1.0)), 1.0))
+    presented, hotspots = window.presented, window.hotspots
+    window.show(engine.scene(engine.apply(session, Tick(1.5)), 1.5))
+    assert window.presented == presented  # nothing changed: nothing drawn, nothing presented
+    assert window.hotspots == hotspots  # a touch still finds what the screen shows
+    for rounds in (1, 3):  # the class moves: what the screen presents is the whole picture
+        moved, _, t = play(session, the_class, rounds=rounds, t=2.0)
+        scene = engine.scene(engine.apply(moved, Tick(t)), t)
+        window.show(scene)
+        assert window.presented == presented + 1
+        presented = window.presented
+        assert np.array_equal(pixels(window.screen), pixels(render_scene(scene, (1280, 720))[0]))
+
+
+def test_a_minute_on_the_step_s_clock_redraws_the_step_column_alone():
+    session = workshop("gn-3")
+    surface = pygame.Surface((1280, 720))
+    assets, regions = Assets((1280, 720)), Regions()
+    for t in (1.0, 59.0, 61.0):
+        scene = engine.scene(engine.apply(session, Tick(t)), t)
+        drawn = regions.draw(surface, view_regions(surface.get_rect(), scene, assets))
+        assert (
+            drawn
+            == {
+                1.0: list(split(surface.get_rect())),
+                59.0: [],
+                61.0: [split(surface.get_rect())[1]],
+            }[t]
+        )
+    assert np.array_equal(pixels(surface), pixels(render_scene(scene, (1280, 720))[0]))
 
 
 def test_render_draws_the_workshop_at_a_step_after_the_class_s_moves(tmp_path, capsys):

@@ -49,13 +49,24 @@ def draw_with_step(
     The view is drawn at the origin of its own part, so its hotspots (sliders included) need
     no moving; the column's are moved to where the column is.
     """
-    width, height = surface.get_size()
-    column_w = round(width * COLUMN_SHARE)
-    left = pygame.Rect(0, 0, width - column_w, height)
+    left, column = split(surface.get_rect())
     hotspots = view(surface.subsurface(left), scene, assets.scaled(left.size))
-    column = pygame.Rect(left.right, 0, column_w, height)
     spots = draw_step_column(surface.subsurface(column), scene, assets)
     return hotspots + [replace(s, rect=s.rect.move(column.topleft)) for s in spots]
+
+
+def split(rect: pygame.Rect) -> tuple[pygame.Rect, pygame.Rect]:
+    """The view's part of ``rect`` (left) and the step column's (right)."""
+    column_w = round(rect.width * COLUMN_SHARE)
+    left = pygame.Rect(rect.left, rect.top, rect.width - column_w, rect.height)
+    return left, pygame.Rect(left.right, rect.top, column_w, rect.height)
+
+
+def column_clock(scene: Scene) -> int | None:
+    """The step column's clock, in whole minutes since the step started: the only part of
+    the column that moves with the time (None outside the workshop)."""
+    step = scene.workshop
+    return None if step is None else math.floor(max(0.0, scene.t - step.started_at) / 60)
 
 
 def draw_step_column(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
