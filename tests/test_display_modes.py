@@ -285,3 +285,18 @@ def test_render_names_an_unknown_step(tmp_path, capsys):
         main(["render", "--mode", "workshop", "--step", "nap", "--out", str(tmp_path / "x")]) == 2
     )
     assert "gn-3" in capsys.readouterr().err
+
+
+def test_the_engine_re_times_the_last_scene_while_the_session_does_not_change():
+    rules = engine.Engine()
+    session = engine.apply(workshop("gn-3"), Tick(1.0))
+    first = rules.scene(session, 1.0)
+    again = rules.scene(engine.apply(session, Tick(2.0)), 2.0)  # a tick that changes nothing
+    assert again.t == 2.0 and again.workshop is first.workshop and again.result is first.result
+    pressed = engine.apply(session, ButtonPressed("COL2", "plus", 2.5))
+    after = rules.scene(pressed, 3.0)
+    assert after.workshop is not first.workshop and after.stations != first.stations
+    built = engine.scene(pressed, 3.0)
+    assert after.stations == built.stations and after.workshop == built.workshop
+    idle = engine.apply(visitor(), ButtonPressed("A", "plus", 0.5))  # the idle countdown runs
+    assert rules.scene(idle, 1.0).visitor != rules.scene(idle, 5.0).visitor

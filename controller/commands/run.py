@@ -298,7 +298,8 @@ def build_installation(
     sources.append(trainer)
     sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
-    return Installation(session, engine, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
+    rules = engine.Engine()  # the last scene kept while the session does not change
+    return Installation(session, rules, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
 
 
 def run_report(
