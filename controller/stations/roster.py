@@ -28,6 +28,9 @@ from controller.stations.slider import SliderSettings
 #: USB ids of a Raspberry Pi Pico running MicroPython (every station, R5).
 PICO_VID, PICO_PID = 0x2E8A, 0x0005
 
+#: The installation file's sections this module reads.
+SECTIONS = ("stations", "station", "slider")
+
 _SERIAL = re.compile(r"^[0-9A-F]{2,64}$")
 
 
