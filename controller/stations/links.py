@@ -224,13 +224,14 @@ class Links:
             self._scan = self._scanner.submit(self.discover)
 
     def _scan_due(self, now: float) -> bool:
-        """A scan is due on schedule, or as soon as a station lost since the last one may be
-        tried again (so a replugged station is back within its first back-off)."""
+        """A scan is due on schedule, or as soon as a station whose back-off ended since the
+        last scan may be tried again (so a replugged station is back within its first
+        back-off, even when a scheduled scan found it a moment too early)."""
         if now >= self._next_scan:
             return True
         return any(
             link.connection.port is None
-            and link.connection.liveness.since >= self._scanned_at
+            and link.connection.liveness.retry_at > self._scanned_at
             and link.connection.liveness.may_open(now)
             for link in self.links.values()
         )
