@@ -2,10 +2,10 @@
 
 The installation's loop must never wait for a serial port: a station can be unplugged mid-frame,
 freeze, or spew garbage. So one :class:`PortReader` thread does all the waiting for every port
-(R2): it waits on all of them at once with :mod:`selectors` (``epoll`` on Linux: no limit on
-descriptor numbers, unlike ``select.select``, and a cost that follows the ports that are ready,
-not the ports that are open), writes what the loop queued without ever blocking, cuts what
-arrives into checked frames with each port's
+(docs/hardware.md §2): it waits on all of them at once with :mod:`selectors` (``epoll`` on
+Linux: no limit on descriptor numbers, unlike ``select.select``, and a cost that follows the
+ports that are ready, not the ports that are open), writes what the loop queued without ever
+blocking, cuts what arrives into checked frames with each port's
 :class:`~controller.stations.framing.Deframer` (which counts and skips the garbage), and puts
 everything one wake-up read on a queue the loop drains, as one batch, each port's frames
 stamped with the time they were read::
