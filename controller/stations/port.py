@@ -161,10 +161,11 @@ class PortReader:
         self._selector.register(self._wake_r, selectors.EVENT_READ, None)
         self._asked: deque[Port] = deque()  # ports with something to write, or to close
         self._opened: deque[tuple[Port, Any]] = deque()  # (port, its device or the error)
-        self._ports: set[Port] = set()  # opening or open
+        self._ports: set[Port] = set()  # opening or open (guarded by the lock: both threads)
+        self._stuck: set[Port] = set()  # ports whose writes wait for them (the thread's own)
         self._woken = False
         self._stopping = False
-        self._lock = threading.Lock()  # guards the wake pipe against use after close
+        self._lock = threading.Lock()  # guards the wake pipe (against use after close) and _ports
         self._thread = threading.Thread(target=self._run, name="station ports", daemon=True)
         self._thread.start()
 
@@ -178,7 +179,8 @@ class PortReader:
             every frame is urgent.
         """
         port = Port(device, self, inspect, limit)
-        self._ports.add(port)
+        with self._lock:
+            self._ports.add(port)
         opening = threading.Thread(
             target=self._opening, args=(port,), name=f"open {device}", daemon=True
         )
@@ -260,10 +262,10 @@ class PortReader:
 
     def _timeout(self) -> float | None:
         """Wait for ever, unless a write is waiting for its port: then until it times out."""
-        stuck = [p._stuck_since for p in self._ports if p._stuck_since is not None]
-        if not stuck:
+        if not self._stuck:
             return None
-        return max(0.0, min(stuck) + WRITE_TIMEOUT_S - self.clock())
+        since = min(p._stuck_since for p in self._stuck if p._stuck_since is not None)
+        return max(0.0, since + WRITE_TIMEOUT_S - self.clock())
 
     def _adopt(self, batch: list) -> bool:
         """Take the ports opened since the last turn into the selector."""
@@ -344,8 +346,10 @@ class PortReader:
         waiting = bool(port._unsent)
         if waiting and port._stuck_since is None:
             port._stuck_since = self.clock()
+            self._stuck.add(port)
         elif not waiting:
             port._stuck_since = None
+            self._stuck.discard(port)
         events = selectors.EVENT_READ | (selectors.EVENT_WRITE if waiting else 0)
         self._selector.modify(port._fd, events, port)
         return False
@@ -353,7 +357,7 @@ class PortReader:
     def _check_stuck(self, batch: list) -> bool:
         """Close the ports whose writes have waited longer than :data:`WRITE_TIMEOUT_S`."""
         now, urgent = self.clock(), False
-        for port in list(self._ports):
+        for port in list(self._stuck):
             since = port._stuck_since
             if since is not None and now - since >= WRITE_TIMEOUT_S and port.alive:
                 urgent |= self._closed(port, "SerialTimeoutException: Write timeout", batch)
@@ -370,9 +374,11 @@ class PortReader:
             with contextlib.suppress(OSError, serial.SerialException):
                 port._device.close()
         port._fd, port._stuck_since = -1, None
+        self._stuck.discard(port)
         port._outbox.clear()
         port.deframer.drop_partial()
-        self._ports.discard(port)
+        with self._lock:
+            self._ports.discard(port)
         port._closed.set()
         batch.append(Closed(port, self.clock(), reason))
         return True
@@ -387,7 +393,9 @@ class PortReader:
         while self._opened:
             port, opened = self._opened.popleft()
             port._device = None if isinstance(opened, BaseException) else opened
-        for port in list(self._ports):
+        with self._lock:
+            ports = list(self._ports)
+        for port in ports:
             self._closed(port, "closed", batch)
         self._selector.close()
         os.close(self._wake_r)
