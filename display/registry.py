@@ -19,7 +19,7 @@ import pygame
 from controller.scene import Scene
 from display.assets import Assets
 from display.hotspot import DrawView, Hotspot
-from display.regions import Region, shown
+from display.panes import Pane, shown
 from display.views import (
     attract,
     decision,
@@ -75,9 +75,9 @@ def draw_view(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hot
     return hotspots
 
 
-def view_regions(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Region]:
-    """The regions :func:`draw_view` draws, in ``rect`` of the window (``assets`` sized for
-    it), each with its key (:mod:`display.regions`): the view and, in the guided workshop, the
+def view_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane]:
+    """The panes :func:`draw_view` draws, in ``rect`` of the window (``assets`` sized for
+    it), each with its key (:mod:`display.panes`): the view and, in the guided workshop, the
     step column beside it. The attract view and the visitor's overlay move with the time, so
     their key holds it; the step column's holds its clock's minute.
     """
@@ -87,13 +87,13 @@ def view_regions(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Region
         left, column = workshop.split(rect)
         column_key = (key, workshop.column_clock(scene))
         return [
-            Region("view", left, key, partial(_draw, view.draw, scene, assets.scaled(left.size))),
-            Region("column", column, column_key, partial(_draw_column, scene, assets)),
+            Pane("view", left, key, partial(_draw, view.draw, scene, assets.scaled(left.size))),
+            Pane("column", column, column_key, partial(_draw_column, scene, assets)),
         ]
     moving = scene.view == "attract" or (scene.visitor is not None and scene.view != "technician")
     if moving:
         key = (key, scene.t)
-    return [Region("view", rect, key, partial(_draw_view, scene, assets))]
+    return [Pane("view", rect, key, partial(_draw_view, scene, assets))]
 
 
 def _draw(draw: DrawView, scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:

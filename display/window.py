@@ -57,8 +57,8 @@ from controller.texts import languages
 from display.assets import Assets
 from display.hotspot import Hotspot
 from display.panel import draw_panel
-from display.regions import Region, Regions, shown
-from display.registry import view_regions
+from display.panes import Pane, Panes, shown
+from display.registry import view_panes
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {
@@ -112,23 +112,23 @@ class Window:
         self._paint: int | None = None  # 1 or 0 while painting cells, else None
         self._drawing: np.ndarray | None = None
         self._last_value: float | None = None
-        self.regions = Regions()
+        self.panes = Panes()
         self.presented = 0  # frames that put something new on screen
         self._resize(self.screen.get_size())
 
     # --- sink --------------------------------------------------------------------------------
 
     def show(self, scene: Scene) -> None:
-        """Draw what changed of ``scene`` (its view's regions, and the simulation panel) and
-        present only that (:mod:`display.regions`): a scene that changes nothing on screen
+        """Draw what changed of ``scene`` (its view's panes, and the simulation panel) and
+        present only that (:mod:`display.panes`): a scene that changes nothing on screen
         costs next to nothing."""
         self.scene = scene
-        regions = view_regions(self.view_rect, scene, self.assets)
+        panes = view_panes(self.view_rect, scene, self.assets)
         if self.panel_rect.width:
             key = (shown(scene), scene.floor)
-            regions.append(Region("panel", self.panel_rect, key, partial(self._panel, scene)))
-        drawn = self.regions.draw(self.screen, regions)
-        self.hotspots = self.regions.hotspots()
+            panes.append(Pane("panel", self.panel_rect, key, partial(self._panel, scene)))
+        drawn = self.panes.draw(self.screen, panes)
+        self.hotspots = self.panes.hotspots()
         if drawn:
             pygame.display.update(drawn)
             self.presented += 1
@@ -253,7 +253,7 @@ class Window:
         """Split the window into the view and, in simulation, the panel on the right."""
         self.view_rect, self.panel_rect = window_split(size, self.simulation)
         self.assets = Assets(self.view_rect.size)
-        self.regions.forget()
+        self.panes.forget()
 
 
 def window_split(size: tuple[int, int], simulation: bool = True) -> tuple[pygame.Rect, pygame.Rect]:

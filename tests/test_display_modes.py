@@ -28,8 +28,8 @@ from controller.session import load_mode_settings
 from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene
-from display.regions import Regions
-from display.registry import view_regions
+from display.panes import Panes
+from display.registry import view_panes
 from display.ruler import ruler_geometry, scene_ruler
 from display.theme import PALETTE, rgb
 from display.views.network import network_layout
@@ -256,10 +256,10 @@ def test_the_window_draws_only_what_changed_and_shows_what_a_full_redraw_would(w
 def test_a_minute_on_the_step_s_clock_redraws_the_step_column_alone():
     session = workshop("gn-3")
     surface = pygame.Surface((1280, 720))
-    assets, regions = Assets((1280, 720)), Regions()
+    assets, panes = Assets((1280, 720)), Panes()
     for t in (1.0, 59.0, 61.0):
         scene = engine.scene(engine.apply(session, Tick(t)), t)
-        drawn = regions.draw(surface, view_regions(surface.get_rect(), scene, assets))
+        drawn = panes.draw(surface, view_panes(surface.get_rect(), scene, assets))
         assert (
             drawn
             == {
