@@ -4,13 +4,19 @@ Each view is a module of :mod:`display.views` with a ``draw(surface, scene, asse
 list[Hotspot]`` (:data:`display.hotspot.DrawView`). Register a new view by adding it to
 :data:`VIEWS`.
 
-Views share the parts in :mod:`display.widgets` (chips, rulers, grids, badges) and draw the
-offline-stations banner with :func:`display.widgets.draw_offline_banner`, so an unplugged
-station is visible on every view.
+Views share the parts in :mod:`display.widgets` (chips, rulers, grids, badges); their
+header shows the offline stations' banner (:func:`display.widgets.draw_header`), so an
+unplugged station is visible on every view.
+
+Two audiences, two surfaces: :func:`draw_view` draws the class screen (what the class may
+see), :func:`draw_presenter` the leader's presenter view of the workshop
+(:mod:`display.views.presenter`). Each frame's texts are logged as they are drawn
+(:mod:`display.audit`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -25,12 +31,13 @@ from display.views import (
     decision,
     draw,
     network,
+    presenter,
     rulers,
     technician,
     training,
     visitor,
-    workshop,
 )
+from display.widgets import draw_band
 
 
 @dataclass(frozen=True)
@@ -58,51 +65,55 @@ VIEWS: dict[str, View] = _registry()
 
 
 def draw_view(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw ``scene.view`` (the network view if the name is unknown); return its hotspots.
+    """Draw the class screen: ``scene.view`` (the network view if the name is unknown) and
+    the band at its bottom (the workshop's question, a visitor's challenge); return its
+    hotspots.
 
-    In the guided workshop the view shares the screen with the step's column
-    (:mod:`display.views.workshop`); in the visitor mode the challenge, the celebration and the
-    idle countdown are drawn over it (:mod:`display.views.visitor`).
+    In the visitor mode the celebration and the languages are drawn over the view
+    (:mod:`display.views.visitor`). The technician's view is for the technician.
     """
     view = VIEWS.get(scene.view, VIEWS["network"])
     if scene.view == "technician":
+        assets.begin(surface, "leader")
         return view.draw(surface, scene, assets)
-    if scene.workshop is not None:
-        return workshop.draw_with_step(surface, scene, assets, view.draw)
+    assets.begin(surface, "class")
     hotspots = view.draw(surface, scene, assets)
+    draw_band(surface, scene, assets)
     if scene.visitor is not None:
-        visitor.draw_over(surface, scene, assets)
+        hotspots += visitor.draw_over(surface, scene, assets)
     return hotspots
 
 
-def view_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane]:
-    """The panes :func:`draw_view` draws, in ``rect`` of the window (``assets`` sized for
-    it), each with its key (:mod:`display.panes`): the view and, in the guided workshop, the
-    step column beside it. The attract view and the visitor's overlay move with the time, so
-    their key holds it; the step column's holds its clock's minute.
+def draw_presenter(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """Draw the presenter view: the leader's side of the workshop's step (its notes and
+    targets, its conditions ticked live, the next step, the time); return its hotspots."""
+    assets.begin(surface, "leader")
+    return presenter.draw(surface, scene, assets)
+
+
+def view_panes(
+    rect: pygame.Rect, scene: Scene, assets: Assets, *, presenting: bool = False
+) -> list[Pane]:
+    """The panes the window draws in ``rect`` (``assets`` sized for it), each with its key
+    (:mod:`display.panes`): the class screen (:func:`draw_view`), or with ``presenting`` the
+    presenter view (:func:`draw_presenter`). The attract view and the visitor mode move with
+    the time (the moving example, the breathing invitation, the countdown), so their key
+    holds it; the presenter's clock counts minutes, so its key holds the time to ten seconds.
     """
     key = shown(scene)
-    view = VIEWS.get(scene.view, VIEWS["network"])
-    if scene.view != "technician" and scene.workshop is not None:
-        left, column = workshop.split(rect)
-        column_key = (key, workshop.column_clock(scene))
+    if presenting:
         return [
-            Pane("view", left, key, partial(_draw, view.draw, scene, assets.scaled(left.size))),
-            Pane("column", column, column_key, partial(_draw_column, scene, assets)),
+            Pane(
+                "presenter",
+                rect,
+                (key, math.floor(scene.t / 10)),
+                partial(_draw, draw_presenter, scene, assets),
+            )
         ]
-    moving = scene.view == "attract" or (scene.visitor is not None and scene.view != "technician")
-    if moving:
+    if scene.view == "attract" or (scene.visitor is not None and scene.view != "technician"):
         key = (key, scene.t)
-    return [Pane("view", rect, key, partial(_draw_view, scene, assets))]
+    return [Pane("view", rect, key, partial(_draw, draw_view, scene, assets))]
 
 
 def _draw(draw: DrawView, scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
     return draw(surface, scene, assets)
-
-
-def _draw_column(scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
-    return workshop.draw_step_column(surface, scene, assets)
-
-
-def _draw_view(scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
-    return draw_view(surface, scene, assets)

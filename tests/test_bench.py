@@ -92,3 +92,32 @@ def test_the_pis_scenario_runs_the_scripted_class_on_sixteen_stations_to_the_scr
     figures = pi_scenario(emulated_installation, None, seconds=8.0)
     assert figures["fps"] > 5 and 0 < figures["cpu_percent"] < 200
     assert figures["reactions"] > 0 and figures["reaction_p95_ms"] > 0
+
+
+def test_the_led_link_is_measured_in_micropython_and_estimated_for_an_rp2040(capsys):
+    status = main(["bench", "--only", "led-link", "--json"])
+    figures = json.loads(capsys.readouterr().out)
+    passing = min(figures["led_link_fps_dark"], figures["led_link_fps_lit"]) >= 30
+    assert status == (0 if passing else 1)
+    assert set(figures) == {
+        f"led_link_{what}"
+        for what in (
+            "fps_dark",
+            "fps_dark_unix",
+            "bytes_dark",
+            "fps_lit",
+            "fps_lit_unix",
+            "bytes_lit",
+        )
+    }
+    for frame in ("dark", "lit"):
+        # The estimate is the unix port's figure scaled down (an RP2040 is slower), bounded by
+        # the longest strip's shift-out time.
+        assert 0 < figures[f"led_link_fps_{frame}"] < figures[f"led_link_fps_{frame}_unix"]
+        assert figures[f"led_link_fps_{frame}"] <= 1 / (339 * 30e-6 + 280e-6) + 1e-6
+    # A dark floor's frame is a few runs; a lit one's far less than its 6,369 raw bytes.
+    assert figures["led_link_bytes_dark"] < 400 < figures["led_link_bytes_lit"] < 3000
+    from controller.commands.bench import FIGURES
+
+    bars = {bar.key: bar for figure in FIGURES for bar in figure.bars}
+    assert bars["led_link_fps_lit"].limit == 30 and not bars["led_link_fps_lit"].at_most

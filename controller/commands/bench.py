@@ -30,7 +30,7 @@ from controller.commands.diagnose import RecentErrors
 from controller.commands.installation_file import load_installation
 from controller.commands.options import network_from
 from controller.commands.stations import open_stations
-from controller.floor.bench import measure_leds
+from controller.floor.bench import RP2040_SLOWER, USB_BYTES_PER_S, measure_led_link, measure_leds
 from controller.floor.sink import open_floor
 from controller.stations.bench import measure_pi, measure_reaction
 from display.benchmark import measure_screen
@@ -56,7 +56,7 @@ def emulated_installation(extra: Sequence[str], state_dir: str):
     driver, phases = run_command.rehearsal_parts(args, stations)
     actors = () if driver is None else (driver, phases)
     installation = run_command.build_installation(
-        args, setup, session, stations, window, floor, RecentErrors(), actors=actors
+        args, setup, session, stations, None, window, floor, RecentErrors(), actors=actors
     )
     return installation, stations, floor
 
@@ -86,6 +86,42 @@ FIGURES: tuple[Figure, ...] = (
         "leds",
         (Bar("led_frame_median_ms", "LED frame, ~2,000 LEDs (map, gamma, limiter)", "ms", 1.0),),
         measure_leds,
+    ),
+    Figure(
+        "led-link",
+        (
+            Bar(
+                "led_link_fps_dark",
+                f"LED link, dark floor, RP2040: CPU here ×{RP2040_SLOWER:.0f} (pystone) "
+                f"+ bytes at {USB_BYTES_PER_S // 1000} KB/s",
+                "fps",
+                30,
+                False,
+            ),
+            Bar(
+                "led_link_fps_dark_unix",
+                "LED link, dark floor, here (MicroPython unix port)",
+                "fps",
+                None,
+            ),
+            Bar("led_link_bytes_dark", "LED link, dark floor, bytes a frame", "B", None),
+            Bar(
+                "led_link_fps_lit",
+                f"LED link, lit floor, RP2040: CPU here ×{RP2040_SLOWER:.0f} (pystone) "
+                f"+ bytes at {USB_BYTES_PER_S // 1000} KB/s",
+                "fps",
+                30,
+                False,
+            ),
+            Bar(
+                "led_link_fps_lit_unix",
+                "LED link, lit floor, here (MicroPython unix port)",
+                "fps",
+                None,
+            ),
+            Bar("led_link_bytes_lit", "LED link, lit floor, bytes a frame", "B", None),
+        ),
+        measure_led_link,
     ),
     Figure(
         "reaction",

@@ -4,7 +4,8 @@
 Every figure runs the installation exactly as ``neurones run --emulate-stations 16`` builds it
 (the same links, technician desk and loop): ``neurones bench`` hands each figure a ``build``
 function that makes it (:data:`Build`), so this module needs nothing of the command line.
-Sixteen emulated stations (the real firmware, each its own process):
+Sixteen emulated stations (the real firmware in MicroPython, each its own process), sending
+their heartbeats and what changes (PROTOCOL.md §5):
 
 - **reaction**: simulated pupils move sliders; from the moment a station's frame is read (the
   reader thread's timestamp, carried by the :class:`~controller.events.SliderMoved` it gives)

@@ -31,11 +31,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import select
 import selectors
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from queue import SimpleQueue
 from typing import Any
@@ -54,6 +55,22 @@ READ_SIZE = 4096
 #: Looks at each frame in the reader's thread: returns ``(note, urgent)``. The note travels with
 #: the frame; only urgent frames wake the loop (the others wait for its next frame).
 Inspect = Callable[[Frame], tuple[Any, bool]]
+
+
+def readable(files: Iterable[Any], timeout_s: float) -> list[Any]:
+    """The ``files`` (descriptors or objects with ``fileno()``) with something to read, waiting
+    at most ``timeout_s``; a closed or hung-up one counts (reading it tells why).
+
+    ``poll``, not ``select``: ``select`` fails on a descriptor past 1023, which a controller
+    with many stations, pipes and clients open reaches.
+    """
+    poller = select.poll()
+    by_fd = {}
+    for f in files:
+        fd = f if isinstance(f, int) else f.fileno()
+        by_fd[fd] = f
+        poller.register(fd, select.POLLIN)
+    return [by_fd[fd] for fd, _ in poller.poll(max(0, round(timeout_s * 1000)))]
 
 
 @dataclass(frozen=True, eq=False)
