@@ -140,17 +140,24 @@ class SliderTracker:
             state = State.from_body(frame.body)
         except MessageError:
             return None, True  # the loop counts it
+        urgent = state.buttons != self._buttons
+        self._buttons = state.buttons
+        slider, value, moved = self.follow(state.raw)
+        return (state, slider, value), urgent or moved
+
+    def follow(self, raw: float) -> tuple[SliderState | None, float | None, bool]:
+        """In the reading thread: one raw reading through the path; the path's state after it
+        (None before the loop handed a path), the threshold it sets, and whether that changed.
+        The direct-wired stations' sampler calls it for each reading of an ADC input."""
         if self._next:
             self._path, keep = self._next.popleft()
             self._state = SliderState(self._state.filtered) if keep else SliderState()
-        urgent = state.buttons != self._buttons
-        self._buttons = state.buttons
         if self._path is None:
-            return (state, None, None), urgent
+            return None, None, False
         before = self._path.value(self._state)
-        self._state = self._path.step(self._state, state.raw)
+        self._state = self._path.step(self._state, raw)
         value = self._path.value(self._state)
-        return (state, self._state, value), urgent or value != before
+        return self._state, value, value != before
 
 
 class Slider:
