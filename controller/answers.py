@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from controller.network import Forward, Network
+from controller.network import Forward, Layer, Network
+from controller.scene import Answer
 
 
 def expected(network: Network, result: Forward) -> dict[str, float]:
@@ -41,7 +42,7 @@ def expected(network: Network, result: Forward) -> dict[str, float]:
 class Answers:
     """The pupils' numbers during one run of the network, layer by layer."""
 
-    layers: tuple[str, ...]  # the answering layers' names, in the signal's order
+    layers: tuple[Layer, ...]  # the answering layers, in the signal's order
     groups: tuple[tuple[str, ...], ...]  # each answering layer's neurons
     done: int = 0  # how many answering layers are complete
     entries: Mapping[str, int] = field(default_factory=dict)  # dialled, maybe not confirmed
@@ -50,13 +51,13 @@ class Answers:
     revealed: frozenset[str] = frozenset()  # the leader showed the right number
 
     @classmethod
-    def start(cls, network: Network, layers: tuple[str, ...]) -> Answers:
+    def start(cls, network: Network, layers: tuple[Layer, ...]) -> Answers:
         """Nobody has answered yet; ``layers`` answer in this order."""
         neurons = network.layers()
         return cls(tuple(layers), tuple(neurons[layer] for layer in layers))
 
     @property
-    def layer(self) -> str | None:
+    def layer(self) -> Layer | None:
         """The layer whose pupils answer now, None once every layer is done."""
         return self.layers[self.done] if self.done < len(self.layers) else None
 
@@ -118,7 +119,7 @@ class Answers:
             answers = replace(answers, done=answers.done + 1)
         return answers
 
-    def answer(self, neuron: str) -> str | None:
+    def answer(self, neuron: str) -> Answer | None:
         """What the station's ring shows: "right", "wrong" (confirmed, not right) or None."""
         if neuron in self.right:
             return "right"

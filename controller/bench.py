@@ -120,7 +120,7 @@ def run_figures(figures: Sequence[Figure], only: str | None = None) -> list[tupl
     if not chosen:
         names = ", ".join(f.name for f in figures)
         raise ValueError(f"no figure {only!r} (have: {names})")
-    results = []
+    results: list[tuple[Bar, float]] = []
     for figure in chosen:
         values = figure.measure()
         results.extend((bar, values[bar.key]) for bar in figure.bars if bar.key in values)

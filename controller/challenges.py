@@ -25,7 +25,7 @@ from controller.conditions import Condition
 from controller.datafile import DATA_DIR, Field, check_keys
 from controller.digits import DigitSet
 from controller.network import Network
-from controller.scene import VIEWS
+from controller.scene import VIEWS, VisitPhase
 from controller.script import Names
 from controller.texts import load_texts
 
@@ -58,7 +58,7 @@ class Challenge:
 class Visit:
     """Where the visitor mode is: attract or play, the last touch, the challenge on offer."""
 
-    phase: str = "play"  # "attract" or "play"
+    phase: VisitPhase = "play"
     last_touch: float | None = None  # None: nobody has touched anything yet
     challenge: int | None = None  # index of the challenge on offer
     baseline: Mapping[str, float] = field(default_factory=dict)  # thresholds when offered

@@ -2,8 +2,9 @@
 
 ``neurones run`` is the installation; the other sub-commands classify digits, train, render
 screens, calibrate, diagnose and benchmark. Every sub-command has ``--help``, and those that
-report have ``--json``. A malformed data file ends the command with one line naming the file and
-the field, and exit status 2.
+report have ``--json``. An error of the controller (:class:`~controller.errors.NeuronesError`)
+ends the command with one line; a malformed data file's names the file and the field, with exit
+status 2.
 """
 
 from __future__ import annotations
@@ -13,13 +14,10 @@ import sys
 from collections.abc import Sequence
 
 from controller.commands import bench, calibrate, classify, diagnose, render, run, train
-from controller.datafile import DataError
+from controller.errors import NeuronesError
 
 #: The sub-command modules, in the order ``--help`` lists them.
 COMMANDS = (run, classify, train, render, calibrate, diagnose, bench)
-
-#: Exit status for bad input (a malformed file or argument), as argparse uses.
-EXIT_BAD_INPUT = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,9 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except DataError as exc:
+    except NeuronesError as exc:
         print(f"neurones: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return exc.exit_status
     except KeyboardInterrupt:
         return 130
 

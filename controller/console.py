@@ -31,6 +31,7 @@ from typing import Any
 from controller.datafile import INSTALLATION_FILE, Field, check_keys
 from controller.diagnosis import ConsoleDiagnosis
 from controller.events import CONSOLE_ACTIONS, ConsoleAction, Event, KeyTurned
+from controller.scene import Mode
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class Debounced:
         return self
 
 
-def key_position(workshop: bool, technician: bool) -> str | None:
+def key_position(workshop: bool, technician: bool) -> Mode | None:
     """The key's position from its two contacts; None if both read closed (a wiring fault)."""
     if workshop and technician:
         return None
@@ -119,7 +120,7 @@ class ConsoleState:
 
     hold_s: float = 0.03
     contacts: dict[str, Debounced] = field(default_factory=dict)
-    key: str | None = None
+    key: Mode | None = None
 
     def read(self, levels: dict[str, bool], now: float) -> list[Event]:
         """Take one reading of every contact; return the presses and the key's turn."""

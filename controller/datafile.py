@@ -19,20 +19,27 @@ import json
 import math
 import string
 import tomllib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from controller.errors import NeuronesError
 
 #: Where the shipped data files live (the repository's ``data/`` folder).
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: A text one of a few (a mode, a view…): :meth:`Field.choice` returns it typed as given.
+S = TypeVar("S", bound=str)
 
 #: The museum's installation file: stations, sliders, console, LED floor, the modes' settings.
 INSTALLATION_FILE = DATA_DIR / "installation.toml"
 
 
-class DataError(ValueError):
+class DataError(NeuronesError, ValueError):
     """A data file is missing, unreadable or malformed; the message names the file and field."""
+
+    exit_status = 2  # bad input, as argparse uses
 
     def __init__(self, source: str | Path, field: str, message: str) -> None:
         self.source = str(source)
@@ -133,6 +140,11 @@ class Field:
         if choices is not None and self.value not in choices:
             raise self.error(f"expected one of {', '.join(choices)}, got {self.value!r}")
         return self.value
+
+    def choice(self, choices: Sequence[S]) -> S:
+        """This field as one of ``choices`` (texts), typed as they are."""
+        text = self.text(choices=tuple(choices))
+        return next(c for c in choices if c == text)
 
     def number(self, *, minimum: float | None = None, maximum: float | None = None) -> float:
         """This field as a finite real number within the optional bounds."""

@@ -161,10 +161,11 @@ def _digit(f: Field, shape: tuple[int, int], default_name: str | None = None) ->
     value = None if label.value is None else label.integer(minimum=0)
     rows = f["pixels"]
     try:
-        pixels = parse_pixels(rows.value if isinstance(rows.value, list) else None, shape)
-    except (ValueError, TypeError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else "expected a list of rows"
-        raise DataError(f.source, f"{rows.path} (grid {name!r})", message) from None
+        if not isinstance(rows.value, list):
+            raise ValueError("expected a list of rows")
+        pixels = parse_pixels(rows.value, shape)
+    except ValueError as exc:
+        raise DataError(f.source, f"{rows.path} (grid {name!r})", str(exc)) from None
     return Digit(name, value, pixels)
 
 

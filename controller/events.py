@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from controller.diagnosis import Diagnosis
+from controller.scene import Mode, View
 from controller.training import Progress
 
 #: Station buttons, in the order of their bits on the wire.
@@ -64,7 +65,7 @@ class ConsoleAction:
 class KeyTurned:
     """The console's three-position key: one of :data:`KEY_POSITIONS`."""
 
-    position: str
+    position: Mode
     t: float
 
 
@@ -81,7 +82,7 @@ class StationStatus:
 class ViewChosen:
     """The screen asked to show another view (network, rulers, decision, draw, …)."""
 
-    view: str
+    view: View
     t: float
 
 

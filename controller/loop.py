@@ -54,6 +54,10 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
+class Part(Source, Sink, Protocol):
+    """Both a source and a sink (the window: its mouse and keyboard in, the scene out)."""
+
+
 @dataclass
 class LoopStats:
     """What the loop counts: frames, part failures, and when it started."""
@@ -144,7 +148,8 @@ class Installation:
 
     def close(self) -> None:
         """Close every source and sink once, even if some fail to close."""
-        for part in dict.fromkeys([*self.sources, *self.sinks]):
+        parts: list[Source | Sink] = [*self.sources, *self.sinks]
+        for part in dict.fromkeys(parts):
             try:
                 part.close()
             except Exception as exc:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 #: Installation settings: hold a slider until it crosses the software value, or follow at once.
-SLIDER_MODES = ("pickup", "jump")
+SliderMode = Literal["pickup", "jump"]
+SLIDER_MODES: tuple[SliderMode, ...] = ("pickup", "jump")
 
 
 @dataclass(frozen=True)

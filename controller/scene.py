@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 
@@ -18,8 +19,26 @@ from controller.digits import Digit, DigitSet
 from controller.network import LAYERS, Decision, Forward, Layer, Network, forward
 from controller.training import Progress, Snapshot
 
-#: The views the screen knows (a session may show), in the order the view key cycles through.
-VIEWS = ("network", "rulers", "decision", "draw", "attract", "training")
+#: The installation's modes: the positions of the leader console's key.
+Mode = Literal["visitor", "workshop", "technician"]
+MODES: tuple[Mode, ...] = ("visitor", "workshop", "technician")
+
+#: The screen's views: those a session may show, in the order the view key cycles through them
+#: (:data:`VIEWS`), and the technician's, which only the key's technician position shows.
+View = Literal["network", "rulers", "decision", "draw", "attract", "training", "technician"]
+VIEWS: tuple[View, ...] = ("network", "rulers", "decision", "draw", "attract", "training")
+
+#: What the LED floor plays: the live values, the signal travelling layer by layer, the idle
+#: loop, or dimmed while the class is away from the mat.
+FloorMode = Literal["network", "signal", "attract", "dim"]
+FLOOR_MODES: tuple[FloorMode, ...] = ("network", "signal", "attract", "dim")
+
+#: Which way a held slider must move to catch its threshold (pickup).
+Direction = Literal["up", "down"]
+#: A pupil's number, checked.
+Answer = Literal["right", "wrong"]
+#: The visitor mode: nobody there (the attract loop), or someone playing.
+VisitPhase = Literal["attract", "play"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +58,8 @@ class StationView:
 
     neuron: str
     online: bool | None = None
-    pickup: str | None = None
-    answer: str | None = None
+    pickup: Direction | None = None
+    answer: Answer | None = None
     entry: int | None = None
     expected: float | None = None
     too_far: bool = False
@@ -93,7 +112,7 @@ class WorkshopView:
     started_at: float
     hide_digit: bool = False  # keep the digit secret until the class has guessed it
     revealed: bool = False  # the leader pressed reveal (the digit and decision are shown)
-    layer: str | None = None
+    layer: Layer | None = None
     max_move: float | None = None  # the learning rule: thresholds move by at most this
     moves: tuple[MoveView, ...] = ()
     finished: bool = False  # the leader went past the last step
@@ -105,7 +124,7 @@ class WorkshopView:
 class VisitorView:
     """The unattended visitor mode: attract loop or play, and the challenge on offer."""
 
-    phase: str  # "attract" (nobody there) or "play"
+    phase: VisitPhase
     idle_s: float  # seconds since the last touch
     timeout_s: float  # after this long untouched, back to attract with defaults
     challenge: str | None = None  # the challenge's id in data/visitor.toml
@@ -229,16 +248,15 @@ class Scene:
     result: Forward  # the network on ``digit`` (batch of one)
     set_result: Forward  # the network on every digit of ``digits``
     stations: tuple[StationView, ...] = ()
-    mode: str = "visitor"  # visitor / workshop / technician
-    view: str = "network"  # network / rulers / decision / attract / draw / training …
+    mode: Mode = "visitor"
+    view: View = "network"
     step: str | None = None  # the workshop script's step id, if any
     language: str = "fr"
     changed_at: float = 0.0  # when the shown values last changed (the floor's pulse starts then)
     message: str | None = None  # a key into the texts, for a banner (challenge, hint)
     floor: FloorView | None = None  # the LED frame for the screen
-    # What the floor plays: "network" (live values), "signal" (lit layer by layer up to
-    # ``signal_layers``), "attract" (the idle loop) or "dim" (the class is away from the mat).
-    floor_mode: str = "network"
+    # What the floor plays; "signal" lights it layer by layer up to ``signal_layers``.
+    floor_mode: FloorMode = "network"
     # How many layers the signal has reached (grandeur nature: 1 once the inputs are counted,
     # 2 once the hidden neurons are done, 3 at the outputs); None: the whole network is live.
     signal_layers: int | None = None

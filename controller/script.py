@@ -25,7 +25,7 @@ the file and the field (``data/workshop.toml: step[10].complete_when[0]: unknown
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,15 +33,12 @@ from controller.answers import Answers
 from controller.conditions import Condition, parse_condition
 from controller.datafile import DATA_DIR, DataError, Field, check_keys
 from controller.digits import DigitSet, compose_set
-from controller.network import LAYERS, Network
-from controller.scene import ConditionView
+from controller.network import LAYERS, Layer, Network
+from controller.scene import FLOOR_MODES, ConditionView, FloorMode, View
 from controller.texts import languages
 
 #: The script shipped with the installation.
 DEFAULT_SCRIPT = DATA_DIR / "workshop.toml"
-
-#: What the floor may play during a step (see :class:`controller.scene.Scene`).
-FLOOR_MODES = ("network", "signal", "attract", "dim")
 
 #: The reference language: every step must have its texts in it.
 REFERENCE_LANGUAGE = "fr"
@@ -62,18 +59,18 @@ class Step:
 
     id: str
     phase: int  # 1 introduction, 2 grandeur nature, 3 tabletop, 4 conclusion
-    view: str
+    view: View
     digits: DigitSet  # what ``show`` puts on show
     digit: str
-    floor: str
+    floor: FloorMode
     stations: tuple[str, ...]  # the neurons whose stations take part
     complete_when: tuple[Condition, ...]
     texts: Mapping[str, StepText]
-    answers: tuple[str, ...] = ()  # layers whose pupils enter their numbers, in order
+    answers: tuple[Layer, ...] = ()  # layers whose pupils enter their numbers, in order
     thresholds: Mapping[str, float] = field(default_factory=dict)  # set at the step's start
     max_move: float | None = None
     hide_digit: bool = False
-    reveal_view: str = "decision"
+    reveal_view: View = "decision"
     minutes: float | None = None
     optional: bool = False  # "time permitting": a leader may skip it
 
@@ -100,7 +97,7 @@ class Script:
 def load_script(
     network: Network,
     library: Mapping[str, DigitSet],
-    views: Collection[str],
+    views: Sequence[View],
     path: str | Path = DEFAULT_SCRIPT,
 ) -> Script:
     """Load and check a workshop script against the network, digit sets and screen views.
@@ -125,7 +122,7 @@ class Names:
 
     network: Network
     library: dict[str, DigitSet]
-    views: tuple[str, ...]
+    views: tuple[View, ...]
 
     def shown(self, f: Field) -> DigitSet:
         """The digits a ``show`` list puts on show, checked."""
@@ -163,9 +160,9 @@ class Names:
             raise f.error(f"digit {name!r} is not on show ({', '.join(shown.names())})")
         return name
 
-    def view(self, f: Field) -> str:
+    def view(self, f: Field) -> View:
         """A screen view's name, checked."""
-        return f.text(choices=self.views)
+        return f.choice(self.views)
 
     def stations(self, f: Field) -> tuple[str, ...]:
         """Which neurons take part: ``"all"``, ``"none"``, a layer, or a list of those/names."""
@@ -183,7 +180,10 @@ class Names:
     def groups(self) -> dict[str, tuple[str, ...]]:
         """The names that stand for several stations at once."""
         layers = self.network.layers()
-        return {"all": sum(layers.values(), ()), "none": (), **layers}
+        groups: dict[str, tuple[str, ...]] = {"all": sum(layers.values(), ()), "none": ()}
+        for layer, neurons in layers.items():
+            groups[layer] = neurons
+        return groups
 
 
 #: The fields a step may have, besides one table of texts per language.
@@ -211,7 +211,7 @@ def _named_step(f: Field, names: Names) -> Step:
 def _step(f: Field, names: Names) -> Step:
     check_keys(f.table(), (*STEP_FIELDS, *languages()))
     shown = names.shown(f["show"])
-    answers = tuple(a.text(choices=LAYERS) for a in f.get("answers", []).list())
+    answers = tuple(a.choice(LAYERS) for a in f.get("answers", []).list())
     if list(answers) != sorted(answers, key=LAYERS.index):
         raise f["answers"].error(f"layers must follow the signal: {', '.join(LAYERS)}")
     stations = names.stations(f.get("stations", "none"))
@@ -230,7 +230,7 @@ def _step(f: Field, names: Names) -> Step:
         view=names.view(f["view"]),
         digits=shown,
         digit=names.digit(f.get("digit"), shown),
-        floor=f.get("floor", "network").text(choices=FLOOR_MODES),
+        floor=f.get("floor", "network").choice(FLOOR_MODES),
         stations=stations,
         complete_when=names.conditions(f["complete_when"], shown),
         texts=_texts(f),

@@ -25,28 +25,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from controller.challenges import Challenge, Visit
 from controller.datafile import INSTALLATION_FILE, Field, check_keys
 from controller.diagnosis import Diagnosis
 from controller.digits import Digit, DigitSet
 from controller.network import Network, forward
-from controller.pickup import SLIDER_MODES, Pickup
-from controller.scene import StationView, TrainingView
+from controller.pickup import SLIDER_MODES, Pickup, SliderMode
+from controller.scene import MODES, Mode, StationView, TrainingView, View
 from controller.script import Guide, Script
-
-#: The key's positions, which are the modes.
-MODES = ("visitor", "workshop", "technician")
 
 
 @dataclass(frozen=True)
 class ModeSettings:
     """How the modes behave in this installation (``[modes]`` in installation.toml)."""
 
-    start: str = "visitor"  # the mode at power-on, until the console's key says otherwise
+    start: Mode = "visitor"  # the mode at power-on, until the console's key says otherwise
     idle_timeout_s: float = 90.0  # visitor mode: untouched this long → attract, defaults back
     celebration_s: float = 6.0  # how long a solved challenge is celebrated
-    sliders: str = "pickup"  # "pickup" or "jump" (see controller.pickup)
+    sliders: SliderMode = "pickup"  # hold a slider until it catches up, or not (controller.pickup)
 
 
 def load_mode_settings(path: str | Path = INSTALLATION_FILE) -> ModeSettings:
@@ -59,10 +57,10 @@ def load_mode_settings(path: str | Path = INSTALLATION_FILE) -> ModeSettings:
     check_keys(section.table(), ("start", "idle_timeout_s", "celebration_s", "sliders"))
     default = ModeSettings()
     return ModeSettings(
-        start=section.get("start", default.start).text(choices=MODES),
+        start=section.get("start", default.start).choice(MODES),
         idle_timeout_s=section.get("idle_timeout_s", default.idle_timeout_s).number(minimum=1),
         celebration_s=section.get("celebration_s", default.celebration_s).number(minimum=0),
-        sliders=section.get("sliders", default.sliders).text(choices=SLIDER_MODES),
+        sliders=section.get("sliders", default.sliders).choice(SLIDER_MODES),
     )
 
 
@@ -86,9 +84,9 @@ class Session:
     thresholds: dict[str, float] = field(default_factory=dict)  # overrides of the defaults
     digit_index: int = 0
     drawing: Digit | None = None
-    view: str = "network"
+    view: View = "network"
     language: str = "fr"
-    mode: str = "visitor"
+    mode: Mode = "visitor"
     stations: dict[str, StationView] = field(default_factory=dict)  # online or not, by neuron
     changed_at: float = 0.0
     diagnosis: Diagnosis | None = None  # the technician's figures
@@ -127,7 +125,7 @@ class Session:
         overrides = tuple(sorted(self.thresholds.items()))
         return dict(zip(digits.names(), _recognised(self.defaults, overrides, digits), strict=True))
 
-    def station_views(self, **per_neuron: Mapping[str, object]) -> tuple[StationView, ...]:
+    def station_views(self, **per_neuron: Mapping[str, Any]) -> tuple[StationView, ...]:
         """What each station shows: online or not, and which way to pick up its slider.
 
         ``per_neuron`` adds a mode's own fields: ``answer={"A": "right"}`` and so on. Only
@@ -136,7 +134,7 @@ class Session:
         thresholds = self.network.thresholds()
         views = []
         for neuron in (*self.defaults.input_names, *thresholds):
-            extra = {k: v[neuron] for k, v in per_neuron.items() if neuron in v}
+            extra: dict[str, Any] = {k: v[neuron] for k, v in per_neuron.items() if neuron in v}
             if neuron in thresholds:
                 extra["pickup"] = self.pickup.direction(neuron, thresholds[neuron])
             view = self.stations.get(neuron) or StationView(neuron)

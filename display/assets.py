@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pygame
 
@@ -98,7 +98,7 @@ class Assets:
         """
         if key in self._memos:
             self._memos.move_to_end(key)
-            return self._memos[key]
+            return cast(T, self._memos[key])
         value = self._memos[key] = build()
         if len(self._memos) > self._layer_capacity:
             self._memos.popitem(last=False)

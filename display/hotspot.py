@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
+from display.geometry import Scale
+
+#: What pressing a hotspot does (see :class:`Hotspot`).
+HotspotKind = Literal["slider", "button", "digit", "cell", "clear", "add", "step", "accept"]
 
 
 @dataclass(frozen=True)
@@ -32,11 +37,11 @@ class Hotspot:
     """
 
     rect: pygame.Rect
-    kind: str
+    kind: HotspotKind
     neuron: str | None = None
     button: str | None = None
-    index: object = None
-    scale: object = None  # a display.geometry.Scale for sliders
+    index: int | str | tuple[int, int] | None = None  # a digit, a step's id, a grid cell
+    scale: Scale | None = None  # for sliders
 
 
 #: A view's drawing function: the whole surface from the scene, and its hotspots.

@@ -171,7 +171,7 @@ def draw_ruler(
     """
     theme = assets.theme
     network = scene.network
-    geometry = ruler_geometry(model, tuple(rect), chip_size(assets), theme.px)
+    geometry = ruler_geometry(model, (rect.x, rect.y, rect.w, rect.h), chip_size(assets), theme.px)
     scale = geometry.scale
     marker = round(scale.x(model.threshold))
     colour = neuron_fill(assets, network, model.neuron)
@@ -211,7 +211,9 @@ def draw_ruler_static(
     surface: pygame.Surface, scene: Scene, assets: Assets, model: RulerModel, rect: pygame.Rect
 ) -> None:
     """The parts of a ruler that stay while its threshold moves: number line, badge."""
-    geometry = ruler_geometry(model, tuple(rect), chip_size(assets), assets.theme.px)
+    geometry = ruler_geometry(
+        model, (rect.x, rect.y, rect.w, rect.h), chip_size(assets), assets.theme.px
+    )
     _draw_axis(surface, assets, geometry)
     _draw_badge(surface, assets, scene.network, model, geometry)
 

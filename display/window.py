@@ -31,10 +31,12 @@ import contextlib
 import os
 import sys
 from dataclasses import replace
+from typing import TypeVar
 
 import numpy as np
 import pygame
 
+from controller.errors import NeuronesError
 from controller.events import (
     AnswerAccepted,
     ButtonPressed,
@@ -50,12 +52,12 @@ from controller.events import (
     StepChosen,
     ViewChosen,
 )
-from controller.scene import Scene
+from controller.scene import VIEWS, Mode, Scene
 from controller.texts import languages
 from display.assets import Assets
 from display.hotspot import Hotspot
 from display.panel import draw_panel
-from display.registry import VIEWS, draw_view
+from display.registry import draw_view
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {
@@ -64,13 +66,20 @@ CONSOLE_KEYS = {
     pygame.K_r: "reveal",
     pygame.K_BACKSPACE: "reset",
 }
-KEY_POSITIONS = {pygame.K_1: "visitor", pygame.K_2: "workshop", pygame.K_3: "technician"}
+KEY_POSITIONS: dict[int, Mode] = {
+    pygame.K_1: "visitor",
+    pygame.K_2: "workshop",
+    pygame.K_3: "technician",
+}
+
+#: One of a few options the keyboard cycles through (views, languages).
+T = TypeVar("T", bound=str)
 
 #: SDL video drivers that draw nowhere a person can see.
 INVISIBLE_DRIVERS = ("offscreen", "dummy")
 
 
-class NoDisplayError(RuntimeError):
+class NoDisplayError(NeuronesError, RuntimeError):
     """There is no screen to open a window on; the message says what to do instead."""
 
 
@@ -184,24 +193,24 @@ class Window:
         if spot.kind == "slider":
             self._drag = spot
             return self._slide(pos, now)
-        if spot.kind == "button":
-            return [ButtonPressed(spot.neuron, spot.button, now)]
-        if spot.kind == "digit":
-            return [DigitChosen(int(spot.index), now)]
-        if spot.kind == "cell" and self.scene is not None:
-            self._drawing = self.scene.digit.pixels.copy()
-            row, col = spot.index
-            self._paint = 1 - int(self._drawing[row, col])
-            return self._paint_cell(spot.index, now)
+        index, neuron = spot.index, spot.neuron
+        if spot.kind == "button" and neuron is not None and spot.button is not None:
+            return [ButtonPressed(neuron, spot.button, now)]
+        if spot.kind == "digit" and isinstance(index, int):
+            return [DigitChosen(index, now)]
+        if spot.kind == "cell" and isinstance(index, tuple) and self.scene is not None:
+            drawing = self._drawing = self.scene.digit.pixels.copy()
+            self._paint = 1 - int(drawing[index])
+            return self._paint_cell(index, now)
         if spot.kind == "clear" and self.scene is not None:
             self._drawing = np.zeros_like(self.scene.digit.pixels)
             return [DrawingChanged(_rows(self._drawing), now)]
-        if spot.kind == "add":
-            return [DrawingAdded(int(spot.index), now)]
-        if spot.kind == "step":
-            return [StepChosen(str(spot.index), now)]
-        if spot.kind == "accept":
-            return [AnswerAccepted(spot.neuron, now)]
+        if spot.kind == "add" and (index is None or isinstance(index, int)):
+            return [DrawingAdded(index, now)]
+        if spot.kind == "step" and index is not None:
+            return [StepChosen(str(index), now)]
+        if spot.kind == "accept" and neuron is not None:
+            return [AnswerAccepted(neuron, now)]
         return []
 
     def _move(self, pos: tuple[int, int], now: float) -> list[Event]:
@@ -211,21 +220,26 @@ class Window:
             spot = next(
                 (s for s in self.hotspots if s.kind == "cell" and s.rect.collidepoint(pos)), None
             )
-            return self._paint_cell(spot.index, now) if spot else []
+            index = spot.index if spot else None
+            return self._paint_cell(index, now) if isinstance(index, tuple) else []
         return []
 
     def _slide(self, pos: tuple[int, int], now: float) -> list[Event]:
-        value = self._drag.scale.value(pos[0], self.slider_step)
+        drag = self._drag
+        if drag is None or drag.scale is None or drag.neuron is None:
+            return []
+        value = drag.scale.value(pos[0], self.slider_step)
         if value == self._last_value:
             return []
         self._last_value = value
-        return [SliderMoved(self._drag.neuron, value, now)]
+        return [SliderMoved(drag.neuron, value, now)]
 
     def _paint_cell(self, cell: tuple[int, int], now: float) -> list[Event]:
-        if self._drawing[cell] == self._paint:
+        drawing = self._drawing
+        if drawing is None or drawing[cell] == self._paint:
             return []
-        self._drawing[cell] = self._paint
-        return [DrawingChanged(_rows(self._drawing), now)]
+        drawing[cell] = self._paint
+        return [DrawingChanged(_rows(drawing), now)]
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -283,7 +297,7 @@ def _stderr_silenced():
         os.close(saved)
 
 
-def _next(options: list[str], current: str) -> str:
+def _next(options: list[T], current: str) -> T:
     """The option after ``current`` (the first if ``current`` is not among them)."""
     if current not in options:
         return options[0]

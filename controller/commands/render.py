@@ -32,8 +32,7 @@ from controller.digits import DigitSet, load_digit_set, shipped_sets
 from controller.events import StationStatus, StepChosen, Tick
 from controller.modes import engine
 from controller.network import Network
-from controller.scene import Scene, StationView, TrainingView, build_scene
-from controller.script import FLOOR_MODES
+from controller.scene import FLOOR_MODES, FloorMode, Scene, StationView, TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress, train
 
 #: The digit set each view shows by default.
@@ -190,7 +189,7 @@ def draw(scene: Scene, args: argparse.Namespace):
     return surface
 
 
-def with_floor(scene: Scene, mode: str | None = None) -> Scene:
+def with_floor(scene: Scene, mode: FloorMode | None = None) -> Scene:
     """``scene`` carrying its LED floor frame (as the installation's floor sink adds it)."""
     from controller.floor.frame import FloorRenderer
     from controller.floor.mat import load_floor
@@ -277,14 +276,15 @@ def mode_scene(args: argparse.Namespace) -> Scene:
     session = mode_session(network, library, library["grandeur-nature"], args.lang, args.mode)
     session = engine.apply_all(session, [StationStatus(n, False, 0.0) for n in args.offline])
     if args.step is not None:
-        if session.script.index(args.step) is None:
-            known = ", ".join(step.id for step in session.script.steps)
+        script = session.script
+        if script is None or script.index(args.step) is None:
+            known = ", ".join(step.id for step in script.steps) if script else "none"
             raise DataError("--step", args.step, f"no such step in the script (have: {known})")
         session = engine.apply(session, StepChosen(args.step, 0.0))
     if args.mode == "workshop":
-        actor, memory = rehearsal.the_class, None
+        session, _, t = rehearsal.play(session, rehearsal.the_class, None, rounds=args.moves)
     else:
-        actor, memory = rehearsal.the_visitor, VisitorState()
-    session, _, t = rehearsal.play(session, actor, memory, rounds=args.moves)
+        visitor = rehearsal.the_visitor
+        session, _, t = rehearsal.play(session, visitor, VisitorState(), rounds=args.moves)
     t += args.time
     return engine.scene(engine.apply(session, Tick(t)), t)

@@ -27,6 +27,7 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -55,12 +56,12 @@ from controller.floor.sink import FloorSink, open_floor
 from controller.kiosk.health import DEFAULT_PORT, serve_health
 from controller.kiosk.service import ServiceNotifier
 from controller.kiosk.shutdown import SafeShutdown
-from controller.loop import Installation, Sink, Source
+from controller.loop import Installation, Part, Sink, Source
 from controller.modes import engine, rehearsal
 from controller.modes.actors import DWELL_S, VisitorState
 from controller.modes.finale import Trainer
 from controller.network import Network
-from controller.scene import VIEWS, Scene
+from controller.scene import VIEWS, Mode, Scene
 from controller.script import load_script
 from controller.session import Session, load_mode_settings
 from controller.storage import write_atomically
@@ -211,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
     duration = args.duration
     if clock is not None and duration is None:
         duration = REHEARSAL_LIMIT_S
-    sleep = clock.sleep if clock else stations.links.wait
+    sleep = clock.sleep if clock is not None else _links_wait(stations)
     with _stop_on_signals(installation):
         try:
             installation.run(duration, sleep=sleep)
@@ -235,7 +236,7 @@ def build_installation(
     args: argparse.Namespace,
     session: Session,
     stations: Stations | None,
-    window: (Source | Sink) | None,
+    window: Part | None,
     floor: FloorSink | None,
     errors: RecentErrors,
     *,
@@ -347,7 +348,7 @@ def start_session(args: argparse.Namespace, t: float = 0.0) -> Session:
     the workshop script, the visitor challenges and the mode settings, in its starting mode."""
     network = network_from(args)
     library = {name: load_digit_set(name) for name in shipped_sets()}
-    start = "workshop" if args.workshop else ("visitor" if args.visitor else None)
+    start: Mode | None = "workshop" if args.workshop else ("visitor" if args.visitor else None)
     return mode_session(network, library, library[args.dataset], args.lang, start, t)
 
 
@@ -356,7 +357,7 @@ def mode_session(
     library: dict[str, DigitSet],
     digits: DigitSet,
     language: str,
-    mode: str | None = None,
+    mode: Mode | None = None,
     t: float = 0.0,
 ) -> Session:
     """A session with everything the modes need, begun in ``mode`` (default: the installation
@@ -415,7 +416,7 @@ def rehearsal_report(
     return {"workshop": rehearsal.workshop_report(session)}
 
 
-def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
+def open_window(args: argparse.Namespace) -> Part | None:
     """The simulated installation's window, or None after saying why there is no display."""
     from display.window import NoDisplayError, Window
 
@@ -424,6 +425,12 @@ def open_window(args: argparse.Namespace) -> (Source | Sink) | None:
     except NoDisplayError as exc:
         print(f"neurones: {exc}", file=sys.stderr)
         return None
+
+
+def _links_wait(stations: Stations | None) -> Callable[[float], None]:
+    """The loop's sleep: the station links' wait (woken by a station's move)."""
+    assert stations is not None  # opened whenever the clock is the real one
+    return stations.links.wait
 
 
 @contextlib.contextmanager

@@ -271,8 +271,9 @@ def stations_report(
     rows = []
     for figures in stations.links.figures():
         neuron = figures.neuron
+        threshold = thresholds.get(neuron) if neuron else None
         pickup = scene.station(neuron).pickup if scene is not None and neuron else None
-        rows.append({**figures.to_json(), "threshold": thresholds.get(neuron), "pickup": pickup})
+        rows.append({**figures.to_json(), "threshold": threshold, "pickup": pickup})
     report: dict[str, Any] = {
         "uptime_s": round(installation.uptime(), 1),
         "frames": installation.stats.frames,

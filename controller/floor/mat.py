@@ -305,7 +305,7 @@ def _settings(f: Field) -> FloorSettings:
 
 
 def _zones(f: Field) -> tuple[PowerZone, ...]:
-    zones = []
+    zones: list[PowerZone] = []
     for entry in f.list(min_length=1):
         check_keys(entry, ("name", "supply_a", "budget_a"))
         name = unique(entry["name"], [z.name for z in zones], "power zone")

@@ -183,9 +183,10 @@ def output_slot(config: OutputConfig, layout: FloorLayout) -> OutputSlot:
     if config.kind == "ddp":
         from controller.floor.ddp import DdpOutput
 
+        host = config.host
+        assert host is not None  # the floor's layout requires it for a ddp output
         leds = layout.strip_indices(config.strips)
-        name = f"ddp {config.host}:{config.port}"
-        return OutputSlot(name, lambda: DdpOutput(config.host, config.port, leds))
+        return OutputSlot(f"ddp {host}:{config.port}", lambda: DdpOutput(host, config.port, leds))
     if config.kind == "pico":
         from controller.floor.pico import PicoLedOutput, find_driver
 
@@ -193,7 +194,10 @@ def output_slot(config: OutputConfig, layout: FloorLayout) -> OutputSlot:
         strips = [(s.offset, s.leds) for s in chosen]
 
         def opener() -> LedOutput:
-            device = config.device or find_driver(config.serial)
+            # The floor's layout gives a pico output its serial or its port, and its rate.
+            device = config.device or find_driver(config.serial or "")
+            if config.fps is None:
+                return PicoLedOutput(device, strips)
             return PicoLedOutput(device, strips, fps=config.fps)
 
         return OutputSlot(f"pico {config.serial or config.device}", opener)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from controller.errors import NeuronesError
 from controller.stations.framing import LED_LIMIT, PROTOCOL_MAJOR, PUSH, Deframer, encode
 from controller.stations.messages import (
     KINDS,
@@ -45,7 +46,7 @@ LED_DRIVER_KIND = 2
 HANDSHAKE_S = 1.0
 
 
-class LedDriverError(ConnectionError):
+class LedDriverError(NeuronesError, ConnectionError):
     """The LED driver cannot be used: not found, silent, refused, or of another protocol."""
 
 

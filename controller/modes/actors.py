@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from controller.answers import expected
-from controller.scene import Scene, WorkshopView
+from controller.scene import Mode, Scene, WorkshopView
 
 # --- what people do -------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ class Console:
 class TurnKey:
     """Someone turns the console's key to ``position`` (visitor, workshop, technician)."""
 
-    position: str
+    position: Mode
 
 
 Action = SetSlider | Press | Console | TurnKey
@@ -104,7 +104,8 @@ def _answers(scene: Scene, step: WorkshopView) -> tuple[Action, ...]:
     """Each pupil of the layer being asked dials one notch towards the right number, or OK."""
     right = expected(scene.network, scene.result)
     actions: list[Action] = []
-    for neuron in scene.network.layers()[step.layer]:
+    layer = step.layer
+    for neuron in scene.network.layers()[layer] if layer is not None else ():
         station = scene.station(neuron)
         if neuron not in step.stations or station.answer == "right":
             continue
@@ -152,7 +153,7 @@ class VisitorState:
     """
 
     beat: str = "arrive"
-    since: float | None = None  # when the current beat started (scene time)
+    since: float | None = None  # when the current beat started (scene time); None: not yet
     tries: int = 0  # candidate moves tried on the challenge
     trying: tuple[str, float, float] | None = None  # slider tried: (neuron, from, to)
     left: tuple[str, float] | None = None  # the slider the visitor left, and where
@@ -176,6 +177,11 @@ def visitor_next(scene: Scene, state: VisitorState) -> tuple[tuple[Action, ...],
     return beat(scene, state)
 
 
+def _watched(scene: Scene, state: VisitorState) -> float:
+    """Seconds since the current beat started (:func:`visitor_next` starts the first)."""
+    return 0.0 if state.since is None else scene.t - state.since
+
+
 def _to(state: VisitorState, beat: str, t: float) -> VisitorState:
     return replace(state, beat=beat, since=t)
 
@@ -184,7 +190,7 @@ def _arrive(scene: Scene, state: VisitorState):
     """Watch the attract loop a moment, then press OK on the first station."""
     if scene.visitor is None or scene.visitor.phase != "attract":
         return (), replace(state, since=scene.t)
-    if scene.t - state.since < LOOK_S:
+    if _watched(scene, state) < LOOK_S:
         return (), state
     state = state.noted("pressed", scene.t)
     return (Press(scene.network.input_names[0], "ok"),), _to(state, "solve", scene.t)
@@ -193,6 +199,8 @@ def _arrive(scene: Scene, state: VisitorState):
 def _solve(scene: Scene, state: VisitorState):
     """Try each slider a notch each way, putting it back when that does not solve it."""
     visit = scene.visitor
+    if visit is None:  # the visitor mode is not on
+        return (), state
     if visit.solved:
         state = state.noted("solved", visit.challenge)
         left = None if state.trying is None else (state.trying[0], state.trying[2])
@@ -219,14 +227,14 @@ def _candidates(scene: Scene) -> list[tuple[str, float]]:
 
 def _leave(scene: Scene, state: VisitorState):
     """Gone: nothing until the installation is back to its attract loop."""
-    if scene.visitor.phase != "attract":
+    if scene.visitor is None or scene.visitor.phase != "attract":
         return (), state
     return (), _to(state.noted("attract again", scene.t), "return", scene.t)
 
 
 def _return(scene: Scene, state: VisitorState):
     """A second visitor watches, then presses."""
-    if scene.t - state.since < LOOK_S:
+    if _watched(scene, state) < LOOK_S:
         return (), state
     return (Press(scene.network.input_names[0], "ok"),), _to(state, "nudge", scene.t)
 
@@ -246,6 +254,7 @@ def _nudge(scene: Scene, state: VisitorState):
 
 def _cross(scene: Scene, state: VisitorState):
     """Note that the nudge did nothing, then bring the slider past its threshold."""
+    assert state.left is not None  # the nudge left it
     neuron, slider = state.left
     station = scene.station(neuron)
     state = state.noted("threshold after nudge", scene.thresholds[neuron])
@@ -258,6 +267,7 @@ def _cross(scene: Scene, state: VisitorState):
 
 def _caught(scene: Scene, state: VisitorState):
     """Note that the slider acts again once it has crossed its threshold."""
+    assert state.left is not None  # the crossing left it
     neuron, slider = state.left
     state = state.noted("threshold after crossing", scene.thresholds[neuron])
     state = state.noted("follows again", scene.thresholds[neuron] == slider)

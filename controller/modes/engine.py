@@ -33,14 +33,14 @@ from controller.events import (
     TrainingProgressed,
 )
 from controller.modes import finale, freeplay, guide, visitor
-from controller.scene import Scene, build_scene
-from controller.session import MODES, Session
+from controller.scene import MODES, Mode, Scene, View, build_scene
+from controller.session import Session
 
 #: The view the key's technician position shows.
-TECHNICIAN_VIEW = "technician"
+TECHNICIAN_VIEW: View = "technician"
 
 
-def begin(session: Session, mode: str, t: float) -> Session:
+def begin(session: Session, mode: Mode, t: float) -> Session:
     """Enter ``mode`` at start-up, as if the key had just been turned to it."""
     return _enter(replace(session, mode=mode), mode, previous=None, t=t)
 
@@ -93,7 +93,7 @@ def _offline(session: Session, neuron: str) -> bool:
     return station is not None and station.online is False
 
 
-def _enter(session: Session, mode: str, previous: str | None, t: float) -> Session:
+def _enter(session: Session, mode: Mode, previous: Mode | None, t: float) -> Session:
     if mode == "technician":
         return replace(session, view=TECHNICIAN_VIEW)
     if mode == "workshop":

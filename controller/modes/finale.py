@@ -41,7 +41,7 @@ from functools import lru_cache
 from controller.digits import DigitSet
 from controller.events import ConsoleAction, Event, TrainingProgressed
 from controller.network import Network
-from controller.scene import Scene, TrainingView
+from controller.scene import Scene, TrainingView, View
 from controller.session import Session
 from controller.training import (
     WORKSHOP_SNAPSHOTS,
@@ -53,7 +53,7 @@ from controller.training import (
 )
 
 #: The view that shows the training.
-TRAINING_VIEW = "training"
+TRAINING_VIEW: View = "training"
 
 
 def progressed(session: Session, e: TrainingProgressed) -> Session:

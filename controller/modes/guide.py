@@ -42,7 +42,7 @@ from controller.events import (
 from controller.modes import finale, freeplay, learning
 from controller.network import LAYERS, forward
 from controller.scene import WorkshopView
-from controller.script import Guide, Step, StepRecord
+from controller.script import Guide, Script, Step, StepRecord
 from controller.session import Session
 
 # --- moving through the script ---------------------------------------------------------------
@@ -59,17 +59,17 @@ def enter_mode(session: Session, t: float, *, resume: bool) -> Session:
 
 def go_to(session: Session, index: int, t: float) -> Session:
     """Leave the current step (recorded) and enter step ``index`` (clamped to the script)."""
-    index = min(max(index, 0), len(session.script) - 1)
+    index = min(max(index, 0), len(script_of(session)) - 1)
     return enter(leave(session, t), index, t)
 
 
 def enter(session: Session, index: int, t: float) -> Session:
     """Start step ``index`` afresh: its digits, thresholds, view, and a blank state."""
-    step = session.script.steps[index]
+    step = script_of(session).steps[index]
     session = finale.restart(session.arrange(step.digits, step.digit, step.thresholds, t))
     answers = Answers.start(session.defaults, step.answers) if step.answers else None
     guide = replace(
-        session.guide,
+        guide_of(session),
         index=index,
         started_at=t,
         answers=answers,
@@ -82,7 +82,7 @@ def enter(session: Session, index: int, t: float) -> Session:
 
 def leave(session: Session, t: float) -> Session:
     """Record the current step as passed (complete) or left, unless the script is finished."""
-    guide = session.guide
+    guide = guide_of(session)
     if guide.finished:
         return session
     state = situation(session)
@@ -103,12 +103,24 @@ def leave(session: Session, t: float) -> Session:
 def finish(session: Session, t: float) -> Session:
     """The leader went past the last step: it is recorded, and the workshop is over."""
     session = leave(session, t)
-    return replace(session, guide=replace(session.guide, finished=True))
+    return replace(session, guide=replace(guide_of(session), finished=True))
+
+
+def guide_of(session: Session) -> Guide:
+    """Where the class is in the script (the workshop mode with a script always has it)."""
+    assert session.guide is not None, "the workshop mode without a guide"
+    return session.guide
+
+
+def script_of(session: Session) -> Script:
+    """The workshop script (the guided workshop runs only with one)."""
+    assert session.script is not None, "the guided workshop without a script"
+    return session.script
 
 
 def step_of(session: Session) -> Step:
     """The step the workshop is on."""
-    return session.script.steps[session.guide.index]
+    return script_of(session).steps[guide_of(session).index]
 
 
 # --- what the step's conditions see -----------------------------------------------------------
@@ -116,7 +128,7 @@ def step_of(session: Session) -> Step:
 
 def situation(session: Session) -> Situation:
     """The network now, as the step's conditions judge it."""
-    network, guide = session.network, session.guide
+    network, guide = session.network, guide_of(session)
     answers = guide.answers
     return Situation(
         thresholds=network.thresholds(),
@@ -134,7 +146,7 @@ def moves(session: Session) -> tuple:
     A slider still held by pickup has not moved anything in this step: where it was left
     (by a visitor, before the step's preset) is shown by the pickup arrow, not flagged.
     """
-    step, guide = step_of(session), session.guide
+    step, guide = step_of(session), guide_of(session)
     pickup = session.pickup
     sliders = {
         n: v for n, v in pickup.physical.items() if n in step.stations and n not in pickup.held
@@ -147,10 +159,10 @@ def moves(session: Session) -> tuple:
 
 def console(session: Session, e: ConsoleAction) -> Session:
     """Previous / next step, reset the step, reveal what it hides."""
-    guide = session.guide
+    guide = guide_of(session)
     if e.action == "next" and guide.finished:
         return session
-    if e.action == "next" and guide.index == len(session.script) - 1:
+    if e.action == "next" and guide.index == len(script_of(session)) - 1:
         return finish(session, e.t)
     if e.action == "previous" and guide.finished:
         return enter(session, guide.index, e.t)
@@ -162,7 +174,7 @@ def console(session: Session, e: ConsoleAction) -> Session:
 
 def reveal(session: Session, t: float) -> Session:
     """Show what the step hides: a layer's missing numbers first, then the decision."""
-    guide = session.guide
+    guide = guide_of(session)
     if guide.answers is not None and not guide.answers.complete:
         return _with_answers(session, guide.answers.reveal(), t)
     view = step_of(session).reveal_view
@@ -171,13 +183,13 @@ def reveal(session: Session, t: float) -> Session:
 
 def step_chosen(session: Session, e: StepChosen) -> Session:
     """Jump to the step called ``e.step`` (unknown ids are ignored)."""
-    index = session.script.index(e.step)
+    index = script_of(session).index(e.step)
     return session if index is None else go_to(session, index, e.t)
 
 
 def button(session: Session, e: ButtonPressed) -> Session:
     """A pupil answering dials with −/+ and confirms with OK; other presses do nothing."""
-    answers = session.guide.answers
+    answers = guide_of(session).answers
     if answers is None or e.neuron not in step_of(session).stations:
         return session
     if e.button == "ok":
@@ -191,7 +203,7 @@ def button(session: Session, e: ButtonPressed) -> Session:
 
 def accepted(session: Session, e: AnswerAccepted) -> Session:
     """The leader counts a pupil's answer as right."""
-    answers = session.guide.answers
+    answers = guide_of(session).answers
     return session if answers is None else _with_answers(session, answers.accept(e.neuron), e.t)
 
 
@@ -206,22 +218,22 @@ def slider(session: Session, e: SliderMoved) -> Session:
     session, follows = session.slider_moved(neuron, float(e.value))
     if not follows:
         return session
-    value = learning.allowed(float(e.value), session.guide.baseline[neuron], step.max_move)
+    value = learning.allowed(float(e.value), guide_of(session).baseline[neuron], step.max_move)
     return session.with_threshold(neuron, value, e.t)
 
 
 def digit(session: Session, e: DigitChosen) -> Session:
     """Another digit on show, unless pupils are working out their numbers for this one."""
-    if session.guide.answers is not None:
+    if guide_of(session).answers is not None:
         return session
     return freeplay.digit(session, e)
 
 
 def _with_answers(session: Session, answers: Answers, t: float) -> Session:
     """Keep the pupils' new answers; a layer just completed sends the signal on (now)."""
-    before = session.guide.answers
-    changed_at = t if answers.done != before.done else session.changed_at
-    guide = replace(session.guide, answers=answers)
+    before = guide_of(session).answers
+    changed_at = t if before is None or answers.done != before.done else session.changed_at
+    guide = replace(guide_of(session), answers=answers)
     return replace(session, guide=guide, changed_at=changed_at)
 
 
@@ -246,7 +258,7 @@ HANDLERS: dict[type, Callable] = {
 
 def scene_fields(session: Session, now: float) -> dict:
     """The workshop's part of the scene: the step for the screen, the stations, the floor."""
-    guide, step = session.guide, step_of(session)
+    guide, step = guide_of(session), step_of(session)
     text = step.text(session.language)
     state = situation(session)
     checks = judge(step.complete_when, state)
@@ -255,7 +267,7 @@ def scene_fields(session: Session, now: float) -> dict:
     view = WorkshopView(
         step=step.id,
         index=guide.index,
-        count=len(session.script),
+        count=len(script_of(session)),
         phase=step.phase,
         title=text.title,
         task=text.task,
@@ -270,7 +282,7 @@ def scene_fields(session: Session, now: float) -> dict:
         max_move=step.max_move,
         moves=found,
         finished=guide.finished,
-        steps=tuple(s.id for s in session.script.steps),
+        steps=tuple(s.id for s in script_of(session).steps),
         minutes=step.minutes,
     )
     return {
@@ -290,7 +302,7 @@ def _signal_layers(answers: Answers) -> int:
 
 def _stations(session: Session, found: tuple) -> tuple:
     """Each station with its part in the step: answers, dialled numbers, flagged moves."""
-    step, answers = step_of(session), session.guide.answers
+    step, answers = step_of(session), guide_of(session).answers
     everyone = (*session.defaults.input_names, *session.defaults.thresholds())
     extra: dict[str, dict] = {
         "active": {n: n in step.stations for n in everyone},

@@ -98,7 +98,8 @@ class StationHands:
         """Do ``actions`` at the stations; return the events of the rest (the console's)."""
         events: list[Event] = []
         for action in actions:
-            serial = self.serials.get(getattr(action, "neuron", None))
+            neuron = getattr(action, "neuron", None)
+            serial = self.serials.get(neuron) if neuron is not None else None
             if isinstance(action, SetSlider) and serial is not None:
                 raw = self.calibration(serial).raw_for(action.value)
                 self.emulator.set_slider(serial, raw)
@@ -262,7 +263,9 @@ def workshop_report(session: Session) -> dict:
         return {"kind": "workshop", "passed": False, "steps": [], "error": "no workshop script"}
     steps = []
     for record in guide.records:
-        step = script.steps[script.index(record.step)]
+        index = script.index(record.step)
+        assert index is not None  # a record is of a step of the script
+        step = script.steps[index]
         steps.append(
             {
                 "id": record.step,
@@ -299,14 +302,15 @@ def visitor_report(session: Session, log: PhaseLog, state: VisitorState) -> dict
     visitor_entries = [e for e in log.entries if e.get("phase")]
     phases = [_phase_name(e) for e in visitor_entries]
     notes = dict(state.notes)
-    held = notes.get("held") or {}
+    held = notes.get("held")
+    direction = held.get("direction") if isinstance(held, dict) else None
     story = ["attract", "play", "solved", "attract"]
     checks = {
         "attract_play_solved_idle_attract": _in_order(story, phases),
         "defaults_restored": any(
             e["phase"] == "attract" and e["thresholds"] == defaults for e in visitor_entries[1:]
         ),
-        "pickup_held": bool(held.get("direction"))
+        "pickup_held": bool(direction)
         and notes.get("still held") is True
         and notes.get("threshold after nudge") == notes.get("threshold before nudge"),
         "pickup_caught": notes.get("follows again") is True,

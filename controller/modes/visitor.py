@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from controller.challenges import Challenge, Visit
 from controller.conditions import Situation, judge
@@ -75,10 +76,10 @@ def offer(session: Session, index: int | None, t: float) -> Session:
 
 def judged(session: Session, t: float) -> Session:
     """Mark the challenge on offer solved at ``t`` if its conditions now hold."""
-    visit = session.visit
-    if visit.challenge is None or visit.solved_at is not None:
+    visit, challenge = session.visit, current(session)
+    if challenge is None or visit.solved_at is not None:
         return session
-    if all(c.holds(situation(session)) for c in current(session).solved_when):
+    if all(c.holds(situation(session)) for c in challenge.solved_when):
         return replace(session, visit=replace(visit, solved_at=t))
     return session
 
@@ -90,7 +91,8 @@ def tick(session: Session, e: Tick) -> Session:
     if visit.phase == "play" and idle:
         return attract(session, e.t)
     if visit.solved_at is not None and e.t - visit.solved_at >= settings.celebration_s:
-        return offer(session, visit.challenge + 1, e.t)
+        solved = visit.challenge
+        return offer(session, None if solved is None else solved + 1, e.t)
     return session
 
 
@@ -103,6 +105,7 @@ def current(session: Session) -> Challenge | None:
 def situation(session: Session) -> Situation:
     """What the challenge's conditions judge: the network on the challenge's digits."""
     challenge = current(session)
+    assert challenge is not None, "no challenge on offer to judge"
     return Situation(
         thresholds=session.network.thresholds(),
         recognised=session.recognised(challenge.digits),
@@ -115,7 +118,7 @@ def situation(session: Session) -> Situation:
 
 def scene_fields(session: Session, now: float) -> dict:
     """The visitor mode's part of the scene: its phase, the challenge, the banner, the floor."""
-    visit, challenge = session.visit, current(session)
+    visit = session.visit
     idle = 0.0 if visit.last_touch is None else now - visit.last_touch
     view = VisitorView(
         phase=visit.phase,
@@ -123,9 +126,10 @@ def scene_fields(session: Session, now: float) -> dict:
         timeout_s=session.settings.idle_timeout_s,
         count=len(session.challenges),
     )
-    fields = {"floor_mode": "attract" if visit.phase == "attract" else "network"}
-    if challenge is None:
+    fields: dict[str, Any] = {"floor_mode": "attract" if visit.phase == "attract" else "network"}
+    if visit.challenge is None:
         return {**fields, "visitor": view}
+    challenge = session.challenges[visit.challenge]
     state = situation(session)
     view = replace(
         view,

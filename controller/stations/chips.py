@@ -37,7 +37,7 @@ from gpiozero.pins.mock import MockFactory, MockSPIDevice
 #: The MCP3008's largest code (10 bits).
 ADC_TOP = 1023
 #: The Pi's SPI0 pins (BCM): clock, MOSI, MISO, and the chip selects CE0, CE1.
-SPI0_PINS = {"clock": 11, "mosi": 10, "miso": 9, "selects": (8, 7)}
+SPI0_CLOCK, SPI0_MOSI, SPI0_MISO, SPI0_SELECTS = 11, 10, 9, (8, 7)
 
 
 class Mcp3008:
@@ -130,10 +130,7 @@ class Mcp3008OnPins(MockSPIDevice):
     def __init__(self, chip: Mcp3008, select_pin: int, pin_factory: MockFactory) -> None:
         self.chip = chip
         self.talk = chip.conversation()
-        pins = SPI0_PINS
-        super().__init__(
-            pins["clock"], pins["mosi"], pins["miso"], select_pin, pin_factory=pin_factory
-        )
+        super().__init__(SPI0_CLOCK, SPI0_MOSI, SPI0_MISO, select_pin, pin_factory=pin_factory)
 
     def on_start(self) -> None:
         """Chip select went active: a new conversation, its first bit ready."""

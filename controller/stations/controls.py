@@ -44,7 +44,8 @@ class Controls:
         (``slider`` None: no path yet); its events."""
         self.gauges.read(float(state.raw), state.spikes, t)
         events = self._pressed(self.buttons.state(state.buttons, t), t)
-        if self.slider.moved(slider, value) and self.value is not None and self.neuron:
+        moved = self.slider.moved(slider, value)
+        if moved and value is not None and self.moves_threshold and self.neuron:
             events.append(SliderMoved(self.neuron, value, t))
         return events
 
@@ -54,7 +55,7 @@ class Controls:
         if message.button >= len(STATION_BUTTONS):
             return None
         name = STATION_BUTTONS[message.button]
-        return self._pressed(self.buttons.event(name, message.pressed, t), t)
+        return self._pressed(self.buttons.event(name, bool(message.pressed), t), t)
 
     def _pressed(self, buttons: list[str], t: float) -> list[Event]:
         return [ButtonPressed(self.neuron, b, t) for b in buttons] if self.neuron else []

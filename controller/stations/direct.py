@@ -85,11 +85,6 @@ class Chip:
     liveness: Liveness = field(default_factory=Liveness)
     failures: int = 0  # failed reads in a row
     lost_before: bool = False
-    interrupted: bool = False  # set by the interrupt line's callback (another thread)
-    address: int | None = None  # an expander's I²C address
-    interrupt: int | None = None  # an expander's interrupt GPIO
-    line: Any = None  # gpiozero's device on that line
-    check_at: float = float("-inf")
 
     @property
     def answering(self) -> bool:
@@ -99,6 +94,17 @@ class Chip:
     def due(self, now: float) -> bool:
         """Whether the chip may be tried now: it answers, or its back-off is over."""
         return self.answering or self.liveness.may_open(now)
+
+
+@dataclass(kw_only=True)
+class ExpanderChip(Chip):
+    """An expander: its address, its interrupt line, when to check it is still set up."""
+
+    address: int
+    interrupt: int  # the GPIO its INTA goes to
+    line: Any = None  # gpiozero's device on that line
+    interrupted: bool = False  # set by the line's callback (another thread)
+    check_at: float = float("-inf")
 
 
 class DirectStation:
@@ -280,7 +286,7 @@ class DirectStations:
 
         return Chip(f"MCP3008 on SPI{port} CE{chip_select}", opener, stations)
 
-    def _expander(self, address: int, interrupt: int) -> Chip:
+    def _expander(self, address: int, interrupt: int) -> ExpanderChip:
         stations = [s for s in self.stations if address in s.wires.buttons.expanders()]
         pins = sum(1 << p for s in stations for a, p in s.wires.buttons.pins if a == address)
 
@@ -288,7 +294,7 @@ class DirectStations:
             return Expander(self._bus(), address, pins)
 
         name = f"MCP23017 at 0x{address:02X}"
-        return Chip(name, opener, stations, address=address, interrupt=interrupt)
+        return ExpanderChip(name, opener, stations, address=address, interrupt=interrupt)
 
     def _bus(self) -> Any:
         """The I²C bus, opened the first time an expander needs it."""
@@ -408,8 +414,8 @@ class DirectStations:
                 readings[station] = raws[station.wires.slider.channel]
         return readings
 
-    def _read_expanders(self, now: float, tick: bool) -> list[tuple[Chip, int]]:
-        read: list[tuple[Chip, int]] = []
+    def _read_expanders(self, now: float, tick: bool) -> list[tuple[ExpanderChip, int]]:
+        read: list[tuple[ExpanderChip, int]] = []
         for chip in self.expanders:
             if not self._expander_due(chip, now, tick):
                 continue
@@ -427,7 +433,7 @@ class DirectStations:
             read.append((chip, low))
         return read
 
-    def _expander_due(self, chip: Chip, now: float, tick: bool) -> bool:
+    def _expander_due(self, chip: ExpanderChip, now: float, tick: bool) -> bool:
         if not chip.answering:
             return chip.liveness.may_open(now)
         if chip.interrupted or now >= chip.check_at:
@@ -439,7 +445,7 @@ class DirectStations:
         # the thread has not read yet (an edge missed while it was busy).
         return any(s.settling() for s in chip.stations) or (line is not None and line.is_active)
 
-    def _check_setup(self, chip: Chip, expander: Expander) -> None:
+    def _check_setup(self, chip: ExpanderChip, expander: Expander) -> None:
         if not chip.answering or not expander.configured():
             if chip.answering:
                 log.warning("%s lost its set-up (a power cut?): setting it up again", chip.name)
@@ -452,7 +458,7 @@ class DirectStations:
                 warnings.simplefilter("ignore")  # gpiozero warns of each pin library it tries
                 try:
                     driver = chip.opener()
-                    if chip.interrupt is not None:
+                    if isinstance(chip, ExpanderChip):
                         chip.line = self._interrupt_line(chip)
                 except OSError:
                     raise
@@ -461,7 +467,7 @@ class DirectStations:
             chip.driver = driver
         return chip.driver
 
-    def _interrupt_line(self, chip: Chip) -> Any:
+    def _interrupt_line(self, chip: ExpanderChip) -> Any:
         """gpiozero's device on the expander's interrupt GPIO, calling back when the line
         falls; one device for the chips that share a wire (their outputs are open-drain)."""
         from gpiozero import DigitalInputDevice

@@ -33,7 +33,7 @@ from gpiozero.pins.mock import MockFactory
 
 from controller.events import STATION_BUTTONS
 from controller.stations.adc import TO_STATION_SCALE
-from controller.stations.chips import SPI0_PINS, I2CBus, Mcp3008, Mcp3008OnPins, Mcp23017
+from controller.stations.chips import SPI0_SELECTS, I2CBus, Mcp3008, Mcp3008OnPins, Mcp23017
 from controller.stations.wiring import DirectWiring, StationWires
 
 #: How long :meth:`DirectEmulator.click` holds a button (longer than any debounce).
@@ -58,8 +58,7 @@ class DirectEmulator:
         self.factory = MockFactory()
         self.adcs = {cs: Mcp3008(seed + cs) for cs in wiring.chip_selects()}
         self.on_pins = [
-            Mcp3008OnPins(chip, SPI0_PINS["selects"][cs], self.factory)
-            for cs, chip in self.adcs.items()
+            Mcp3008OnPins(chip, SPI0_SELECTS[cs], self.factory) for cs, chip in self.adcs.items()
         ]
         self._pulling: dict[int, set[int]] = {}  # interrupt GPIO → expanders pulling it low
         self._wire_lock = threading.Lock()

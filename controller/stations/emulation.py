@@ -287,6 +287,7 @@ class _Emulator:
         # yields to it: the controller's timing is what the emulation is there to show.
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, process.pid, EMULATED_NICENESS)
+        assert process.stdin is not None and process.stdout is not None  # both piped
         os.set_blocking(process.stdin.fileno(), False)
         board.child = _Child(process, process.stdout.fileno(), device)
         board.ring = None
@@ -308,8 +309,8 @@ class _Emulator:
             child.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.process.wait(timeout=5)
-        with contextlib.suppress(OSError):
-            child.process.stdin.close()
+        with contextlib.suppress(OSError, AttributeError):
+            child.process.stdin.close()  # type: ignore[union-attr]  # piped at the start
 
     def _thaw(self, board: _Board, child: _Child) -> None:
         with self._lock:
@@ -324,7 +325,9 @@ class _Emulator:
             if child is None:
                 return  # unplugged: the physical state is given again at the next plug
             with contextlib.suppress(BlockingIOError, BrokenPipeError, ValueError):
-                os.write(child.process.stdin.fileno(), json.dumps(command).encode() + b"\n")
+                stdin = child.process.stdin
+                assert stdin is not None  # piped at the start
+                os.write(stdin.fileno(), json.dumps(command).encode() + b"\n")
 
     def _watch(self) -> None:
         """Read what the boards report, and re-plug a board its watchdog has reset."""
@@ -352,7 +355,7 @@ class _Emulator:
                     self._status(board, child, data)
                     continue
                 del open_children[fd]
-                child.process.stdout.close()
+                child.process.stdout.close()  # type: ignore[union-attr]  # piped
                 self._exited(board, child)
 
     def _status(self, board: _Board, child: _Child, data: bytes) -> None:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from cobs import cobs
 
+from controller.errors import NeuronesError
+
 #: The protocol this controller speaks (major, minor). A board of another major is refused.
 PROTOCOL_MAJOR, PROTOCOL_MINOR = 1, 0
 
@@ -81,7 +83,7 @@ def decode(piece: bytes) -> Frame:
     return Frame(type_, seq, flags, payload[HEADER.size :], version)
 
 
-class FrameError(ValueError):
+class FrameError(NeuronesError, ValueError):
     """A piece of the stream that is not a good frame; ``kind`` names its counter."""
 
     def __init__(self, kind: str, message: str) -> None:

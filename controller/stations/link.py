@@ -141,14 +141,14 @@ class Link:
         self.connection.heard(t)
         self.counters.heard(frame.seq)
         try:
-            message, *slider = note or (parse(frame), None, None)
+            message, slider, value = note or (parse(frame), None, None)
         except MessageError as exc:
             self.counters.malformed += 1
             log.debug("%s: %s", self.name(), exc)
             return []
         if isinstance(message, State):
             self.counters.frames += 1
-            return self.controls.state(message, *slider, t)
+            return self.controls.state(message, slider, value, t)
         if isinstance(message, ButtonEvent):
             events = self.controls.event(message, t)
             self.counters.malformed += events is None
@@ -192,7 +192,7 @@ class Link:
     def show_ring(self, now: float) -> None:
         """Send the ring its pattern if it changed since it was last sent."""
         ring = self.context.ring_for(self) if self.online else None
-        if self.ring.changed(ring):
+        if self.ring.changed(ring) and ring is not None:
             self.connection.send(ring, now)
 
     def calibrate(self, calibration: StationCalibration) -> None:
@@ -204,11 +204,14 @@ class Link:
     def figures(self, now: float) -> StationFigures:
         """What a technician sees of this station at ``now``."""
         serial, heard = self.serial or self.key, self.connection.last_heard()
-        return StationFigures(
-            *(self.entry.station_id if self.entry else None, serial, self.neuron),
-            *(self.connection.device, self.online, self.handshake.firmware),
-            calibrated=serial in self.context.calibrations,
-            last_seen_s_ago=None if heard is None else round(now - heard, 3),
-            **self.counters.figures(),
-            **self.controls.figures(now),
-        )
+        who: dict[str, Any] = {
+            "station_id": self.entry.station_id if self.entry else None,
+            "serial": serial,
+            "neuron": self.neuron,
+            "port": self.connection.device,
+            "online": self.online,
+            "firmware": self.handshake.firmware,
+            "calibrated": serial in self.context.calibrations,
+            "last_seen_s_ago": None if heard is None else round(now - heard, 3),
+        }
+        return StationFigures(**who, **self.counters.figures(), **self.controls.figures(now))

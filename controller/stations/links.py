@@ -306,9 +306,9 @@ class Links:
                 by_serial[link.serial] = link
         figures = []
         for entry in sorted(self.roster.stations, key=lambda e: e.station_id):
-            link = by_serial.pop(entry.serial, None)
-            if link is not None:
-                figures.append(link.figures(now))
+            found = by_serial.pop(entry.serial, None)
+            if found is not None:
+                figures.append(found.figures(now))
             else:
                 figures.append(StationFigures(entry.station_id, entry.serial, entry.neuron))
         figures += [link.figures(now) for link in by_serial.values() if link.counters.handshakes]

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import ClassVar
 
+from controller.errors import NeuronesError
 from controller.stations.framing import (
     HOST_LOST,
     LED_LIMIT,
@@ -73,7 +74,7 @@ LOG_MAX = 40
 LED_CHUNK_PIXELS = 500
 
 
-class MessageError(ValueError):
+class MessageError(NeuronesError, ValueError):
     """A checked frame whose type is unknown or whose body does not fit its type."""
 
 

@@ -106,9 +106,10 @@ class PortReader:
         self._outbox: deque[bytes] = deque()
         self._stopping = False
         self._lock = threading.Lock()  # guards the wake pipe against use after close
-        self._wake_r, self._wake_w = os.pipe()
+        self._wake_r, wake_w = os.pipe()
+        self._wake_w: int | None = wake_w
         os.set_blocking(self._wake_r, False)
-        os.set_blocking(self._wake_w, False)  # waking must never block the loop
+        os.set_blocking(wake_w, False)  # waking must never block the loop
         self._thread = threading.Thread(target=self._run, name=f"port {device}", daemon=True)
 
     def start(self) -> None:
@@ -161,7 +162,8 @@ class PortReader:
                     port.close()
             self.deframer.drop_partial()
             with self._lock:
-                os.close(self._wake_w)
+                if self._wake_w is not None:
+                    os.close(self._wake_w)
                 os.close(self._wake_r)
                 self._wake_w = None
             self.inbox.put(Closed(self, self.clock(), reason))

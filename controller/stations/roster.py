@@ -244,10 +244,10 @@ def _stations(
         neuron_field = item["neuron"]
         if neurons is not None:
             neuron_field.text(choices=tuple(neurons))
-        if direct:  # the wiring module checks the rest of the slider and the buttons
-            serial = station_key(slider_wire(item["slider"], spi_port))
-        else:
+        if spi_port is None:
             serial = _serial(item["serial"])
+        else:  # the wiring module checks the rest of the slider and the buttons
+            serial = station_key(slider_wire(item["slider"], spi_port))
         entry = StationEntry(
             station_id=item["id"].integer(minimum=1, maximum=99),
             serial=serial,

@@ -140,6 +140,7 @@ class SliderTracker:
             state = State.from_body(frame.body)
         except MessageError:
             return None, True  # the loop counts it
+        assert isinstance(state, State)
         urgent = state.buttons != self._buttons
         self._buttons = state.buttons
         slider, value, moved = self.follow(state.raw)

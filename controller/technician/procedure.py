@@ -180,14 +180,18 @@ class Procedure:
             self, holds=(*self.holds, hold), index=self.index + 1, window=(), confirmed_at=None
         )
         if done.index == 2:
-            problems = check_ends(*done.holds, done.limits)
+            left, right = done.holds
+            problems = check_ends(left, right, done.limits)
             if problems:
                 return replace(done, status=FAULT, problems=problems)
         return done._finish() if done.index == len(done.steps) else done
 
     def _finish(self) -> Procedure:
         left, right, *held_marks = self.holds
-        marks = [(s.value, h) for s, h in zip(self.steps[2:], held_marks, strict=True)]
+        steps = self.steps[2:]  # each a ruler mark, with its value
+        marks = [
+            (s.value, h) for s, h in zip(steps, held_marks, strict=True) if s.value is not None
+        ]
         problems = check_marks(left, right, marks)
         if problems:
             return replace(self, status=FAULT, problems=problems)

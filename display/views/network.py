@@ -221,16 +221,16 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
         return []
     fill = digit_fill(assets, scene.network, scene.digit.label)
     label = assets.text(scene.digit.name, "large", palette.ink, bold=True, ground=fill)
-    tag = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
-    tag.inflate_ip(theme.px(36), theme.px(10))
-    pygame.draw.rect(surface, fill, tag, border_radius=theme.px(12))
-    pygame.draw.rect(surface, palette.ink, tag, theme.px(3), border_radius=theme.px(12))
-    blit_text(surface, label, "center", tag.center)
+    plate = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
+    plate.inflate_ip(theme.px(36), theme.px(10))
+    pygame.draw.rect(surface, fill, plate, border_radius=theme.px(12))
+    pygame.draw.rect(surface, palette.ink, plate, theme.px(3), border_radius=theme.px(12))
+    blit_text(surface, label, "center", plate.center)
     hotspots = []
     if scene.digit_index is not None:
         for step, arrow, anchor, x in (
-            (-1, "◀", "midright", tag.left),
-            (1, "▶", "midleft", tag.right),
+            (-1, "◀", "midright", plate.left),
+            (1, "▶", "midleft", plate.right),
         ):
             at = (x + step * theme.px(14), name_y)
             rect = draw_pill(
@@ -384,7 +384,7 @@ def formula_text(network, name: str) -> str:
     Real weights (after training) are written in front of their neuron: ``0.8 A − 1.2 B``.
     """
     terms = sorted(network.formula(name), key=lambda term: term[0] < 0)
-    parts = []
+    parts: list[str] = []
     for weight, source in terms:
         size = abs(weight)
         term = source if size == 1 else f"{format_number(size)}\u2009{source}"

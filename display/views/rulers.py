@@ -69,7 +69,7 @@ def _draw_step_marks(surface, scene: Scene, assets: Assets, neuron: str, rect, s
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     station, step = scene.station(neuron), scene.workshop
-    if step.max_move is not None and neuron in step.stations:
+    if step is not None and step.max_move is not None and neuron in step.stations:
         pygame.draw.rect(surface, palette.ink, rect, theme.px(5), border_radius=theme.px(12))
     if station.too_far:
         text = texts["workshop.one_step"]

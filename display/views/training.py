@@ -100,7 +100,7 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     if progress is None:  # nothing labelled to learn on
         return []
     _draw_score(surface, scene, assets, progress.total, training.correct, layout.rulers)
-    if layout.counter is not None:
+    if layout.counter is not None and layout.curve is not None:
         _draw_counter(surface, scene, assets, training.iteration, layout.counter)
         _draw_curve(surface, scene, assets, progress, training.iteration, layout.curve)
         _draw_weight_values(surface, assets, rows, layout.weights)
@@ -306,6 +306,8 @@ def _all_weight_rows(training: TrainingView, texts) -> tuple:
     """``(neuron, rows)`` for each of :data:`SHOWN_NEURONS` the network has (see
     :func:`_weight_rows`), for the page's network."""
     progress, now = training.progress, training.network
+    if progress is None or now is None:
+        return ()
     threshold = texts["screen.training.threshold"]
     names = now.hidden_names + now.output_names
     return tuple(
@@ -411,12 +413,14 @@ def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
 def _draw_rulers(surface, scene, assets, training: TrainingView, rect) -> None:
     """The rulers of the page's layer for the page's network with every digit learnt (under
     the heading)."""
-    network, digits = training.network, training.progress.digits
+    network, progress, result = training.network, training.progress, training.result
+    if network is None or progress is None or result is None:
+        return
     # The rulers belong to the computer's network, not to the stations: no offline marks or
     # pick-up arrows on them.
     quiet = replace(scene, network=network, stations=())
     for cell, neuron in ruler_cells(assets, rect, network, training.layer):
-        model = ruler_model(network, digits, training.result, neuron)
+        model = ruler_model(network, progress.digits, result, neuron)
         draw_ruler(surface, quiet, assets, model, cell)
 
 

@@ -30,6 +30,8 @@ HEADER_MIDDLE = 50
 def draw_over(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
     """Draw the visitor mode's parts over the view already on ``surface``."""
     visit = scene.visitor
+    if visit is None:  # not the visitor mode
+        return
     if visit.phase == "attract":
         _draw_invitation(surface, scene, assets)
         return
@@ -69,6 +71,8 @@ def _draw_challenge_tab(surface: pygame.Surface, scene: Scene, assets: Assets) -
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     visit = scene.visitor
+    if visit is None:
+        return
     label = texts.format("visitor.challenge", number=visit.number, count=visit.count)
     if not visit.solved:
         label = f"{label} · {texts['visitor.next']}"
@@ -93,7 +97,8 @@ def _draw_celebration(surface: pygame.Surface, scene: Scene, assets: Assets, age
     texts = assets.texts(scene.language)
     width, height = surface.get_size()
     _draw_confetti(surface, scene, assets, age)
-    done = [condition_text(c, scene, texts) for c in scene.visitor.conditions]
+    conditions = scene.visitor.conditions if scene.visitor else ()
+    done = [condition_text(c, scene, texts) for c in conditions]
     card_w = round(width * 0.5)
     pad = theme.px(36)
     line_h = round(theme.font_size("large") * 1.3)

@@ -63,6 +63,8 @@ def draw_step_column(surface: pygame.Surface, scene: Scene, assets: Assets) -> l
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     step = scene.workshop
+    if step is None:  # not the guided workshop: no step to show
+        return []
     width, height = surface.get_size()
     surface.fill(mix_paper(assets, palette.ink, 0.9))
     pygame.draw.line(surface, palette.rule, (0, 0), (0, height), theme.px(3))
