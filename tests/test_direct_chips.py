@@ -115,7 +115,7 @@ def expander():
 
 
 def test_set_up_the_expander_pulls_every_pin_up_and_watches_the_buttons_pins(expander):
-    chip, driver, line, bus = expander
+    _, driver, _, bus = expander
     assert driver.read() == 0xFFFF  # power-on defaults: no pull-ups, every pin floats low
     assert not driver.configured()
     driver.configure()
