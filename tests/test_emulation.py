@@ -4,7 +4,9 @@ side."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 import random
 import statistics
 import time
@@ -12,6 +14,7 @@ import time
 import pytest
 import serial
 
+from controller.stations.board_process import BoardProcess
 from controller.stations.emulation import Chaos, LedDriverEmulator, PortInfo, StationEmulator
 from controller.stations.framing import LED_LIMIT, PUSH, STATION_LIMIT, Deframer, encode
 from controller.stations.messages import (
@@ -227,6 +230,30 @@ def test_the_repl_message_gives_a_repl_and_ctrl_d_restarts_the_station(host):
     time.sleep(0.2)
     host.deframer.drop_partial()
     assert host.handshake().reset_cause == 3  # soft reset
+
+
+@pytest.mark.parametrize("kind", ["station", "leds"])
+def test_a_board_greeted_while_it_boots_comes_up_and_answers(tmp_path, kind):
+    """Every HELLO of sequence 0 starts 03 01: Ctrl-C, Ctrl-A. A board that took the 0x03 as
+    Ctrl-C while booting would stop in the REPL, dead to the protocol: main.py turns Ctrl-C
+    off before anything else, so the greetings are only bytes."""
+    hello = encode(pack(Hello()))
+    assert hello[:2] == b"\x03\x01"
+    board = BoardProcess.start(kind, A, flash=tmp_path, keep_host=True)
+    try:
+        os.set_blocking(board.host_fd, False)
+        deframer = Deframer(LED_LIMIT)
+        answered = []
+        end = time.monotonic() + WAIT
+        while not answered and time.monotonic() < end:
+            os.write(board.host_fd, hello)  # from power-up on, as a host retrying every 2 ms
+            time.sleep(0.002)
+            with contextlib.suppress(BlockingIOError):
+                frames = deframer.feed(os.read(board.host_fd, 65536))
+                answered = [m for m in map(parse, frames) if isinstance(m, HelloAck)]
+        assert answered and answered[0].serial == A
+    finally:
+        board.stop()
 
 
 def test_ring_reports_what_the_board_shows(emulator, host):

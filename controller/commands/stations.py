@@ -195,11 +195,19 @@ def emulated_serials(roster: Roster, count: int) -> list[str]:
 
 
 def start_emulator(serials: Sequence[str]) -> Any:
-    """Start emulated stations with these serials (each its own process and pty)."""
+    """Start emulated stations with these serials (each its own process and pty).
+
+    :raises DataError: for a bad serial, or (one line saying how to get it) when MicroPython's
+        unix port, which runs their firmware, is missing.
+    """
+    from controller.stations.board_process import MicroPythonMissing, micropython
     from controller.stations.emulation import StationEmulator
 
     try:
+        micropython()
         emulator = StationEmulator(list(serials))
+    except MicroPythonMissing as exc:
+        raise DataError("--emulate-stations", "", str(exc)) from None
     except ValueError as exc:
         raise DataError("--emulate-stations", "serial", str(exc)) from None
     emulator.start()

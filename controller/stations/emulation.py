@@ -1,10 +1,11 @@
-"""Emulated boards: the real firmware on simulated boards, each on its own pseudo-terminal.
+"""Emulated boards: the real firmware in MicroPython on simulated boards, each on its own
+pseudo-terminal.
 
-Each emulated board is its own process (``firmware/sim/run_station.py`` for a neuron station,
-``run_leds.py`` for the LED floor driver) running the board's firmware (``firmware/station/``,
-``firmware/leds/``, unchanged) on a simulated board, on the master side of its own
-pseudo-terminal; the controller opens the slave side exactly as it opens a Pico's
-``/dev/ttyACM``::
+Each emulated board is its own process: MicroPython's unix port running the board's own
+firmware (``firmware/station/`` or ``firmware/leds/`` with ``firmware/common/``, main.py
+included, unchanged) on a simulated RP2040 (``firmware/sim/``), on the master side of its own
+pseudo-terminal (board_process.py); the controller opens the slave side exactly as it opens a
+Pico's ``/dev/ttyACM``::
 
     with StationEmulator(["E66038B7133B5C2F", "E66038B7133B5C30"]) as emulator:
         emulator.ports()                       # [PortInfo(device="/dev/pts/7", …), …]
@@ -33,29 +34,26 @@ import os
 import random
 import re
 import select
+import shutil
 import signal
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tty
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-#: Where the firmware lives, and the scripts that run one emulated board.
-FIRMWARE_DIR = Path(__file__).resolve().parents[2] / "firmware"
-STATION_PROCESS = FIRMWARE_DIR / "sim" / "run_station.py"
-LED_DRIVER_PROCESS = FIRMWARE_DIR / "sim" / "run_leds.py"
-#: The board processes' exit status when the board's watchdog reset it.
-EXIT_WATCHDOG = 75
-#: HelloAck reset causes (PROTOCOL.md §3).
-POWER_ON, WATCHDOG = 1, 2
+from controller.stations.board_process import FIRMWARE_DIR, BoardProcess, literal
+
+#: machine.reset_cause() of a board plugged in, and of one its watchdog reset (rp2 port).
+POWER_ON, WATCHDOG = 1, 3
 BUTTONS = ("minus", "plus", "ok")
 SERIAL = re.compile(r"[0-9A-F]{16}")
-#: How long a snapshot of the LED driver's strips may take to come.
-SNAPSHOT_TIMEOUT_S = 5.0
+#: How long an answer from a board (a snapshot of the LED driver's strips) may take to come.
+ANSWER_TIMEOUT_S = 5.0
 
 
 #: How much lower than the controller's the emulated boards' CPU priority is (0–19).
@@ -75,8 +73,8 @@ class PortInfo:
 
 @dataclass(frozen=True)
 class LedSnapshot:
-    """What the emulated LED driver's strips show: ``shows`` is how many times they have been
-    sent pixels (frames and idle fades alike), ``strips`` each strip's RGB bytes."""
+    """What the emulated LED driver's strips show: ``shows`` is how many times a strip has
+    been sent pixels (frames and idle fades alike), ``strips`` each strip's RGB bytes."""
 
     shows: int
     strips: tuple[bytes, ...]
@@ -84,37 +82,37 @@ class LedSnapshot:
 
 @dataclass
 class _Child:
-    """One process running one board, and what the parent reads from it."""
+    """One process running one board."""
 
-    process: subprocess.Popen
-    status_fd: int
-    device: str
+    board: BoardProcess
     expected_exit: bool = False
-    partial: bytes = b""
+
+    @property
+    def device(self) -> str:
+        return self.board.device
 
 
 @dataclass
 class _Board:
-    """An emulated board: its process, and the physical things that survive a replug."""
+    """An emulated board: its process, and the physical things that survive a replug (its
+    filesystem, where its slider is, what is held)."""
 
     serial: str
+    flash: Path
     child: _Child | None = None
     thaw: threading.Timer | None = None
     boots: int = 0
     reboots: list[float] = field(default_factory=list)
-    # a station's slider, noise, buttons held, and what its ring shows
     slider: float = 2048.0
     noise: tuple[float, float] = (0.0, 0.0)
     held: int = 0
-    ring: tuple[str, tuple[int, int, int], int] | None = None
-    # the LED driver's answers to snapshot requests, by request number
-    snapshots: dict[int, LedSnapshot] = field(default_factory=dict)
+    answers: dict[int, dict] = field(default_factory=dict)  # by question number
 
 
 class _Emulator:
     """Emulated boards of one kind, each its own process on its own pseudo-terminal."""
 
-    SCRIPT: ClassVar[Path]
+    KIND: ClassVar[str]
 
     def __init__(self, serials: Sequence[str], seed: int) -> None:
         for serial in serials:
@@ -123,7 +121,9 @@ class _Emulator:
         if len(set(serials)) != len(serials):
             raise ValueError("two emulated boards cannot share a serial number")
         self._rng = random.Random(seed)
-        self._boards = {serial: _Board(serial) for serial in serials}
+        self._flash = Path(tempfile.mkdtemp(prefix="emulated-boards-"))
+        self._boards = {serial: _Board(serial, self._flash / serial) for serial in serials}
+        self._asked = 0
         self._lock = threading.RLock()
         self._answered = threading.Condition(self._lock)
         self._closing = threading.Event()
@@ -150,6 +150,7 @@ class _Emulator:
         if self._watcher is not None:
             self._watcher.join(timeout=5)
             self._watcher = None
+        shutil.rmtree(self._flash, ignore_errors=True)
 
     def __enter__(self):
         self.start()
@@ -177,7 +178,7 @@ class _Emulator:
     def pids(self) -> list[int]:
         """The boards' processes (to measure what they cost)."""
         with self._lock:
-            return [b.child.process.pid for b in self._boards.values() if b.child]
+            return [b.child.board.process.pid for b in self._boards.values() if b.child]
 
     # --- faults ---------------------------------------------------------------------------------
 
@@ -200,7 +201,7 @@ class _Emulator:
             if board.thaw is not None:
                 board.thaw.cancel()
             with contextlib.suppress(ProcessLookupError):
-                child.process.send_signal(signal.SIGSTOP)
+                child.board.process.send_signal(signal.SIGSTOP)
             board.thaw = threading.Timer(seconds, self._thaw, (board, child))
             board.thaw.daemon = True
             board.thaw.start()
@@ -232,15 +233,12 @@ class _Emulator:
 
     # --- what each kind of board adds -----------------------------------------------------------
 
-    def _arguments(self, board: _Board) -> list[str]:
-        """The board process's own arguments (after --fd, --serial, --seed, --reset-cause)."""
-        return []
+    def _prepare(self, board: _Board) -> None:
+        """Put the board's own files on its filesystem before it first boots."""
 
-    def _plugged(self, board: _Board) -> None:
-        """Tell a freshly booted board what the world around it is like."""
-
-    def _report(self, board: _Board, report: dict) -> None:
-        """Take one line the board's process reported."""
+    def _world(self, board: _Board) -> dict:
+        """How the world around a board is when it is plugged in (board_process's ``world``)."""
+        return {}
 
     # --- inside ---------------------------------------------------------------------------------
 
@@ -251,132 +249,100 @@ class _Emulator:
             raise KeyError(f"no emulated board {serial}") from None
 
     def _plug(self, board: _Board, cause: int) -> None:
-        master, slave = os.openpty()
-        try:
-            tty.setraw(slave)  # no echo, no line editing: a binary line, as pyserial sets it
-            device = os.ttyname(slave)
-        finally:
-            # Nobody holds the port open now: what the board writes is lost, as a Pico's
-            # output is until the host opens its ttyACM, and its reads say so (EIO).
-            os.close(slave)
-        try:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-I",
-                    "-S",
-                    str(self.SCRIPT),
-                    "--fd",
-                    str(master),
-                    "--serial",
-                    board.serial,
-                    "--seed",
-                    str(self._rng.getrandbits(32)),
-                    "--reset-cause",
-                    str(cause),
-                    *self._arguments(board),
-                ],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                pass_fds=(master,),
-                start_new_session=True,  # a Ctrl-C in the terminal is for the controller
-            )
-        finally:
-            os.close(master)  # the child holds it: its death is the cable pulled
-        # A real station is its own chip; an emulated one shares the controller's cores, so it
-        # yields to it: the controller's timing is what the emulation is there to show.
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, process.pid, EMULATED_NICENESS)
-        assert process.stdin is not None and process.stdout is not None  # both piped
-        os.set_blocking(process.stdin.fileno(), False)
-        board.child = _Child(process, process.stdout.fileno(), device)
-        board.ring = None
+        if not board.flash.exists():
+            board.flash.mkdir(parents=True)
+            self._prepare(board)
+        process = BoardProcess.start(
+            self.KIND,
+            board.serial,
+            flash=board.flash,
+            options={"reset-cause": cause, "seed": self._rng.getrandbits(32)},
+            world=self._world(board),
+            niceness=EMULATED_NICENESS,
+        )
+        board.child = _Child(process)
         board.boots += 1
-        self._plugged(board)
 
     def _unplug(self, board: _Board) -> None:
         child, board.child = board.child, None
         if child is not None:
             self._end(board, child)
-        board.ring = None
 
     def _end(self, board: _Board, child: _Child) -> None:
         if board.thaw is not None:
             board.thaw.cancel()
             board.thaw = None
         child.expected_exit = True
-        with contextlib.suppress(ProcessLookupError):
-            child.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.process.wait(timeout=5)
-        with contextlib.suppress(OSError, AttributeError):
-            child.process.stdin.close()  # type: ignore[union-attr]  # piped at the start
+        child.board.stop()
 
     def _thaw(self, board: _Board, child: _Child) -> None:
         with self._lock:
             if board.child is child:
                 board.thaw = None
                 with contextlib.suppress(ProcessLookupError):
-                    child.process.send_signal(signal.SIGCONT)
+                    child.board.process.send_signal(signal.SIGCONT)
 
     def _command(self, board: _Board, command: dict) -> None:
         with self._lock:
             child = board.child
-            if child is None:
-                return  # unplugged: the physical state is given again at the next plug
-            with contextlib.suppress(BlockingIOError, BrokenPipeError, ValueError):
-                stdin = child.process.stdin
-                assert stdin is not None  # piped at the start
-                os.write(stdin.fileno(), json.dumps(command).encode() + b"\n")
+            if child is not None:  # unplugged: the world is given again at the next plug
+                child.board.command(command)
+
+    def _ask(self, board: _Board, expression: str, timeout: float = ANSWER_TIMEOUT_S) -> Any:
+        """The value of ``expression`` on the board (hal/world.py's ``answer``); it answers
+        between two turns of its loop. :raises TimeoutError: frozen, unplugged."""
+        with self._answered:
+            self._asked += 1
+            asked = self._asked
+            self._command(board, {"ask": asked, "eval": expression})
+            if not self._answered.wait_for(lambda: asked in board.answers, timeout):
+                raise TimeoutError(f"board {board.serial} did not answer within {timeout} s")
+            return literal(board.answers.pop(asked))
 
     def _watch(self) -> None:
-        """Read what the boards report, and re-plug a board its watchdog has reset."""
+        """Read what the boards report, and re-plug a board that has reset itself."""
         open_children: dict[int, tuple[_Board, _Child]] = {}
         while not self._closing.is_set() or open_children:
             with self._lock:
                 for board in self._boards.values():
                     child = board.child
-                    if child is not None and child.status_fd not in open_children:
-                        open_children[child.status_fd] = (board, child)
+                    if child is not None and child.board.control.fileno() not in open_children:
+                        open_children[child.board.control.fileno()] = (board, child)
             if not open_children:
                 self._closing.wait(0.1)
                 continue
             try:
                 readable, _, _ = select.select(list(open_children), [], [], 0.1)
-            except OSError:
+            except (OSError, ValueError):  # a socket closed meanwhile: look again
                 readable = []
+                for fd, (_, child) in list(open_children.items()):
+                    if child.board.control.fileno() != fd:
+                        del open_children[fd]
             for fd in readable:
                 board, child = open_children[fd]
                 try:
-                    data = os.read(fd, 1 << 20)
+                    data = child.board.control.recv(1 << 20)
                 except OSError:
                     data = b""
                 if data:
-                    self._status(board, child, data)
+                    self._reports(board, child, data)
                     continue
                 del open_children[fd]
-                child.process.stdout.close()  # type: ignore[union-attr]  # piped
                 self._exited(board, child)
 
-    def _status(self, board: _Board, child: _Child, data: bytes) -> None:
-        *lines, child.partial = (child.partial + data).split(b"\n")
-        for line in lines:
-            try:
-                report = json.loads(line)
-            except ValueError:
-                continue
-            with self._lock:
-                if board.child is child:
-                    self._report(board, report)
+    def _reports(self, board: _Board, child: _Child, data: bytes) -> None:
+        for report in child.board.read_reports(data):
+            if "answer" in report:
+                with self._answered:
+                    board.answers[report["answer"]] = report
+                    self._answered.notify_all()
 
     def _exited(self, board: _Board, child: _Child) -> None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.process.wait(timeout=5)
         with self._lock:
             if child.expected_exit or board.child is not child or self._closing.is_set():
                 return
-            # The board reset itself (watchdog, or a crash the watchdog ends): a Pico drops
-            # off USB and enumerates again, so the host sees a new device.
+            # The board reset itself (watchdog, machine.reset, or a crash the watchdog ends):
+            # a Pico drops off USB and enumerates again, so the host sees a new device.
             board.reboots.append(time.monotonic())
             board.child = None
             self._plug(board, WATCHDOG)
@@ -384,29 +350,39 @@ class _Emulator:
 
 
 class StationEmulator(_Emulator):
-    """Emulated stations: each is the REAL station firmware (firmware/station/*.py) running
-    under CPython in its own process, on the master side of its own pseudo-terminal, with a
-    simulated board (slider ADC with optional noise, three buttons, LED ring, watchdog, clock).
+    """Emulated stations: each is the REAL station firmware (firmware/station/, main.py and
+    all) running in MicroPython in its own process, on the master side of its own
+    pseudo-terminal, on a simulated board (slider ADC with optional noise, three buttons, LED
+    ring, watchdog, clock: firmware/sim/hal/).
 
     :param serials: the boards' USB serial numbers (16 upper-case hex digits each).
     :param sample_hz: slider samples per second on the emulated boards (a Pico does 1000;
-        fewer keeps sixteen of them light on a small machine; the STATE rate is 50 Hz anyway).
+        fewer keeps sixteen of them light on a small machine): written into each board's own
+        ``pins.py``, as a technician would on a real one.
     :param seed: makes the boards' boot ids, noise and garbage reproducible.
 
     Also a context manager: ``with StationEmulator(serials) as emulator: …``.
     """
 
-    SCRIPT = STATION_PROCESS
+    KIND = "station"
 
-    def __init__(self, serials: Sequence[str], *, sample_hz: float = 200.0, seed: int = 0):
+    def __init__(self, serials: Sequence[str], *, sample_hz: int = 200, seed: int = 0):
         super().__init__(serials, seed)
-        self.sample_hz = sample_hz
+        self.sample_hz = int(sample_hz)
 
     def ring(self, serial: str) -> tuple[str, tuple[int, int, int], int] | None:
-        """What the station's ring shows: ``(pattern, colour, level)`` of the host's last RING
-        (a name of controller.stations.messages.RING_PATTERNS), ``("host_lost", (255, 0, 0), 0)``
-        while it has lost the host, or None when dark (just booted)."""
-        return self._board(serial).ring
+        """What the station says its ring shows: ``(pattern, colour, level)`` of the host's
+        last RING (a name of controller.stations.messages.RING_PATTERNS), ``("host_lost",
+        (255, 0, 0), 0)`` while it has lost the host, or None when dark (just booted, or not
+        answering: frozen, unplugged)."""
+        try:
+            return self._ask(self._board(serial), "program and program.showing()")
+        except TimeoutError:
+            return None
+
+    def ring_pixels(self, serial: str) -> list[tuple[int, int, int]]:
+        """What the ring's twelve LEDs were last sent, (red, green, blue) each."""
+        return self._ask(self._board(serial), "world.ring")
 
     # --- the world acting on a station ------------------------------------------------------------
 
@@ -437,7 +413,7 @@ class StationEmulator(_Emulator):
         """Give the slider Gaussian noise (LSB RMS) and wild reads (spikes per second)."""
         board = self._board(serial)
         board.noise = (float(lsb_rms), float(spikes_per_s))
-        self._command(board, {"noise": list(board.noise)})
+        self._command(board, self._noise(board))
 
     def set_bounce(self, serial: str, bounce_ms: float) -> None:
         """Make the buttons' contacts bounce for ``bounce_ms`` after each change."""
@@ -449,32 +425,45 @@ class StationEmulator(_Emulator):
             raise ValueError(f"unknown button {button!r}: one of {', '.join(BUTTONS)}")
         return BUTTONS.index(button)
 
-    def _arguments(self, board: _Board) -> list[str]:
-        return ["--sample-hz", str(self.sample_hz)]
+    def _noise(self, board: _Board) -> dict:
+        return {"noise": list(board.noise), "reads_per_s": 5 * self.sample_hz}
 
-    def _plugged(self, board: _Board) -> None:
-        self._command(
-            board, {"slider": board.slider, "noise": list(board.noise), "held": board.held}
-        )
+    def _prepare(self, board: _Board) -> None:
+        (board.flash / "pins.py").write_text(pins_file(self.sample_hz))
 
-    def _report(self, board: _Board, report: dict) -> None:
-        if "ring" in report:
-            ring = report["ring"]
-            board.ring = None if ring is None else (ring[0], tuple(ring[1]), ring[2])
+    def _world(self, board: _Board) -> dict:
+        return {"slider": board.slider, "held": board.held, **self._noise(board)}
+
+
+def pins_file(sample_hz: int) -> str:
+    """The station's pins.py (firmware/station/pins.py) with another slider sample rate."""
+    source = (FIRMWARE_DIR / "station" / "pins.py").read_text()
+    changed = re.sub(r"(?m)^SAMPLE_HZ = \d+", f"SAMPLE_HZ = {int(sample_hz)}", source)
+    if changed == source and f"SAMPLE_HZ = {int(sample_hz)}" not in source:
+        raise ValueError("firmware/station/pins.py has no SAMPLE_HZ line to change")
+    return changed
+
+
+def strips_file(counts: Sequence[int], order: str = "GRB") -> str:
+    """An LED driver's strips.py (firmware/leds/strips.py) for strips of these LED counts, on
+    GPIO 2, 3, … in the colour order of WS2812B strips."""
+    source = (FIRMWARE_DIR / "leds" / "strips.py").read_text()
+    strips = "".join(f"    ({2 + i}, {n}, {order!r}),\n" for i, n in enumerate(counts))
+    return re.sub(r"(?ms)^STRIPS = \(\n.*?^\)\n", f"STRIPS = (\n{strips})\n", source)
 
 
 class LedDriverEmulator(_Emulator):
-    """The emulated LED floor driver: the REAL driver firmware (firmware/leds/*.py) under
-    CPython in its own process, on its own pseudo-terminal, with a simulated board whose
-    strips record what they are sent.
+    """The emulated LED floor driver: the REAL driver firmware (firmware/leds/, main.py and
+    all) in MicroPython in its own process, on its own pseudo-terminal, on a simulated board
+    whose PIO state machines keep what their DMA fed them.
 
     :param serial: the board's USB serial number.
-    :param strips: LEDs per strip (the driver's strips.py on a real board).
+    :param strips: LEDs per strip (written into the board's own strips.py).
 
     ``snapshot()`` returns what the strips show now. Also a context manager.
     """
 
-    SCRIPT = LED_DRIVER_PROCESS
+    KIND = "leds"
 
     def __init__(self, serial: str, strips: Sequence[int], *, seed: int = 0):
         super().__init__([serial], seed)
@@ -482,30 +471,29 @@ class LedDriverEmulator(_Emulator):
             raise ValueError("an LED driver has 1 to 8 strips of 1 to 65535 LEDs")
         self.serial = serial
         self.strips = tuple(int(n) for n in strips)
-        self._asked = 0
 
-    def snapshot(self, timeout: float = SNAPSHOT_TIMEOUT_S) -> LedSnapshot:
-        """What the strips show now (asked of the board; it answers between loop turns).
+    def snapshot(self, timeout: float = ANSWER_TIMEOUT_S) -> LedSnapshot:
+        """What the strips show now (asked of the board; it answers between loop turns):
+        red, green, blue per LED, dark for a strip never sent anything.
 
         :raises TimeoutError: if the board does not answer (frozen, unplugged).
         """
-        board = self._board(self.serial)
-        with self._answered:
-            self._asked += 1
-            asked = self._asked
-            self._command(board, {"snapshot": asked})
-            if not self._answered.wait_for(lambda: asked in board.snapshots, timeout):
-                raise TimeoutError(f"the LED driver did not answer within {timeout} s")
-            return board.snapshots.pop(asked)
+        shows, sent = self._ask(self._board(self.serial), "world.snapshot()", timeout)
+        strips = tuple(
+            rgb_of(bytes.fromhex(sent[i])) if i in sent else bytes(3 * n)
+            for i, n in enumerate(self.strips)
+        )
+        return LedSnapshot(shows, strips)
 
-    def _arguments(self, board: _Board) -> list[str]:
-        return ["--strips", ",".join(str(n) for n in self.strips)]
+    def _prepare(self, board: _Board) -> None:
+        (board.flash / "strips.py").write_text(strips_file(self.strips))
 
-    def _report(self, board: _Board, report: dict) -> None:
-        if "snapshot" in report:
-            strips = tuple(bytes.fromhex(h) for h in report["strips"])
-            board.snapshots[report["snapshot"]] = LedSnapshot(report["shows"], strips)
-            self._answered.notify_all()
+
+def rgb_of(grb: bytes) -> bytes:
+    """A WS2812B strip's bytes (green, red, blue per LED) as red, green, blue."""
+    rgb = bytearray(len(grb))
+    rgb[0::3], rgb[1::3], rgb[2::3] = grb[1::3], grb[0::3], grb[2::3]
+    return bytes(rgb)
 
 
 class Chaos:
@@ -593,7 +581,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: float = 200.0) -> dict:
+def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: int = 200) -> dict:
     """CPU of ``stations`` emulated stations streaming to a host that handshakes and pings
     them (percent of one core, all stations together), and the STATE rate the host got."""
     from controller.stations.framing import STATION_LIMIT, Deframer, encode
@@ -646,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--stations", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--sample-hz", type=float, default=200.0)
+    parser.add_argument("--sample-hz", type=int, default=200)
     args = parser.parse_args(argv)
     print(json.dumps(measure_cpu(args.stations, args.seconds, args.sample_hz), indent=1))
     return 0

@@ -21,6 +21,10 @@ WATCHDOG_MS = 3000
 OUT_BYTES_PER_S = 8000
 OUT_BURST = 1024
 
+#: The program running the protocol (a station or the LED driver), kept for a look at its
+#: state and counters from the REPL after it stops: ``import host_link; host_link.running``.
+running = None
+
 
 class HostLink:
     """Frames to and from the host, the handshake's answer and the REPL word.
@@ -130,6 +134,8 @@ def run(program, name):
     the board. Only the REPL request gets to the end: the watchdog cannot be stopped, so the
     board feeds it by itself from then on, for maintenance.
     """
+    global running
+    running = program
     board = program.board
     start(board)
     try:

@@ -7,6 +7,10 @@ on their way: after a block's code byte, the host has already sent the block's o
 in the same write (the LED driver's frames). Writing checks first that the host has the port
 open and room in the USB buffer (``POLLOUT``), so a host that stops reading costs dropped
 frames, never a loop blocked for 500 ms.
+
+Garbage on the line cannot make the block reader lose its way for long: a zero byte (the end
+of every frame) inside what a bad code byte announced as a block ends that block there, and
+the bytes after it are read as the next frame's.
 """
 
 import select
@@ -17,6 +21,7 @@ class UsbLine:
     """Bytes to and from the host over USB CDC (the REPL's port)."""
 
     def __init__(self):
+        self._left = 0  # bytes still to come in the COBS block being read (read_blocks)
         self._in = sys.stdin.buffer
         self._out = sys.stdout.buffer
         self._readable = select.poll()
@@ -37,17 +42,17 @@ class UsbLine:
         """Up to about ``limit`` bytes, reading each COBS block whole once its code byte is in.
 
         Returns at the end of a frame (a 0x00) or when nothing more is waiting. If the host
-        stops in the middle of a block, the read waits for it; the watchdog ends that wait.
+        stops in the middle of a block, the read waits for the rest: the host always writes a
+        frame whole, and its next bytes (a frame, a keep-alive) end the wait.
         """
         got = bytearray()
         read = self._in.read
         while len(got) < limit and _ready(self._readable):
-            code = read(1)
-            got += code
-            if code[0] == 0:
+            data = read(self._left or 1)
+            got += data
+            self._left = block_left(self._left, data)
+            if not self._left and data[-1] == 0:
                 break
-            if code[0] > 1:
-                got += read(code[0] - 1)
         return bytes(got)
 
     def write(self, data):
@@ -63,3 +68,25 @@ def _ready(poller):
     for _ in poller.ipoll(0):
         return True
     return False
+
+
+def block_left(left, data):
+    """How many bytes of a COBS block are still to come after ``data``, the line's next bytes,
+    when ``left`` were before them (0: the next byte is a code byte)."""
+    i = 0
+    n = len(data)
+    while i < n:
+        if left:
+            end = min(n, i + left)
+            zero = data.find(b"\x00", i, end)
+            if zero >= 0:  # a frame ended inside a block: garbage announced it; resync here
+                left = 0
+                i = zero + 1
+            else:
+                left -= end - i
+                i = end
+        else:
+            code = data[i]
+            left = code - 1 if code else 0
+            i += 1
+    return left

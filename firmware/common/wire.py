@@ -2,8 +2,8 @@
 
 This is the boards' half of the protocol (the host's is controller/stations/framing.py and
 controller/stations/messages.py); both are pinned byte for byte by firmware/vectors.json. It runs
-under MicroPython 1.29 on the RP2040 and under CPython for the tests and the emulator, so it uses
-only what both have: struct, binascii, bytes and bytearray, plain classes.
+under MicroPython 1.29 on the RP2040, and its tests and the emulator run it in MicroPython's unix
+port; it uses struct, binascii, bytes and bytearray, plain classes.
 
     wire = encode(STATE, pack(STATE, t_ms, raw, buttons, spikes), seq=7)
     deframer = Deframer(STATION_LIMIT)
@@ -83,7 +83,7 @@ class WireError(ValueError):
     ``"oversize"``, ``"cobs"``, ``"crc"``, ``"version"`` or ``"malformed"``."""
 
     def __init__(self, kind, message):
-        ValueError.__init__(self, message)
+        super().__init__(message)  # MicroPython's ValueError has no __init__ attribute to call
         self.kind = kind
 
 

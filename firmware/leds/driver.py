@@ -10,10 +10,11 @@ PUSH. With no frame for 2.5 s the floor fades to a quiet idle pattern; the next 
 Once a second the driver sends LED_STATUS: last frame shown, frames shown, frames dropped,
 frames per second ×10, idle.
 
-The board (leds_rp2.Board on the Pico, sim_leds.SimLedBoard in tests) gives what the station's
-board gives for the Pico and the line (station.py lists it), plus ``STRIP_LEDS`` (LEDs per
-strip), ``show(strip, rgb)`` (send a strip its pixels, 3 bytes each, red first) and
-``blend(out, a, b, k)`` (``out = a·(255−k)/255 + b·k/255``, byte by byte), ``maintenance()``.
+The board (leds_rp2.Board, on the Pico or on the simulated RP2040 of firmware/sim/) gives
+what the station's board gives for the Pico and the line (station.py lists it), plus
+``STRIP_LEDS`` (LEDs per strip), ``show(strip, rgb)`` (send a strip its pixels, 3 bytes each,
+red first) and ``blend(out, a, b, k)`` (``out = a·(255−k)/255 + b·k/255``, byte by byte),
+``maintenance()``.
 """
 
 import host_link

@@ -63,7 +63,7 @@ def _reorder(dst: ptr8, src: ptr8, n: int, first: int, second: int, third: int):
 @micropython.viper
 def _blend(out: ptr8, a: ptr8, b: ptr8, n: int, k: int):
     """out = a·(255−k)/255 + b·k/255, byte by byte, over n bytes (shifts, no division: the
-    Cortex-M0+ has no divide instruction). The same sums as sim_leds.blend."""
+    Cortex-M0+ has no divide instruction)."""
     w = k + (k >> 7)  # 0–255 to 0–256, so that k = 255 gives b exactly
     v = 256 - w
     i = 0

@@ -13,7 +13,7 @@ from pico import Pico
 class Board(Pico):
     """The real station board: ADC slider, pulled-up buttons, WS2812 ring."""
 
-    SAMPLE_HZ = 1000
+    SAMPLE_HZ = pins.SAMPLE_HZ
     RING_LEDS = pins.RING_LEDS
     RING_CLOCKWISE = pins.RING_CLOCKWISE
 

@@ -17,6 +17,9 @@ BUTTONS = (14, 15, 13)
 #: GPIO of the LED ring's data line, and how many LEDs the ring has.
 RING_DATA = 16
 RING_LEDS = 12
+#: Slider samples per second, each the median of 5 ADC reads (1 kHz: well above the hand's
+#: few hertz, and the loop's own tick).
+SAMPLE_HZ = 1000
 #: True if the ring's LED index grows clockwise seen from the front (flip it for a ring
 #: mounted the other way, so "move the slider up" still runs clockwise).
 RING_CLOCKWISE = True

@@ -1,8 +1,8 @@
 """A neuron station: slider and buttons in, state and events out, the LED ring from the host.
 
 This is the station's whole behaviour (firmware/PROTOCOL.md), written against a small *board*
-object so the same code runs on the RP2040 (board_rp2.Board) and under CPython with a
-simulated board (firmware/sim/sim_board.py). The board gives:
+object (board_rp2.Board, on the RP2040 or on the simulated RP2040 of firmware/sim/, where the
+tests and the emulator run it in MicroPython's unix port). The board gives:
 
 - ``SAMPLE_HZ``, ``RING_LEDS``, ``RING_CLOCKWISE``;
 - ``ticks_ms()``, ``ticks_us()``, ``ticks_diff(a, b)``, ``ticks_add(t, d)`` (MicroPython's
