@@ -33,3 +33,16 @@ def test_the_station_figures_are_measured_against_the_design_bars():
     assert bars["reaction_p99_ms"].limit == 2.0 and bars["reaction_p99_ms"].at_most
     assert bars["reaction_p50_ms"].limit is None
     assert bars["controller_cpu_percent"].limit == 25.0
+
+
+def test_the_direct_build_s_reading_cost_is_measured_above_the_bus_with_the_pi_estimate():
+    from controller.commands.bench import FIGURES
+    from controller.stations.direct_bench import measure_direct_read
+
+    bars = {bar.key: bar for figure in FIGURES for bar in figure.bars}
+    assert bars["direct_read_cpu_percent"].limit == 3.0
+    assert bars["direct_read_pi4_percent"].limit is None
+    figures = measure_direct_read(seconds=2)
+    here, pi4 = figures["direct_read_cpu_percent"], figures["direct_read_pi4_percent"]
+    assert 0 < here < 100
+    assert abs(pi4 - (5 * here + 1.2)) < 1e-9  # five times slower, plus spidev's calls

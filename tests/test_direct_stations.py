@@ -191,19 +191,19 @@ def _untimed(events):
 def test_a_click_is_one_press_and_a_chattering_contact_is_debounced(direct):
     stations, emulator = direct
     all_online(stations)
-    emulator.click("ADC1-CH0", "plus")  # station 9, neuron C, straddling 0x21 and 0x22
+    emulator.click("ADC1-CH2", "plus")  # station 11, neuron E, straddling 0x21 and 0x22
     events = pump(stations, 1)
     assert [e.button for e in events if isinstance(e, ButtonPressed)] == ["plus"]
     for _ in range(5):  # a worn contact: it chatters, then holds
-        emulator.press("ADC1-CH0", "ok")
+        emulator.press("ADC1-CH2", "ok")
         time.sleep(0.003)
-        emulator.release("ADC1-CH0", "ok")
+        emulator.release("ADC1-CH2", "ok")
         time.sleep(0.003)
-    emulator.press("ADC1-CH0", "ok")
+    emulator.press("ADC1-CH2", "ok")
     events = pump(stations, 0.5)
-    assert [(e.neuron, e.button) for e in events if isinstance(e, ButtonPressed)] == [("C", "ok")]
-    assert {f.neuron: f.buttons for f in stations.figures()}["C"] == ("ok",)
-    emulator.release("ADC1-CH0", "ok")
+    assert [(e.neuron, e.button) for e in events if isinstance(e, ButtonPressed)] == [("E", "ok")]
+    assert {f.neuron: f.buttons for f in stations.figures()}["E"] == ("ok",)
+    emulator.release("ADC1-CH2", "ok")
 
 
 def test_a_dropped_adc_takes_its_stations_offline_and_they_come_back_with_it(direct):
