@@ -22,6 +22,7 @@ from controller.stations.direct_emulation import DirectChaos, DirectEmulator
 from controller.stations.floating import UNWIRED_FROM, Floating, roughness
 from controller.stations.roster import load_roster
 from controller.stations.wiring import load_wiring
+from controller.texts import load_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 DIRECT = ROOT / "data" / "installation-direct.toml"
@@ -249,6 +250,7 @@ def test_a_floating_input_is_shown_not_wired_and_moves_nothing(direct):
     pump(stations, 3, until=lambda _: {f.neuron: f.not_wired for f in stations.figures()}["B"])
     figures = {f.neuron: f for f in stations.figures()}
     assert figures["B"].not_wired and figures["B"].online and not figures["A"].not_wired
+    assert load_texts("en").station_row(figures["B"])[2] == "not wired"  # diagnose, the screen
     events = pump(stations, 1)
     assert not [e for e in events if isinstance(e, SliderMoved) and e.neuron == "B"]
     emulator.unwire("ADC0-CH7", floating=False)
@@ -303,6 +305,8 @@ def test_diagnose_on_the_direct_build_lists_every_station_by_its_input(tmp_path,
     report = json.loads(capsys.readouterr().out)
     assert report["online"] == 16
     assert [s["serial"] for s in report["stations"]][6] == "ADC0-CH6"  # …and known by input
+    assert main([*command, "--udev-rules", "--for", "1", "--state-dir", str(tmp_path)]) == 0
+    assert "SUBSYSTEM" not in capsys.readouterr().out  # no USB port to name
 
 
 def test_calibrate_on_the_direct_build_saves_a_station_under_its_input(tmp_path, monkeypatch):
@@ -325,6 +329,17 @@ def test_calibrate_on_the_direct_build_saves_a_station_under_its_input(tmp_path,
     assert main([*command, "--hold", "1", "--state-dir", str(tmp_path), "--lang", "en"]) == 0
     saved = (tmp_path / "calibrations.toml").read_text()
     assert "[station.ADC0-CH6.slider]" in saved and "station_id = 7" in saved
+
+
+@pytest.mark.slow
+def test_a_chaotic_run_on_the_direct_build_ends_with_every_station_back(tmp_path):
+    report = tmp_path / "r.json"
+    command = ["run", "--headless", "--installation", str(DIRECT), "--emulate-stations", "16"]
+    options = ["--chaos", "--chaos-rate", "4", "--for", "14", "--report", str(report)]
+    assert main([*command, *options, "--health-port", "-1", "--state-dir", str(tmp_path)]) == 0
+    result = json.loads(report.read_text())
+    assert result["online"] == 16 and result["crashes"] == 0
+    assert sum(result["chaos"].values()) > 5 and result["errors"] > 0
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ The figure is the controller's CPU spent sampling 16 sliders at 50 Hz and watchi
 the expander driver on an ``smbus2`` bus, the interrupt lines on gpiozero's pins), with the
 chips' models answering at the bus interface (:class:`~controller.stations.chips.BusFactory`,
 :class:`~controller.stations.chips.I2CBus`) as the kernel's ``spidev`` and ``i2c-dev`` would. The
-time spent inside the models is timed around each call and taken off: it stands for the
+CPU time spent inside the models is timed around each call and taken off: it stands for the
 kernel's work, which the estimate below counts instead. Meanwhile pupils move a slider four
 times a second and press a button twice a second, and the loop polls at 60 Hz.
 
@@ -43,7 +43,8 @@ PI_SPI_CALL_S, SPI_CALLS_PER_S = 15e-6, 16 * 50
 
 
 class ModelTime:
-    """The time spent inside the chip models, to be taken off the process's CPU time."""
+    """The CPU time spent inside the chip models (the calling thread's own, so a thread switch
+    in the middle of a call is not counted), to be taken off the process's CPU time."""
 
     def __init__(self) -> None:
         self.spent = 0.0
@@ -52,11 +53,11 @@ class ModelTime:
         """``call``, adding the time it takes to :attr:`spent`."""
 
         def timed_call(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
+            start = time.thread_time()
             try:
                 return call(*args, **kwargs)
             finally:
-                self.spent += time.perf_counter() - start
+                self.spent += time.thread_time() - start
 
         return timed_call
 
