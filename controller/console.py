@@ -58,12 +58,21 @@ class ConsolePins:
         return {name: getattr(self, name) for name in names}
 
 
+#: The installation file's section this module reads.
+SECTIONS = ("console",)
+
+
 def load_console_pins(path: str | Path = INSTALLATION_FILE) -> ConsolePins:
     """Read ``[console]`` (absent: the defaults).
 
     :raises DataError: naming the file and the field: a pin out of range, a pin used twice.
     """
-    section = Field.load(path).get("console", {})
+    return console_pins_from(Field.load(path))
+
+
+def console_pins_from(root: Field) -> ConsolePins:
+    """The console's pins in a parsed installation document (see :func:`load_console_pins`)."""
+    section = root.get("console", {})
     check_keys(section.table(), (*ConsolePins().inputs(), "pull_up", "debounce_ms"))
     default = ConsolePins()
     pins: dict[str, Any] = {}

@@ -146,22 +146,31 @@ class Field:
         text = self.text(choices=tuple(choices))
         return next(c for c in choices if c == text)
 
-    def number(self, *, minimum: float | None = None, maximum: float | None = None) -> float:
-        """This field as a finite real number within the optional bounds."""
+    def number(
+        self, *, minimum: float | None = None, maximum: float | None = None, why: str = ""
+    ) -> float:
+        """This field as a finite real number within the optional bounds.
+
+        ``why`` says what the bounds stand for, for the error message ("a weight past ±100 is
+        a typo"): a person told the limit and its reason can fix the file.
+        """
         v = self.value
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v):
             raise self.error(f"expected a number, got {_kind(v)}")
+        reason = f" ({why})" if why else ""
         if minimum is not None and v < minimum:
-            raise self.error(f"must be at least {minimum}, got {v}")
+            raise self.error(f"must be at least {minimum}{reason}, got {v}")
         if maximum is not None and v > maximum:
-            raise self.error(f"must be at most {maximum}, got {v}")
+            raise self.error(f"must be at most {maximum}{reason}, got {v}")
         return float(v)
 
-    def integer(self, *, minimum: int | None = None, maximum: int | None = None) -> int:
-        """This field as a whole number within the optional bounds."""
+    def integer(
+        self, *, minimum: int | None = None, maximum: int | None = None, why: str = ""
+    ) -> int:
+        """This field as a whole number within the optional bounds (``why``: as :meth:`number`)."""
         if isinstance(self.value, bool) or not isinstance(self.value, int):
             raise self.error(f"expected a whole number, got {_kind(self.value)}")
-        return int(self.number(minimum=minimum, maximum=maximum))
+        return int(self.number(minimum=minimum, maximum=maximum, why=why))
 
     def boolean(self) -> bool:
         """This field as ``true`` or ``false``."""
@@ -172,9 +181,13 @@ class Field:
 
 def check_keys(f: Field, known: Collection[str]) -> None:
     """Refuse a key the file's reader does not know (a typo would otherwise pass unseen)."""
-    for key in f.table().value:
+    for key, value in f.table().value.items():
         if key not in known:
-            raise f.get(key).error(f"unknown field (known: {', '.join(known)})")
+            tables = isinstance(value, dict) or (
+                isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+            )
+            what = "table" if tables else "field"
+            raise f.get(key).error(f"unknown {what} (known: {', '.join(known)})")
 
 
 def unique(f: Field, seen: Collection[str], what: str) -> str:
@@ -191,6 +204,14 @@ def hex_colour(f: Field) -> str:
     if len(text) != 7 or text[0] != "#" or any(c not in string.hexdigits for c in text[1:]):
         raise f.error(f'expected a colour like "#2fb344", got {text!r}')
     return text
+
+
+def _finite(value: int | float) -> bool:
+    """Whether a number is finite as a float (a TOML integer past 2¹⁰²⁴ is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _kind(value: Any) -> str:

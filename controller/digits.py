@@ -13,13 +13,14 @@ A set may start with ``include = ["grandeur-nature"]`` to reuse the digits of ot
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from controller.datafile import DATA_DIR, DataError, Field
+from controller.datafile import DATA_DIR, DataError, Field, check_keys
 
 DIGITS_DIR = DATA_DIR / "digits"
 BLACK, WHITE = "#", "."
@@ -122,43 +123,62 @@ def shipped_sets() -> list[str]:
     return sorted(p.stem for p in DIGITS_DIR.glob("*.toml"))
 
 
-def load_digit_set(name_or_path: str | Path, shape: tuple[int, int] = (9, 6)) -> DigitSet:
+def load_digit_set(
+    name_or_path: str | Path,
+    shape: tuple[int, int] = (9, 6),
+    labels: Collection[int] | None = None,
+) -> DigitSet:
     """Load a shipped set by name (``"learning"``) or any set file by path.
 
+    :param labels: the digits the network answers (its output neurons' labels); a digit
+        labelled otherwise is refused, since no output could ever recognise it.
     :raises DataError: naming the file and the digit for anything malformed.
     """
     path = _resolve(name_or_path)
     root = Field.load(path)
+    check_keys(root.table(), ("name", "include", "digit"))
     digits: list[Digit] = []
     for included in root.get("include", []).list():
-        digits.extend(load_digit_set(_resolve(included.text(), path.parent), shape).digits)
+        digits.extend(load_digit_set(_resolve(included.text(), path.parent), shape, labels).digits)
     for f in root.get("digit", []).list():
-        digits.append(_digit(f, shape))
+        check_keys(f.table(), ("name", "label", "pixels"))
+        digits.append(_digit(f, shape, labels))
     if not digits:
         raise root.error("the set has no digits (add [[digit]] tables)")
     _check_unique(root, digits)
     return DigitSet(root.get("name", path.stem).text(), tuple(digits))
 
 
-def load_grid_file(path: str | Path, shape: tuple[int, int] = (9, 6)) -> DigitSet:
+def load_grid_file(
+    path: str | Path, shape: tuple[int, int] = (9, 6), labels: Collection[int] | None = None
+) -> DigitSet:
     """Load a JSON list of ``{"name"?, "label"?, "pixels": [rows]}`` objects.
 
+    :param labels: as for :func:`load_digit_set`.
     :raises DataError: naming the file and the grid for anything malformed.
     """
     root = Field.load(Path(path))
     items = root.list(min_length=1)
     digits = []
     for i, f in enumerate(items):
-        f.table()
+        check_keys(f.table(), ("name", "label", "pixels"))
         name = f.get("name", f"#{i + 1}").text()
-        digits.append(_digit(f, shape, default_name=name))
+        digits.append(_digit(f, shape, labels, default_name=name))
     return DigitSet(Path(path).stem, tuple(digits))
 
 
-def _digit(f: Field, shape: tuple[int, int], default_name: str | None = None) -> Digit:
+def _digit(
+    f: Field,
+    shape: tuple[int, int],
+    labels: Collection[int] | None,
+    default_name: str | None = None,
+) -> Digit:
     name = f["name"].text() if default_name is None else default_name
     label = f.get("label")
     value = None if label.value is None else label.integer(minimum=0)
+    if value is not None and labels is not None and value not in labels:
+        answers = ", ".join(map(str, labels))
+        raise label.error(f"the network answers only {answers}: no output stands for {value}")
     rows = f["pixels"]
     try:
         if not isinstance(rows.value, list):

@@ -22,10 +22,16 @@ from typing import Literal
 
 import numpy as np
 
-from controller.datafile import DATA_DIR, DataError, Field, hex_colour
+from controller.datafile import DATA_DIR, DataError, Field, check_keys, hex_colour
 
 #: The network the workshop uses, shipped with the installation.
 DEFAULT_NETWORK = DATA_DIR / "network.toml"
+
+#: The largest weight a file may give, either sign: the workshop's are ±1, a trained network's a
+#: few units; a weight past this is a typo, and its sums would overflow the screen's drawings.
+MAX_WEIGHT = 100.0
+#: The largest threshold, either sign: far past any sum a digit can give with such weights.
+MAX_THRESHOLD = 1_000_000.0
 
 #: A layer of the network.
 Layer = Literal["input", "hidden", "output"]
@@ -226,7 +232,9 @@ def load_network(path: str | Path = DEFAULT_NETWORK) -> Network:
     :raises DataError: naming the file and the field, for anything malformed.
     """
     root = Field.load(path)
+    check_keys(root.table(), ("name", "grid", "inputs", "hidden", "outputs"))
     grid = root["grid"]
+    check_keys(grid.table(), ("rows", "cols"))
     rows = grid["rows"].integer(minimum=1, maximum=64)
     cols = grid["cols"].integer(minimum=1, maximum=64)
     bands = tuple(_band(f, rows, cols) for f in root["inputs"].list(min_length=1))
@@ -241,7 +249,7 @@ def load_network(path: str | Path = DEFAULT_NETWORK) -> Network:
     if clash:
         raise root.error(f"neuron names must be unique across layers: {', '.join(sorted(clash))}")
     hw, ht = _layer(hidden, input_names)
-    ow, ot = _layer(outputs, hidden_names)
+    ow, ot = _layer(outputs, hidden_names, ("label", "colour", "colour_name"))
     return Network(
         name=root.get("name", "network").text(),
         rows=rows,
@@ -310,6 +318,7 @@ def _number(x: float) -> int | float:
 
 
 def _band(f: Field, rows: int, cols: int) -> Band:
+    check_keys(f.table(), ("name", "rows", "cols"))
     name = f["name"].text()
     r = _span(f["rows"], rows, "row")
     c = _span(f["cols"], cols, "column")
@@ -339,17 +348,24 @@ def _unique_names(layer: Field, names: list[str]) -> list[str]:
     return names
 
 
-def _layer(neurons: list[Field], sources: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _layer(
+    neurons: list[Field], sources: list[str], keys: tuple[str, ...] = ()
+) -> tuple[np.ndarray, np.ndarray]:
     weights = np.zeros((len(neurons), len(sources)))
     thresholds = np.zeros(len(neurons))
     for i, f in enumerate(neurons):
-        thresholds[i] = f["threshold"].number()
+        check_keys(f.table(), ("name", "threshold", "weights", *keys))
+        thresholds[i] = f["threshold"].number(
+            minimum=-MAX_THRESHOLD, maximum=MAX_THRESHOLD, why="far past any sum a digit gives"
+        )
         for source, w in f["weights"].items():
             if source not in sources:
                 raise w.error(
                     f"unknown neuron {source!r} (the layer before has {', '.join(sources)})"
                 )
-            weights[i, sources.index(source)] = w.number()
+            weights[i, sources.index(source)] = w.number(
+                minimum=-MAX_WEIGHT, maximum=MAX_WEIGHT, why="a weight past ±100 is a typo"
+            )
     return weights, thresholds
 
 

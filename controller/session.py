@@ -52,7 +52,11 @@ def load_mode_settings(path: str | Path = INSTALLATION_FILE) -> ModeSettings:
 
     :raises DataError: naming the file and the field, for anything malformed.
     """
-    root = Field.load(path)
+    return mode_settings_from(Field.load(path))
+
+
+def mode_settings_from(root: Field) -> ModeSettings:
+    """The ``[modes]`` of a parsed installation document (see :func:`load_mode_settings`)."""
     section = root.get("modes", {})
     check_keys(section.table(), ("start", "idle_timeout_s", "celebration_s", "sliders"))
     default = ModeSettings()

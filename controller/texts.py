@@ -120,7 +120,13 @@ def load_texts(language: str = DEFAULT_LANGUAGE, folder: Path = TEXTS_DIR) -> Te
         )
     entries = _flatten(Field.load(path))
     if language != DEFAULT_LANGUAGE:
-        entries = {**load_texts(DEFAULT_LANGUAGE, folder).entries, **entries}
+        reference = load_texts(DEFAULT_LANGUAGE, folder).entries
+        # French is the reference: a key it lacks is a typo the screen would never show.
+        unknown = [key for key in entries if key not in reference]
+        if unknown:
+            french = folder / f"{DEFAULT_LANGUAGE}.toml"
+            raise DataError(path, unknown[0], f"unknown text: {french} has no such key")
+        entries = {**reference, **entries}
     return Texts(language, entries)
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from controller.cli import main
 from controller.datafile import DataError
 from controller.digits import DigitSet, load_digit_set, load_grid_file, shipped_sets
 from controller.network import forward, load_network
@@ -143,3 +144,24 @@ def test_two_digits_with_the_same_name_are_refused(tmp_path):
     path.rename(tmp_path / "dup.toml")
     with pytest.raises(DataError, match="two digits are called '0♥'"):
         load_digit_set(tmp_path / "dup.toml")
+
+
+def test_a_digit_labelled_with_a_digit_the_network_cannot_answer_is_refused(tmp_path):
+    rows = str(REFERENCE.digits[0].rows).replace("'", '"')
+    path = write(tmp_path, f'[[digit]]\nname = "7♥"\nlabel = 7\npixels = {rows}\n')
+    with pytest.raises(DataError, match=r"digit\[0\]\.label: the network answers only 0, 3, 6, 9"):
+        load_digit_set(path, labels=(0, 3, 6, 9))
+
+
+def test_a_typo_key_in_a_digit_set_is_refused(tmp_path):
+    rows = str(REFERENCE.digits[0].rows).replace("'", '"')
+    path = write(tmp_path, f'[[digit]]\nname = "0?"\nlabl = 0\npixels = {rows}\n')
+    with pytest.raises(DataError, match=r"digit\[0\]\.labl: unknown field"):
+        load_digit_set(path)
+
+
+def test_classify_refuses_a_grid_labelled_seven(tmp_path, capsys):
+    rows = REFERENCE.digits[0].rows
+    path = write(tmp_path, f'[{{"label": 7, "pixels": {rows!r}}}]'.replace("'", '"'), "g.json")
+    assert main(["classify", "--grids", str(path)]) == 2
+    assert "[0].label: the network answers only 0, 3, 6, 9" in capsys.readouterr().err

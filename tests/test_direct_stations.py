@@ -17,7 +17,7 @@ from controller.commands import stations as options
 from controller.datafile import DataError
 from controller.events import ButtonPressed, SliderMoved, StationStatus
 from controller.network import load_network
-from controller.stations.direct import DirectStations
+from controller.stations.direct import DirectStation, DirectStations
 from controller.stations.direct_emulation import DirectChaos, DirectEmulator
 from controller.stations.floating import UNWIRED_FROM, Floating, roughness
 from controller.stations.roster import load_roster
@@ -189,22 +189,36 @@ def _untimed(events):
     return [type(e)(*[*e.__dict__.values()][:-1], 0) for e in events if hasattr(e, "t")]
 
 
-def test_a_click_is_one_press_and_a_chattering_contact_is_debounced(direct):
+def test_a_click_is_one_press_even_on_a_station_straddling_two_expanders(direct):
     stations, emulator = direct
     all_online(stations)
-    emulator.click("ADC1-CH2", "plus")  # station 11, neuron E, straddling 0x21 and 0x22
+    emulator.click("ADC1-CH2", "plus")  # station 11, neuron E: − and + on 0x21, OK on 0x22
+    emulator.click("ADC1-CH2", "ok")
     events = pump(stations, 1)
-    assert [e.button for e in events if isinstance(e, ButtonPressed)] == ["plus"]
-    for _ in range(5):  # a worn contact: it chatters, then holds
-        emulator.press("ADC1-CH2", "ok")
-        time.sleep(0.003)
-        emulator.release("ADC1-CH2", "ok")
-        time.sleep(0.003)
-    emulator.press("ADC1-CH2", "ok")
-    events = pump(stations, 0.5)
-    assert [(e.neuron, e.button) for e in events if isinstance(e, ButtonPressed)] == [("E", "ok")]
-    assert {f.neuron: f.buttons for f in stations.figures()}["E"] == ("ok",)
-    emulator.release("ADC1-CH2", "ok")
+    pressed = [(e.neuron, e.button) for e in events if isinstance(e, ButtonPressed)]
+    assert pressed == [("E", "plus"), ("E", "ok")]
+    emulator.press("ADC1-CH2", "minus")
+    pump(stations, 0.3)
+    assert {f.neuron: f.buttons for f in stations.figures()}["E"] == ("minus",)
+    emulator.release("ADC1-CH2", "minus")
+
+
+def test_a_chattering_contact_counts_once_it_has_held_still_for_the_debounce_time():
+    wiring = load_wiring(DIRECT).by_key()["ADC1-CH2"]
+    station = DirectStation(load_roster(DIRECT, NEURONS).by_serial["ADC1-CH2"], wiring, True)
+    station.come(None, 0.0)
+    ok = 1 << 0  # OK is pin 0 of 0x22
+    assert station.pins(0x22, 0, 0.0, 0.02) == []  # first read: all free
+    times = [0.001 * i for i in range(1, 16)]  # 15 ms of chatter, read at every edge
+    chatter = [station.pins(0x22, ok * (i % 2), t, 0.02) for i, t in enumerate(times, 1)]
+    assert not any(chatter)
+    assert station.pins(0x22, ok, 0.030, 0.02) == []  # pressed, but not for 20 ms yet
+    assert station.settling()
+    events = station.pins(0x22, ok, 0.036, 0.02)
+    assert [(e.neuron, e.button) for e in events] == [("E", "ok")] and station.held == 0b100
+    assert station.pins(0x21, 0, 0.040, 0.02) == []  # the other chip's read leaves OK held
+    assert station.pins(0x22, 0, 0.050, 0.02) == [] and station.held == 0b100
+    assert station.pins(0x22, 0, 0.071, 0.02) == [] and station.held == 0
 
 
 def test_a_dropped_adc_takes_its_stations_offline_and_they_come_back_with_it(direct):

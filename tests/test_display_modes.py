@@ -24,6 +24,7 @@ from controller.modes import engine
 from controller.modes.actors import VisitorState
 from controller.modes.rehearsal import play, the_class, the_visitor
 from controller.network import load_network
+from controller.session import load_mode_settings
 from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene
@@ -38,15 +39,16 @@ from display.window import Window
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
 SIZE = (1920, 1080)
+SETTINGS = load_mode_settings()
 
 
 def workshop(step, t=0.0):
-    session = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", "workshop")
+    session = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", SETTINGS, "workshop")
     return engine.apply(session, StepChosen(step, t))
 
 
 def visitor():
-    return mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", "visitor")
+    return mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", SETTINGS, "visitor")
 
 
 def count(surface, colour, rect=None):

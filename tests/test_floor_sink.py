@@ -65,7 +65,7 @@ def test_the_screen_and_the_leds_get_the_very_same_frame():
 def test_without_a_screen_output_the_scene_keeps_no_floor(tmp_path):
     path = installation_file(tmp_path, [])
     screen = Recorder()
-    floor = open_floor(NETWORK, path)
+    floor = open_floor(NETWORK, load_floor(NETWORK, path))
     floor.screens.append(screen)
     floor.show(engine.scene(session(), 1.0))
     floor.close()
@@ -96,7 +96,7 @@ def test_the_installation_feeds_a_wled_controller_over_ddp(tmp_path):
         tmp_path, [{"kind": "screen"}, {"kind": "ddp", "host": "127.0.0.1", "port": port}]
     )
     screen = Recorder()
-    floor = open_floor(NETWORK, path, screens=[screen])
+    floor = open_floor(NETWORK, load_floor(NETWORK, path), screens=[screen])
     clock = Clock()
     installation = Installation(session(), engine, sinks=[floor], clock=clock)
     try:
@@ -120,7 +120,7 @@ def test_neurones_run_headless_runs_with_the_floor(extra):
 
 
 def test_a_floor_full_white_test_stays_within_budget_in_the_running_installation():
-    floor = open_floor(NETWORK, pattern="full-white")
+    floor = open_floor(NETWORK, load_floor(NETWORK), pattern="full-white")
     clock = Clock()
     installation = Installation(session(), engine, sinks=[floor], clock=clock)
     installation.run(duration=0.1, sleep=clock.sleep)

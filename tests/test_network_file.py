@@ -42,6 +42,19 @@ def broken(tmp_path, old, new):
             "outputs[0].weights",
             "expected a table",
         ),
+        ("threshold = 8", "threshhold = 9\nthreshold = 8", "hidden[0].threshhold", "unknown field"),
+        ('name = "Connecte', '[network]\nname = "Connecte', "network", "unknown table"),
+        ("rows = 9, cols = 6", "rows = 9, cols = 6, colz = 2", "grid.colz", "unknown field"),
+        ("COL2 = 1, COL3 = 1", "COL2 = 1e308, COL3 = 1", "hidden[0].weights.COL2", "typo"),
+        (
+            "COL2 = 1, COL3 = 1",
+            "COL2 = 9223372036854775808, COL3 = 1",
+            "hidden[0].weights.COL2",
+            "±100",
+        ),
+        ("threshold = 8", "threshold = nan", "hidden[0].threshold", "expected a number"),
+        ("threshold = 8", "threshold = -inf", "hidden[0].threshold", "expected a number"),
+        ("threshold = 8", "threshold = 1e300", "hidden[0].threshold", "at most"),
     ],
 )
 def test_malformed_network_names_file_and_field(tmp_path, old, new, field, message):
@@ -71,3 +84,18 @@ def test_classify_with_a_bad_network_exits_2_with_one_line(tmp_path, capsys):
 def test_missing_network_file_is_reported(tmp_path, capsys):
     assert main(["classify", "--network", str(tmp_path / "nope.toml")]) == 2
     assert "nope.toml: file not found" in capsys.readouterr().err
+
+
+def test_a_typo_key_ends_classify_with_one_line_naming_the_file_and_the_key(tmp_path, capsys):
+    path = broken(tmp_path, "threshold = 8", "threshhold = 9\nthreshold = 8")
+    assert main(["classify", "--network", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{path}: hidden[0].threshhold: unknown field" in err[0]
+
+
+def test_a_huge_weight_no_longer_reaches_the_drawings(tmp_path, capsys):
+    path = broken(tmp_path, "COL2 = 1, COL3 = 1", "COL2 = 1e308, COL3 = 1")
+    out = tmp_path / "network.png"
+    assert main(["render", "network", "--network", str(path), "--out", str(out)]) == 2
+    assert "a weight past ±100 is a typo" in capsys.readouterr().err
+    assert not out.exists()

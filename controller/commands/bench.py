@@ -26,6 +26,8 @@ from controller.bench import (
 )
 from controller.commands import run as run_command
 from controller.commands.diagnose import RecentErrors
+from controller.commands.installation_file import load_installation
+from controller.commands.options import network_from
 from controller.commands.stations import open_stations
 from controller.floor.bench import measure_leds
 from controller.floor.sink import open_floor
@@ -45,12 +47,14 @@ def emulated_installation(extra: Sequence[str], state_dir: str):
     )
     if not args.headless:
         headless()  # the window draws on SDL's dummy driver
-    session = run_command.start_session(args, time.monotonic())
-    floor = open_floor(session.defaults)
+    network = network_from(args)
+    setup = load_installation(args.installation, network)
+    session = run_command.start_session(args, network, setup, time.monotonic())
+    floor = open_floor(network, setup.floor)
     window = None if args.headless else run_command.open_window(args)
-    stations = open_stations(args, session.defaults)
+    stations = open_stations(args, network, setup)
     installation = run_command.build_installation(
-        args, session, stations, window, floor, RecentErrors()
+        args, setup, session, stations, window, floor, RecentErrors()
     )
     return installation, stations, floor
 

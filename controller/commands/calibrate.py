@@ -23,7 +23,7 @@ from controller.calibration import (
     FULL_SCALE,
     Ruler,
 )
-from controller.commands.options import add_language_option, technician_name
+from controller.commands.options import add_language_option, bounded, technician_name
 from controller.commands.stations import (
     add_state_dir_option,
     add_station_options,
@@ -70,7 +70,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="thresholds printed on a ruler not calibrated before (default 0:20:1)",
     )
     parser.add_argument(
-        "--hold", type=float, default=2.0, metavar="SECONDS", help="hold time (default 2)"
+        "--hold",
+        type=bounded(0.2, 30, why="seconds a slider is held still"),
+        default=2.0,
+        metavar="SECONDS",
+        help="hold time (default 2)",
     )
     parser.add_argument(
         "--by", default=technician_name(), help="who calibrates (default: your login)"

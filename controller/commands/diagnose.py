@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from controller.commands.options import add_language_option
+from controller.commands.options import add_language_option, bounded
 from controller.commands.stations import (
     add_state_dir_option,
     add_station_options,
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--for",
         dest="duration",
-        type=float,
+        type=bounded(0.1, 3600, why="seconds of listening"),
         default=2.0,
         metavar="SECONDS",
         help="how long to listen (default 2)",

@@ -4,35 +4,71 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import os
+from collections.abc import Callable
 
-from controller.datafile import DataError
+from controller.datafile import INSTALLATION_FILE, DataError
 from controller.digits import DigitSet, load_digit_set, load_grid_file, shipped_sets
-from controller.network import DEFAULT_NETWORK, Network, load_network
+from controller.network import DEFAULT_NETWORK, MAX_THRESHOLD, Network, load_network
 from controller.texts import DEFAULT_LANGUAGE, Texts, languages, load_texts
+
+#: The largest screen drawn: 8K. A larger surface would not fit in a Pi's memory.
+MAX_SCREEN = (7680, 4320)
+
+
+def bounded(
+    low: float, high: float, *, whole: bool = False, why: str = ""
+) -> Callable[[str], float]:
+    """An argparse type: a finite number (a whole one if ``whole``) from ``low`` to ``high``.
+
+    ``why`` says what the bounds stand for, in the error (``"a screen draws at most 120"``).
+    ``float`` alone would take ``nan``, ``inf`` and ``-1`` where only a sensible value works.
+    """
+
+    def parse(text: str) -> float:
+        try:
+            value: float = int(text) if whole else float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or not low <= value <= high:
+            kind = "a whole number" if whole else "a number"
+            reason = f" ({why})" if why else ""
+            message = f"expected {kind} from {low:g} to {high:g}{reason}, got {text!r}"
+            raise argparse.ArgumentTypeError(message)
+        return value
+
+    return parse
 
 
 def threshold_override(text: str) -> tuple[str, float]:
-    """Parse ``NEURON=VALUE`` (``--set 0=7``) into ``("0", 7.0)``."""
+    """Parse ``NEURON=VALUE`` (``--set 0=7``) into ``("0", 7.0)``; the value finite and within
+    the thresholds a network file may hold."""
     neuron, sep, value = text.partition("=")
     if not sep or not neuron:
         raise argparse.ArgumentTypeError(f"expected NEURON=VALUE, got {text!r}")
     try:
-        return neuron.strip(), float(value)
+        threshold = float(value)
     except ValueError:
-        message = f"threshold of {neuron} must be a number, got {value!r}"
-        raise argparse.ArgumentTypeError(message) from None
+        threshold = math.nan
+    if not math.isfinite(threshold) or abs(threshold) > MAX_THRESHOLD:
+        message = f"threshold of {neuron} must be a number within ±{MAX_THRESHOLD:g}, got {value!r}"
+        raise argparse.ArgumentTypeError(message)
+    return neuron.strip(), threshold
 
 
 def screen_size(text: str) -> tuple[int, int]:
-    """Parse ``WxH`` (``--size 1920x1080``) into ``(1920, 1080)``; at least 320x240."""
+    """Parse ``WxH`` (``--size 1920x1080``) into ``(1920, 1080)``; from 320x240 to 8K."""
     width, sep, height = text.lower().partition("x")
     try:
         w, h = int(width), int(height)
     except ValueError:
         w = h = 0
-    if not sep or w < 320 or h < 240:
-        raise argparse.ArgumentTypeError(f"expected WxH of at least 320x240, got {text!r}")
+    most_w, most_h = MAX_SCREEN
+    if not sep or not (320 <= w <= most_w and 240 <= h <= most_h):
+        raise argparse.ArgumentTypeError(
+            f"expected WxH from 320x240 to {most_w}x{most_h} (8K), got {text!r}"
+        )
     return w, h
 
 
@@ -42,6 +78,17 @@ def technician_name() -> str:
         return os.environ.get("SUDO_USER") or getpass.getuser()
     except (KeyError, OSError):  # no user name in this environment (a container)
         return "technician"
+
+
+def add_installation_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--installation FILE``: the installation file, every section of which it governs."""
+    parser.add_argument(
+        "--installation",
+        default=str(INSTALLATION_FILE),
+        metavar="FILE",
+        help="the installation file: stations, sliders, console, LED floor, modes (default: "
+        "data/installation.toml)",
+    )
 
 
 def add_network_options(parser: argparse.ArgumentParser) -> None:
@@ -98,8 +145,14 @@ def digits_from(args: argparse.Namespace, network: Network) -> DigitSet:
     """The digits the options name."""
     shape = (network.rows, network.cols)
     if args.grids:
-        return load_grid_file(args.grids, shape)
-    return load_digit_set(args.dataset, shape)
+        return load_grid_file(args.grids, shape, network.labels)
+    return load_digit_set(args.dataset, shape, network.labels)
+
+
+def digit_library(network: Network) -> dict[str, DigitSet]:
+    """Every shipped digit set by name, checked against ``network`` (its grid and labels)."""
+    shape = (network.rows, network.cols)
+    return {name: load_digit_set(name, shape, network.labels) for name in shipped_sets()}
 
 
 def add_language_option(parser: argparse.ArgumentParser) -> None:

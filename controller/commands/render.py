@@ -19,20 +19,24 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
+from controller.commands.installation_file import load_installation
 from controller.commands.options import (
     add_digit_options,
+    add_installation_option,
     add_language_option,
     add_network_options,
+    bounded,
+    digit_library,
     digits_from,
     network_from,
     screen_size,
 )
-from controller.datafile import INSTALLATION_FILE, DataError
-from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.datafile import DataError
+from controller.digits import DigitSet
 from controller.events import StationStatus, StepChosen, Tick
 from controller.modes import engine
 from controller.network import Network
-from controller.scene import FLOOR_MODES, FloorMode, Scene, StationView, TrainingView, build_scene
+from controller.scene import FLOOR_MODES, Scene, StationView, TrainingView, build_scene
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress, train
 
 #: The digit set each view shows by default.
@@ -57,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"{', '.join(views)} (with --mode: default the mode's own view)",
     )
     parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
+    add_installation_option(parser)
     parser.add_argument(
         "--size", type=screen_size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
     )
@@ -75,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--time",
-        type=float,
+        type=bounded(0, 1e6, why="seconds on the scene's clock"),
         default=0.0,
         metavar="SECONDS",
         help="the scene's clock (attract); with --mode, seconds passing after the moves",
@@ -90,14 +95,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--moves",
-        type=int,
+        type=bounded(0, 10_000, whole=True, why="rounds of moves"),
         default=0,
         metavar="N",
         help="with --mode: rounds of moves the rehearsal's class or visitor makes first",
     )
     parser.add_argument(
         "--iteration",
-        type=int,
+        type=bounded(0, 10_000_000, whole=True, why="a training snapshot"),
         metavar="N",
         help="training view: the rulers after N iterations, one of "
         f"{', '.join(map(str, WORKSHOP_SNAPSHOTS))}, or 0 before learning "
@@ -116,10 +121,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     floor = parser.add_argument_group("floor", "VIEW floor: LED floor frames after a change")
     floor.add_argument(
-        "--frames", type=int, default=1, metavar="N", help="how many frames (default 1)"
+        "--frames",
+        type=bounded(1, 64, whole=True, why="frames side by side"),
+        default=1,
+        metavar="N",
+        help="how many frames (default 1)",
     )
     floor.add_argument(
-        "--every", type=float, default=0.8, metavar="SECONDS", help="between frames (default 0.8)"
+        "--every",
+        type=bounded(0.001, 60, why="seconds between frames"),
+        default=0.8,
+        metavar="SECONDS",
+        help="between frames (default 0.8)",
     )
     floor.add_argument(
         "--floor-mode",
@@ -184,17 +197,18 @@ def draw(scene: Scene, args: argparse.Namespace):
     if scene.view == "floor":
         return render_floor(scene, args)
     if args.window:
-        return render_window(with_floor(scene, args.floor_mode), args.size)
+        return render_window(with_floor(scene, args), args.size)
     surface, _ = render_scene(scene, args.size)
     return surface
 
 
-def with_floor(scene: Scene, mode: FloorMode | None = None) -> Scene:
-    """``scene`` carrying its LED floor frame (as the installation's floor sink adds it)."""
+def with_floor(scene: Scene, args: argparse.Namespace) -> Scene:
+    """``scene`` carrying the LED floor frame of the ``--installation`` file (as the
+    installation's floor sink adds it), in ``--floor-mode`` if given."""
     from controller.floor.frame import FloorRenderer
-    from controller.floor.mat import load_floor
 
-    layout = load_floor(scene.network)
+    mode = args.floor_mode
+    layout = load_installation(args.installation, scene.network).floor
     if layout is None:
         return scene
     shown = replace(scene, floor_mode=mode) if mode else scene
@@ -232,19 +246,15 @@ def training_page(
 def render_floor(scene, args: argparse.Namespace):
     """The floor at ``--frames`` instants ``--every`` seconds apart after the values changed."""
     from controller.floor.frame import FloorRenderer
-    from controller.floor.mat import load_floor
     from controller.texts import load_texts
     from display.assets import Assets
     from display.floor_strip import draw_floor_strip
     from display.frame import headless
 
-    layout = load_floor(scene.network)
+    layout = load_installation(args.installation, scene.network).floor
     if layout is None:
-        raise DataError(
-            INSTALLATION_FILE, "floor", "no [floor] section: this installation has no LEDs"
-        )
-    if args.frames < 1:
-        raise DataError("--frames", str(args.frames), "at least 1 frame")
+        message = "no [floor] section: this installation has no LEDs"
+        raise DataError(args.installation, "floor", message)
     renderer = FloorRenderer(layout, scene.network)
     times = [args.time + i * args.every for i in range(args.frames)]
     mode = args.floor_mode or (scene.floor_mode if args.mode else "network")
@@ -272,8 +282,10 @@ def mode_scene(args: argparse.Namespace) -> Scene:
     from controller.modes.actors import VisitorState
 
     network = network_from(args)
-    library = {name: load_digit_set(name) for name in shipped_sets()}
-    session = mode_session(network, library, library["grandeur-nature"], args.lang, args.mode)
+    library = digit_library(network)
+    modes = load_installation(args.installation, network).modes
+    digits = library["grandeur-nature"]
+    session = mode_session(network, library, digits, args.lang, modes, args.mode)
     session = engine.apply_all(session, [StationStatus(n, False, 0.0) for n in args.offline])
     if args.step is not None:
         script = session.script

@@ -33,9 +33,12 @@ from types import FrameType
 
 from controller.challenges import load_challenges
 from controller.commands.diagnose import RecentErrors
+from controller.commands.installation_file import InstallationFile, load_installation
 from controller.commands.options import (
     add_language_option,
     add_network_options,
+    bounded,
+    digit_library,
     network_from,
     screen_size,
     technician_name,
@@ -49,8 +52,8 @@ from controller.commands.stations import (
     start_chaos,
     stations_report,
 )
-from controller.console import load_console_pins, open_console
-from controller.digits import DigitSet, load_digit_set, shipped_sets
+from controller.console import open_console
+from controller.digits import DigitSet, shipped_sets
 from controller.floor.patterns import LED_PATTERNS
 from controller.floor.sink import FloorSink, open_floor
 from controller.kiosk.health import DEFAULT_PORT, serve_health
@@ -63,12 +66,14 @@ from controller.modes.finale import Trainer
 from controller.network import Network
 from controller.scene import VIEWS, Mode, Scene
 from controller.script import load_script
-from controller.session import Session, load_mode_settings
+from controller.session import ModeSettings, Session
 from controller.storage import write_atomically
 from controller.technician.desk import Calibrator, TechnicianDesk
 
 #: A headless rehearsal stops after this much simulated time if it has not finished by then.
 REHEARSAL_LIMIT_S = 3 * 3600.0
+#: The longest ``--for``: a month (a run meant to last longer needs no ``--for``).
+MAX_RUN_S = 31 * 24 * 3600.0
 #: Seconds between two moves of a scripted class or visitor when a person watches in a window.
 WINDOW_PACE_S = 0.6
 
@@ -85,7 +90,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--headless", action="store_true", help="run without a window")
     parser.add_argument(
-        "--for", dest="duration", type=float, metavar="SECONDS", help="stop after this many seconds"
+        "--for",
+        dest="duration",
+        type=bounded(0, MAX_RUN_S, why="a longer run needs no --for"),
+        metavar="SECONDS",
+        help="stop after this many seconds",
     )
     parser.add_argument(
         "--dataset",
@@ -101,10 +110,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="window size (default 1280x720)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk)")
-    parser.add_argument("--fps", type=float, default=60.0, help="frame rate (default 60)")
+    parser.add_argument(
+        "--fps",
+        type=bounded(1, 120, why="no screen draws faster"),
+        default=60.0,
+        help="frame rate (default 60)",
+    )
     parser.add_argument(
         "--health-port",
-        type=int,
+        type=bounded(-1, 65535, whole=True, why="a TCP port, or -1 for none"),
         default=DEFAULT_PORT,
         metavar="PORT",
         help=f"serve the read-only health page on 127.0.0.1:PORT (default {DEFAULT_PORT}; "
@@ -145,7 +159,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     modes_group.add_argument(
         "--pace",
-        type=float,
+        type=bounded(0.01, 60, why="seconds between two moves"),
         metavar="SECONDS",
         help="seconds between two moves of the scripted class or visitor (default "
         f"{rehearsal.DEFAULT_PACE_S} headless, {WINDOW_PACE_S} with a window); headless, "
@@ -183,9 +197,11 @@ def run(args: argparse.Namespace) -> int:
     now = clock.now if clock else time.monotonic
     errors = RecentErrors()
     logging.getLogger().addHandler(errors)
-    session = start_session(args, now())
-    # The floor first: a mistake in its layout stops the start before a window opens.
-    floor = None if args.no_floor else open_floor(session.defaults, pattern=args.led_test)
+    network = network_from(args)
+    # Every data file first: a mistake stops the start before a window opens.
+    setup = load_installation(args.installation, network)
+    session = start_session(args, network, setup, now())
+    floor = None if args.no_floor else open_floor(network, setup.floor, pattern=args.led_test)
     window = None
     if not args.headless:
         window = open_window(args)
@@ -195,13 +211,13 @@ def run(args: argparse.Namespace) -> int:
             return 1
     stations = None
     if clock is None:
-        stations = open_stations(args, session.defaults)
+        stations = open_stations(args, network, setup)
     else:  # stations live in real time; a rehearsal on a simulated clock plays without them
         log.info("headless rehearsal on a simulated clock: the station links stay closed")
     driver, phases = rehearsal_parts(args, stations)
     actors = () if driver is None else (driver, phases)
     installation = build_installation(
-        args, session, stations, window, floor, errors, clock=now, actors=actors
+        args, setup, session, stations, window, floor, errors, clock=now, actors=actors
     )
     chaos = None if stations is None else start_chaos(stations, args, now())
     if chaos is not None:
@@ -234,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
 
 def build_installation(
     args: argparse.Namespace,
+    setup: InstallationFile,
     session: Session,
     stations: Stations | None,
     window: Part | None,
@@ -264,7 +281,7 @@ def build_installation(
         driver, phases = actors
         sources.append(driver)
         sinks.extend([driver, phases])
-    console = open_console(load_console_pins(args.installation))
+    console = open_console(setup.console)
     if console is not None:
         sources += [console, SafeShutdown(console.diagnosis, allowed=args.allow_poweroff)]
     if stations is not None:
@@ -343,13 +360,15 @@ class Paced:
         self.sink.close()
 
 
-def start_session(args: argparse.Namespace, t: float = 0.0) -> Session:
-    """The first session: the network and digit set the options name, every set at hand,
-    the workshop script, the visitor challenges and the mode settings, in its starting mode."""
-    network = network_from(args)
-    library = {name: load_digit_set(name) for name in shipped_sets()}
+def start_session(
+    args: argparse.Namespace, network: Network, setup: InstallationFile, t: float = 0.0
+) -> Session:
+    """The first session: ``network``, the digit set the options name, every set at hand,
+    the workshop script, the visitor challenges and the installation file's mode settings, in
+    its starting mode."""
+    library = digit_library(network)
     start: Mode | None = "workshop" if args.workshop else ("visitor" if args.visitor else None)
-    return mode_session(network, library, library[args.dataset], args.lang, start, t)
+    return mode_session(network, library, library[args.dataset], args.lang, setup.modes, start, t)
 
 
 def mode_session(
@@ -357,15 +376,15 @@ def mode_session(
     library: dict[str, DigitSet],
     digits: DigitSet,
     language: str,
+    settings: ModeSettings,
     mode: Mode | None = None,
     t: float = 0.0,
 ) -> Session:
-    """A session with everything the modes need, begun in ``mode`` (default: the installation
-    file's ``[modes] start``).
+    """A session with everything the modes need, begun in ``mode`` (default: the ``settings``'
+    start, the installation file's ``[modes] start``).
 
-    :raises DataError: naming the file and field if the script, challenges or settings are bad.
+    :raises DataError: naming the file and field if the script or challenges are bad.
     """
-    settings = load_mode_settings()
     session = Session.start(
         network,
         digits,

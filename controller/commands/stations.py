@@ -21,14 +21,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from controller.calibration import CalibrationBook
-from controller.datafile import INSTALLATION_FILE, DataError
+from controller.commands.installation_file import InstallationFile, load_installation
+from controller.commands.options import add_installation_option, bounded
+from controller.datafile import DataError
 from controller.events import Event
 from controller.loop import Installation
 from controller.network import Network, load_network
 from controller.stations.direct import DirectStations
 from controller.stations.links import Links
-from controller.stations.roster import Roster, load_roster
-from controller.stations.wiring import load_wiring
+from controller.stations.roster import Roster
+from controller.stations.wiring import DirectWiring
 from controller.storage import Store, default_state_dir
 from controller.technician.store import CalibrationStore
 
@@ -50,12 +52,7 @@ def add_station_options(parser: argparse.ArgumentParser, *, chaos: bool = False)
         help="run N emulated stations (the real firmware on pseudo-terminals) instead of "
         "looking for real ones; their serials come from the installation file",
     )
-    group.add_argument(
-        "--installation",
-        default=str(INSTALLATION_FILE),
-        metavar="FILE",
-        help="installation layout: stations, sliders, console (default: data/installation.toml)",
-    )
+    add_installation_option(group)
     if chaos:
         group.add_argument(
             "--chaos",
@@ -66,7 +63,7 @@ def add_station_options(parser: argparse.ArgumentParser, *, chaos: bool = False)
         )
         group.add_argument(
             "--chaos-rate",
-            type=float,
+            type=bounded(0.01, 100, why="faults per second"),
             default=1.0,
             metavar="PER_S",
             help="faults started per second over all stations (default 1)",
@@ -101,19 +98,24 @@ class Stations:
     emulator: Any | None = None
 
 
-def open_stations(args: argparse.Namespace, network: Network | None = None) -> Stations:
-    """The station links the options name: real stations, or ``--emulate-stations N``.
+def open_stations(
+    args: argparse.Namespace,
+    network: Network | None = None,
+    setup: InstallationFile | None = None,
+) -> Stations:
+    """The station links the options name: real stations, or ``--emulate-stations N``; the
+    stations are those of ``setup`` (default: the ``--installation`` file, read whole).
 
     :raises DataError: for a malformed installation file (naming the file and the entry).
     """
     network = network or load_network(getattr(args, "network", None) or _default_network())
-    neurons = (*network.input_names, *network.thresholds())
-    roster = load_roster(args.installation, neurons)
+    setup = setup or load_installation(args.installation, network)
+    roster = setup.roster
     store = calibration_store(_with_state_dir(args))
     book = store.load()
     count = getattr(args, "emulate_stations", 0)
-    if roster.settings.source == "direct":
-        direct, emulator = open_direct(roster, args.installation, network, book, count)
+    if setup.wiring is not None:
+        direct, emulator = open_direct(roster, setup.wiring, network, book, count)
         return Stations(direct, roster, store, book, emulator)
     emulator = None
     discover = None
@@ -131,21 +133,17 @@ def open_stations(args: argparse.Namespace, network: Network | None = None) -> S
 
 
 def open_direct(
-    roster: Roster, path: str, network: Network, book: CalibrationBook, count: int
+    roster: Roster, wiring: DirectWiring, network: Network, book: CalibrationBook, count: int
 ) -> tuple[DirectStations, Any]:
-    """The direct-wired stations of the installation file at ``path``; with ``count``, the
-    first ``count`` of them emulated (models of the chips, nothing else replaced).
-
-    :raises DataError: for a malformed ``[direct]`` section or station wiring.
-    """
-    wiring = load_wiring(path)
+    """The direct-wired stations, as ``wiring`` says; with ``count``, the first ``count`` of
+    them emulated (models of the chips, nothing else replaced)."""
     thresholds = network.thresholds()
     if not count:
         return DirectStations(roster, wiring, thresholds=thresholds, calibrations=book), None
     from controller.stations.direct_emulation import DirectEmulator
 
     if count > len(wiring.stations):
-        message = f"the direct build of {path} has {len(wiring.stations)} stations, not {count}"
+        message = f"the direct build has {len(wiring.stations)} stations, not {count}"
         raise DataError("--emulate-stations", "", message)
     emulator = DirectEmulator(wiring, roster.serials()[:count])
     with emulator.default_pins():

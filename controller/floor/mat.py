@@ -47,6 +47,9 @@ RING_DIRECTIONS = ("cw", "ccw")
 #: A segment's data runs from its source to its target ("forward") or back ("reverse").
 SEGMENT_DIRECTIONS = ("forward", "reverse")
 
+#: The installation file's sections this module reads.
+SECTIONS = ("floor", "strip", "ring", "segment", "led_output")
+
 #: The share of a supply's rating a zone may draw (research/hardware.md R6).
 MAX_BUDGET_SHARE = 0.8
 
@@ -256,7 +259,11 @@ def load_floor(network: Network, path: str | Path = INSTALLATION_FILE) -> FloorL
 
     :raises DataError: naming the file and the entry, for anything wrong.
     """
-    root = Field.load(path)
+    return floor_from(Field.load(path), network)
+
+
+def floor_from(root: Field, network: Network) -> FloorLayout | None:
+    """The floor of a parsed installation document (see :func:`load_floor`)."""
     if "floor" not in root:
         return None
     floor = root["floor"]
@@ -280,7 +287,7 @@ def load_floor(network: Network, path: str | Path = INSTALLATION_FILE) -> FloorL
     rings = _rings(root["ring"], network, strips, settings)
     segments = _segments(root["segment"], network, strips)
     outputs = tuple(_output(f, strips) for f in root.get("led_output", []).list())
-    layout = FloorLayout(settings, zones, strips, rings, segments, outputs, str(path))
+    layout = FloorLayout(settings, zones, strips, rings, segments, outputs, root.source)
     _check_overlaps(root, layout)
     _check_segment_lengths(root["segment"], layout)
     _check_zone_budgets(floor["zone"], layout)
@@ -309,7 +316,7 @@ def _zones(f: Field) -> tuple[PowerZone, ...]:
     for entry in f.list(min_length=1):
         check_keys(entry, ("name", "supply_a", "budget_a"))
         name = unique(entry["name"], [z.name for z in zones], "power zone")
-        supply = entry["supply_a"].number(minimum=0.1)
+        supply = entry["supply_a"].number(minimum=0.1, maximum=200, why="one 5 V LED supply")
         budget = entry["budget_a"].number(minimum=0.01)
         if budget > MAX_BUDGET_SHARE * supply + 1e-9:
             limit = MAX_BUDGET_SHARE * supply
@@ -542,6 +549,7 @@ __all__ = [
     "Segment",
     "Strip",
     "connections",
+    "floor_from",
     "load_floor",
     "max_leds_per_line",
 ]

@@ -5,7 +5,7 @@ the LED frame once (:class:`controller.floor.frame.FloorRenderer`), hands it to 
 (which sends it at its own steady rate) and, when the installation file lists the on-screen
 floor, passes the scene on to the screen with the frame's view in ``scene.floor``::
 
-    floor = open_floor(network, screens=[window])
+    floor = open_floor(network, load_floor(network), screens=[window])
     installation = Installation(session, engine, sources=[window], sinks=[floor])
 
 The screen is reached through the floor so that both show the very same frame.
@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
-from controller.datafile import INSTALLATION_FILE
 from controller.floor.frame import FloorFrame, FloorRenderer
-from controller.floor.mat import load_floor
+from controller.floor.mat import FloorLayout
 from controller.floor.output import LedSender, OutputHealth, output_slots
 from controller.loop import Sink
 from controller.network import Network
@@ -85,16 +83,13 @@ class FloorSink:
 
 def open_floor(
     network: Network,
-    path: str | Path = INSTALLATION_FILE,
+    layout: FloorLayout | None,
     *,
     screens: Sequence[Sink] = (),
     pattern: str | None = None,
 ) -> FloorSink | None:
-    """The floor of the installation file, its LED outputs sending; None if it has no floor.
-
-    :raises DataError: naming the file and the entry, if the floor's sections are wrong.
-    """
-    layout = load_floor(network, path)
+    """The floor ``layout`` describes (:func:`controller.floor.mat.load_floor`), its LED outputs
+    sending; None for an installation without a floor."""
     if layout is None:
         return None
     slots = output_slots(layout)

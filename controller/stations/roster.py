@@ -2,7 +2,7 @@
 
 A technician edits ``data/installation.toml``; this module reads its ``[stations]``,
 ``[[station]]`` and ``[slider]`` sections (the direct build's ``[direct]`` wiring is read by
-:mod:`controller.stations.wiring`) (the leader console's ``[console]`` is read by
+:mod:`controller.stations.wiring`, the leader console's ``[console]`` by
 :mod:`controller.console`) and names the file and the entry of any mistake::
 
     roster = load_roster(neurons=network_names)
@@ -33,6 +33,8 @@ PICO_VID, PICO_PID = 0x2E8A, 0x0005
 #: Where the stations are read from (``[stations] source``): Picos on USB, or chips wired
 #: straight to the Pi (:mod:`controller.stations.wiring`).
 SOURCES = ("pico", "direct")
+#: The installation file's sections this module reads.
+SECTIONS = ("stations", "station", "slider")
 
 _SERIAL = re.compile(r"^[0-9A-F]{2,64}$")
 

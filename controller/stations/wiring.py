@@ -42,6 +42,8 @@ EXPANDER_ADDRESSES = range(0x20, 0x28)
 #: An MCP23017 has 16 pins: 0-7 are GPA0-GPA7, 8-15 are GPB0-GPB7.
 EXPANDER_PINS = 16
 
+#: The installation file's section this module reads (with each station's slider and buttons).
+SECTIONS = ("direct",)
 #: The keys of a direct station's ``[[station]]`` entry.
 STATION_KEYS = ("id", "neuron", "ruler", "slider", "buttons")
 
