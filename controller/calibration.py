@@ -33,7 +33,8 @@ FULL_SCALE = 4095
 SCHEMA_VERSION = 1
 #: Name of the calibration document in the state directory.
 CALIBRATIONS_FILE = "calibrations.toml"
-#: Default dead zone at each end, as a fraction of the span (R4): both ends stay reachable.
+#: Default dead zone at each end, as a fraction of the span (docs/hardware.md §4): both ends
+#: stay reachable.
 DEFAULT_DEAD_ZONE = 0.02
 
 
@@ -72,7 +73,7 @@ class Hold:
         """Summarise the readings taken while the slider was held.
 
         The median ignores the odd spike; the noise is the RMS deviation from the mean, the
-        figure R4 bounds (≤ 8 LSB) and the dead band is tuned from.
+        figure docs/hardware.md §4 bounds (≤ 8 LSB) and the dead band is tuned from.
         """
         if not readings:
             raise ValueError("a hold needs at least one reading")
@@ -165,7 +166,7 @@ class StationCalibration:
 
 @dataclass(frozen=True)
 class Limits:
-    """What a healthy slider measures (R4); outside these, suspect the wiring."""
+    """What a healthy slider measures (docs/hardware.md §4); outside these, suspect the wiring."""
 
     min_span: float = 0.60  # of full scale
     max_low_end: float = 0.10  # the low end must read at most this fraction of full scale

@@ -102,7 +102,7 @@ class WorkshopView:
     step: str  # the step's id in data/workshop.toml
     index: int  # 0-based position in the script
     count: int  # number of steps in the script
-    phase: int  # the workshop's phase (1 introduction … 4 conclusion, DESIGN.md §3)
+    phase: int  # the workshop's phase (1 introduction … 4 conclusion, docs/design.md §3)
     title: str
     task: str  # what the class must do now
     points: tuple[str, ...]  # the leader's talking points

@@ -32,6 +32,8 @@ from typing import Generic, TypeVar
 
 import platformdirs
 
+from controller.errors import NeuronesError
+
 log = logging.getLogger(__name__)
 
 #: Environment variable naming the state directory (tests and odd set-ups).
@@ -99,19 +101,27 @@ class Store:
 
         Returns the path written. Safe against power cuts and kills at any instant: see the
         module documentation for the sequence.
+
+        :raises WriteError: naming the file, if the state directory cannot be written (the
+            current file is then untouched).
         """
         target = self.path(name)
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self._locked():
-            _remove_leftovers(target)
-            temporary = target.with_name(f".{target.name}.tmp.{os.getpid()}")
-            _write_synced(temporary, text)
-            self._match_owner(temporary)
-            if target.exists():
-                self._keep_version(target)
-            os.replace(temporary, target)
-            _fsync_dir(self.root)
-            self._prune(name)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with self._locked():
+                _remove_leftovers(target)
+                temporary = target.with_name(f".{target.name}.tmp.{os.getpid()}")
+                _write_synced(temporary, text)
+                self._match_owner(temporary)
+                if target.exists():
+                    self._keep_version(target)
+                os.replace(temporary, target)
+                _fsync_dir(self.root)
+                self._prune(name)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                _remove_leftovers(target)  # half a file on a full disk: the old one stands
+            raise WriteError(target, exc) from None
         return target
 
     def load(self, name: str, parse: Callable[[Path], T]) -> Loaded[T] | None:
@@ -191,22 +201,47 @@ class Store:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def write_atomically(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` so that it is whole or untouched, whatever happens.
+class WriteError(NeuronesError, OSError):
+    """A file could not be written: a missing or read-only folder, no permission, a full disk.
 
-    For files outside the store, such as an exported calibration; no version is kept.
+    Its message names the file and the system's reason; the command line shows it as one line.
+    It is an :class:`OSError` too, so what already survives a failed save still does.
+    """
+
+    def __init__(self, path: str | Path, exc: OSError) -> None:
+        self.path = str(path)
+        reason = exc.strerror or str(exc)
+        super().__init__(f"cannot write {self.path}: {reason}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def write_atomically(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` (text in UTF-8, or bytes) to ``path`` so that it is whole or untouched,
+    whatever happens.
+
+    For files outside the store, such as an exported calibration, a report or a picture; no
+    version is kept.
+
+    :raises WriteError: naming the file, if it cannot be written (nothing is left behind).
     """
     path = Path(path)
     temporary = path.with_name(f".{path.name}.tmp.{os.getpid()}")
-    _write_synced(temporary, text)
-    os.replace(temporary, path)
-    _fsync_dir(path.parent)
+    try:
+        _write_synced(temporary, data)
+        os.replace(temporary, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)  # a full disk leaves half a file: not ours to keep
+        raise WriteError(path, exc) from None
     return path
 
 
-def _write_synced(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as file:
-        file.write(text)
+def _write_synced(path: Path, data: str | bytes) -> None:
+    with open(path, "wb") as file:
+        file.write(data.encode("utf-8") if isinstance(data, str) else data)
         file.flush()
         os.fsync(file.fileno())
 

@@ -4,7 +4,7 @@ The workshop ends where the tabletop learning left off. By hand the pupils moved
 one step at a time; the computer moves *every* weight and threshold, by real amounts, in many
 small steps, each step in the direction that lowers an error. That is all this module does.
 
-**The network**, for one digit whose band counts are ``x`` (DESIGN.md §2)::
+**The network**, for one digit whose band counts are ``x`` (docs/design.md §2)::
 
     z1 = W1·x − t1        hidden margins: each hidden neuron's sum minus its threshold
     h  = max(0, z1)       hidden values
@@ -47,7 +47,7 @@ By default only the workshop's connections learn: a weight that is 0 in the work
 There is no randomness: the descent starts from the workshop network, so the same options give
 the same network, iteration for iteration.
 
-**Speed.** 50,000 iterations must take well under half a second (DESIGN.md §6), so the loop
+**Speed.** 50,000 iterations must take well under half a second (docs/design.md §6), so the loop
 below does the formulas above on preallocated arrays, in place, with nothing else per
 iteration: the band counts are computed once (they never change), a threshold is a weight on
 a constant input of −1 (so each layer is one matrix product), and loss and accuracy are worked

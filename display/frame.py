@@ -2,14 +2,14 @@
 
 pygame draws on plain surfaces without any display, so a view can be rendered on a server, in
 CI or over SSH on the Pi. :func:`render_scene` draws a scene's view on a new surface,
-:func:`render_window` the whole window of the simulated installation, and :func:`save_png`
-writes either out.
+:func:`render_window` the whole window of the simulated installation, and :func:`png_bytes`
+encodes either as a PNG.
 """
 
 from __future__ import annotations
 
+import io
 import os
-from pathlib import Path
 
 import pygame
 
@@ -52,9 +52,8 @@ def render_window(scene: Scene, size: tuple[int, int] = (1920, 1080)) -> pygame.
     return surface
 
 
-def save_png(surface: pygame.Surface, path: str | Path) -> Path:
-    """Write ``surface`` as a PNG at ``path`` (folders created); return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pygame.image.save(surface, str(path))
-    return path
+def png_bytes(surface: pygame.Surface) -> bytes:
+    """``surface`` encoded as a PNG file's bytes (the command writes them where it is told)."""
+    buffer = io.BytesIO()
+    pygame.image.save(surface, buffer, "frame.png")
+    return buffer.getvalue()

@@ -70,5 +70,6 @@ class MicroPython:
         return self._ask({"eval": expression})
 
     def call(self, function: str, *args: object) -> object:
-        """``function(*args)`` in MicroPython, the arguments passed as their repr()."""
-        return self.eval(f"{function}({', '.join(repr(a) for a in args)})")
+        """``function(*args)`` in MicroPython, the arguments passed as their ascii() (text
+        beyond the BMP would reach it through JSON as two halves of a surrogate pair)."""
+        return self.eval(f"{function}({', '.join(ascii(a) for a in args)})")

@@ -1,4 +1,4 @@
-"""The shipped digit sets reproduce the workshop's story exactly (DESIGN.md §2)."""
+"""The shipped digit sets reproduce the workshop's story exactly (docs/design.md §2)."""
 
 import numpy as np
 import pytest

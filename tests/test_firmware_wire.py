@@ -40,7 +40,7 @@ def wire():
 STATION_LIMIT, LED_LIMIT = VECTORS["limits"]["station"], VECTORS["limits"]["led"]
 EXAMPLES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-#: The firmware's field tuple for each vector's fields (as PROTOCOL.md §3 orders them).
+#: The firmware's field tuple for each vector's fields (as firmware/PROTOCOL.md §3 orders them).
 ORDER = {
     "Hello": ("major", "minor"),
     "Ping": (),

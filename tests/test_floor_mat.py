@@ -54,7 +54,7 @@ def test_the_shipped_floor_uses_every_led_of_its_strips_exactly_once(layout):
         + [layout.segment_indices(s) for s in layout.segments]
     )
     assert sorted(used) == list(range(layout.led_count))
-    assert all(s.leds <= 500 for s in layout.strips)  # R6: ≤ ~500 LEDs per data pin
+    assert all(s.leds <= 500 for s in layout.strips)  # docs/hardware.md §6: ≤ ~500 a pin
 
 
 def test_the_shipped_mat_reads_like_the_screen_inputs_left_hidden_middle_outputs_right(layout):
@@ -201,4 +201,4 @@ def test_a_layout_mistake_is_one_error_naming_the_file_and_the_entry(
 
 def test_the_line_limit_follows_the_ws2812_timing():
     assert max_leds_per_line(40) == 824
-    assert max_leds_per_line(60) == 546  # R6's table
+    assert max_leds_per_line(60) == 546  # docs/hardware.md §6

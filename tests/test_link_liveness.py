@@ -1,4 +1,4 @@
-"""The link's heartbeat, time-outs and back-off, on a made-up clock (R5)."""
+"""The link's heartbeat, time-outs and back-off, on a made-up clock (docs/hardware.md §5)."""
 
 from controller.stations.liveness import ABSENT, CONNECTING, ONLINE, REFUSED, Liveness, Timings
 

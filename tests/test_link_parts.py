@@ -131,6 +131,18 @@ def test_counters_count_lost_frames_resyncs_and_keep_errors_across_ports():
     assert counters.reconnects == 1 and counters.by_kind()["discarded_bytes"] == 20
 
 
+def test_lost_frames_are_gaps_in_the_sequence_across_its_wrap_never_a_repeat():
+    counters = Counters()
+    counters.opened(LineErrors())
+    counters.welcomed()
+    for seq in (250, 254, 3):  # 251–253 lost, then 255, 0, 1, 2 across the wrap
+        counters.heard(seq)
+    assert counters.lost_frames == 7
+    counters.heard(3)  # the same frame again: nothing lost
+    counters.heard(1)  # a step back: nothing lost either
+    assert counters.lost_frames == 7
+
+
 # --- the buttons ----------------------------------------------------------------------------
 
 

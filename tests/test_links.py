@@ -141,6 +141,23 @@ def test_garbage_on_a_line_is_counted_and_skipped_while_its_frames_arrive(two):
     assert link.counters.resyncs > 0 and link.counters.line_errors().discarded_bytes > 500_000
 
 
+def test_a_miswired_slider_reading_past_12_bits_is_malformed_and_moves_nothing(two):
+    stations, links = two
+    pump(links, online("A", "B"))
+    stations[A].set_slider(0)
+    pump(links, lambda ev: any(isinstance(e, SliderMoved) and e.value == 0 for e in ev))
+    stations[A].set_slider(65535)  # an ADC pin floating, or a corrupt board
+    events = []
+    link = links.links[A]
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        links.wait(0.02)
+        events += links.poll(time.monotonic())
+    assert link.counters.malformed >= 20 and link.online  # counted, still heard
+    assert not any(isinstance(e, SliderMoved) and e.neuron == "A" for e in events)
+    assert next(r for r in links.figures() if r.serial == A).slider == 0
+
+
 def test_a_station_of_another_protocol_major_is_refused_by_name(caplog):
     with PtyStations([A], major=2, minor=1) as stations:
         links = links_for(stations)

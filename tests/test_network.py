@@ -1,4 +1,4 @@
-"""The forward pass computes exactly the workshop network of DESIGN.md §2."""
+"""The forward pass computes exactly the workshop network of docs/design.md §2."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from controller.network import forward, load_network
 
-# DESIGN.md §2, written out independently of data/network.toml.
+# docs/design.md §2, written out independently of data/network.toml.
 BANDS = {
     "COL1": [(r, c) for r in range(9) for c in (0, 1)],
     "COL2": [(r, c) for r in range(9) for c in (2, 3)],

@@ -1,4 +1,5 @@
-"""The host's codec against firmware/vectors.json, and framing properties (PROTOCOL.md §1)."""
+"""The host's codec against firmware/vectors.json, and framing properties
+(firmware/PROTOCOL.md §1)."""
 
 from __future__ import annotations
 
@@ -144,3 +145,21 @@ def test_megabytes_of_garbage_without_zeros_hold_no_memory():
     assert deframer.feed(b"\x00" + state) == [Frame(State.TYPE, body=State(1, 2, 3).body())]
     assert deframer.errors.oversize == 1
     assert deframer.errors.discarded_bytes == 64 * 16384
+
+
+@pytest.mark.parametrize(
+    "state", [State(1, 4096, 0), State(1, 65535, 0), State(1, 2048, 0xFF), State(1, 0, 0b1000)]
+)
+def test_a_state_no_station_can_send_is_malformed(state):
+    with pytest.raises(MessageError, match="STATE"):
+        parse(Frame(State.TYPE, body=state.body()))
+
+
+def test_a_state_at_the_ends_of_the_adc_with_every_button_held_is_read():
+    assert parse(Frame(State.TYPE, body=State(1, 4095, 0b111).body())) == State(1, 4095, 0b111)
+
+
+def test_a_log_that_is_not_utf8_is_malformed():
+    with pytest.raises(MessageError, match="not UTF-8"):
+        parse(Frame(Log.TYPE, body=b"caf\xe9"))
+    assert parse(Frame(Log.TYPE, body="café".encode())) == Log("café")

@@ -1,4 +1,5 @@
-"""The slider's signal path, characterised (R3): still ± noise, sweeps, creep, boundaries."""
+"""The slider's signal path, characterised (docs/hardware.md §3): still ± noise, sweeps, creep,
+boundaries."""
 
 import itertools
 import math

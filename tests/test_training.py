@@ -1,4 +1,4 @@
-"""The training finale's engine: gradient descent that learns the 16 digits (DESIGN.md §2)."""
+"""The training finale's engine: gradient descent that learns the 16 digits (docs/design.md §2)."""
 
 import numpy as np
 import pytest

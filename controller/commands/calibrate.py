@@ -13,6 +13,7 @@ The technician screen does the same from the stations' own buttons (controller.t
 from __future__ import annotations
 
 import argparse
+import math
 import select
 import sys
 import time
@@ -23,7 +24,12 @@ from controller.calibration import (
     FULL_SCALE,
     Ruler,
 )
-from controller.commands.options import add_language_option, bounded, technician_name
+from controller.commands.options import (
+    add_language_option,
+    bounded,
+    output_file,
+    technician_name,
+)
 from controller.commands.stations import (
     add_state_dir_option,
     add_station_options,
@@ -80,7 +86,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--by", default=technician_name(), help="who calibrates (default: your login)"
     )
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--export", metavar="FILE", help="write every calibration to FILE")
+    group.add_argument(
+        "--export", type=output_file, metavar="FILE", help="write every calibration to FILE"
+    )
     group.add_argument("--import", dest="import_", metavar="FILE", help="replace them by FILE")
     add_state_dir_option(parser)
     add_language_option(parser)
@@ -306,17 +314,22 @@ def _number(reading: StationFigures) -> str:
 
 def _numbers(text: str) -> tuple[float, ...]:
     try:
-        return tuple(float(v) for v in text.split(",") if v.strip())
+        numbers = tuple(float(v) for v in text.split(",") if v.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected numbers like 5,10,15, got {text!r}") from None
+        numbers = (math.nan,)
+    if not all(map(math.isfinite, numbers)):
+        raise argparse.ArgumentTypeError(f"expected numbers like 5,10,15, got {text!r}")
+    return numbers
 
 
 def _ruler(text: str) -> Ruler:
     try:
         low, high, step = (float(v) for v in text.split(":"))
     except ValueError:
+        low = high = step = math.nan
+    if not all(map(math.isfinite, (low, high, step))):
         message = f"expected LOW:HIGH:STEP like 0:20:1, got {text!r}"
-        raise argparse.ArgumentTypeError(message) from None
+        raise argparse.ArgumentTypeError(message)
     if high <= low or step <= 0:
         raise argparse.ArgumentTypeError(f"expected LOW < HIGH and STEP > 0, got {text!r}")
     return Ruler(low, high, step)

@@ -7,6 +7,7 @@ import getpass
 import math
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from controller.datafile import INSTALLATION_FILE, DataError
 from controller.digits import DigitSet, load_digit_set, load_grid_file, shipped_sets
@@ -39,6 +40,26 @@ def bounded(
         return value
 
     return parse
+
+
+def output_file(text: str) -> str:
+    """An argparse type: a file to write, in a folder that exists.
+
+    A folder (or a name ending in ``/``), a device, and a folder that does not exist are
+    refused: a typo in a path is told at once, not after a long run. What only the write can
+    tell (a full disk, a read-only folder) ends the command with one line too
+    (:class:`~controller.storage.WriteError`).
+    """
+    path = Path(text)
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: name a file in it")
+    if path.exists() and not path.is_file():
+        # A device or a pipe: the atomic write would replace it with a plain file.
+        raise argparse.ArgumentTypeError(f"{text} is not a plain file")
+    folder = path.parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"no folder {folder} to write {path.name} in")
+    return text
 
 
 def threshold_override(text: str) -> tuple[str, float]:

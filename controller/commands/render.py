@@ -29,6 +29,7 @@ from controller.commands.options import (
     digit_library,
     digits_from,
     network_from,
+    output_file,
     screen_size,
 )
 from controller.datafile import DataError
@@ -37,6 +38,7 @@ from controller.events import StationStatus, StepChosen, Tick
 from controller.modes import engine
 from controller.network import Network
 from controller.scene import FLOOR_MODES, Scene, StationView, TrainingView, build_scene
+from controller.storage import write_atomically
 from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress, train
 
 #: The digit set each view shows by default.
@@ -60,7 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=views,
         help=f"{', '.join(views)} (with --mode: default the mode's own view)",
     )
-    parser.add_argument("--out", metavar="FILE", help="PNG file to write (default: VIEW.png)")
+    parser.add_argument(
+        "--out", type=output_file, metavar="FILE", help="PNG file to write (default: VIEW.png)"
+    )
     add_installation_option(parser)
     parser.add_argument(
         "--size", type=screen_size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
@@ -146,8 +150,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Render the view and print the file written; exit status 0."""
-    from display.frame import save_png
-
     if args.mode is not None:
         scene = mode_scene(args)
         if args.view is not None:
@@ -188,6 +190,17 @@ def run(args: argparse.Namespace) -> int:
     )
     print(save_png(draw(scene, args), args.out or f"{args.view}.png"))
     return 0
+
+
+def save_png(surface, path: str) -> str:
+    """Write ``surface`` as a PNG file at ``path`` (whole or not at all); return the path.
+
+    :raises WriteError: naming the file, if it cannot be written.
+    """
+    from display.frame import png_bytes
+
+    write_atomically(path, png_bytes(surface))
+    return path
 
 
 def draw(scene: Scene, args: argparse.Namespace):

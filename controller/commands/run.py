@@ -40,6 +40,7 @@ from controller.commands.options import (
     bounded,
     digit_library,
     network_from,
+    output_file,
     screen_size,
     technician_name,
 )
@@ -167,6 +168,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--report",
+        type=output_file,
         metavar="FILE",
         help="write a JSON report at the end: every station's figures (neuron, online, "
         "frames, errors, reconnects, threshold), the controller's uptime and crash count; after "

@@ -18,6 +18,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from controller.calibration import CalibrationBook
@@ -75,10 +76,19 @@ def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
     """``--state-dir DIR``: where calibrations and settings are kept."""
     parser.add_argument(
         "--state-dir",
+        type=state_dir,
         metavar="DIR",
         help="state directory (default: $NEURONES_STATE_DIR, /var/lib/neurones on the Pi, "
         "else your user state directory)",
     )
+
+
+def state_dir(text: str) -> str:
+    """An argparse type: a state directory, which may not exist yet (the first save makes it)
+    but may not be a file."""
+    if Path(text).exists() and not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is not a folder")
+    return text
 
 
 def calibration_store(args: argparse.Namespace) -> CalibrationStore:

@@ -27,6 +27,7 @@ from controller.commands.options import (
     add_network_options,
     digits_from,
     network_from,
+    output_file,
     texts_from,
 )
 from controller.datafile import DataError
@@ -75,7 +76,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="let every weight learn, not only the workshop's connections",
     )
-    parser.add_argument("--out", metavar="FILE", help="write the trained network to FILE")
+    parser.add_argument(
+        "--out", type=output_file, metavar="FILE", help="write the trained network to FILE"
+    )
     add_digit_options(parser, default="training")
     add_network_options(parser)
     add_language_option(parser)

@@ -1,6 +1,6 @@
 """From the colours the floor should show to the bytes the LEDs may safely be sent.
 
-Three steps, in NumPy over the whole frame (research/hardware.md R6):
+Three steps, in NumPy over the whole frame (docs/hardware.md §6):
 
 1. **brightness cap** — the LEDs never give more than ``brightness`` (default 40 %) of their
    full light: a walk-on mat must not glare, heat up or need a huge supply;

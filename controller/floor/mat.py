@@ -50,10 +50,10 @@ SEGMENT_DIRECTIONS = ("forward", "reverse")
 #: The installation file's sections this module reads.
 SECTIONS = ("floor", "strip", "ring", "segment", "led_output")
 
-#: The share of a supply's rating a zone may draw (research/hardware.md R6).
+#: The share of a supply's rating a zone may draw (docs/hardware.md §6).
 MAX_BUDGET_SHARE = 0.8
 
-#: WS2812 timing: 30 µs per LED on the data line, then a 280 µs latch (R6).
+#: WS2812 timing: 30 µs per LED on the data line, then a 280 µs latch (docs/hardware.md §6).
 LED_TIME_S = 30e-6
 LATCH_TIME_S = 280e-6
 
@@ -245,7 +245,8 @@ class FloorLayout:
 
 
 def max_leds_per_line(fps: float) -> int:
-    """The most WS2812 LEDs one data line can refresh ``fps`` times a second (R6)."""
+    """The most WS2812 LEDs one data line can refresh ``fps`` times a second
+    (docs/hardware.md §6)."""
     return int((1 / fps - LATCH_TIME_S) / LED_TIME_S)
 
 

@@ -4,7 +4,8 @@ An *LED output* is anything with ``send(frame)`` and ``close()`` (:class:`LedOut
 controller over DDP (:class:`controller.floor.ddp.DdpOutput`), or our Pico LED driver on USB serial
 (:class:`controller.floor.pico.PicoLedOutput`). Each is held by an :class:`OutputSlot`, which
 opens it, and when it fails (unplugged, unreachable, refused) logs it once, counts it, closes
-it and tries again after a back-off of 1 s growing to 5 s, as the stations are retried (R5).
+it and tries again after a back-off of 1 s growing to 5 s, as the stations are retried
+(docs/hardware.md §5).
 
 :class:`LedSender` runs on its own thread at the floor's rate (40 fps by default): each tick it
 sends the newest frame to every slot. The installation's loop only hands it frames
@@ -26,7 +27,7 @@ from controller.floor.mat import FloorLayout, OutputConfig
 
 log = logging.getLogger(__name__)
 
-#: Seconds before retrying a failed output, at first and at most (R5).
+#: Seconds before retrying a failed output, at first and at most (docs/hardware.md §5).
 FIRST_RETRY_S, MAX_RETRY_S = 1.0, 5.0
 
 

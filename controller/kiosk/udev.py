@@ -1,10 +1,10 @@
 """Stable names for the stations: udev rules mapping each USB serial to /dev/neuron-station-NN.
 
-Linux numbers USB serial ports in the order they appear (ttyACM0, ttyACM1…), which changes
-with every replug. The controller finds stations by USB serial anyway (R5); these names are for
-people, so a technician can say "station 3" to ``mpremote`` or ``screen``. The generic rule
-(``deploy/70-neurones.rules``) keeps ModemManager off every Pico; this module writes the
-per-station rules once the stations are known (``neurones diagnose --udev-rules``).
+Linux numbers USB serial ports in the order they appear (ttyACM0, ttyACM1…), which changes with
+every replug. The controller finds stations by USB serial anyway (docs/hardware.md §5); these names
+are for people, so a technician can say "station 3" to ``mpremote`` or ``screen``. The generic rule
+(``deploy/70-neurones.rules``) keeps ModemManager off every Pico; this module writes the per-station
+rules once the stations are known (``neurones diagnose --udev-rules``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The training finale on the installation: what the session keeps of it and how the leader
 steps through it.
 
-The workshop's conclusion shows the computer learning (DESIGN.md §3, phase 4): the training
+The workshop's conclusion shows the computer learning (docs/design.md §3, phase 4): the training
 runs live on the screen, then the leader shows the rulers after 100, 1000, 5000, 20000 and
 50000 iterations, and the hidden rulers at the end, as the workshop's slides 60–66 do.
 

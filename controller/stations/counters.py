@@ -14,6 +14,9 @@ from typing import Any
 
 from controller.stations.framing import LineErrors
 
+#: Half the range of the 8-bit sequence numbers: a jump this large or more is not frames lost.
+SEQUENCE_HALF = 128
+
 
 class Counters:
     """One station's counts since the controller started (see the module doc)."""
@@ -53,7 +56,10 @@ class Counters:
         """A valid frame with sequence number ``seq`` arrived: count the frames lost before it,
         and a resync if frames were dropped since the last valid one."""
         if self._last_seq is not None:
-            self.lost_frames += (seq - self._last_seq - 1) & 0xFF
+            gap = (seq - self._last_seq - 1) & 0xFF
+            # Half the sequence's range or more is no loss: a station that silent would have
+            # been offline and greeted again (which restarts the count); it is a repeat.
+            self.lost_frames += gap if gap < SEQUENCE_HALF else 0
         self._last_seq = seq
         seen = self.line_errors().total()
         if seen > self._seen:

@@ -37,7 +37,7 @@ CRC = struct.Struct("<I")
 #: are the sender's (major, minor) in every version, so a mismatch is told, not just dropped.
 HANDSHAKE_TYPES = (0x01, 0x81)
 
-#: Header flags (PROTOCOL.md §2).
+#: Header flags (firmware/PROTOCOL.md §2).
 PUSH, HOST_LOST, OVERRUN = 0x01, 0x02, 0x04
 
 
@@ -93,7 +93,7 @@ class FrameError(NeuronesError, ValueError):
 
 @dataclass
 class LineErrors:
-    """What a receiver dropped, by kind (PROTOCOL.md §1), and the bytes it threw away."""
+    """What a receiver dropped, by kind (firmware/PROTOCOL.md §1), and the bytes it threw away."""
 
     oversize: int = 0
     cobs: int = 0

@@ -10,7 +10,7 @@ station's LED ring its pattern when it changes). It is also what the technician 
     installation = Installation(session, engine, sources=[links], sinks=[links])
     installation.run(sleep=links.wait)     # wakes the loop as soon as a threshold moves
 
-How it stays up (R2, R5):
+How it stays up (docs/hardware.md §2, §5):
 
 - stations are found by USB VID/PID and serial number (pyserial's ``comports()``, or any
   ``discover`` callable, such as the station emulator's), or at the ports the installation

@@ -25,7 +25,8 @@ REFUSED: Phase = "refused"
 
 @dataclass(frozen=True)
 class Timings:
-    """The liveness timings of R5 (``[stations]`` in installation.toml), in seconds."""
+    """The liveness timings of docs/hardware.md §5 (``[stations]`` in installation.toml), in
+    seconds."""
 
     offline_after: float = 0.5  # no valid frame for this long: offline
     handshake_timeout: float = 1.0  # no HELLO_ACK this long after HELLO: close, try later

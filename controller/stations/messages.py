@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import ClassVar
 
+from controller.calibration import FULL_SCALE
 from controller.errors import NeuronesError
 from controller.stations.framing import (
     HOST_LOST,
@@ -69,6 +70,9 @@ RESET_CAUSES = ("unknown", "power on", "watchdog", "soft reset")
 KINDS = {1: "station", 2: "led driver"}
 #: The body of ``Repl``: a deliberate word, so line noise never drops a board to its REPL.
 REPL_WORD = b"REPL"
+#: The largest slider reading (a 12-bit ADC), and the bits of a station's three buttons.
+ADC_MAX = FULL_SCALE
+BUTTONS_MASK = 0b111
 #: Most text in a ``Log``, and most pixels in one ``LedFrame`` chunk.
 LOG_MAX = 40
 LED_CHUNK_PIXELS = 500
@@ -274,6 +278,19 @@ class State(Message):
     buttons: int
     spikes: int = 0
 
+    @classmethod
+    def from_body(cls, body: bytes) -> State:
+        """Read a body, refusing values no station sends (a slider past 12 bits, a fourth
+        button): they come from a miswired ADC or a corrupt board, and must not move a
+        threshold."""
+        state = super().from_body(body)
+        assert isinstance(state, State)
+        if state.raw > ADC_MAX:
+            raise MessageError(f"STATE slider {state.raw} is past the 12-bit ADC's {ADC_MAX}")
+        if state.buttons & ~BUTTONS_MASK:
+            raise MessageError(f"STATE buttons 0x{state.buttons:02x}: a station has three")
+        return state
+
 
 @dataclass(frozen=True)
 class ButtonEvent(Message):
@@ -303,7 +320,11 @@ class Log(Message):
     def from_body(cls, body: bytes) -> Log:
         if not 1 <= len(body) <= LOG_MAX:
             raise MessageError(f"Log body of {len(body)} bytes")
-        return cls(body.decode("utf-8", errors="replace"))
+        try:
+            return cls(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            # Counted as malformed by the link (a board writes UTF-8), never shown garbled.
+            raise MessageError(f"Log text is not UTF-8: {body!r}") from None
 
 
 @dataclass(frozen=True)

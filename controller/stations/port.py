@@ -2,9 +2,10 @@
 
 The installation's loop must never wait for a serial port: a station can be unplugged mid-frame,
 freeze, or spew garbage. So each open port has a :class:`PortReader` thread that does all the
-waiting (R2): it opens the port, writes what the loop queued, reads whatever arrives, cuts it into
-checked frames with a :class:`~controller.stations.framing.Deframer` (which counts and skips the
-garbage), and puts each frame on a queue the loop drains, stamped with the time it was read::
+waiting (docs/hardware.md §2): it opens the port, writes what the loop queued, reads whatever
+arrives, cuts it into checked frames with a :class:`~controller.stations.framing.Deframer` (which
+counts and skips the garbage), and puts each frame on a queue the loop drains, stamped with the
+time it was read::
 
     reader = PortReader("/dev/ttyACM0", inbox)
     reader.start()

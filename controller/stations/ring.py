@@ -1,7 +1,8 @@
 """What a station's LED ring shows, decided from the scene (pure).
 
 Each station has a ring of LEDs beside its slider; the firmware draws the patterns of
-PROTOCOL.md §3 and the controller picks one per station from the scene, in order of urgency:
+firmware/PROTOCOL.md §3 and the controller picks one per station from the scene, in order of
+urgency:
 
 1. a calibration under way or just ended (technician mode): progress, then OK or fault;
 2. a station not taking part in the current workshop step: one dim LED;

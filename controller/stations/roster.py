@@ -9,9 +9,9 @@ A technician edits ``data/installation.toml``; this module reads its ``[stations
     roster.by_serial["E660000000000007"].neuron    # "A"
     roster.ruler_for("A")                          # Ruler(low=0, high=20, step=1)
 
-Stations are found by their board's USB serial number, never by port order (R5), so the roster
-maps serials to neurons. Each hidden or output neuron's slider sits beside a printed ruler whose
-range and step are given here, so the thresholds it sets match the marks.
+Stations are found by their board's USB serial number, never by port order (docs/hardware.md §5), so
+the roster maps serials to neurons. Each hidden or output neuron's slider sits beside a printed
+ruler whose range and step are given here, so the thresholds it sets match the marks.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from controller.stations.link import Timings
 from controller.stations.slider import SliderPath, SliderSettings
 from controller.stations.wiring import STATION_KEYS, slider_wire, station_key
 
-#: USB ids of a Raspberry Pi Pico running MicroPython (every station, R5).
+#: USB ids of a Raspberry Pi Pico running MicroPython (every station, docs/hardware.md §5).
 PICO_VID, PICO_PID = 0x2E8A, 0x0005
 
 #: Where the stations are read from (``[stations] source``): Picos on USB, or chips wired
@@ -71,7 +71,7 @@ class StationSettings:
     ring_colour: tuple[int, int, int] = (255, 176, 80)  # for neurons without a colour
 
     def config(self) -> dict[str, int]:
-        """The settings pushed to every station after its handshake (PROTOCOL.md §3)."""
+        """The settings pushed to every station after its handshake (firmware/PROTOCOL.md §3)."""
         return {
             "report_hz": self.report_hz,
             "debounce_ms": self.debounce_ms,

@@ -1,9 +1,9 @@
 """The slider's signal path on the Pi: raw reading → EMA → calibration map → ruler step.
 
 A station reports its slider 50 times a second as a 12-bit reading, already oversampled and
-spike-filtered on the board (R2). The ADC still wanders by a few LSB, and a threshold that
-flickers between 7 and 8 while nobody touches the slider would be worse than useless. So, in
-Control Surface's order (R3)::
+spike-filtered on the board (docs/hardware.md §2). The ADC still wanders by a few LSB, and a
+threshold that flickers between 7 and 8 while nobody touches the slider would be worse than useless.
+So, in Control Surface's order (docs/hardware.md §3)::
 
     raw ──EMA(α)──▶ filtered ──calibration──▶ ruler position 0..1 ──hysteresis──▶ threshold
 
@@ -38,9 +38,9 @@ from controller.stations.messages import MessageError, State
 class SliderSettings:
     """The filter and hysteresis, tunable per installation without reflashing (``[slider]``).
 
-    ``alpha``: the EMA's weight of a new reading (R3: 1/4; 1/2 if it feels sluggish, 1/8 if
-    noisy). ``hysteresis``: width of the dead band around each boundary between two ruler
-    steps, in steps (more than 0, at most 1: 1 moves only on reaching the next mark).
+    ``alpha``: the EMA's weight of a new reading (docs/hardware.md §3: 1/4; 1/2 if it feels
+    sluggish, 1/8 if noisy). ``hysteresis``: width of the dead band around each boundary between two
+    ruler steps, in steps (more than 0, at most 1: 1 moves only on reaching the next mark).
     """
 
     alpha: float = 0.25

@@ -61,7 +61,7 @@ class Step:
 class Holding:
     """When a hold counts as still and where: tuned for a hand on a slider at 50 readings/s."""
 
-    hold_s: float = 2.0  # R4: hold ~2 s at each place
+    hold_s: float = 2.0  # docs/hardware.md §4: hold ~2 s at each place
     still_lsb: float = 120.0  # readings within this range count as a still slider (~3 % FS)
     end_zone: float = 0.25  # an end must read in the outer quarter at either side of the scale
     moved_lsb: float = 80.0  # a mark must read this far from the previous capture
