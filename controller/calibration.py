@@ -69,15 +69,40 @@ class Hold:
     samples: int
 
     @classmethod
-    def measure(cls, readings: Sequence[float]) -> Hold:
+    def measure(
+        cls,
+        readings: Sequence[float],
+        noises: Sequence[float] = (),
+        weights: Sequence[float] | None = None,
+    ) -> Hold:
         """Summarise the readings taken while the slider was held.
 
-        The median ignores the odd spike; the noise is the RMS deviation from the mean, the
-        figure docs/hardware.md §4 bounds (≤ 8 LSB) and the dead band is tuned from.
+        The median ignores the odd spike; each reading counts for its ``weight`` (how long it
+        stood: a station reports at uneven times, fast while its filter settles, then a
+        heartbeat now and then). The noise is the RMS noise the station measured on its own
+        samples (``noises``, one per report: their median), or, when it said none, the RMS
+        deviation of the readings from their mean: the figure docs/hardware.md §4 bounds (≤ 8 LSB).
         """
         if not readings:
             raise ValueError("a hold needs at least one reading")
-        return cls(statistics.median(readings), statistics.pstdev(readings), len(readings))
+        noise = statistics.median(noises) if noises else statistics.pstdev(readings)
+        return cls(weighted_median(readings, weights), noise, len(readings))
+
+
+def weighted_median(values: Sequence[float], weights: Sequence[float] | None = None) -> float:
+    """The value below which half the weight lies (the plain median with no weights)."""
+    if weights is None or sum(weights) <= 0:
+        return statistics.median(values)
+    pairs = sorted(zip(values, weights, strict=True))
+    half = sum(weights) / 2
+    total = 0.0
+    for i, (value, weight) in enumerate(pairs):
+        total += weight
+        if total > half:
+            return value
+        if total == half:
+            return (value + pairs[i + 1][0]) / 2
+    return pairs[-1][0]
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,9 @@ class StationFigures:
     raw: float | None = None  # last reading, 12-bit
     filtered: float | None = None  # after the EMA
     slider: float | None = None  # the threshold it sets, after calibration and hysteresis
-    noise_lsb: float | None = None  # RMS of the recent raw readings
+    noise_lsb: float | None = None  # RMS noise of the slider's samples, as the station measures it
     buttons: tuple[str, ...] = ()  # held down now
-    fps: float = 0.0  # state frames received per second, lately
+    fps: float = 0.0  # state frames received per second lately: heartbeats at rest, more moving
     frames: int = 0  # valid state frames received since start
     errors: int = 0  # frames dropped since start (bad framing, CRC, version, malformed)
     reconnects: int = 0

@@ -93,10 +93,14 @@ class MoveView:
 
 @dataclass(frozen=True)
 class WorkshopView:
-    """The guided workshop's current step, as the screen shows it to the leader and the class.
+    """The guided workshop's current step, as the class screen and the presenter view show it.
 
-    Texts are already in the scene's language. ``layer`` is the layer whose pupils are entering
-    their numbers ("input", "hidden", "output"), None when no layer is waiting.
+    Texts are already in the scene's language. Two audiences: the class screen shows the
+    ``title``, the ``task`` (and the ``question`` once revealed) and keeps back what ``secret``
+    names; the presenter view shows the leader everything else (the ``points``, the
+    ``conditions`` with their targets, the moves, the ``next_title``, the time). ``layer`` is
+    the layer whose pupils are entering their numbers ("input", "hidden", "output"), None when
+    no layer is waiting.
     """
 
     step: str  # the step's id in data/workshop.toml
@@ -104,20 +108,33 @@ class WorkshopView:
     count: int  # number of steps in the script
     phase: int  # the workshop's phase (1 introduction … 4 conclusion, docs/design.md §3)
     title: str
-    task: str  # what the class must do now
+    task: str  # what the class must do now (or is asked)
     points: tuple[str, ...]  # the leader's talking points
     stations: tuple[str, ...]  # the neurons whose stations take part
     conditions: tuple[ConditionView, ...]
     complete: bool  # every condition holds: the leader may move on
     started_at: float
-    hide_digit: bool = False  # keep the digit secret until the class has guessed it
-    revealed: bool = False  # the leader pressed reveal (the digit and decision are shown)
+    revealed: bool = False  # the leader pressed reveal
     layer: Layer | None = None
     max_move: float | None = None  # the learning rule: thresholds move by at most this
     moves: tuple[MoveView, ...] = ()
     finished: bool = False  # the leader went past the last step
     steps: tuple[str, ...] = ()  # every step's id, in order (the leader may jump to one)
     minutes: float | None = None  # how long the step usually takes
+    question: str | None = None  # what the class screen asks once revealed
+    reveal: tuple[str, ...] = ()  # what the step keeps back until revealed (script.SECRETS)
+    secret: frozenset[str] = frozenset()  # what the class screen keeps back now
+    new_digits: tuple[str, ...] = ()  # the digits new in this step (their chips: "new digits")
+    focus: tuple[str, ...] = ()  # rulers a learning step is about: taking part or affected
+    next_title: str | None = None  # the next step's title, for the leader
+    workshop_started_at: float | None = None  # when the first step began (the leader's clock)
+
+    @property
+    def class_text(self) -> str:
+        """What the class screen's band says: the question once revealed, else the task."""
+        if self.revealed and self.question:
+            return self.question
+        return self.task
 
 
 @dataclass(frozen=True)
@@ -143,14 +160,17 @@ class TrainingView:
     ``progress`` how far it has got (iteration 0 before the first iterations; None while the
     training view has not been shown, or when no digit on show is labelled), ``page`` what the
     leader stepped to with next/previous: None for the live run, else an index into
-    :meth:`pages`, and ``start`` the network a run starts from (the workshop network in the
-    workshop; None: the network on show).
+    :meth:`pages`, and ``start`` the network a run starts from (in the workshop, the class's:
+    the workshop network with the thresholds the class found; None: the network on show).
+    ``origin`` says which, for the screen to say it plainly: ``"class"`` (thresholds the class
+    moved), ``"workshop"`` (the workshop network as it was at the start).
     """
 
     run: int = 0
     progress: Progress | None = None
     page: int | None = None
     start: Network | None = None  # where a run starts (None: the network on show)
+    origin: str = "workshop"
 
     def pages(self) -> list[tuple[Snapshot, Layer]]:
         """What next/previous step through: ``(snapshot, "output")`` for each snapshot reached,
@@ -285,11 +305,30 @@ class Scene:
         """Whether ``neuron``'s numbers may be shown: the signal has reached its layer."""
         return self.shown_layers > LAYERS.index(self.network.layer_of(neuron))
 
+    def secret(self, item: str) -> bool:
+        """Whether the class screen keeps ``item`` back now (a workshop step's "reveal", not
+        yet pressed): ``digit``, ``new digits``, ``output sums``, ``marks``, ``score``,
+        ``decision`` (:data:`controller.script.SECRETS`)."""
+        return self.workshop is not None and item in self.workshop.secret
+
     @property
     def digit_hidden(self) -> bool:
         """Whether the workshop keeps the digit secret (until the class guesses it and the
         leader reveals it)."""
-        return self.workshop is not None and self.workshop.hide_digit
+        return self.secret("digit")
+
+    def chip_shown(self, name: str) -> bool:
+        """Whether digit ``name``'s chip may be shown on the rulers (not a new digit the class
+        has still to place)."""
+        step = self.workshop
+        return not (step is not None and "new digits" in step.secret and name in step.new_digits)
+
+    def sums_shown(self, neuron: str) -> bool:
+        """Whether ``neuron``'s ruler may show its chips: the signal has reached its layer, and
+        in a step where the class works the output sums out again, not before the reveal."""
+        if not self.neuron_shown(neuron):
+            return False
+        return not (self.secret("output sums") and neuron in self.network.output_names)
 
     def station(self, neuron: str) -> StationView:
         """The station view of ``neuron`` (a default one if the neuron has no station)."""

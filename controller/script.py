@@ -12,11 +12,18 @@ talking points (French first, English too) and the conditions that complete it::
     digit = "6♠"                          # the one shown first
     stations = ["0"]                      # "all", "none", a layer, or neuron names
     max_move = 1                          # the learning rule: moves of one step only
-    complete_when = ["threshold 0 = 7", "recognised all"]
+    reveal = ["marks", "score"]           # what stays hidden until the leader's "reveal"
+    complete_when = ["threshold 0 = 7", "recognised all", "revealed"]
     [step.fr]
-    title = "Apprentissage : le seuil du vert"
+    title = "Apprentissage : le seuil du vert"     # for the class (the projected screen)
     task = "Neurone vert : déplace ton seuil d'un cran"
-    points = ["…", "…"]
+    question = "Le 6 est-il reconnu ? Et les autres ?"   # the class, once revealed
+    points = ["…", "…"]                   # for the leader only (the presenter view)
+
+Two audiences read a step: the class reads the projected screen (``title``, ``task``, and
+``question`` once the leader has revealed what the step hides), the leader reads the
+presenter view (``points``, the conditions of ``complete_when`` with their targets, what
+``reveal`` will show, the next step). Nothing meant for the leader reaches the class screen.
 
 :func:`load_script` checks every name (views, digits, neurons, layers) against the network and
 the digit sets, and a mistake comes back as one :class:`~controller.datafile.DataError` naming
@@ -26,7 +33,7 @@ the file and the field (``data/workshop.toml: step[10].complete_when[0]: unknown
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from controller.answers import Answers
@@ -35,7 +42,7 @@ from controller.datafile import DATA_DIR, DataError, Field, check_keys
 from controller.digits import DigitSet, compose_set
 from controller.network import LAYERS, Layer, Network
 from controller.scene import FLOOR_MODES, ConditionView, FloorMode, View
-from controller.texts import languages
+from controller.texts import languages, typeset
 
 #: The script shipped with the installation.
 DEFAULT_SCRIPT = DATA_DIR / "workshop.toml"
@@ -43,14 +50,23 @@ DEFAULT_SCRIPT = DATA_DIR / "workshop.toml"
 #: The reference language: every step must have its texts in it.
 REFERENCE_LANGUAGE = "fr"
 
+#: What a step may keep from the class screen until the leader presses *reveal*:
+#: ``digit`` the digit on show (the class guesses it), ``new digits`` the chips of the digits
+#: new in this step (not on show in the step before: the class places them first),
+#: ``output sums`` the output rulers' chips (the class works them out again), ``marks`` the
+#: ✓/✗ of digits on the wrong side, ``score`` the recognised count, ``decision`` the network's
+#: answer.
+SECRETS = ("digit", "new digits", "output sums", "marks", "score", "decision")
+
 
 @dataclass(frozen=True)
 class StepText:
     """A step's words in one language."""
 
-    title: str
-    task: str  # what the class must do, shown to everyone
-    points: tuple[str, ...]  # what the leader says
+    title: str  # for the class
+    task: str  # what the class must do (or is asked), on the class screen
+    points: tuple[str, ...]  # what the leader says: the presenter view only
+    question: str | None = None  # what the class screen asks once the leader has revealed
 
 
 @dataclass(frozen=True)
@@ -69,10 +85,11 @@ class Step:
     answers: tuple[Layer, ...] = ()  # layers whose pupils enter their numbers, in order
     thresholds: Mapping[str, float] = field(default_factory=dict)  # set at the step's start
     max_move: float | None = None
-    hide_digit: bool = False
-    reveal_view: View = "decision"
+    reveal: tuple[str, ...] = ()  # what the class screen keeps back until "reveal" (SECRETS)
+    reveal_view: View | None = None  # the view "reveal" switches to (None: the step's own)
     minutes: float | None = None
     optional: bool = False  # "time permitting": a leader may skip it
+    new_digits: tuple[str, ...] = ()  # on show here but not in the step before
 
     def text(self, language: str) -> StepText:
         """The step's words in ``language``, French if it has none in that language."""
@@ -107,13 +124,24 @@ def load_script(
     root = Field.load(path)
     check_keys(root.table(), ("name", "step"))
     names = Names(network, dict(library), tuple(views))
-    steps = tuple(_named_step(f, names) for f in root["step"].list(min_length=1))
+    steps = _with_new_digits(tuple(_named_step(f, names) for f in root["step"].list(min_length=1)))
     seen: set[str] = set()
     for f, step in zip(root["step"].list(), steps, strict=True):
         if step.id in seen:
             raise f["id"].error(f"two steps are called {step.id!r}")
         seen.add(step.id)
     return Script(root.get("name", Path(path).stem).text(), steps)
+
+
+def _with_new_digits(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """Each step with the digits it puts on show that the step before did not."""
+    before: set[str] = set()
+    out = []
+    for step in steps:
+        names = step.digits.names()
+        out.append(replace(step, new_digits=tuple(n for n in names if n not in before)))
+        before = set(names)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -188,7 +216,7 @@ class Names:
 
 #: The fields a step may have, besides one table of texts per language.
 STEP_FIELDS = (
-    "id", "phase", "minutes", "optional", "view", "show", "digit", "hide_digit", "reveal_view",
+    "id", "phase", "minutes", "optional", "view", "show", "digit", "reveal", "reveal_view",
     "floor", "stations", "answers", "thresholds", "max_move", "complete_when",
 )  # fmt: skip
 
@@ -224,6 +252,7 @@ def _step(f: Field, names: Names) -> Step:
             )
     minutes = f.get("minutes")
     max_move = f.get("max_move")
+    reveal_view = f.get("reveal_view")
     return Step(
         id=f["id"].text(),
         phase=f["phase"].integer(minimum=1, maximum=4),
@@ -237,8 +266,8 @@ def _step(f: Field, names: Names) -> Step:
         answers=answers,
         thresholds=names.thresholds(f.get("thresholds", {})),
         max_move=None if max_move.value is None else max_move.number(minimum=0),
-        hide_digit=f.get("hide_digit", False).boolean(),
-        reveal_view=names.view(f.get("reveal_view", "decision")),
+        reveal=tuple(dict.fromkeys(r.text(choices=SECRETS) for r in f.get("reveal", []).list())),
+        reveal_view=None if reveal_view.value is None else names.view(reveal_view),
         minutes=None if minutes.value is None else minutes.number(minimum=0),
         optional=f.get("optional", False).boolean(),
     )
@@ -251,9 +280,15 @@ def _texts(f: Field) -> dict[str, StepText]:
     for language in languages():
         if language in f:
             table = f[language]
-            check_keys(table.table(), ("title", "task", "points"))
-            points = tuple(p.text() for p in table.get("points", []).list())
-            texts[language] = StepText(table["title"].text(), table["task"].text(), points)
+            check_keys(table.table(), ("title", "task", "question", "points"))
+            points = tuple(typeset(p.text(), language) for p in table.get("points", []).list())
+            question = table.get("question")
+            texts[language] = StepText(
+                typeset(table["title"].text(), language),
+                typeset(table["task"].text(), language),
+                points,
+                None if question.value is None else typeset(question.text(), language),
+            )
     return texts
 
 

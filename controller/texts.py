@@ -3,10 +3,23 @@
 No sentence a visitor, pupil or leader reads is written in code: it is looked up here by a
 dotted key (``texts["decision.none"]``) so a museum can reword or translate it without a
 programmer. A key missing from a translation falls back to French, the reference language.
+
+Every text and every number shown goes through the two functions of this module that set it in
+the language's typography, so the screen writes as the workshop does:
+
+- :func:`typeset`: in French, no-break spaces inside « » and before : ; ! ? (a line never starts
+  with "suivant »" or with a lone colon); in English, curly quotes;
+- :func:`number`: ``7,3`` in French and ``7.3`` in English, a real minus sign ``−2``, and
+  thousands grouped as each language does (``50 000``, ``50,000``): the signs are the
+  ``[language]`` texts ``decimal`` and ``thousand`` (how a thousand is written).
+
+The texts files are typeset when they are loaded, the workshop script's words too
+(:mod:`controller.script`); a view writes a number with :meth:`Texts.number`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +30,59 @@ from controller.diagnosis import ConsoleDiagnosis, StationFigures
 
 TEXTS_DIR = DATA_DIR / "texts"
 DEFAULT_LANGUAGE = "fr"
+
+#: French typography's spaces: a no-break space before a colon and inside « », a narrow one
+#: before ; ! ? (the Imprimerie nationale's rules, as the workshop prints).
+NO_BREAK = "\u00a0"
+NARROW_NO_BREAK = "\u202f"
+MINUS = "\u2212"
+
+_FRENCH_SPACES = (
+    (re.compile(r"\s+:"), NO_BREAK + ":"),
+    (re.compile(r"\s+([;!?])"), NARROW_NO_BREAK + r"\1"),
+    (re.compile(r"«\s*"), "«" + NO_BREAK),
+    (re.compile(r"\s*»"), NO_BREAK + "»"),
+)
+_ENGLISH_QUOTES = re.compile(r'"([^"]*)"')
+
+
+def typeset(text: str, language: str) -> str:
+    """``text`` with the typography of ``language``.
+
+    >>> typeset("Étape terminée : « suivant » pour continuer !", "fr")
+    'Étape terminée\xa0: «\xa0suivant\xa0» pour continuer\u202f!'
+    >>> typeset('Press "next"', "en")
+    'Press “next”'
+
+    Only spaces the writer put are made unbreakable (a colon in ``t = 3:00`` stays as it is), and
+    typesetting twice changes nothing.
+    """
+    if language == "fr":
+        for pattern, space in _FRENCH_SPACES:
+            text = pattern.sub(space, text)
+        return text
+    if language == "en":
+        return _ENGLISH_QUOTES.sub("“\\1”", text)
+    return text
+
+
+def number(
+    value: float, decimals: int | None = None, *, point: str = ".", thousands: str = ","
+) -> str:
+    """``value`` written with ``point`` before its decimals and ``thousands`` between groups of
+    three digits: with ``decimals`` places, or if not given a whole number as such and any
+    other with one decimal; and a real minus sign. :meth:`Texts.number` gives each language's signs.
+
+    >>> number(7.3, point=","), number(-2), number(5.25, 2), number(50000, thousands=" ")
+    ('7,3', '−2', '5.25', '50 000')
+    """
+    value = float(value)
+    if decimals is None:  # one decimal, unless that one would be a 0: "7", not "7,0"
+        decimals = 0 if abs(value - round(value)) < 0.05 else 1
+    text = f"{abs(value):,.{decimals}f}"
+    negative = value < 0 and any(c not in "0.," for c in text)  # no "−0"
+    text = text.replace(",", "\0").replace(".", point).replace("\0", thousands)
+    return (MINUS if negative else "") + text
 
 
 @dataclass(frozen=True)
@@ -38,9 +104,13 @@ class Texts:
 
     def count_text(self, n: int) -> str:
         """A whole number with its thousands grouped as the language writes them: 50 000, 50,000."""
-        sample = self["training.thousands"]  # how a thousand is written: "1 000", "1,000"
-        separator = sample[1:-3]
-        return f"{int(n):,}".replace(",", separator)
+        return self.number(int(n))
+
+    def number(self, value: float, decimals: int | None = None) -> str:
+        """``value`` as this language writes it (:func:`number` with the signs of
+        ``[language]`` in the texts): ``7,3``, ``−2``, ``50 000`` in French."""
+        thousands = self["language.thousand"][1:-3]  # "1 000": the sign between 1 and 000
+        return number(value, decimals, point=self["language.decimal"], thousands=thousands)
 
     def problem(self, problem: Problem) -> str:
         """Why a calibration was refused, as a sentence for the technician."""
@@ -118,7 +188,7 @@ def load_texts(language: str = DEFAULT_LANGUAGE, folder: Path = TEXTS_DIR) -> Te
         raise DataError(
             path, "", f"no texts for language {language!r} (have: {', '.join(languages())})"
         )
-    entries = _flatten(Field.load(path))
+    entries = {key: typeset(text, language) for key, text in _flatten(Field.load(path)).items()}
     if language != DEFAULT_LANGUAGE:
         reference = load_texts(DEFAULT_LANGUAGE, folder).entries
         # French is the reference: a key it lacks is a typo the screen would never show.

@@ -1,8 +1,13 @@
-"""What every view draws with: the theme, cached text, cached static layers, the texts.
+"""What every view draws with: the theme, cached text, cached static layers, the texts, and
+the log of what the frame drew.
 
 One :class:`Assets` belongs to one window size. Views never load or render anything twice:
 strings come from :meth:`Assets.text`, and a view's parts that only change when the scene's
-*structure* changes (background, axes, labels) are built once with :meth:`Assets.layer`.
+*structure* changes (background, axes, labels) are built once with :meth:`Assets.blit_layer`.
+
+Every frame starts a :class:`~display.audit.DrawLog` (:meth:`Assets.begin`): the texts the
+frame places, in which region of the layout, for the layout audit (and a redraw of what
+changed).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import TypeVar, cast
 import pygame
 
 from controller.texts import Texts, load_texts
+from display.audit import Capture, DrawLog
 from display.text import TextCache, keyed_sprite
 from display.theme import Colour, Theme
 
@@ -26,25 +32,22 @@ class Assets:
     :param size: the drawing surface's ``(width, height)`` in pixels.
     """
 
-    def __init__(self, size: tuple[int, int], layers: int = 24) -> None:
+    def __init__(self, size: tuple[int, int], layers: int = 48) -> None:
         self.theme = Theme(*size)
         self.palette = self.theme.palette
         self.cache = TextCache()
         self._layers: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
         self._layer_capacity = layers
         self._sprites: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
-        self._scaled: dict[tuple[int, int], Assets] = {}
         self._memos: OrderedDict[Hashable, object] = OrderedDict()
+        self._captures: dict[Hashable, Capture] = {}
+        self.log = DrawLog(pygame.Surface((1, 1)))
 
-    def scaled(self, size: tuple[int, int]) -> Assets:
-        """The assets for a part of the surface of ``size`` (a view beside a side column),
-        made once and kept with these."""
-        size = (int(size[0]), int(size[1]))
-        if size == (self.theme.width, self.theme.height):
-            return self
-        if size not in self._scaled:
-            self._scaled[size] = Assets(size, self._layer_capacity)
-        return self._scaled[size]
+    def begin(self, surface: pygame.Surface, audience: str = "class") -> DrawLog:
+        """Start the log of a frame drawn on ``surface`` (the whole screen, or the part the
+        views take); the frame's texts are noted in it as they are drawn."""
+        self.log = DrawLog(surface.get_abs_parent(), audience)
+        return self.log
 
     def texts(self, language: str) -> Texts:
         """The installation's texts in ``language`` (loaded once)."""
@@ -69,26 +72,52 @@ class Assets:
         size = self.theme.font_size(role)
         weight = "bold" if bold else "regular"
         if width is not None:
-            return self.cache.fit(text, size, colour, max(1, width), weight, ground)
+            least = min(size, self.theme.font_size("tiny"))
+            return self.cache.fit(text, size, colour, max(1, width), weight, ground, least)
         return self.cache.render(text, size, colour, weight, ground)
 
-    def layer(self, key: Hashable, build: Callable[[pygame.Surface], None]) -> pygame.Surface:
-        """A full-size surface drawn once by ``build`` and kept while ``key`` stays the same.
+    def described(self, surface: pygame.Surface) -> tuple[str, int] | None:
+        """What a text surface from :meth:`text` says and its font's size (else None)."""
+        return self.cache.describe(surface)
+
+    def blit_layer(
+        self, target: pygame.Surface, key: Hashable, build: Callable[[pygame.Surface], None]
+    ) -> None:
+        """Show on ``target`` a full-size surface drawn once by ``build`` and kept while
+        ``key`` stays the same (see :meth:`blit_cached`)."""
+        self.blit_cached(target, key, (self.theme.width, self.theme.height), build)
+
+    def blit_cached(
+        self,
+        target: pygame.Surface,
+        key: Hashable,
+        size: tuple[int, int],
+        build: Callable[[pygame.Surface], None],
+    ) -> None:
+        """Show at ``target``'s origin a ``size`` surface drawn once by ``build`` and kept
+        while ``key`` stays the same; the texts it holds are noted in the frame's log every
+        time it is shown, as if drawn anew.
 
         Put in ``key`` everything the drawing depends on (sizes, language, ranges).
         """
+        key = (key, size)
         surface = self._layers.get(key)
         if surface is None:
-            surface = pygame.Surface((self.theme.width, self.theme.height))
+            surface = pygame.Surface(size)
             if pygame.display.get_init() and pygame.display.get_surface() is not None:
                 surface = surface.convert()  # same pixel format as the screen: fastest blits
-            build(surface)
+            with self.log.capture(surface, target) as capture:
+                build(surface)
             self._layers[key] = surface
+            self._captures[key] = capture
             if len(self._layers) > self._layer_capacity:
-                self._layers.popitem(last=False)
-        else:
-            self._layers.move_to_end(key)
-        return surface
+                dropped, _ = self._layers.popitem(last=False)
+                self._captures.pop(dropped, None)
+            target.blit(surface, (0, 0))
+            return
+        self._layers.move_to_end(key)
+        target.blit(surface, (0, 0))
+        self.log.replay(self._captures[key], target)
 
     def memo(self, key: Hashable, build: Callable[[], T]) -> T:
         """Whatever ``build`` makes (a drawn panel and its hotspots…), made once under ``key``.

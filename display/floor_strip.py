@@ -11,9 +11,10 @@ import math
 
 import pygame
 
+from controller.texts import load_texts
 from display.assets import Assets
 from display.floor_panel import draw_floor
-from display.widgets import blit_text, format_number
+from display.widgets import blit_text
 
 
 def strip_grid(count: int, size: tuple[int, int], aspect: float) -> tuple[int, int]:
@@ -35,16 +36,18 @@ def draw_floor_strip(
     times: list[float],
     title: str,
     frame_label: str,
+    language: str = "fr",
 ) -> None:
     """Draw ``views`` (floor views) in a grid under ``title``, each captioned with its time.
 
-    ``frame_label`` is a text with a ``{seconds}`` placeholder (``"t = {seconds} s"``).
+    ``frame_label`` is a text with a ``{seconds}`` placeholder (``"t = {seconds} s"``), the
+    time written as ``language`` writes numbers.
     """
     theme, palette = assets.theme, assets.palette
     surface.fill(palette.paper)
     pad = theme.px(24)
     heading = assets.text(title, "body", palette.ink, bold=True)
-    top = blit_text(surface, heading, "topleft", (pad, pad)).bottom + pad
+    top = blit_text(assets, surface, heading, "topleft", (pad, pad)).bottom + pad
     width_m, depth_m = views[0].size_m
     caption_h = assets.text("0", "small").get_height() + theme.px(8)
     area = (surface.get_width() - pad, surface.get_height() - top)
@@ -55,9 +58,9 @@ def draw_floor_strip(
         cell = pygame.Rect(
             round(pad + column * cell_w), round(top + row * cell_h), round(cell_w), round(cell_h)
         )
-        label = frame_label.format(seconds=format_number(t))
+        label = frame_label.format(seconds=load_texts(language).number(t))
         caption = assets.text(label, "small", palette.ink_soft)
-        blit_text(surface, caption, "midtop", (cell.centerx, cell.top))
+        blit_text(assets, surface, caption, "midtop", (cell.centerx, cell.top))
         mat = pygame.Rect(
             cell.left, cell.top + caption_h, cell.width - pad, cell.height - caption_h - pad
         )

@@ -16,7 +16,7 @@ import pygame
 from controller.scene import Scene
 from display.assets import Assets
 from display.hotspot import Hotspot
-from display.registry import draw_view
+from display.registry import draw_presenter, draw_view
 
 
 def headless() -> None:
@@ -27,13 +27,19 @@ def headless() -> None:
 
 
 def render_scene(
-    scene: Scene, size: tuple[int, int] = (1920, 1080), assets: Assets | None = None
+    scene: Scene,
+    size: tuple[int, int] = (1920, 1080),
+    assets: Assets | None = None,
+    *,
+    presenter: bool = False,
 ) -> tuple[pygame.Surface, list[Hotspot]]:
-    """Draw ``scene.view`` on a new ``size`` surface; return it with the view's hotspots."""
+    """Draw ``scene``'s class screen (or with ``presenter`` the leader's presenter view) on a
+    new ``size`` surface; return it with its hotspots. ``assets.log`` then holds the texts the
+    frame drew (:mod:`display.audit`)."""
     headless()
     assets = assets or Assets(size)
     surface = pygame.Surface(size)
-    hotspots = draw_view(surface, scene, assets)
+    hotspots = (draw_presenter if presenter else draw_view)(surface, scene, assets)
     return surface, hotspots
 
 

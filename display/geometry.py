@@ -1,4 +1,4 @@
-"""Pure geometry the views share: number-line scales, chip stacking, grid cells.
+"""Pure geometry the views share: number-line scales, chip placement, grid cells.
 
 Nothing here draws or imports pygame; the functions take numbers and return numbers, so the
 window's hit-testing and the tests use exactly the positions the views draw at.
@@ -74,26 +74,52 @@ def value_range(
     return float(lo), float(hi)
 
 
-def stack_levels(centres: Sequence[float], width: float, gap: float = 0.0) -> list[int]:
-    """Stack chips of ``width`` centred at ``centres`` so none overlap: the level of each.
+def place_chips(
+    values: Sequence[float],
+    scale: Scale,
+    threshold: float,
+    width: float,
+    levels: int,
+    gap: float = 0.0,
+) -> list[tuple[float, int]]:
+    """Where chips of ``width`` go on a ruler: ``(x centre, level)`` for each value.
 
-    Like cards on a workshop ruler: each chip goes on the lowest level where it does not
-    touch a chip already placed. Chips are placed in order of position (ties keep their
-    order), so the result does not depend on the order of the digits in the set.
+    Like cards on a workshop ruler, with two rules that keep every chip readable:
+
+    - a chip stays wholly on its own side of the threshold line (left for a value at or
+      under ``threshold``, "Non"; right above it, "Oui"), even when its value is on the line;
+    - a pile never grows past ``levels``: a chip that finds no room on any level at its value
+      slides away from the threshold to the nearest free place (the pile spreads, nothing
+      hides). Only when a side of the line is full does it take a level above ``levels``.
+
+    Each side is filled from the threshold outwards, ties in their order, so the result does
+    not depend on the order of the digits in the set.
     """
-    order = sorted(range(len(centres)), key=lambda i: centres[i])
-    right_edges: list[float] = []  # per level, the right edge of its last chip
-    levels = [0] * len(centres)
-    for i in order:
-        left = centres[i] - width / 2
-        level = next(
-            (k for k, edge in enumerate(right_edges) if edge + gap <= left), len(right_edges)
-        )
-        if level == len(right_edges):
-            right_edges.append(0.0)
-        right_edges[level] = centres[i] + width / 2
-        levels[i] = level
-    return levels
+    marker = scale.x(threshold)
+    half = width / 2
+    placed: list[tuple[float, int]] = [(0.0, 0)] * len(values)
+    for side in (-1, 1):  # -1: left of the line ("Non"), 1: right ("Oui")
+        mine = [i for i, v in enumerate(values) if (v > threshold) == (side > 0)]
+        edge = marker + side * (gap / 2 + half)  # the nearest a chip centre may be to the line
+        wanted = {i: side * max(side * scale.x(values[i]), side * edge) for i in mine}
+        order = sorted(mine, key=lambda i: (side * wanted[i], i))
+        fronts: list[float] = []  # per level, the outer edge of its outermost chip
+        for i in order:
+            # The place on each level: at the value, or just past that level's last chip.
+            spots = [side * max(side * wanted[i], side * (f + side * (gap + half))) for f in fronts]
+            if len(fronts) < levels:
+                spots.append(wanted[i])
+            best = min(range(len(spots)), key=lambda k: (abs(spots[k] - wanted[i]), k))
+            x = spots[best]
+            if best == len(fronts):
+                fronts.append(0.0)
+            end = scale.x1 if side > 0 else scale.x0
+            if side * (x - end) > half + gap and len(fronts) >= levels:  # the side is full
+                fronts.append(0.0)
+                best, x = len(fronts) - 1, wanted[i]
+            fronts[best] = x + side * half
+            placed[i] = (x, best)
+    return placed
 
 
 @dataclass(frozen=True)

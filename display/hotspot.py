@@ -18,7 +18,9 @@ from display.assets import Assets
 from display.geometry import Scale
 
 #: What pressing a hotspot does (see :class:`Hotspot`).
-HotspotKind = Literal["slider", "button", "digit", "cell", "clear", "add", "step", "accept"]
+HotspotKind = Literal[
+    "slider", "button", "digit", "cell", "clear", "add", "step", "accept", "language"
+]
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class Hotspot:
     - ``"cell"``: pixel ``index`` = ``(row, col)`` of the drawing grid;
     - ``"clear"``: empty the drawing; ``"add"``: add the drawing with label ``index``;
     - ``"step"``: jump to the workshop step whose id is ``index``;
-    - ``"accept"``: count ``neuron``'s wrong answer as right (the leader's override).
+    - ``"accept"``: count ``neuron``'s wrong answer as right (the leader's override);
+    - ``"language"``: show the texts in language ``index`` (a visitor's choice).
     """
 
     rect: pygame.Rect

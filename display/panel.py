@@ -19,7 +19,15 @@ from controller.events import STATION_BUTTONS
 from controller.scene import Scene
 from display.assets import Assets, for_screen
 from display.hotspot import Hotspot
-from display.widgets import blit_text, draw_paragraph, mix_paper, neuron_fill, station_state
+from display.widgets import (
+    blit_text,
+    draw_paragraph,
+    line_pitch,
+    mix_paper,
+    neuron_fill,
+    station_state,
+    wrap,
+)
 
 #: What the station buttons show.
 BUTTON_GLYPHS = {"minus": "−", "plus": "+", "ok": "OK"}
@@ -73,18 +81,19 @@ def _draw_static(size: tuple[int, int], scene: Scene, assets: Assets, with_floor
     floor = None
     if with_floor:
         title = assets.text(texts["screen.panel.floor"], "small", palette.ink_soft, bold=True)
-        y = blit_text(surface, title, "topleft", (pad, y)).bottom + theme.px(8)
+        y = blit_text(assets, surface, title, "topleft", (pad, y)).bottom + theme.px(8)
         floor = pygame.Rect(pad, y, width - 2 * pad, round(width * 0.62))
         pygame.draw.rect(surface, palette.floor, floor, border_radius=theme.px(10))
         y = floor.bottom + pad
     title = assets.text(texts["screen.panel.stations"], "small", palette.ink_soft, bold=True)
-    y = blit_text(surface, title, "topleft", (pad, y)).bottom + theme.px(8)
-    keys_h = theme.px(150)
+    y = blit_text(assets, surface, title, "topleft", (pad, y)).bottom + theme.px(8)
+    help_text = texts["screen.panel.keys"]
+    lines = wrap(assets, help_text, "tiny", width - 2 * pad)
+    keys_h = len(lines) * line_pitch(assets, "tiny") + 2 * pad
     area = pygame.Rect(pad, y, width - 2 * pad, height - y - keys_h - pad)
     hotspots = _draw_stations(surface, scene, assets, area)
-    keys = pygame.Rect(pad, height - keys_h, width - 2 * pad, keys_h - pad)
-    help_text = texts["screen.panel.keys"]
-    draw_paragraph(surface, assets, help_text, keys, "tiny", palette.ink_soft, spacing=1.15)
+    keys = pygame.Rect(pad, height - keys_h + pad, width - 2 * pad, keys_h - pad)
+    draw_paragraph(surface, assets, help_text, keys, "tiny", palette.ink_soft)
     return surface, floor, hotspots
 
 
@@ -122,7 +131,7 @@ def _draw_station(surface, scene: Scene, assets: Assets, name: str, cell: pygame
     label = assets.text(
         text, "tiny", label_colour, bold=True, width=theme.px(80), ground=palette.card
     )
-    blit_text(surface, label, "midleft", (swatch.right + theme.px(8), cell.centery))
+    blit_text(assets, surface, label, "midleft", (swatch.right + theme.px(8), cell.centery))
     size = cell.height - theme.px(14)
     widths = [round(size * (1.5 if button == "ok" else 1)) for button in STATION_BUTTONS]
     gap = theme.px(5)
@@ -134,7 +143,7 @@ def _draw_station(surface, scene: Scene, assets: Assets, name: str, cell: pygame
         glyph = assets.text(
             BUTTON_GLYPHS[button], "tiny", palette.on_dark, bold=True, ground=palette.ink
         )
-        blit_text(surface, glyph, "center", rect.center)
+        blit_text(assets, surface, glyph, "center", rect.center)
         hotspots.append(Hotspot(rect, "button", neuron=name, button=button))
         x += w + gap
     return hotspots

@@ -4,9 +4,14 @@ Each view is a module of :mod:`display.views` with a ``draw(surface, scene, asse
 list[Hotspot]`` (:data:`display.hotspot.DrawView`). Register a new view by adding it to
 :data:`VIEWS`.
 
-Views share the parts in :mod:`display.widgets` (chips, rulers, grids, badges) and draw the
-offline-stations banner with :func:`display.widgets.draw_offline_banner`, so an unplugged
-station is visible on every view.
+Views share the parts in :mod:`display.widgets` (chips, rulers, grids, badges); their
+header shows the offline stations' banner (:func:`display.widgets.draw_header`), so an
+unplugged station is visible on every view.
+
+Two audiences, two surfaces: :func:`draw_view` draws the class screen (what the class may
+see), :func:`draw_presenter` the leader's presenter view of the workshop
+(:mod:`display.views.presenter`). Each frame's texts are logged as they are drawn
+(:mod:`display.audit`).
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ from display.views import (
     decision,
     draw,
     network,
+    presenter,
     rulers,
     technician,
     training,
     visitor,
-    workshop,
 )
+from display.widgets import draw_band
 
 
 @dataclass(frozen=True)
@@ -56,18 +62,27 @@ VIEWS: dict[str, View] = _registry()
 
 
 def draw_view(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw ``scene.view`` (the network view if the name is unknown); return its hotspots.
+    """Draw the class screen: ``scene.view`` (the network view if the name is unknown) and
+    the band at its bottom (the workshop's question, a visitor's challenge); return its
+    hotspots.
 
-    In the guided workshop the view shares the screen with the step's column
-    (:mod:`display.views.workshop`); in the visitor mode the challenge, the celebration and the
-    idle countdown are drawn over it (:mod:`display.views.visitor`).
+    In the visitor mode the celebration and the languages are drawn over the view
+    (:mod:`display.views.visitor`). The technician's view is for the technician.
     """
     view = VIEWS.get(scene.view, VIEWS["network"])
     if scene.view == "technician":
+        assets.begin(surface, "leader")
         return view.draw(surface, scene, assets)
-    if scene.workshop is not None:
-        return workshop.draw_with_step(surface, scene, assets, view.draw)
+    assets.begin(surface, "class")
     hotspots = view.draw(surface, scene, assets)
+    draw_band(surface, scene, assets)
     if scene.visitor is not None:
-        visitor.draw_over(surface, scene, assets)
+        hotspots += visitor.draw_over(surface, scene, assets)
     return hotspots
+
+
+def draw_presenter(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """Draw the presenter view: the leader's side of the workshop's step (its notes and
+    targets, its conditions ticked live, the next step, the time); return its hotspots."""
+    assets.begin(surface, "leader")
+    return presenter.draw(surface, scene, assets)

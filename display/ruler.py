@@ -8,6 +8,17 @@ ruler a card is on the right side when the neuron says Oui exactly for its own d
 :func:`ruler_model` turns a scene into that picture as plain data, :func:`ruler_geometry`
 places it in a rectangle (both pure), and :func:`draw_ruler` draws it. The training view can
 reuse all three with another network.
+
+A ruler's rectangle, top to bottom (sizes for 1920×1080):
+
+- the *top row*: "◀ Non" at the left end, the threshold's handle ("seuil 7") on the line, the
+  slider's pick-up hint beside it, "Oui ▶" at the right end — a side's name is left out where
+  the handle or the hint would cover it;
+- the *chips*, in piles that never grow past what the height holds (they spread sideways
+  instead, :func:`display.geometry.place_chips`), each wholly on its own side of the line;
+- the number line and its round values.
+
+Every text is at least the smallest class font (24 px at 1920×1080).
 """
 
 from __future__ import annotations
@@ -22,36 +33,41 @@ from controller.digits import DigitSet
 from controller.network import Forward, Network
 from controller.scene import Scene
 from display.assets import Assets
-from display.geometry import Scale, stack_levels, value_range
+from display.geometry import Scale, place_chips, value_range
 from display.hotspot import Hotspot
 from display.widgets import (
+    blit_text,
     chip_size,
     digit_fill,
     draw_chip,
     draw_neuron_badge,
     draw_offline_mark,
-    draw_pickup,
     draw_pill,
-    format_number,
     mix_paper,
     neuron_fill,
+    offline_tag,
     station_state,
 )
 
 
 @dataclass(frozen=True)
 class RulerModel:
-    """What one ruler shows: a neuron's threshold and each digit's sum on its line."""
+    """What one ruler shows: a neuron's threshold and each digit's sum on its line.
+
+    ``marks`` says whether a chip on the wrong side carries its ✗ (the workshop may keep the
+    marks back until the leader reveals them).
+    """
 
     neuron: str
     threshold: float
-    sums: tuple[float, ...]  # one per digit of the set
+    sums: tuple[float, ...]  # one per digit shown on the ruler
     names: tuple[str, ...]
     labels: tuple[int | None, ...]
     wrong: tuple[bool, ...]  # chip on the wrong side (output rulers only)
     current: int | None  # index of the digit on show
     lo: float
     hi: float
+    marks: bool = True
 
     def side(self, i: int) -> str:
         """``"yes"`` if digit ``i`` is right of the threshold, else ``"no"``."""
@@ -64,8 +80,14 @@ def ruler_model(
     result: Forward,
     neuron: str,
     current: int | None = None,
+    shown: tuple[bool, ...] | None = None,
+    marks: bool = True,
 ) -> RulerModel:
-    """The ruler of ``neuron`` for every digit of ``digits`` (``result`` = network on them)."""
+    """The ruler of ``neuron`` for the digits of ``digits`` (``result`` = network on them).
+
+    ``shown`` (one flag per digit) leaves out the chips the class has not placed yet; the
+    ruler's range stays that of every digit, so the line does not move when they come.
+    """
     layer, index = network.locate(neuron)
     if layer == "hidden":
         sums = result.hidden_sums[:, index]
@@ -78,22 +100,36 @@ def ruler_model(
         wrong = (labels >= 0) & (fires != (labels == own))
     threshold = network.threshold(neuron)
     lo, hi = value_range([*sums.tolist(), threshold])
+    keep = [i for i in range(len(sums)) if shown is None or shown[i]]
     return RulerModel(
         neuron=neuron,
         threshold=threshold,
-        sums=tuple(float(s) for s in sums),
-        names=tuple(digits.names()),
-        labels=tuple(d.label for d in digits.digits),
-        wrong=tuple(bool(w) for w in wrong),
-        current=current,
+        sums=tuple(float(sums[i]) for i in keep),
+        names=tuple(digits.digits[i].name for i in keep),
+        labels=tuple(digits.digits[i].label for i in keep),
+        wrong=tuple(bool(wrong[i]) for i in keep),
+        current=keep.index(current) if current in keep else None,
         lo=lo,
         hi=hi,
+        marks=marks,
     )
 
 
 def scene_ruler(scene: Scene, neuron: str) -> RulerModel:
-    """The ruler of ``neuron`` in ``scene`` (its digit set, its thresholds)."""
-    return ruler_model(scene.network, scene.digits, scene.set_result, neuron, scene.digit_index)
+    """The ruler of ``neuron`` in ``scene`` (its digit set, its thresholds), with what the
+    workshop keeps back left out: the chips not yet placed and the marks before the reveal."""
+    shown = tuple(scene.chip_shown(d.name) for d in scene.digits.digits)
+    if not scene.sums_shown(neuron):
+        shown = tuple(False for _ in shown)
+    return ruler_model(
+        scene.network,
+        scene.digits,
+        scene.set_result,
+        neuron,
+        scene.digit_index,
+        shown,
+        marks=not scene.secret("marks"),
+    )
 
 
 @dataclass(frozen=True)
@@ -102,10 +138,11 @@ class RulerGeometry:
 
     rect: tuple[int, int, int, int]
     scale: Scale
+    row: int  # y of the middle of the top row (side names, the threshold's handle)
     baseline: int  # y of the number line
     top: int  # y of the top of the chip area
     chips: tuple[tuple[float, float], ...]  # midbottom of each digit's chip
-    chip: tuple[int, int]  # the chips' size (smaller than asked when a pile is tall)
+    chip: tuple[int, int]  # the chips' size
     badge: tuple[int, int]  # centre of the neuron's badge
     badge_radius: int
 
@@ -116,42 +153,40 @@ def ruler_geometry(
     chip: tuple[int, int],
     px,
 ) -> RulerGeometry:
-    """Place ``model`` in ``rect``: badge on the left, number line along the bottom, chips
-    stacked above their values so none hides another.
+    """Place ``model`` in ``rect``: badge on the left, the top row, the chips in piles above
+    their values (:func:`~display.geometry.place_chips`), the number line along the bottom.
 
-    ``chip`` is the chips' full size and ``px`` turns design pixels into window pixels. When a
-    pile is too tall for the rectangle the chips get shorter (down to ``px(24)``), then, past
-    that, overlap like a pile of cards. The result depends on the sums, not the threshold, and
-    is cached: while a threshold slides, the chips' places are not computed again.
+    ``chip`` is the chips' size and ``px`` turns design pixels into window pixels. Cached on
+    the values, so a frame that changes nothing computes nothing.
     """
-    return _geometry(model.sums, model.lo, model.hi, tuple(rect), tuple(chip), px)
+    return _geometry(model.sums, model.threshold, model.lo, model.hi, tuple(rect), tuple(chip), px)
 
 
 @lru_cache(maxsize=512)
-def _geometry(sums, lo, hi, rect, chip, px) -> RulerGeometry:
+def _geometry(sums, threshold, lo, hi, rect, chip, px) -> RulerGeometry:
     x, y, w, h = rect
-    label_w = px(112)
-    x0, x1 = x + label_w + px(28), x + w - px(28)
-    baseline = y + h - px(46)
-    top = y + px(4)
+    label_w = px(96)
+    x0, x1 = x + label_w + px(20), x + w - px(24)
+    row_h = px(38)
+    baseline = y + h - px(34)
+    top = y + row_h + px(4)
     scale = Scale(lo, hi, x0, x1)
-    centres = [scale.x(s) for s in sums]
-    levels = stack_levels(centres, chip[0], gap=px(4))
-    count = max(levels, default=0) + 1
-    lowest = baseline - px(6)
-    gap = px(3)
-    height = max(px(24), min(chip[1], round((lowest - top) / count) - gap))
-    pitch = min(height + gap, (lowest - top - height) / max(1, count - 1))
-    chips = tuple((cx, lowest - level * pitch) for cx, level in zip(centres, levels, strict=True))
+    gap = px(2)
+    lowest = baseline - px(4)
+    levels = max(1, (lowest - top + gap) // (chip[1] + gap))
+    placed = place_chips(sums, scale, threshold, chip[0], levels, gap=px(4))
+    pitch = chip[1] + gap
+    chips = tuple((cx, lowest - level * pitch) for cx, level in placed)
     return RulerGeometry(
         rect=rect,
         scale=scale,
+        row=y + row_h // 2,
         baseline=baseline,
         top=top,
         chips=chips,
-        chip=(chip[0], height),
-        badge=(x + label_w // 2, y + h // 2 - px(6)),
-        badge_radius=min(px(40), h // 3),
+        chip=chip,
+        badge=(x + label_w // 2, (top + baseline) // 2),
+        badge_radius=min(px(36), (baseline - top) // 2),
     )
 
 
@@ -163,35 +198,35 @@ def draw_ruler(
     rect: pygame.Rect,
     *,
     static: bool = True,
+    warning: str | None = None,
 ) -> list[Hotspot]:
     """Draw one ruler in ``rect``; return its chips (to pick a digit) and its slider.
 
     With ``static=False`` the parts :func:`draw_ruler_static` draws are left out: a view that
-    keeps them in a cached layer draws them once, not every frame.
+    keeps them in a cached layer draws them once, not every frame. ``warning`` (a red word in
+    the top row) replaces the sides' names: "un cran seulement !".
     """
     theme = assets.theme
     network = scene.network
-    geometry = ruler_geometry(model, (rect.x, rect.y, rect.w, rect.h), chip_size(assets), theme.px)
+    geometry = ruler_geometry(model, _box(rect), chip_size(assets), theme.px)
     scale = geometry.scale
     marker = round(scale.x(model.threshold))
     colour = neuron_fill(assets, network, model.neuron)
-    _draw_sides(surface, scene, assets, geometry, marker, colour)
+    _draw_sides(surface, assets, geometry, marker, colour)
     if static:
-        _draw_axis(surface, assets, geometry)
-        _draw_badge(surface, assets, network, model, geometry)
+        draw_ruler_static(surface, scene, assets, model, rect)
+    pygame.draw.line(
+        surface,
+        assets.palette.ink,
+        (marker, geometry.top - theme.px(4)),
+        (marker, geometry.baseline),
+        theme.px(6),
+    )
     _draw_chips(surface, assets, network, model, geometry)
-    handle = _draw_marker(surface, scene, assets, model, geometry, marker)
-    below_badge = (geometry.badge[0], geometry.badge[1] + geometry.badge_radius)
     if station_state(scene, model.neuron) == "offline":
-        draw_offline_mark(surface, scene, assets, rect, below_badge, "midtop")
-    # A held slider's hint sits beside the threshold, on the side the slider is, its arrow
-    # pointing to the threshold: the way to move it.
-    gap = theme.px(10)
-    if scene.station(model.neuron).pickup == "down":
-        draw_pickup(surface, scene, assets, model.neuron, (handle.right + gap, handle.centery))
-    else:
-        at = (handle.left - gap, handle.centery)
-        draw_pickup(surface, scene, assets, model.neuron, at, "midright")
+        draw_offline_mark(surface, scene, assets, rect, None)
+        warning = warning or offline_tag(scene, assets)  # in the top row
+    _draw_top_row(surface, scene, assets, model, geometry, marker, warning)
     slider = pygame.Rect(
         round(scale.x0) - theme.px(30),
         rect.top,
@@ -201,32 +236,32 @@ def draw_ruler(
     w, h = geometry.chip
     chips = [
         Hotspot(pygame.Rect(round(x) - w // 2, round(y) - h, w, h), "digit", index=i)
-        for i, (x, y) in enumerate(geometry.chips)
+        for i, (x, y) in zip(_digit_indexes(scene, model), geometry.chips, strict=True)
     ]
     # Chips first: a press on a chip shows its digit, anywhere else on the line drags.
     return [*reversed(chips), Hotspot(slider, "slider", neuron=model.neuron, scale=scale)]
+
+
+def _digit_indexes(scene: Scene, model: RulerModel) -> list[int]:
+    """Each chip's digit's index in the scene's set (a model may leave some digits out)."""
+    names = scene.digits.names()
+    return [names.index(n) if n in names else i for i, n in enumerate(model.names)]
 
 
 def draw_ruler_static(
     surface: pygame.Surface, scene: Scene, assets: Assets, model: RulerModel, rect: pygame.Rect
 ) -> None:
     """The parts of a ruler that stay while its threshold moves: number line, badge."""
-    geometry = ruler_geometry(
-        model, (rect.x, rect.y, rect.w, rect.h), chip_size(assets), assets.theme.px
-    )
-    _draw_axis(surface, assets, geometry)
-    _draw_badge(surface, assets, scene.network, model, geometry)
-
-
-def _draw_badge(surface, assets: Assets, network, model: RulerModel, geometry: RulerGeometry):
+    geometry = ruler_geometry(model, _box(rect), chip_size(assets), assets.theme.px)
+    _draw_axis(surface, scene, assets, geometry)
     centre, radius = geometry.badge, geometry.badge_radius
-    draw_neuron_badge(surface, assets, network, model.neuron, centre, radius)
+    draw_neuron_badge(surface, assets, scene.network, model.neuron, centre, radius)
 
 
 def _draw_chips(surface, assets: Assets, network, model: RulerModel, geometry: RulerGeometry):
-    """Every digit's chip; the one on show last, so no other chip covers it."""
+    """Every digit's chip; the one on show last, so its heavy frame is whole."""
     order = [i for i in range(len(model.names)) if i != model.current]
-    if model.current is not None and model.current < len(model.names):
+    if model.current is not None:
         order.append(model.current)
     for i in order:
         fill = digit_fill(assets, network, model.labels[i])
@@ -237,85 +272,113 @@ def _draw_chips(surface, assets: Assets, network, model: RulerModel, geometry: R
             fill,
             geometry.chips[i],
             current=i == model.current,
-            wrong=model.wrong[i],
+            wrong=model.wrong[i] and model.marks,
             size=geometry.chip,
         )
 
 
-def _draw_axis(surface, assets: Assets, geometry: RulerGeometry) -> None:
+def _draw_axis(surface, scene: Scene, assets: Assets, geometry: RulerGeometry) -> None:
     """The number line with round values under it."""
     theme, palette = assets.theme, assets.palette
+    texts = assets.texts(scene.language)
     scale, y = geometry.scale, geometry.baseline
     pygame.draw.line(surface, palette.ink, (scale.x0, y), (scale.x1, y), theme.px(3))
-    for x, label, at in _tick_labels(assets, geometry):
-        pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(10)), theme.px(2))
-        surface.blit(label, at)
-
-
-def _tick_labels(
-    assets: Assets, geometry: RulerGeometry
-) -> list[tuple[int, pygame.Surface, pygame.Rect]]:
-    """Each tick's x, its value's text and where that text goes, under the number line."""
-    theme, palette = assets.theme, assets.palette
-    scale, y = geometry.scale, geometry.baseline
-    ticks = scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / theme.px(70))))
-    placed = []
+    ticks = scale.ticks(max_ticks=max(4, round((scale.x1 - scale.x0) / theme.px(72))))
     for value in ticks:
         x = round(scale.x(value))
-        label = assets.text(format_number(value), "tiny", palette.ink_soft)
-        placed.append((x, label, label.get_rect(midtop=(x, y + theme.px(12)))))
-    return placed
+        pygame.draw.line(surface, palette.ink, (x, y), (x, y + theme.px(8)), theme.px(2))
+        label = assets.text(texts.number(value), "tiny", palette.ink_soft)
+        blit_text(assets, surface, label, "midtop", (x, y + theme.px(6)))
 
 
-def _draw_sides(surface, scene, assets: Assets, geometry: RulerGeometry, marker: int, colour):
-    """Tint the Oui side with the neuron's colour and name both sides, under the chips."""
-    palette, theme = assets.palette, assets.theme
-    texts = assets.texts(scene.language)
+def _draw_sides(surface, assets: Assets, geometry: RulerGeometry, marker: int, colour):
+    """Tint the Oui side with the neuron's colour, under the chips."""
     scale = geometry.scale
-    height = geometry.baseline - geometry.top - theme.px(2)  # the axis line stays visible
+    height = geometry.baseline - geometry.top - assets.theme.px(2)  # the axis stays visible
     yes_side = pygame.Rect(marker, geometry.top, round(scale.x1) - marker, height)
     pygame.draw.rect(surface, mix_paper(assets, colour, 0.8), yes_side)
-    pad = theme.px(10)
-    no = assets.text(f"◀ {texts['screen.no']}", "small", palette.ink_soft, bold=True)
-    yes = assets.text(f"{texts['screen.yes']} ▶", "small", palette.ink, bold=True)
-    w, h = geometry.chip
-    chips = [pygame.Rect(round(x) - w // 2, round(y) - h, w, h) for x, y in geometry.chips]
-    no_at = no.get_rect(topleft=(round(scale.x0 + pad), round(geometry.top + pad / 2)))
-    yes_at = yes.get_rect(topright=(round(scale.x1 - pad), round(geometry.top + pad / 2)))
-    # A side's name is left out where the threshold or a chip would cover it.
-    if (
-        marker - scale.x0 > no.get_width() + 2 * pad
-        and no_at.inflate(pad, 0).collidelist(chips) < 0
-    ):
-        surface.blit(no, no_at)
-    if (
-        scale.x1 - marker > yes.get_width() + 2 * pad
-        and yes_at.inflate(pad, 0).collidelist(chips) < 0
-    ):
-        surface.blit(yes, yes_at)
 
 
-def _draw_marker(surface, scene, assets, model: RulerModel, geometry: RulerGeometry, x: int):
-    """The threshold: a heavy line across the chips and a handle on the axis with its value.
-
-    Returns the handle's rectangle."""
+def _draw_top_row(surface, scene, assets, model: RulerModel, geometry, marker: int, warning):
+    """The threshold's handle on the line, the pick-up hint beside it, the sides' names (or a
+    warning) where they leave room."""
     theme, palette = assets.theme, assets.palette
-    top, axis = geometry.top - theme.px(4), geometry.baseline
-    pygame.draw.line(surface, palette.ink, (x, top), (x, axis), theme.px(6))
     texts = assets.texts(scene.language)
-    text = f"{texts['screen.threshold']} {format_number(model.threshold)}"
-    spot = (x, axis - theme.px(2))
-    handle = draw_pill(
-        surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
+    x, _, w, _ = geometry.rect
+    left, right = x + theme.px(8), x + w - theme.px(4)
+    text = f"{texts['screen.threshold']} {texts.number(model.threshold)}"
+    handle = _clamped(assets, text, "tiny", marker, geometry.row, left + theme.px(96), right)
+    draw_pill(
+        surface, assets, text, handle.center, role="tiny", fill=palette.ink, colour=palette.on_dark
     )
-    # The static layer drew every tick value; paper over those the handle half covers, and
-    # draw the handle again on top.
-    clear = handle.inflate(theme.px(12), 0)
-    covered = [at for _, _, at in _tick_labels(assets, geometry) if at.colliderect(clear)]
-    for at in covered:
-        surface.fill(palette.paper, at.inflate(theme.px(2), 0))
-    if covered:
-        draw_pill(
-            surface, assets, text, spot, anchor="midtop", fill=palette.ink, colour=palette.on_dark
-        )
-    return handle
+    taken = [handle.inflate(theme.px(12), 0)]
+    pickup = scene.station(model.neuron).pickup
+    if pickup in ("up", "down"):
+        hint = texts[f"screen.stations.pickup_{pickup}"]
+        spot = _pill_rect(assets, hint, "tiny")
+        # Beside the handle, on the side the slider is ("down": it is above the threshold),
+        # else on the other side when the ruler's end leaves no room.
+        sides = ("right", "left") if pickup == "down" else ("left", "right")
+        for side in sides:
+            if side == "right":
+                spot.midleft = (handle.right + theme.px(10), geometry.row)
+            else:
+                spot.midright = (handle.left - theme.px(10), geometry.row)
+            if spot.left >= left and spot.right <= right:
+                draw_pill(
+                    surface,
+                    assets,
+                    hint,
+                    spot.center,
+                    role="tiny",
+                    fill=palette.ink,
+                    colour=palette.on_dark,
+                )
+                taken.append(spot.inflate(theme.px(12), 0))
+                break
+    scale = geometry.scale
+    if warning is not None:
+        size = _pill_rect(assets, warning, "tiny")
+        far_right = marker < (scale.x0 + scale.x1) / 2
+        spot = size.copy()
+        if far_right:
+            spot.midright = (round(scale.x1), geometry.row)
+        else:
+            spot.midleft = (round(scale.x0), geometry.row)
+        if spot.collidelist(taken) < 0:
+            draw_pill(
+                surface,
+                assets,
+                warning,
+                spot.center,
+                role="tiny",
+                fill=palette.wrong,
+                colour=palette.on_dark,
+            )
+        return
+    no = assets.text(f"◀ {texts['screen.no']}", "tiny", palette.ink_soft, bold=True)
+    yes = assets.text(f"{texts['screen.yes']} ▶", "tiny", palette.ink, bold=True)
+    no_at = no.get_rect(midleft=(round(scale.x0), geometry.row))
+    yes_at = yes.get_rect(midright=(round(scale.x1), geometry.row))
+    if no_at.collidelist(taken) < 0 and no_at.right < marker:
+        blit_text(assets, surface, no, "midleft", no_at.midleft)
+    if yes_at.collidelist(taken) < 0 and yes_at.left > marker:
+        blit_text(assets, surface, yes, "midright", yes_at.midright)
+
+
+def _box(rect: pygame.Rect) -> tuple[int, int, int, int]:
+    return rect.x, rect.y, rect.w, rect.h
+
+
+def _pill_rect(assets: Assets, text: str, role: str) -> pygame.Rect:
+    label = assets.text(text, role, bold=True)
+    return label.get_rect().inflate(assets.theme.px(28), assets.theme.px(10))
+
+
+def _clamped(assets, text: str, role: str, x: int, y: int, left: int, right: int) -> pygame.Rect:
+    """The pill of ``text`` centred on ``(x, y)``, moved inside ``left``…``right``."""
+    rect = _pill_rect(assets, text, role)
+    rect.center = (x, y)
+    rect.left = max(rect.left, left)
+    rect.right = min(rect.right, right)
+    return rect

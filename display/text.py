@@ -15,6 +15,7 @@ and it has the card suits ♥ ♦ ♠ ♣ and the signs ✓ ✗ ⚠ that pygame'
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -53,6 +54,10 @@ class TextCache:
         self.font_files = fonts
         self._fonts: dict[tuple[str, int], pygame.font.Font] = {}
         self._surfaces: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        # What each rendered surface says and in which size, for the layout's audit.
+        self._described: weakref.WeakKeyDictionary[pygame.Surface, tuple[str, int]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def font(self, size: int, weight: str = "regular") -> pygame.font.Font:
         """The font of ``weight`` at ``size`` pixels (loaded once)."""
@@ -80,6 +85,7 @@ class TextCache:
         rendered = self.font(size, weight).render(text, True, colour)
         surface = keyed_sprite(rendered, ground)
         self._surfaces[key] = surface
+        self._described[surface] = (text, size)
         if len(self._surfaces) > self.capacity:
             self._surfaces.popitem(last=False)
         return surface
@@ -92,19 +98,26 @@ class TextCache:
         width: int,
         weight: str = "regular",
         ground: Colour | None = None,
+        minimum: int = 9,
     ) -> pygame.Surface:
-        """Like :meth:`render`, but a smaller size if needed so the text fits ``width`` pixels."""
-        key = ("fit", text, size, colour, weight, width, ground)
+        """Like :meth:`render`, but a smaller size if needed so the text fits ``width`` pixels,
+        never under ``minimum`` (a text that does not fit then, overflows: the layout is wrong,
+        and the audit says so)."""
+        key = ("fit", text, size, colour, weight, width, ground, minimum)
         surface = self._surfaces.get(key)
         if surface is not None:
             self._surfaces.move_to_end(key)
             return surface
         surface = self.render(text, size, colour, weight, ground)
-        while surface.get_width() > width and size > 9:
-            size = max(9, int(size * min(0.95, width / surface.get_width())))
+        while surface.get_width() > width and size > minimum:
+            size = max(minimum, int(size * min(0.95, width / surface.get_width())))
             surface = self.render(text, size, colour, weight, ground)
         self._surfaces[key] = surface
         return surface
+
+    def describe(self, surface: pygame.Surface) -> tuple[str, int] | None:
+        """What a surface this cache rendered says and its font's size; None for any other."""
+        return self._described.get(surface)
 
     def __len__(self) -> int:
         return len(self._surfaces)

@@ -57,8 +57,10 @@ class Palette:
 
 PALETTE = Palette()
 
-#: Font sizes in design pixels (1920×1080). ``body`` 30 px is ~4 cm high on a 3 m-wide image:
-#: readable from the back of a classroom.
+#: Font sizes in design pixels (1920×1080). ``body`` 32 px is ~5 cm high on a 3 m-wide image;
+#: the smallest, ``tiny``, is the least a text for the class may have (24 px, a line 28 px
+#: high): readable from the back of a classroom. The layout audit checks it
+#: (:mod:`display.audit`).
 FONT_SIZES = {
     "huge": 360,
     "display": 120,
@@ -66,7 +68,7 @@ FONT_SIZES = {
     "large": 44,
     "body": 32,
     "small": 26,
-    "tiny": 21,
+    "tiny": 24,
 }
 
 

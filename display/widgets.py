@@ -1,12 +1,15 @@
-"""The parts every view is made of: header, badges, chips, the digit grid, paragraphs.
+"""The parts every view is made of: header, band, badges, chips, the digit grid, paragraphs.
 
 Each function draws one thing at a given place, from plain values, and caches whatever does
 not change (chips and badges are sprites, text is rendered once). Sizes are in design pixels
-(1920×1080) through ``assets.theme.px``.
+(1920×1080) through ``assets.theme.px``. Every text placed on the screen goes through
+:func:`blit_text` (or a widget that notes the text of its sprite), so the frame's log
+(:mod:`display.audit`) holds every text drawn.
 """
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -14,30 +17,43 @@ import pygame
 import pygame.gfxdraw
 
 from controller.network import Network
-from controller.scene import Scene
+from controller.scene import ConditionView, Scene
 from controller.texts import Texts
 from display.assets import Assets
 from display.geometry import Grid
-from display.hotspot import Hotspot
+from display.regions import frame_layout
 from display.theme import Colour, mix
-
-#: Design height of the header strip every view starts with.
-HEADER_HEIGHT = 100
-
 
 # --- text ----------------------------------------------------------------------------------
 
 
 def blit_text(
-    surface: pygame.Surface, text: pygame.Surface, anchor: str, at: tuple[float, float]
+    assets: Assets,
+    surface: pygame.Surface,
+    text: pygame.Surface,
+    anchor: str,
+    at: tuple[float, float],
 ) -> pygame.Rect:
-    """Blit a rendered text with one of its rect's points (``"center"``, ``"midleft"``…) at ``at``.
-
-    Returns where it went.
+    """Blit a rendered text (from :meth:`Assets.text`) with one of its rect's points
+    (``"center"``, ``"midleft"``…) at ``at``; it is noted in the frame's log when ``surface``
+    is the screen's (not a sprite's). Returns where it went.
     """
     rect = text.get_rect(**{anchor: (round(at[0]), round(at[1]))})
     surface.blit(text, rect)
+    described = assets.described(text)
+    if described is not None:
+        assets.log.text(surface, described[0], described[1], rect)
     return rect
+
+
+def note_text(
+    assets: Assets, surface: pygame.Surface, label: pygame.Surface, box: pygame.Rect
+) -> None:
+    """Note in the frame's log a text drawn inside a sprite placed on ``surface``, where its
+    ``label`` (from :meth:`Assets.text`) lies: ``box``."""
+    described = assets.described(label)
+    if described is not None:
+        assets.log.text(surface, described[0], described[1], box)
 
 
 def wrap(assets: Assets, text: str, role: str, width: int, bold: bool = False) -> list[str]:
@@ -71,19 +87,38 @@ def draw_paragraph(
     ground: Colour | None = None,
 ) -> int:
     """Draw ``text`` wrapped to ``rect``'s width from its top; return the y below the last line."""
-    line_height = round(assets.theme.font_size(role) * spacing)
+    line_height = line_pitch(assets, role, bold, spacing)
     y = rect.top
     for line in wrap(assets, text, role, rect.width, bold):
         if line:
             rendered = assets.text(line, role, colour, bold=bold, width=rect.width, ground=ground)
             anchor = {"left": "topleft", "center": "midtop", "right": "topright"}[align]
             x = {"left": rect.left, "center": rect.centerx, "right": rect.right}[align]
-            blit_text(surface, rendered, anchor, (x, y))
+            blit_text(assets, surface, rendered, anchor, (x, y))
         y += line_height
     return y
 
 
-# --- header and banners --------------------------------------------------------------------
+# --- header and band -----------------------------------------------------------------------
+
+#: Seconds before the visitor mode's idle time-out from which the band counts down.
+COUNTDOWN_S = 15.0
+
+
+def has_band(scene: Scene) -> bool:
+    """Whether the scene's screen keeps the band at the bottom for what it has to say: the
+    workshop's question, a visitor's challenge, a warning (:func:`band_message`)."""
+    return scene.workshop is not None or scene.visitor is not None or bool(scene.message)
+
+
+def scene_frame(scene: Scene, surface: pygame.Surface):
+    """The frame regions (header, content, band) of ``scene`` on ``surface``."""
+    return frame_layout(surface.get_size(), has_band(scene))
+
+
+def header_title(scene: Scene, title: str) -> str:
+    """The header's title: in the workshop the step's own, else the view's ``title``."""
+    return scene.workshop.title if scene.workshop is not None else title
 
 
 def draw_header(
@@ -95,40 +130,76 @@ def draw_header(
     *,
     subtitle_role: str = "body",
 ) -> pygame.Rect:
-    """The strip at the top of a view: its title, a subtitle, the mode, offline stations.
+    """The strip at the top of a view: its title (the step's in the workshop), a subtitle, and
+    on the right the badges: the mode, offline stations, a visitor's challenge.
 
-    The subtitle (a score, a hint) takes the room between the title and the right-hand badges
-    and shrinks to fit it; views that cache the strip in a static layer draw it apart with
-    :func:`draw_subtitle`. Returns the rectangle left for the view's content below the strip.
+    The subtitle (a score, a hint) takes the room between the title and the badges; views
+    that cache the strip in a static layer draw it apart with :func:`draw_subtitle`. Returns
+    the rectangle left for the view's content (above the band, if the scene has one).
     """
     theme, palette = assets.theme, assets.palette
-    width = surface.get_width()
-    bar, margin = theme.px(HEADER_HEIGHT), theme.px(48)
-    middle = bar / 2
-    blit_text(surface, assets.text(title, "title", bold=True), "midleft", (margin, middle))
-    right = width - margin
-    banner = _offline_banner(scene, assets)
-    if banner is not None:
-        right = blit_text(surface, banner, "midright", (right, middle)).left
-    mode = _mode_label(scene, assets)
-    if mode is not None:
-        blit_text(surface, mode, "midright", (right - theme.px(24), middle))
-    if subtitle:
-        draw_subtitle(surface, scene, assets, title, subtitle, subtitle_role)
-    pygame.draw.line(surface, palette.rule, (margin, bar), (width - margin, bar), theme.px(2))
-    return header_content(surface, assets)
+    frame = scene_frame(scene, surface)
+    header = frame["header"]
+    margin = theme.px(48)
+    with assets.log.region("header", header, surface):
+        label = _title_label(scene, assets, title, header.width)
+        blit_text(assets, surface, label, "midleft", (margin, header.centery))
+        right = header.right - margin
+        for text, fill, colour in header_badges(scene, assets):
+            at = (right, header.centery)
+            if fill is None:
+                badge = assets.text(text, "small", colour)
+                right = blit_text(assets, surface, badge, "midright", at).left
+            else:
+                pill = draw_pill(
+                    surface, assets, text, at, anchor="midright", fill=fill, colour=colour
+                )
+                right = pill.left
+            right -= theme.px(24)
+        if subtitle:
+            draw_subtitle(surface, scene, assets, title, subtitle, subtitle_role)
+    y = header.bottom
+    pygame.draw.line(surface, palette.rule, (margin, y), (header.right - margin, y), theme.px(2))
+    return frame["content"]
 
 
-def header_content(surface: pygame.Surface, assets: Assets) -> pygame.Rect:
-    """The rectangle below the header strip."""
-    width, height = surface.get_size()
-    bar = assets.theme.px(HEADER_HEIGHT)
-    return pygame.Rect(0, bar, width, height - bar)
+def _title_label(scene: Scene, assets: Assets, title: str, width: int) -> pygame.Surface:
+    """The header's title, at most half the strip wide."""
+    return assets.text(header_title(scene, title), "title", bold=True, width=width // 2)
+
+
+def header_badges(scene: Scene, assets: Assets) -> list[tuple[str, Colour | None, Colour]]:
+    """The header's badges, right to left, as ``(text, fill, colour)``: the offline stations
+    (a red pill), the mode (plain text, not in the visitor mode), the visitor's challenge."""
+    texts = assets.texts(scene.language)
+    palette = assets.palette
+    badges: list[tuple[str, Colour | None, Colour]] = []
+    offline = scene.offline()
+    if offline:
+        message = texts.format("screen.stations.offline_banner", names=", ".join(offline))
+        badges.append((message, palette.offline, palette.on_dark))
+    if scene.mode != "visitor":
+        badges.append((texts[f"screen.mode.{scene.mode}"], None, palette.ink_soft))
+    visit = scene.visitor
+    if visit is not None and visit.phase == "play" and visit.challenge is not None:
+        label = texts.format("visitor.challenge", number=visit.number, count=visit.count)
+        if not visit.solved:
+            label = f"{label} · {texts['visitor.next']}"
+        badges.append((label, palette.ink, palette.on_dark))
+    return badges
 
 
 def header_key(scene: Scene, title: str) -> tuple:
     """Everything the header strip (without subtitle) depends on, for a static layer's key."""
-    return (title, scene.language, scene.mode, tuple(scene.offline()))
+    visit = scene.visitor
+    challenge = None if visit is None else (visit.phase, visit.number, visit.solved)
+    return (
+        header_title(scene, title),
+        scene.language,
+        scene.mode,
+        tuple(scene.offline()),
+        challenge,
+    )
 
 
 def draw_subtitle(
@@ -136,67 +207,107 @@ def draw_subtitle(
 ) -> None:
     """The header's subtitle, in the room between the title and the badges on the right."""
     theme, palette = assets.theme, assets.palette
-    margin, middle = theme.px(48), theme.px(HEADER_HEIGHT) / 2
-    left = margin + assets.text(title, "title", bold=True).get_width() + theme.px(60)
-    right = surface.get_width() - margin
-    for badge in (_offline_banner(scene, assets), _mode_label(scene, assets)):
-        if badge is not None:
-            right -= badge.get_width() + theme.px(24)
-    room = right - left - theme.px(40)
+    header = scene_frame(scene, surface)["header"]
+    margin = theme.px(48)
+    left = margin + _title_label(scene, assets, title, header.width).get_width() + theme.px(48)
+    right = header.right - margin
+    for text, fill, colour in header_badges(scene, assets):
+        if fill is None:
+            right -= assets.text(text, "small", colour).get_width() + theme.px(24)
+        else:
+            right -= _pill_size(assets, text, "small")[0] + theme.px(24)
+    room = right - left - theme.px(24)
     label = assets.text(subtitle, role, palette.ink_soft, bold=role != "body", width=room)
-    blit_text(surface, label, "midleft", (left, middle))
+    with assets.log.region("header", header, surface):
+        blit_text(assets, surface, label, "midleft", (left, header.centery))
 
 
-def _mode_label(scene: Scene, assets: Assets) -> pygame.Surface | None:
-    if scene.mode == "visitor":
-        return None
-    texts = assets.texts(scene.language)
-    return assets.text(texts[f"screen.mode.{scene.mode}"], "small", assets.palette.ink_soft)
+def band_message(scene: Scene) -> tuple[str, str] | None:
+    """What the band says and in which tone (``"ink"``, ``"warning"``, ``"invite"``): the
+    visitor's idle countdown, the invitation to touch, a warning or challenge (the scene's
+    message), the workshop's task or question; None when there is nothing to say."""
+    from controller.texts import load_texts
+
+    texts = load_texts(scene.language)
+    visit = scene.visitor
+    if visit is not None:
+        left = visit.timeout_s - visit.idle_s
+        if visit.phase == "attract":
+            return texts["visitor.touch"], "invite"
+        if 0 < left <= COUNTDOWN_S:
+            return texts.format("visitor.idle", seconds=math.ceil(left)), "warning"
+    if scene.message:
+        try:
+            message = texts[scene.message]
+        except KeyError:
+            message = scene.message  # a script may pass a sentence of its own
+        return message, "warning" if scene.message.startswith("workshop.") else "ink"
+    if scene.workshop is not None:
+        return scene.workshop.class_text, "ink"
+    return None
 
 
-def _offline_banner(scene: Scene, assets: Assets) -> pygame.Surface | None:
-    """The red "⚠ hors ligne : A, 3" pill, or None if every station is online."""
-    offline = scene.offline()
-    if not offline:
-        return None
-    texts = assets.texts(scene.language)
-    message = texts.format("screen.stations.offline_banner", names=", ".join(offline))
-    palette = assets.palette
-    pill = partial(_pill_sprite, assets, message, "body", palette.offline, palette.on_dark, None)
-    return assets.sprite(("banner", message), pill, keyed=True)
-
-
-def draw_offline_banner(
-    surface: pygame.Surface, scene: Scene, assets: Assets, midright: tuple[float, float]
-) -> float:
-    """The red "⚠ hors ligne : A, 3" pill ending at ``midright`` if any station is offline.
-
-    Returns the x left of it (``midright``'s x when nothing is offline).
-    """
-    banner = _offline_banner(scene, assets)
-    if banner is None:
-        return midright[0]
-    return blit_text(surface, banner, "midright", midright).left
-
-
-def draw_message(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
-    """The scene's message (a challenge, a hint) as a banner along the bottom, if any."""
-    if not scene.message:
+def draw_band(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
+    """The band at the bottom: one sentence, as large as it fits in up to three lines."""
+    said = band_message(scene)
+    if said is None or not has_band(scene):
         return
-    texts = assets.texts(scene.language)
-    try:
-        message = texts[scene.message]
-    except KeyError:
-        message = scene.message  # a script may pass a sentence of its own
+    text, tone = said
     theme, palette = assets.theme, assets.palette
-    width, height = surface.get_size()
-    band = pygame.Rect(0, height - theme.px(96), width, theme.px(96))
-    pygame.draw.rect(surface, palette.ink, band)
-    room = width - theme.px(96)
-    label = assets.text(
-        message, "large", palette.on_dark, bold=True, width=room, ground=palette.ink
+    band = scene_frame(scene, surface)["band"]
+    fill = {"warning": palette.wrong, "ink": palette.ink, "invite": palette.ink}[tone]
+    pygame.draw.rect(surface, palette.paper, band)
+    inner = band.inflate(-2 * theme.px(40), -2 * theme.px(10))
+    if tone == "invite":  # a pill that breathes with the scene's clock
+        grow = 0.5 + 0.5 * math.sin(scene.t * math.pi / 1.5)
+        with assets.log.region("band", band, surface):
+            pill = draw_pill(
+                surface,
+                assets,
+                text,
+                band.center,
+                role="large",
+                fill=palette.ink,
+                colour=palette.on_dark,
+            )
+        ring = pill.inflate(theme.px(8 + 16 * grow), theme.px(8 + 16 * grow))
+        pygame.draw.rect(surface, palette.ink, ring, theme.px(3), border_radius=ring.height // 2)
+        return
+    pygame.draw.rect(
+        surface, fill, band.inflate(-theme.px(24), -theme.px(12)), border_radius=theme.px(16)
     )
-    blit_text(surface, label, "center", band.center)
+    role, lines = _band_lines(assets, text, inner)
+    line_h = line_pitch(assets, role, bold=True)
+    y = inner.centery - len(lines) * line_h / 2
+    with assets.log.region("band", band, surface):
+        for line in lines:
+            label = assets.text(line, role, palette.on_dark, bold=True, ground=fill)
+            blit_text(assets, surface, label, "midtop", (inner.centerx, y))
+            y += line_h
+
+
+def _band_lines(assets: Assets, text: str, inner: pygame.Rect) -> tuple[str, list[str]]:
+    """The largest role (and its lines) in which ``text`` fits the band's inner rectangle."""
+    role = fitting_role(assets, text, inner, ("large", "body", "small", "tiny"), bold=True)
+    return role, wrap(assets, text, role, inner.width, bold=True)
+
+
+def fitting_role(
+    assets: Assets, text: str, rect: pygame.Rect, roles: tuple[str, ...], bold: bool = False
+) -> str:
+    """The first of ``roles`` (largest first) in which ``text``, wrapped, fits ``rect``; the
+    last if none does."""
+    for role in roles:
+        lines = wrap(assets, text, role, rect.width, bold=bold)
+        if len(lines) * line_pitch(assets, role, bold=bold) <= rect.height:
+            return role
+    return roles[-1]
+
+
+def line_pitch(assets: Assets, role: str, bold: bool = False, spacing: float = 1.0) -> int:
+    """The height between two lines of ``role`` text: never less than a rendered line."""
+    font = assets.cache.font(assets.theme.font_size(role), "bold" if bold else "regular")
+    return max(round(assets.theme.font_size(role) * spacing), font.get_linesize())
 
 
 def draw_pill(
@@ -218,7 +329,15 @@ def draw_pill(
     )
     rect = sprite.get_rect(**{anchor: (round(at[0]), round(at[1]))})
     surface.blit(sprite, rect)
+    label = assets.text(text, role, colour, bold=True, ground=fill or assets.palette.paper)
+    note_text(assets, surface, label, label.get_rect(center=rect.center))
     return rect
+
+
+def _pill_size(assets: Assets, text: str, role: str) -> tuple[int, int]:
+    """The size of :func:`draw_pill`'s pill for ``text`` in ``role``."""
+    label = assets.text(text, role, bold=True)
+    return label.get_rect().inflate(assets.theme.px(28), assets.theme.px(10)).size
 
 
 def _pill_sprite(assets: Assets, text, role, fill, colour, outline) -> pygame.Surface:
@@ -231,7 +350,7 @@ def _pill_sprite(assets: Assets, text, role, fill, colour, outline) -> pygame.Su
         pygame.draw.rect(sprite, fill, rect, border_radius=rect.height // 2)
     if outline is not None:
         pygame.draw.rect(sprite, outline, rect, theme.px(3), border_radius=rect.height // 2)
-    blit_text(sprite, label, "center", rect.center)
+    blit_text(assets, sprite, label, "center", rect.center)
     return sprite
 
 
@@ -242,29 +361,61 @@ def draw_yes_no(
     value: float,
     at: tuple[float, float],
     anchor: str = "midleft",
+    role: str = "small",
 ) -> pygame.Rect:
     """The Oui/Non badge of a neuron: filled "Oui +4" when past its threshold, hollow "Non"."""
     texts = assets.texts(scene.language)
     palette = assets.palette
     if value > 0:
-        text = f"{texts['screen.yes']} +{format_number(value)}"
+        text = f"{texts['screen.yes']} +{texts.number(value)}"
         return draw_pill(
-            surface, assets, text, at, anchor=anchor, fill=palette.ink, colour=palette.on_dark
+            surface,
+            assets,
+            text,
+            at,
+            anchor=anchor,
+            role=role,
+            fill=palette.ink,
+            colour=palette.on_dark,
         )
     no = texts["screen.no"]
     return draw_pill(
-        surface, assets, no, at, anchor=anchor, colour=palette.ink_soft, outline=palette.ink_soft
+        surface,
+        assets,
+        no,
+        at,
+        anchor=anchor,
+        role=role,
+        colour=palette.ink_soft,
+        outline=palette.ink_soft,
     )
 
 
-def format_number(x: float) -> str:
-    """A whole number as such, anything else with one decimal: ``4``, ``3.5``, ``−2``."""
-    x = float(x)
-    text = str(round(x)) if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
-    return text.replace("-", "−")
-
-
 # --- neurons -------------------------------------------------------------------------------
+
+
+def neuron_name(network: Network, neuron: str, language: str) -> str:
+    """How people call a neuron: an output by its colour ("vert"), the others by name."""
+    if neuron not in network.output_names:
+        return neuron
+    output = network.outputs[network.output_names.index(neuron)]
+    return output.colour_name.get(language, neuron)
+
+
+def condition_text(condition: ConditionView, scene: Scene, texts: Texts) -> str:
+    """A condition worded in the scene's language (the data file's sentence if no text)."""
+    key = f"condition.{condition.key}"
+    if key not in texts.entries:
+        return condition.text
+    values = dict(condition.values)
+    if "neuron" in values:
+        values["neuron"] = neuron_name(scene.network, values["neuron"], texts.language)
+    if "value" in values:
+        values["value"] = texts.number(float(values["value"]))
+    try:
+        return texts.format(key, **values)
+    except (KeyError, ValueError):
+        return condition.text
 
 
 def neuron_fill(assets: Assets, network: Network, neuron: str) -> Colour:
@@ -301,11 +452,14 @@ def draw_neuron_badge(
             pygame.gfxdraw.filled_circle(sprite, c, c, inner, fill)
         role = "large" if len(neuron) <= 2 else "small"
         label = assets.text(neuron, role, ink, bold=True, width=round(radius * 1.6), ground=fill)
-        blit_text(sprite, label, "center", (c, c))
+        blit_text(assets, sprite, label, "center", (c, c))
         return sprite
 
     sprite = assets.sprite(("badge", neuron, radius, fill), build, keyed=True)
-    blit_text(surface, sprite, "center", centre)
+    surface.blit(sprite, sprite.get_rect(center=(round(centre[0]), round(centre[1]))))
+    role = "large" if len(neuron) <= 2 else "small"
+    label = assets.text(neuron, role, ink, bold=True, width=round(radius * 1.6), ground=fill)
+    note_text(assets, surface, label, label.get_rect(center=(round(centre[0]), round(centre[1]))))
 
 
 def station_state(scene: Scene, neuron: str) -> str:
@@ -319,17 +473,21 @@ def draw_offline_mark(
     scene: Scene,
     assets: Assets,
     rect: pygame.Rect,
-    tag_at: tuple[float, float],
+    tag_at: tuple[float, float] | None,
     anchor: str = "midleft",
-) -> pygame.Rect:
+    *,
+    short: bool = False,
+) -> pygame.Rect | None:
     """Mark ``rect`` as an offline station's: red hatching and frame, and a "⚠ hors ligne" tag
-    placed with its ``anchor`` at ``tag_at``. Returns the tag's rectangle."""
+    (``short``: "⚠" alone, on a small card) placed with its ``anchor`` at ``tag_at`` (None:
+    no tag, the caller says it elsewhere). Returns the tag's rectangle."""
     theme, palette = assets.theme, assets.palette
     hatch = assets.sprite(("hatch", rect.size), lambda: _hatching(assets, rect.size))
     surface.blit(hatch, rect)
     pygame.draw.rect(surface, palette.offline, rect, theme.px(5), border_radius=theme.px(14))
-    texts = assets.texts(scene.language)
-    tag = f"⚠ {texts['screen.stations.offline']}"
+    if tag_at is None:
+        return None
+    tag = "⚠" if short else offline_tag(scene, assets)
     return draw_pill(
         surface,
         assets,
@@ -340,6 +498,11 @@ def draw_offline_mark(
         fill=palette.offline,
         colour=palette.on_dark,
     )
+
+
+def offline_tag(scene: Scene, assets: Assets) -> str:
+    """ "⚠ hors ligne": what an offline station's neuron is tagged with."""
+    return f"⚠ {assets.texts(scene.language)['screen.stations.offline']}"
 
 
 def _hatching(assets: Assets, size: tuple[int, int]) -> pygame.Surface:
@@ -375,8 +538,9 @@ def draw_pickup(surface, scene: Scene, assets: Assets, neuron: str, at, anchor="
 
 
 def chip_size(assets: Assets) -> tuple[int, int]:
-    """Width and height of a digit chip in window pixels."""
-    return assets.theme.px(64), assets.theme.px(38)
+    """Width and height of a digit chip in window pixels: its name ("6♠") in the smallest
+    class font, 24 px at 1920×1080, with a little room around."""
+    return assets.theme.px(50), assets.theme.px(32)
 
 
 def draw_chip(
@@ -393,7 +557,8 @@ def draw_chip(
     """A digit's chip, as the workshop's cards: glyph and suit in ink on the digit's colour.
 
     ``current`` (the digit on show) gets a heavy frame; ``wrong`` (on the wrong side of its
-    ruler) a red ✗ corner. ``size`` overrides :func:`chip_size`. Returns the chip's rectangle.
+    ruler) a red corner with a white cross. ``size`` overrides :func:`chip_size`. Returns the
+    chip's rectangle.
     """
     w, h = size or chip_size(assets)
     sprite = assets.sprite(
@@ -404,7 +569,24 @@ def draw_chip(
     pad = assets.theme.px(12)
     x, y = round(midbottom[0]), round(midbottom[1])
     surface.blit(sprite, (x - w // 2 - pad, y - h - pad))
-    return pygame.Rect(x - w // 2, y - h, w, h)
+    body = pygame.Rect(x - w // 2, y - h, w, h)
+    note_text(
+        assets,
+        surface,
+        _chip_label(assets, name, fill, w),
+        _chip_label_box(assets, body, name, fill),
+    )
+    return body
+
+
+def _chip_label(assets: Assets, name: str, fill: Colour, width: int) -> pygame.Surface:
+    return assets.text(
+        name, "tiny", assets.palette.ink, bold=True, width=width - assets.theme.px(4), ground=fill
+    )
+
+
+def _chip_label_box(assets: Assets, body: pygame.Rect, name: str, fill: Colour) -> pygame.Rect:
+    return _chip_label(assets, name, fill, body.width).get_rect(center=body.center)
 
 
 def _chip_sprite(assets, name, fill, current, wrong, size) -> pygame.Surface:
@@ -413,20 +595,22 @@ def _chip_sprite(assets, name, fill, current, wrong, size) -> pygame.Surface:
     pad = theme.px(12)
     sprite = pygame.Surface((w + 2 * pad, h + 2 * pad), pygame.SRCALPHA)
     body = pygame.Rect(pad, pad, w, h)
-    radius = theme.px(10)
+    radius = theme.px(8)
     pygame.draw.rect(sprite, fill, body, border_radius=radius)
     frame = theme.px(5) if current else theme.px(2)
     pygame.draw.rect(sprite, palette.ink, body.inflate(frame, frame), frame, border_radius=radius)
-    role = "small" if h >= theme.px(34) else "tiny"
-    label = assets.text(name, role, palette.ink, bold=True, width=w - theme.px(8), ground=fill)
-    blit_text(sprite, label, "center", body.center)
-    if wrong:
-        r = theme.px(14)
-        cx, cy = body.right - theme.px(2), body.top + theme.px(2)
+    label = _chip_label(assets, name, fill, w)
+    sprite.blit(label, label.get_rect(center=body.center))
+    if wrong:  # a drawn cross, not a glyph: it stays clear of the name
+        r = theme.px(10)
+        cx, cy = body.right + theme.px(1), body.top - theme.px(1)
         pygame.gfxdraw.filled_circle(sprite, cx, cy, r, palette.wrong)
         pygame.gfxdraw.aacircle(sprite, cx, cy, r, palette.wrong)
-        cross = assets.text("✗", "tiny", palette.on_dark, bold=True, ground=palette.wrong)
-        blit_text(sprite, cross, "center", (cx, cy))
+        arm, width = theme.px(5), max(2, theme.px(3))
+        for dx in (-arm, arm):
+            pygame.draw.line(
+                sprite, palette.on_dark, (cx - dx, cy - arm), (cx + dx, cy + arm), width
+            )
     return sprite
 
 
@@ -445,6 +629,7 @@ def draw_digit_grid(
     grid: Grid,
     pixels: np.ndarray,
     counts: np.ndarray | None = None,
+    language: str = "fr",
 ) -> None:
     """A digit's pixels with its bands outlined and, given ``counts``, each band's count.
 
@@ -456,7 +641,7 @@ def draw_digit_grid(
     sprite = assets.sprite(key, lambda: _grid_sprite(assets, network, grid, pixels, pad), True)
     surface.blit(sprite, (round(grid.x) - pad, round(grid.y) - pad))
     if counts is not None:
-        _draw_band_counts(surface, assets, network, grid, counts)
+        _draw_band_counts(surface, assets, network, grid, counts, assets.texts(language))
 
 
 def _grid_sprite(assets: Assets, network: Network, grid: Grid, pixels, pad: int):
@@ -497,64 +682,30 @@ def _spans_cols(band, grid: Grid) -> bool:
     return band.cols == (0, grid.cols - 1) and not _spans_rows(band, grid)
 
 
-def _draw_band_counts(surface, assets, network, grid: Grid, counts) -> None:
+def _draw_band_counts(surface, assets, network, grid: Grid, counts, texts: Texts) -> None:
+    """Each band's count beside it, and its name where there is room for it (a small grid's
+    column bands are narrower than "COL1": the count alone then)."""
     theme, palette = assets.theme, assets.palette
     gap = theme.px(14)
     for band, count in zip(network.bands, counts, strict=True):
         name = assets.text(band.name, "tiny", palette.ink_soft)
-        value = assets.text(format_number(count), "large", palette.ink, bold=True)
+        value = assets.text(texts.number(count), "large", palette.ink, bold=True)
         if _spans_rows(band, grid):
             x = grid.x + (band.cols[0] + band.cols[1] + 1) / 2 * grid.cell
-            top = blit_text(surface, value, "midtop", (x, grid.y + grid.height + gap))
-            blit_text(surface, name, "midtop", (x, top.bottom))
+            top = blit_text(assets, surface, value, "midtop", (x, grid.y + grid.height + gap))
+            width = (band.cols[1] - band.cols[0] + 1) * grid.cell
+            if name.get_width() + theme.px(8) <= width:
+                blit_text(assets, surface, name, "midtop", (x, top.bottom))
         else:
             y = grid.y + (band.rows[0] + band.rows[1] + 1) / 2 * grid.cell
-            left = blit_text(surface, value, "midleft", (grid.x + grid.width + gap * 1.5, y))
-            blit_text(surface, name, "midleft", (left.right + gap / 2, y))
-
-
-def band_counts_size(assets: Assets) -> tuple[int, int]:
-    """Room the band counts need: right of the grid and below it, in window pixels."""
-    return assets.theme.px(150), assets.theme.px(96)
+            at = (grid.x + grid.width + gap * 1.5, y)
+            left = blit_text(assets, surface, value, "midleft", at)
+            blit_text(assets, surface, name, "midleft", (left.right + gap / 2, y))
 
 
 def mix_paper(assets: Assets, colour: Colour, t: float) -> Colour:
     """``colour`` faded ``t`` of the way to the paper colour (for quiet tints)."""
     return mix(colour, assets.palette.paper, t)
-
-
-# --- the digit strip (every digit of the set, recognised or not) ---------------------------
-
-
-def draw_digit_strip(
-    surface: pygame.Surface, scene: Scene, assets: Assets, rect: pygame.Rect
-) -> list:
-    """Every digit of the set as a chip with ✓ (recognised) or ✗ under it, in rows.
-
-    The digit on show is framed; pressing a chip shows that digit. Returns the hotspots.
-    """
-    theme, palette = assets.theme, assets.palette
-    w, h = chip_size(assets)
-    pitch_x, pitch_y = w + theme.px(22), h + theme.px(62)
-    per_row = max(1, (rect.width + theme.px(22)) // pitch_x)
-    recognised = scene.recognised()
-    hotspots = []
-    for i, digit in enumerate(scene.digits.digits):
-        row, col = divmod(i, per_row)
-        x = rect.left + col * pitch_x + w // 2
-        bottom = rect.top + row * pitch_y + h + theme.px(6)
-        if bottom + theme.px(50) > rect.bottom:
-            break  # more digits than room: the strip shows the first ones
-        fill = digit_fill(assets, scene.network, digit.label)
-        chip = draw_chip(
-            surface, assets, digit.name, fill, (x, bottom), current=i == scene.digit_index
-        )
-        if digit.label is not None:
-            mark, colour = ("✓", palette.ink) if recognised[i] else ("✗", palette.wrong)
-            label = assets.text(mark, "body", colour, bold=True)
-            blit_text(surface, label, "midtop", (x, chip.bottom + theme.px(4)))
-        hotspots.append(Hotspot(chip.inflate(theme.px(12), theme.px(12)), "digit", index=i))
-    return hotspots
 
 
 # --- the decision --------------------------------------------------------------------------
@@ -614,7 +765,7 @@ def draw_answer(
     else:
         caption, colour = sentence, palette.wrong
     label = assets.text(caption, caption_role, colour, bold=True, width=rect.width, ground=ground)
-    blit_text(surface, label, "midtop", (rect.centerx, top + size + assets.theme.px(10)))
+    blit_text(assets, surface, label, "midtop", (rect.centerx, top + size + assets.theme.px(10)))
 
 
 def draw_digit_tile(
@@ -632,4 +783,4 @@ def draw_digit_tile(
     )
     fill = assets.theme.output_colour(network, digit)
     glyph = assets.text(str(digit), role, palette.ink, bold=True, ground=fill)
-    blit_text(surface, glyph, "center", tile.center)
+    blit_text(assets, surface, glyph, "center", tile.center)

@@ -10,8 +10,13 @@ the hardware produces). With no stations plugged in it is the simulated installa
   1 / 2 / 3 → ``KeyTurned`` visitor / workshop / technician;
 - Tab or V → next view, L → next language, ↑ / ↓ or a press on a chip or ◀ ▶ → another digit;
 - in the draw view, touching cells → ``DrawingChanged``, the digit tiles → ``DrawingAdded``;
-- in the workshop, a step's dot → ``StepChosen`` (jump to it), a pupil's wrong answer →
-  ``AnswerAccepted`` (the leader counts it right);
+- in the workshop, a pupil's wrong answer → ``AnswerAccepted`` (the leader counts it right),
+  and on the presenter view a step's dot → ``StepChosen`` (jump to it);
+- the attract view's language buttons → ``LanguageChosen`` (visitors choose theirs);
+- P shows the presenter view (the leader's notes, the step's conditions, the next step)
+  instead of the class screen, and back: the leader's key when there is no second display.
+  With a second display (the Pi's second HDMI output) the presenter view is on it, always
+  (:mod:`display.presenter_screen`);
 - S shows or hides the simulation panel; Escape or closing the window → ``QuitRequested``.
 
 Typical use, by the installation loop::
@@ -57,7 +62,8 @@ from controller.texts import languages
 from display.assets import Assets
 from display.hotspot import Hotspot
 from display.panel import draw_panel
-from display.registry import draw_view
+from display.presenter_screen import PresenterScreen
+from display.registry import draw_presenter, draw_view
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {
@@ -101,8 +107,11 @@ class Window:
         simulation: bool = True,
         slider_step: float = 1.0,
         caption: str = "Connecte tes neurones",
+        presenter_display: int | None = None,
     ) -> None:
         self.screen = _open_display(size, fullscreen, caption)
+        self.presenter = PresenterScreen.open(presenter_display)
+        self.presenting = False  # the class screen shows the presenter view (the leader's key)
         self.simulation = simulation
         self.slider_step = slider_step
         self.scene: Scene | None = None
@@ -120,7 +129,10 @@ class Window:
         """Draw ``scene`` (its view, and the simulation panel) and put it on screen."""
         self.scene = scene
         view = self.screen.subsurface(self.view_rect)
-        self.hotspots = draw_view(view, scene, self.assets)
+        draw = draw_presenter if self.presenting else draw_view
+        self.hotspots = draw(view, scene, self.assets)
+        if self.presenter is not None:
+            self.presenter.show(scene)
         if self.panel_rect.width:
             panel = self.screen.subsurface(self.panel_rect)
             offset = self.panel_rect.topleft
@@ -131,7 +143,9 @@ class Window:
         pygame.display.flip()
 
     def close(self) -> None:
-        """Close the window."""
+        """Close the window (and the presenter's)."""
+        if self.presenter is not None:
+            self.presenter.close()
         pygame.display.quit()
 
     # --- source ------------------------------------------------------------------------------
@@ -149,6 +163,9 @@ class Window:
             return [QuitRequested(now)]
         if event.type == pygame.KEYDOWN:
             return self._key(event.key, now)
+        presenter = self.presenter
+        if event.type == pygame.MOUSEBUTTONDOWN and presenter and presenter.owns(event):
+            return self._press(event.pos, now, presenter.hotspots)
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             return self._press(event.pos, now)
         if event.type == pygame.MOUSEMOTION and event.buttons[0]:
@@ -169,6 +186,9 @@ class Window:
             return [ConsoleAction(CONSOLE_KEYS[key], now)]
         if key in KEY_POSITIONS:
             return [KeyTurned(KEY_POSITIONS[key], now)]
+        if key == pygame.K_p:
+            self.presenting = not self.presenting
+            return []
         if key == pygame.K_s:
             self.simulation = not self.simulation
             self._resize(self.screen.get_size())
@@ -186,8 +206,11 @@ class Window:
 
     # --- mouse and touch ---------------------------------------------------------------------
 
-    def _press(self, pos: tuple[int, int], now: float) -> list[Event]:
-        spot = next((s for s in self.hotspots if s.rect.collidepoint(pos)), None)
+    def _press(
+        self, pos: tuple[int, int], now: float, hotspots: list[Hotspot] | None = None
+    ) -> list[Event]:
+        found = self.hotspots if hotspots is None else hotspots
+        spot = next((s for s in found if s.rect.collidepoint(pos)), None)
         if spot is None:
             return []
         if spot.kind == "slider":
@@ -211,6 +234,8 @@ class Window:
             return [StepChosen(str(index), now)]
         if spot.kind == "accept" and neuron is not None:
             return [AnswerAccepted(neuron, now)]
+        if spot.kind == "language" and index is not None:
+            return [LanguageChosen(str(index), now)]
         return []
 
     def _move(self, pos: tuple[int, int], now: float) -> list[Event]:

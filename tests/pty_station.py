@@ -18,7 +18,7 @@ import time
 import tty
 from dataclasses import dataclass
 
-from controller.stations.framing import STATION_LIMIT, Deframer, encode
+from controller.stations.framing import PROTOCOL_MAJOR, STATION_LIMIT, Deframer, encode
 from controller.stations.messages import (
     ButtonEvent,
     Config,
@@ -44,7 +44,9 @@ class Port:
 class PtyStation:
     """One board on a pty: answers HELLO, streams STATE at ``report_hz``, records RINGs."""
 
-    def __init__(self, serial, *, major=1, minor=0, kind=1, answer=True, report_hz=50, raw=2048):
+    def __init__(
+        self, serial, *, major=PROTOCOL_MAJOR, minor=0, kind=1, answer=True, report_hz=50, raw=2048
+    ):
         self.serial = serial
         self.major, self.minor, self.kind = major, minor, kind
         self.answer = answer
@@ -119,7 +121,7 @@ class PtyStation:
     def _ms(self):
         return int(time.monotonic() * 1000) & 0xFFFFFFFF
 
-    def _queue(self, message, version=1):
+    def _queue(self, message, version=PROTOCOL_MAJOR):
         with self._lock:
             frame = pack(message, self._seq, version=version)
             self._seq = (self._seq + 1) & 0xFF
@@ -162,7 +164,7 @@ class PtyStation:
                 self.major, self.minor, (1, 0, 0), self.kind, 1, random.getrandbits(32), 12, 3, uid
             )
             self._queue(ack, version=self.major)
-            self._streaming = self.major == 1 and self.kind == 1
+            self._streaming = self.major == PROTOCOL_MAJOR and self.kind == 1
         elif isinstance(message, Ring):
             self.rings.append(message)
         elif isinstance(message, Config):

@@ -46,3 +46,30 @@ def test_the_direct_build_s_reading_cost_is_measured_above_the_bus_with_the_pi_e
     here, pi4 = figures["direct_read_cpu_percent"], figures["direct_read_pi4_percent"]
     assert 0 < here < 100
     assert abs(pi4 - (5 * here + 1.2)) < 1e-9  # five times slower, plus spidev's calls
+
+
+def test_the_led_link_is_measured_in_micropython_and_estimated_for_an_rp2040(capsys):
+    assert main(["bench", "--only", "led-link", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert set(figures) == {
+        f"led_link_{what}"
+        for what in (
+            "fps_dark",
+            "fps_dark_unix",
+            "bytes_dark",
+            "fps_lit",
+            "fps_lit_unix",
+            "bytes_lit",
+        )
+    }
+    for frame in ("dark", "lit"):
+        # The estimate is the unix port's figure scaled down (an RP2040 is slower), bounded by
+        # the longest strip's shift-out time.
+        assert 0 < figures[f"led_link_fps_{frame}"] < figures[f"led_link_fps_{frame}_unix"]
+        assert figures[f"led_link_fps_{frame}"] <= 1 / (339 * 30e-6 + 280e-6) + 1e-6
+    # A dark floor's frame is a few runs; a lit one's far less than its 6,369 raw bytes.
+    assert figures["led_link_bytes_dark"] < 400 < figures["led_link_bytes_lit"] < 3000
+    from controller.commands.bench import FIGURES
+
+    bars = {bar.key: bar for figure in FIGURES for bar in figure.bars}
+    assert bars["led_link_fps_lit"].limit == 30 and not bars["led_link_fps_lit"].at_most

@@ -182,3 +182,12 @@ def test_every_problem_reads_as_a_sentence_in_each_language(language):
     sentences = [texts.problem(p) for p in problems]
     assert len(sentences) == 5 and not any("{" in s for s in sentences)
     assert ("gauche" if language == "fr" else "left") in sentences[3]
+
+
+def test_a_hold_weighs_each_reading_by_how_long_it_stood():
+    """A station reports fast while its filter settles, then a heartbeat now and then: the
+    settling readings are many but brief, the resting one few but long."""
+    settling = [3790, 3830, 3860, 3880, 3890, 3895]
+    hold = Hold.measure([*settling, 3900, 3900], weights=[0.02] * 6 + [0.2, 0.2])
+    assert hold.median == 3900
+    assert Hold.measure([*settling, 3900, 3900]).median == 3885  # unweighted: dragged down

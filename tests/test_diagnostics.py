@@ -71,13 +71,13 @@ def test_json_lists_every_station_and_survives_a_round_trip():
     assert data["console"]["key"] == "technician"
 
 
-def test_gauges_measure_noise_and_frame_rate_from_the_frames_read():
-    gauges = Gauges(window=4)
-    gauges.read(5000, 0, t=0.0)
-    for i, raw in enumerate((100, 102, 98, 100), start=1):  # the 5000 falls out of the window
-        gauges.read(raw, 0, t=i * 0.02)
-    assert gauges.noise() == 2**0.5
-    assert gauges.fps(now=0.1) == pytest.approx(50)
+def test_gauges_show_the_station_s_noise_and_how_often_it_reports():
+    gauges = Gauges()
+    assert gauges.noise() is None
+    for i, noise in enumerate((30.0, 1.5, 1.25, 1.75)):  # moving, then still
+        gauges.read(2048, 0, t=i * 0.2, noise_lsb=noise)
+    assert gauges.noise() == 1.75  # the station's last word on its samples
+    assert gauges.fps(now=0.7) == pytest.approx(5)  # heartbeats
     assert gauges.fps(now=5.0) == 0.0  # silent since
 
 

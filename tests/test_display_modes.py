@@ -1,4 +1,5 @@
-"""The workshop and visitor modes on screen, rendered headless and read back from pixels.
+"""The workshop and visitor modes on screen, rendered headless and read back from pixels and
+from the frame's log of texts (:mod:`display.audit`).
 
 Scenes come from the real session (the script, the challenges, the scripted class); places are
 computed from the layouts the views use, so a mark drawn in the wrong place fails.
@@ -16,6 +17,8 @@ from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
     AnswerAccepted,
     ButtonPressed,
+    ConsoleAction,
+    LanguageChosen,
     SliderMoved,
     StepChosen,
     Tick,
@@ -28,22 +31,22 @@ from controller.session import load_mode_settings
 from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene
-from display.ruler import ruler_geometry, scene_ruler
+from display.regions import frame_layout
 from display.theme import PALETTE, rgb
-from display.views.network import network_layout
-from display.views.rulers import ruler_rects
-from display.views.workshop import COLUMN_SHARE, condition_text
-from display.widgets import chip_size, header_content
+from display.views import network, rulers
+from display.widgets import condition_text
 from display.window import Window
 
 NETWORK = load_network()
 LIBRARY = {name: load_digit_set(name) for name in shipped_sets()}
-SIZE = (1920, 1080)
 SETTINGS = load_mode_settings()
+SIZE = (1920, 1080)
 
 
-def workshop(step, t=0.0):
-    session = mode_session(NETWORK, LIBRARY, LIBRARY["grandeur-nature"], "fr", SETTINGS, "workshop")
+def workshop(step, t=0.0, language="fr"):
+    session = mode_session(
+        NETWORK, LIBRARY, LIBRARY["grandeur-nature"], language, SETTINGS, "workshop"
+    )
     return engine.apply(session, StepChosen(step, t))
 
 
@@ -57,43 +60,148 @@ def count(surface, colour, rect=None):
     return int(np.all(pixels == np.array(colour), axis=2).sum())
 
 
-def view_part(size=SIZE):
-    """Where the step's view is drawn in workshop mode, and the assets it is drawn with."""
-    width = size[0] - round(size[0] * COLUMN_SHARE)
-    rect = pygame.Rect(0, 0, width, size[1])
-    return rect, Assets(rect.size)
+def drawn(scene, presenter=False):
+    """The frame of ``scene`` (class screen or presenter view), its hotspots and its texts."""
+    assets = Assets(SIZE)
+    surface, hotspots = render_scene(scene, SIZE, assets, presenter=presenter)
+    return surface, hotspots, [t.text for t in assets.log.texts]
 
 
-def test_the_workshop_gives_the_step_a_column_and_the_view_the_rest():
-    surface, hotspots = render_scene(engine.scene(workshop("learning-green"), 1.0), SIZE)
-    left, _ = view_part()
-    column = pygame.Rect(left.right, 0, SIZE[0] - left.width, SIZE[1])
-    assert count(surface, PALETTE.card, column) > 20_000  # the task's white card
+def ruler_rects(scene, surface):
+    regions = rulers.layout(scene, surface)
+    return {name.split(":")[1]: regions[name] for name in regions.names("ruler:")}
+
+
+# --- two audiences: the class screen and the presenter view --------------------------------
+
+
+def test_the_class_screen_takes_the_whole_screen_and_asks_the_class_in_its_band():
+    scene = engine.scene(workshop("learning-green"), 1.0)
+    surface, hotspots, texts = drawn(scene)
     sliders = [h for h in hotspots if h.kind == "slider"]
-    # Only the ruler taking part can be dragged; the others are veiled.
-    assert [h.neuron for h in sliders] == ["0"] and left.contains(sliders[0].rect)
+    # Only the ruler taking part can be dragged; the rulers the step is not about are veiled.
+    assert [h.neuron for h in sliders] == ["0"]
+    assert sliders[0].rect.right > SIZE[0] * 0.4  # the view spans the screen: no step column
+    band = frame_layout(SIZE, True)["band"]
+    assert count(surface, PALETTE.ink, band) > 50_000
+    assert scene.workshop.task in " ".join(texts)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("step", [s.id for s in workshop("introduction").script.steps])
+def test_no_leader_note_or_target_reaches_the_class_screen(step, language):
+    scene = engine.scene(workshop(step, language=language), 1.0)
+    _, _, texts = drawn(scene)
+    screen = " ".join(texts)
+    texts_of = load_texts(language)
+    for point in scene.workshop.points:
+        assert point not in screen
+    for condition in scene.workshop.conditions:
+        if condition.key not in ("always", "recognised_all"):
+            assert condition_text(condition, scene, texts_of) not in texts, condition.text
+    # The leader's cues are the presenter's.
+    assert texts_of["workshop.complete"] not in texts
+    assert texts_of.format("workshop.step", index=1, count=scene.workshop.count) not in screen
+
+
+def test_the_presenter_view_shows_the_leaders_side_of_the_step():
+    scene = engine.scene(workshop("learning-green"), 1.0)
+    _, hotspots, texts = drawn(scene, presenter=True)
+    screen = " ".join(texts)
+    fr = load_texts("fr")
+    assert "vert\u00a0: seuil 7" in texts  # the target, ticked live
+    assert scene.workshop.points[0].split()[0] in screen  # the notes
+    assert fr.format("presenter.next", title=scene.workshop.next_title) in screen
+    assert "0 min sur 3" in texts  # the time
     steps = [h for h in hotspots if h.kind == "step"]
     assert [h.index for h in steps][:3] == ["introduction", "gn-3", "gn-6"]
-    assert all(column.contains(h.rect) for h in steps)
+
+
+def test_the_presenter_ticks_the_conditions_as_they_come_to_hold():
+    session = workshop("learning-green")
+    before, _, _ = drawn(engine.scene(session, 1.0), presenter=True)
+    moved = engine.apply(session, SliderMoved("0", 7, 2.0))
+    after, _, texts = drawn(engine.scene(moved, 2.0), presenter=True)
+    assert "vert 6 → 7" in texts
+    assert count(after, PALETTE.ink) > count(before, PALETTE.ink)  # more boxes filled: ✓
+
+
+# --- reveal, don't tell --------------------------------------------------------------------
+
+
+def reveal(session, t=2.0):
+    return engine.apply(session, ConsoleAction("reveal", t))
+
+
+def test_table_all_shows_the_eight_digits_only_once_the_leader_reveals_them():
+    session = workshop("table-all")
+    _, _, texts = drawn(engine.scene(session, 1.0))
+    others = [n for n in LIBRARY["grandeur-nature"].names() if n != "0♦"]
+    assert "0♦" in texts and not set(others) & set(texts)
+    assert not [t for t in texts if "reconnus" in t]
+    assert not engine.scene(session, 1.0).workshop.complete  # the step waits for the reveal
+    revealed = engine.scene(reveal(session), 2.0)
+    _, _, texts = drawn(revealed)
+    assert set(others) <= set(texts)
+    assert "8/8 reconnus" in texts and revealed.workshop.complete
+
+
+def test_the_ninth_digit_lands_on_the_rulers_and_the_question_is_asked_after_the_reveal():
+    session = workshop("learning-ninth")
+    scene = engine.scene(session, 1.0)
+    _, _, texts = drawn(scene)
+    assert "6♠" not in texts and scene.workshop.task in " ".join(texts)
+    revealed = engine.scene(reveal(session), 2.0)
+    _, _, texts = drawn(revealed)
+    assert texts.count("6♠") == 10  # on every ruler
+    assert revealed.workshop.question in " ".join(texts) and "8/9 reconnus" in texts
+
+
+def test_the_wrong_side_marks_wait_for_the_reveal():
+    session = workshop("learning-green")  # 6♠ is still read as a 0: on green's wrong side
+    green = ruler_rects(engine.scene(session, 1.0), pygame.Surface(SIZE))["0"]
+    hidden, _, _ = drawn(engine.scene(session, 1.0))
+    assert count(hidden, PALETTE.wrong, green) == 0
+    shown, _, _ = drawn(engine.scene(reveal(session), 2.0))
+    assert count(shown, PALETTE.wrong, green) > 100
+
+
+def test_after_c_and_d_move_the_output_sums_wait_until_the_class_works_them_out():
+    session = workshop("learning-hidden")
+    surface = pygame.Surface(SIZE)
+    regions = ruler_rects(engine.scene(session, 1.0), surface)
+    frame, _, texts = drawn(engine.scene(session, 1.0))
+    assert "0♦" in texts  # the hidden rulers keep their chips…
+    chips = [*LIBRARY["grandeur-nature"].names(), "3♠"]
+    assert texts.count("0♦") == len(NETWORK.hidden_names)  # …the output rulers wait
+    assert load_texts("fr")["workshop.to_compute"] in texts
+    green = rgb(NETWORK.outputs[0].colour)
+    revealed, _, texts = drawn(engine.scene(reveal(session), 2.0))
+    assert texts.count("0♦") == len(NETWORK.hidden_names) + len(NETWORK.output_names)
+    assert count(revealed, green, regions["0"]) > count(frame, green, regions["0"]) + 500
+    assert set(chips) <= set(texts)
+
+
+def test_output_rulers_are_not_veiled_while_c_and_d_move():
+    scene = engine.scene(workshop("learning-hidden"), 1.0)
+    assert set(scene.workshop.focus) == {"C", "D", *NETWORK.output_names}
+    assert not rulers.veiled(scene, "3") and rulers.veiled(scene, "A")
+
+
+# --- what the class does, on the class screen ----------------------------------------------
 
 
 def test_a_hidden_digit_shows_no_pixel_of_it_until_revealed():
     session = workshop("gn-3")
-    surface, hotspots = render_scene(engine.scene(session, 1.0), SIZE)
-    left, assets = view_part()
-    layout = network_layout(
-        engine.scene(session, 1.0), assets, header_content(surface.subsurface(left), assets)
-    )
-    grid = pygame.Rect(
-        round(layout.grid.x),
-        round(layout.grid.y),
-        round(layout.grid.width),
-        round(layout.grid.height),
-    ).inflate(-12, -12)  # inside the frame
-    assert count(surface, PALETTE.pixel_on, grid) == 0
+    scene = engine.scene(session, 1.0)
+    surface, hotspots, _ = drawn(scene)
+    grid = network.digit_grid(scene, Assets(SIZE), network.layout(scene, surface))
+    rect = pygame.Rect(round(grid.x), round(grid.y), round(grid.width), round(grid.height))
+    inside = rect.inflate(-12, -12)
+    assert count(surface, PALETTE.pixel_on, inside) == 0
     assert not [h for h in hotspots if h.kind == "digit"]  # no ◀ ▶ to peek at another digit
-    shown, _ = render_scene(engine.scene(workshop("gn-message"), 1.0), SIZE)
-    assert count(shown, PALETTE.pixel_on, grid) > 1000
+    shown, _, _ = drawn(engine.scene(workshop("gn-message"), 1.0))
+    assert count(shown, PALETTE.pixel_on, inside) > 1000
 
 
 def test_a_wrong_answer_is_framed_red_and_the_leader_may_accept_it():
@@ -101,49 +209,44 @@ def test_a_wrong_answer_is_framed_red_and_the_leader_may_accept_it():
         workshop("gn-3"), [ButtonPressed("COL2", "plus", 1.0), ButtonPressed("COL2", "ok", 1.0)]
     )
     scene = engine.scene(session, 1.0)
-    surface, hotspots = render_scene(scene, SIZE)
-    left, assets = view_part()
-    layout = network_layout(scene, assets, header_content(surface.subsurface(left), assets))
-    card = layout.cards["COL2"]
+    surface, hotspots, _ = drawn(scene)
+    regions = network.layout(scene, surface)
+    card = regions["card:COL2"]
     assert count(surface, PALETTE.wrong, card) > 500
-    assert count(surface, PALETTE.wrong, layout.cards["COL1"]) == 0
+    assert count(surface, PALETTE.wrong, regions["card:COL1"]) == 0
     accept = [h for h in hotspots if h.kind == "accept"]
     assert [h.neuron for h in accept] == ["COL2"] and accept[0].rect == card
     accepted = engine.scene(engine.apply(session, AnswerAccepted("COL2", 2.0)), 2.0)
-    surface, _ = render_scene(accepted, SIZE)
+    surface, _, _ = drawn(accepted)
     assert count(surface, PALETTE.wrong, card) == 0
 
 
 def test_a_table_working_its_sum_out_sees_no_chip_on_its_ruler():
     session = workshop("table-compute")
     scene = engine.scene(session, 1.0)
-    surface, hotspots = render_scene(scene, SIZE)
-    left, assets = view_part()
-    rects = dict((n, r) for r, n in ruler_rects(scene, assets, surface.subsurface(left)))
+    surface, hotspots, _ = drawn(scene)
+    rects = ruler_rects(scene, surface)
     green = rgb(NETWORK.outputs[0].colour)  # the 0♦ chip is green
     assert all(count(surface, green, rects[n]) == 0 for n in NETWORK.hidden_names)
     assert not [h for h in hotspots if h.kind == "digit"]
     t = 1.0
-    while (
-        engine.scene(session, t).workshop.layer == "hidden"
-    ):  # the class answers the hidden tables
+    while engine.scene(session, t).workshop.layer == "hidden":  # the hidden tables answer
         session, _, t = play(session, the_class, rounds=1, t=t)
-    surface, _ = render_scene(engine.scene(session, t), SIZE)
+    surface, _, _ = drawn(engine.scene(session, t))
     assert all(count(surface, green, rects[n]) > 100 for n in NETWORK.hidden_names)
     assert all(count(surface, green, rects[n]) == 0 for n in NETWORK.output_names[1:])
 
 
-def test_a_move_past_one_step_is_flagged_on_its_ruler_and_in_the_column():
+def test_a_move_past_one_step_is_flagged_on_its_ruler_and_on_the_presenter():
     scene = engine.scene(engine.apply(workshop("learning-green"), SliderMoved("0", 9, 1.0)), 1.0)
-    surface, _ = render_scene(scene, SIZE)
-    left, assets = view_part()
-    rects = dict((n, r) for r, n in ruler_rects(scene, assets, surface.subsurface(left)))
+    surface, _, _ = drawn(scene)
+    rects = ruler_rects(scene, surface)
     assert count(surface, PALETTE.wrong, rects["0"]) > 1000  # "un cran seulement !"
-    column = pygame.Rect(left.right, 0, SIZE[0] - left.width, SIZE[1])
-    assert count(surface, PALETTE.wrong, column) > 1000  # "vert 6 → 7" in red
+    presenter, _, _ = drawn(scene, presenter=True)
+    assert count(presenter, PALETTE.wrong) > 1000  # "vert 6 → 7" in red
     fine = engine.scene(engine.apply(workshop("learning-green"), SliderMoved("0", 7, 1.0)), 1.0)
-    surface, _ = render_scene(fine, SIZE)
-    assert count(surface, PALETTE.wrong, column) == 0
+    presenter, _, _ = drawn(fine, presenter=True)
+    assert count(presenter, PALETTE.wrong) == 0
 
 
 def test_conditions_are_worded_in_the_screen_s_language():
@@ -151,62 +254,108 @@ def test_conditions_are_worded_in_the_screen_s_language():
     fr, en = load_texts("fr"), load_texts("en")
     worded = [condition_text(c, scene, fr) for c in scene.workshop.conditions]
     assert worded == [
-        "vert : seuil 7",
+        "vert\u00a0: seuil 7",
         "tous les chiffres reconnus",
         "aucune réglette de plus d'un cran",
+        "la réponse est révélée",
     ]
     assert condition_text(scene.workshop.conditions[0], scene, en) == "green: threshold 7"
 
 
+def test_the_conclusion_shows_the_network_with_its_sums_written_out():
+    scene = engine.scene(workshop("conclusion"), 1.0)
+    assert scene.view == "network"
+    _, _, texts = drawn(scene)
+    assert "COL2 + COL3 − COL1" in texts  # neuron A's sum, as the network has it
+
+
+# --- the visitor mode ----------------------------------------------------------------------
+
+
 def test_the_visitor_attract_loop_invites_a_touch_along_the_bottom():
-    surface, _ = render_scene(engine.scene(visitor(), 1.0), SIZE)
+    surface, _, texts = drawn(engine.scene(visitor(), 1.0))
     bottom = pygame.Rect(0, SIZE[1] - 130, SIZE[0], 130)
     assert count(surface, PALETTE.ink, bottom) > 30_000
+    assert load_texts("fr")["visitor.touch"] in texts
+
+
+def test_a_visitor_chooses_the_language_on_the_attract_screen():
+    _, hotspots, texts = drawn(engine.scene(visitor(), 1.0))
+    languages = [h for h in hotspots if h.kind == "language"]
+    assert {h.index for h in languages} == {"fr", "en"} and "English" in texts
+    english = engine.apply(visitor(), LanguageChosen("en", 2.0))
+    _, _, texts = drawn(engine.scene(english, 2.0))
+    assert engine.scene(english, 2.0).language == "en"
+    assert load_texts("en")["screen.network.title"] in texts
+
+
+def test_the_challenge_keeps_its_own_band_clear_of_the_view():
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
+    scene = engine.scene(session, 1.0)
+    assets = Assets(SIZE)
+    render_scene(scene, SIZE, assets)
+    band = frame_layout(SIZE, True)["band"]
+    prompts = [t for t in assets.log.texts if t.region == "band"]
+    assert prompts and all(band.contains(t.box) for t in prompts)
+    # The view's own words (the answer "ambigu : 0 et 6" included) stay above the band.
+    others = [t for t in assets.log.texts if t.region != "band"]
+    assert all(t.box[1] + t.box[3] <= band.top for t in others)
 
 
 def test_a_solved_challenge_is_celebrated_with_confetti_then_not():
     session, _, t = play(visitor(), the_visitor, VisitorState(), rounds=15)
     scene = engine.scene(session, t)
     assert scene.visitor.solved
-    surface, _ = render_scene(scene, SIZE)
-    pink = rgb(NETWORK.outputs[2].colour)
-    yellow = rgb(NETWORK.outputs[3].colour)
-    top = pygame.Rect(0, 0, SIZE[0], 100)  # the header: no yellow or pink there but confetti
-    assert count(surface, yellow, top) + count(surface, pink, top) > 50
-    later = engine.scene(engine.apply(session, Tick(t + 7.0)), t + 7.0)
-    assert not later.visitor.solved
-    surface, _ = render_scene(later, SIZE)
-    assert count(surface, yellow, top) + count(surface, pink, top) == 0
+    _, _, texts = drawn(scene)
+    assert load_texts("fr")["visitor.bravo"] in texts
+    content = frame_layout(SIZE, True)["content"]
+
+    def moving(session, t):
+        """How many pixels of the view change in a third of a second."""
+        a, _, _ = drawn(engine.scene(session, t))
+        b, _, _ = drawn(engine.scene(session, t + 0.3))
+        diff = pygame.surfarray.array3d(a) != pygame.surfarray.array3d(b)
+        return int(
+            diff[content.left : content.right, content.top : content.bottom].any(axis=2).sum()
+        )
+
+    assert moving(session, t) > 5000  # confetti falling
+    later = engine.apply(session, Tick(t + 7.0))
+    assert not engine.scene(later, t + 7.0).visitor.solved
+    _, _, texts = drawn(engine.scene(later, t + 7.0))
+    assert load_texts("fr")["visitor.bravo"] not in texts
+    assert moving(later, t + 7.0) == 0
 
 
-def test_the_idle_countdown_shows_in_the_last_seconds():
+def test_the_idle_countdown_shows_in_the_band_in_the_last_seconds():
     session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
-    band = pygame.Rect(0, 100, SIZE[0], 70)
-    early, _ = render_scene(engine.scene(engine.apply(session, Tick(60.0)), 60.0), SIZE)
-    late, _ = render_scene(engine.scene(engine.apply(session, Tick(85.0)), 85.0), SIZE)
+    band = frame_layout(SIZE, True)["band"]
+    early, _, _ = drawn(engine.scene(engine.apply(session, Tick(60.0)), 60.0))
+    late, _, texts = drawn(engine.scene(engine.apply(session, Tick(85.0)), 85.0))
     assert count(early, PALETTE.wrong, band) == 0
     assert count(late, PALETTE.wrong, band) > 5000
+    assert "Il y a quelqu'un" in " ".join(texts)
 
 
-def test_a_held_slider_s_hint_sits_beside_its_threshold_on_the_slider_s_side():
+def test_a_held_slider_s_hint_sits_beside_its_threshold_s_handle():
     session = engine.apply_all(visitor(), [SliderMoved("A", 12, 0.5), Tick(100.0)])
     session = engine.apply(session, ButtonPressed("COL1", "ok", 101.0))
-    scene = engine.scene(session, 101.0)
+    scene = replace(engine.scene(session, 101.0), view="rulers")
     assert scene.station("A").pickup == "down"
-    rulers = replace(scene, view="rulers")
-    surface, _ = render_scene(rulers, SIZE)
     assets = Assets(SIZE)
-    rects = dict((n, r) for r, n in ruler_rects(rulers, assets, surface))
-    plain, _ = render_scene(replace(rulers, stations=()), SIZE)
-    diff = pygame.surfarray.array3d(surface) != pygame.surfarray.array3d(plain)
-    a = rects["A"]
-    changed = np.argwhere(diff[a.left : a.right, a.top : a.bottom].any(axis=2))
-    assert len(changed) > 1000
-    geometry = ruler_geometry(
-        scene_ruler(rulers, "A"), tuple(a), chip_size(assets), assets.theme.px
-    )
-    marker = geometry.scale.x(8)
-    assert changed[:, 0].min() + a.left > marker  # the slider is above 8: the hint is right of it
+    surface, _ = render_scene(scene, SIZE, assets)
+    a = ruler_rects(scene, surface)["A"]
+    drawn_in_a = {t.text: pygame.Rect(t.box) for t in assets.log.texts if t.region == "ruler:A"}
+    hint, handle = drawn_in_a["◀ descends"], drawn_in_a["seuil 8"]
+    assert a.contains(hint) and abs(hint.centery - handle.centery) <= 2  # in the top row…
+    gap = min(abs(hint.left - handle.right), abs(handle.left - hint.right))
+    assert gap < 60  # …beside the handle
+    plain = Assets(SIZE)
+    render_scene(replace(scene, stations=()), SIZE, plain)
+    assert "◀ descends" not in [t.text for t in plain.log.texts]
+
+
+# --- the window: the leader's key, the presenter's dots -------------------------------------
 
 
 @pytest.fixture
@@ -217,18 +366,24 @@ def window():
     window.close()
 
 
-def test_touching_a_step_dot_jumps_and_a_wrong_answer_accepts_it(window):
+def click(rect):
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=rect.center, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=rect.center, button=1))
+
+
+def test_the_leader_s_key_shows_the_presenter_where_a_dot_jumps_to_a_step(window):
     session = engine.apply_all(
         workshop("gn-3"), [ButtonPressed("COL2", "plus", 1.0), ButtonPressed("COL2", "ok", 1.0)]
     )
     window.show(engine.scene(session, 1.0))
-    dot = next(h for h in window.hotspots if h.kind == "step" and h.index == "learning-green")
-    wrong = next(h for h in window.hotspots if h.kind == "accept")
-    for rect in (dot.rect, wrong.rect):
-        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=rect.center, button=1))
-        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=rect.center, button=1))
-    events = window.poll(2.0)
-    assert events == [StepChosen("learning-green", 2.0), AnswerAccepted("COL2", 2.0)]
+    assert not [h for h in window.hotspots if h.kind == "step"]  # not on the class screen
+    click(next(h for h in window.hotspots if h.kind == "accept").rect)
+    assert window.poll(2.0) == [AnswerAccepted("COL2", 2.0)]
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_p))
+    assert window.poll(2.5) == []
+    window.show(engine.scene(session, 2.5))
+    click(next(h for h in window.hotspots if h.kind == "step" and h.index == "learning-green").rect)
+    assert window.poll(3.0) == [StepChosen("learning-green", 3.0)]
 
 
 def test_render_draws_the_workshop_at_a_step_after_the_class_s_moves(tmp_path, capsys):
@@ -238,6 +393,15 @@ def test_render_draws_the_workshop_at_a_step_after_the_class_s_moves(tmp_path, c
     assert capsys.readouterr().out.strip() == str(out)
     session, _, t = play(workshop("gn-3"), the_class, rounds=5)
     expected, _ = render_scene(engine.scene(engine.apply(session, Tick(t)), t), (1280, 720))
+    written = pygame.image.load(str(out))
+    assert np.array_equal(pygame.surfarray.array3d(written), pygame.surfarray.array3d(expected))
+
+
+def test_render_presenter_draws_the_leader_s_view(tmp_path, capsys):
+    out = tmp_path / "presenter.png"
+    argv = ["render", "presenter", "--mode", "workshop", "--step", "learning-green"]
+    assert main([*argv, "--out", str(out)]) == 0
+    expected, _ = render_scene(engine.scene(workshop("learning-green"), 0.0), SIZE, presenter=True)
     written = pygame.image.load(str(out))
     assert np.array_equal(pygame.surfarray.array3d(written), pygame.surfarray.array3d(expected))
 

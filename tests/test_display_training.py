@@ -16,7 +16,7 @@ from display.assets import Assets
 from display.frame import render_scene
 from display.ruler import ruler_geometry, ruler_model
 from display.theme import PALETTE, rgb
-from display.views.training import curve_plot, curve_scales, ruler_cells, training_layout
+from display.views.training import curve_plot, curve_scales, layout
 from display.widgets import chip_size
 
 NETWORK = load_network()
@@ -41,15 +41,24 @@ def pixel(surface, x, y):
     return tuple(surface.get_at((round(x), round(y))))[:3]
 
 
+def rulers(surface, network, layer):
+    """``(rect, neuron)`` of the page's rulers, from the view's layout."""
+    scene = build_scene(NETWORK, TRAINING, view="training")
+    regions = layout(scene, surface, layer, network)
+    names = network.hidden_names if layer == "hidden" else network.output_names
+    return [(regions[f"ruler:{n}"], n) for n in names]
+
+
 def chip_far_from_threshold(surface, assets, network, rect, neuron):
     """Where the chip farthest from the threshold must be; its colour and the colour there."""
     result = forward(network, TRAINING.grids())
     model = ruler_model(network, TRAINING, result, neuron)
-    geometry = ruler_geometry(model, tuple(rect), chip_size(assets), assets.theme.px)
+    box = (rect.x, rect.y, rect.w, rect.h)
+    geometry = ruler_geometry(model, box, chip_size(assets), assets.theme.px)
     i = int(np.argmax([abs(s - model.threshold) for s in model.sums]))
     (x, bottom), (w, h) = geometry.chips[i], geometry.chip
     expected = rgb(next(o.colour for o in network.outputs if o.label == model.labels[i]))
-    inside = assets.theme.px(8)
+    inside = assets.theme.px(5)  # inside the frame, left of the digit's name
     return expected, pixel(surface, x - w / 2 + inside, bottom - h / 2)
 
 
@@ -58,15 +67,15 @@ def test_each_snapshot_page_shows_its_networks_output_rulers_and_its_point_on_th
     snapshot, layer = pages(PROGRESS)[page]
     assert layer == "output" and snapshot.iteration == WORKSHOP_SNAPSHOTS[page]
     surface, assets = render_page(page)
-    layout = training_layout(assets, surface, "output")
-    cells = ruler_cells(assets, layout.rulers, snapshot.network, "output")
-    assert [n for _, n in cells] == list(NETWORK.output_names)
+    cells = rulers(surface, snapshot.network, "output")
     for rect, neuron in cells:
         expected, seen = chip_far_from_threshold(surface, assets, snapshot.network, rect, neuron)
         assert seen == expected, (snapshot.iteration, neuron)
     # The red point of the curve sits at this snapshot's iteration and loss, and not at the
     # other snapshots'.
-    xs, ys = curve_scales(PROGRESS, curve_plot(assets, layout.curve))
+    scene = build_scene(NETWORK, TRAINING, view="training")
+    curve = layout(scene, surface, "output", NETWORK)["curve"]
+    xs, ys = curve_scales(PROGRESS, curve_plot(assets, curve))
     for other in PROGRESS.snapshots:
         at = (xs.x(math.log10(1 + other.iteration)), ys.x(other.loss))
         is_red = pixel(surface, *at) == PALETTE.wrong
@@ -78,10 +87,9 @@ def test_the_last_page_shows_the_six_hidden_rulers_of_the_trained_network():
     snapshot, layer = pages(PROGRESS)[page]
     assert layer == "hidden" and snapshot.iteration == 50_000
     surface, assets = render_page(page)
-    layout = training_layout(assets, surface, "hidden")
-    assert layout.curve is None  # the whole screen for the rulers
-    cells = ruler_cells(assets, layout.rulers, snapshot.network, "hidden")
-    assert [n for _, n in cells] == list(NETWORK.hidden_names)
+    scene = build_scene(NETWORK, TRAINING, view="training")
+    assert "curve" not in layout(scene, surface, "hidden", NETWORK)  # the rulers have it all
+    cells = rulers(surface, snapshot.network, "hidden")
     for rect, neuron in cells:
         expected, seen = chip_far_from_threshold(surface, assets, snapshot.network, rect, neuron)
         assert seen == expected, neuron
@@ -93,8 +101,7 @@ def test_before_learning_the_view_shows_the_workshop_network_at_iteration_zero()
     assets = Assets(FULL_HD)
     surface, hotspots = render_scene(scene, FULL_HD, assets)
     assert hotspots == []
-    layout = training_layout(assets, surface, "output")
-    for rect, neuron in ruler_cells(assets, layout.rulers, NETWORK, "output"):
+    for rect, neuron in rulers(surface, NETWORK, "output"):
         expected, seen = chip_far_from_threshold(surface, assets, NETWORK, rect, neuron)
         assert seen == expected, neuron
 

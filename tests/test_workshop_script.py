@@ -43,7 +43,7 @@ def test_the_grandeur_nature_steps_check_every_layer_in_order():
     script = load()
     step = script.steps[script.index("gn-3")]
     assert step.answers == ("input", "hidden", "output")
-    assert step.digit == "3♥" and step.hide_digit
+    assert step.digit == "3♥" and "digit" in step.reveal and step.reveal_view == "decision"
     assert len(step.stations) == 16
 
 
@@ -103,6 +103,8 @@ def one_step(tmp_path, extra="", conditions='"always"', step_id="mine"):
         ('answers = ["output", "input"]', '"always"', "answers", "follow the signal"),
         ('stations = "output"\nanswers = ["hidden"]', '"always"', "answers", "take part"),
         ('floor = "disco"', '"always"', "floor", "expected one of"),
+        ('reveal = ["answers"]', '"always"', "reveal[0]", "expected one of"),
+        ('reveal_view = "slides"', '"always"', "reveal_view", "expected one of"),
         ("phase = 7", '"always"', "phase", None),
         ("colour = 3", '"always"', "colour", "unknown field"),
     ],
@@ -200,3 +202,20 @@ def test_conditions_read_their_words_and_judge_a_situation():
         "neuron": "C",
         "value": "18",
     }
+
+
+def test_the_class_s_words_and_the_leader_s_are_apart_and_reveal_says_what_waits():
+    steps = {step.id: step for step in load_script(NETWORK, LIBRARY, VIEWS).steps}
+    ninth = steps["learning-ninth"]
+    assert ninth.new_digits == ("6♠",)  # on show now, not in the step before
+    assert steps["learning-tenth"].new_digits == ("3♠",)
+    assert steps["table-all"].new_digits == tuple(
+        n for n in LIBRARY["grandeur-nature"].names() if n != "0♦"
+    )
+    assert {"new digits", "score", "marks"} <= set(ninth.reveal)
+    assert "revealed" in [c.key for c in ninth.complete_when]
+    assert ninth.text("fr").question and ninth.text("en").question
+    for step in steps.values():  # the task never gives a target away ("de 6 à 7")
+        for language in ("fr", "en"):
+            words = step.text(language)
+            assert " à 7" not in words.task and " to 7" not in words.task

@@ -29,7 +29,7 @@ from controller.commands.diagnose import RecentErrors
 from controller.commands.installation_file import load_installation
 from controller.commands.options import network_from
 from controller.commands.stations import open_stations
-from controller.floor.bench import measure_leds
+from controller.floor.bench import RP2040_SLOWER, USB_BYTES_PER_S, measure_led_link, measure_leds
 from controller.floor.sink import open_floor
 from controller.stations.bench import measure_cpu, measure_reaction
 from controller.stations.direct_bench import measure_direct_read
@@ -54,7 +54,7 @@ def emulated_installation(extra: Sequence[str], state_dir: str):
     window = None if args.headless else run_command.open_window(args)
     stations = open_stations(args, network, setup)
     installation = run_command.build_installation(
-        args, setup, session, stations, window, floor, RecentErrors()
+        args, setup, session, stations, None, window, floor, RecentErrors()
     )
     return installation, stations, floor
 
@@ -86,6 +86,42 @@ FIGURES: tuple[Figure, ...] = (
         measure_leds,
     ),
     Figure(
+        "led-link",
+        (
+            Bar(
+                "led_link_fps_dark",
+                f"LED link, dark floor, RP2040: CPU here ×{RP2040_SLOWER:.0f} (pystone) "
+                f"+ bytes at {USB_BYTES_PER_S // 1000} KB/s",
+                "fps",
+                30,
+                False,
+            ),
+            Bar(
+                "led_link_fps_dark_unix",
+                "LED link, dark floor, here (MicroPython unix port)",
+                "fps",
+                None,
+            ),
+            Bar("led_link_bytes_dark", "LED link, dark floor, bytes a frame", "B", None),
+            Bar(
+                "led_link_fps_lit",
+                f"LED link, lit floor, RP2040: CPU here ×{RP2040_SLOWER:.0f} (pystone) "
+                f"+ bytes at {USB_BYTES_PER_S // 1000} KB/s",
+                "fps",
+                30,
+                False,
+            ),
+            Bar(
+                "led_link_fps_lit_unix",
+                "LED link, lit floor, here (MicroPython unix port)",
+                "fps",
+                None,
+            ),
+            Bar("led_link_bytes_lit", "LED link, lit floor, bytes a frame", "B", None),
+        ),
+        measure_led_link,
+    ),
+    Figure(
         "reaction",
         (
             Bar(
@@ -102,7 +138,7 @@ FIGURES: tuple[Figure, ...] = (
         (
             Bar(
                 "controller_cpu_percent",
-                "controller CPU, 16 stations at 50 Hz, screen at 60 Hz",
+                "controller CPU, 16 stations, a slider moved every 0.2 s, screen at 60 Hz",
                 "% of a core",
                 25.0,
             ),

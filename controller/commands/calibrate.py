@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import select
 import sys
 import time
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from controller.commands.stations import (
 )
 from controller.datafile import DataError
 from controller.diagnosis import FAULT, OK, StationFigures
+from controller.stations.port import readable
 from controller.technician.desk import Calibrator, NewFrames, StationLinks
 from controller.technician.procedure import Holding, Procedure
 from controller.texts import Texts, load_texts
@@ -281,7 +281,7 @@ def raw_bar(raw: float | None, width: int = 40) -> str:
 
 
 class EnterKey:
-    """Enter pressed on the terminal, checked without waiting (select on standard input)."""
+    """Enter pressed on the terminal, checked without waiting (a poll of standard input)."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -291,8 +291,7 @@ class EnterKey:
         """Whether a line was typed since the last call (end of input counts as nothing)."""
         if self.closed:
             return False
-        ready, _, _ = select.select([self.stream], [], [], 0)
-        if not ready:
+        if not readable([self.stream], 0):
             return False
         if self.stream.readline() == "":
             self.closed = True  # input ended (a pipe, /dev/null): never a key again

@@ -12,11 +12,20 @@ made ``--moves`` rounds of moves (:mod:`controller.modes.rehearsal`)::
 
     neurones render --mode workshop --step gn-3 --moves 10 --out gn-3.png
     neurones render --mode visitor --moves 14 --out celebration.png
+
+``presenter`` draws the leader's presenter view instead of the class screen::
+
+    neurones render presenter --mode workshop --step learning-green
+
+``--audit`` prints the layout audit of the frame as JSON (:func:`display.audit.audit`):
+every text drawn with its box, font size, audience, region, the texts it overlaps and
+whether it leaves its region, and the problems found (none: the layout passes).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import replace
 
 from controller.commands.installation_file import load_installation
@@ -44,6 +53,9 @@ from controller.training import WORKSHOP_SNAPSHOTS, progress_of, start_progress,
 #: The digit set each view shows by default.
 DEFAULT_DATASET = {"training": "training"}
 
+#: The leader's view of the workshop, drawn instead of the class screen.
+PRESENTER = "presenter"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``render`` to the ``neurones`` command."""
@@ -54,7 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="draw one screen view to a PNG file (no display needed)",
         description="Draw one frame of a screen view, headless, to a PNG file.",
     )
-    views = [*VIEWS, "floor"]
+    views = [*VIEWS, PRESENTER, "floor"]
     parser.add_argument(
         "view",
         metavar="VIEW",
@@ -123,6 +135,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the whole window of the simulated installation: the view, the stations' panel "
         "and the LED floor as it lights at --time",
     )
+    parser.add_argument(
+        "--audit",
+        action="store_true",
+        help="print the layout audit of the frame as JSON: every text drawn, its box, font "
+        "size, audience and region, what it overlaps, whether it leaves its region",
+    )
     floor = parser.add_argument_group("floor", "VIEW floor: LED floor frames after a change")
     floor.add_argument(
         "--frames",
@@ -152,11 +170,13 @@ def run(args: argparse.Namespace) -> int:
     """Render the view and print the file written; exit status 0."""
     if args.mode is not None:
         scene = mode_scene(args)
-        if args.view is not None:
+        if args.view not in (None, PRESENTER):
             scene = replace(scene, view=args.view)
         surface = draw(scene, args)
         name = args.step or args.mode
-        print(save_png(surface, args.out or f"{args.view or name}.png"))
+        written = save_png(surface, args.out or f"{args.view or name}.png")
+        if not args.audit:
+            print(written)
         return 0
     if args.view is None:
         raise DataError("VIEW", "", "name a view to draw, or a --mode")
@@ -188,7 +208,9 @@ def run(args: argparse.Namespace) -> int:
         if args.view == "training"
         else TrainingView(),
     )
-    print(save_png(draw(scene, args), args.out or f"{args.view}.png"))
+    written = save_png(draw(scene, args), args.out or f"{args.view}.png")
+    if not args.audit:
+        print(written)
     return 0
 
 
@@ -204,14 +226,22 @@ def save_png(surface, path: str) -> str:
 
 
 def draw(scene: Scene, args: argparse.Namespace):
-    """The surface the options ask for: floor frames, the whole window, or the view."""
+    """The surface the options ask for: floor frames, the whole window, the presenter view or
+    the class screen; with ``--audit``, its layout audit printed as JSON."""
+    from display.assets import Assets
+    from display.audit import audit
     from display.frame import render_scene, render_window
+    from display.theme import Theme
 
     if scene.view == "floor":
         return render_floor(scene, args)
     if args.window:
         return render_window(with_floor(scene, args), args.size)
-    surface, _ = render_scene(scene, args.size)
+    assets = Assets(args.size)
+    surface, _ = render_scene(scene, args.size, assets, presenter=args.view == PRESENTER)
+    if args.audit:
+        least = Theme(*args.size).font_size("tiny")
+        print(json.dumps(audit(assets.log, least), ensure_ascii=False, indent=1))
     return surface
 
 
@@ -281,7 +311,9 @@ def render_floor(scene, args: argparse.Namespace):
     import pygame
 
     surface = pygame.Surface(args.size)
-    draw_floor_strip(surface, Assets(args.size), views, times, title, texts["floor.frame"])
+    draw_floor_strip(
+        surface, Assets(args.size), views, times, title, texts["floor.frame"], args.lang
+    )
     return surface
 
 

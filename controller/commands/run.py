@@ -53,11 +53,11 @@ from controller.commands.stations import (
     start_chaos,
     stations_report,
 )
-from controller.console import open_console
+from controller.console import Console, open_console
 from controller.digits import DigitSet, shipped_sets
 from controller.floor.patterns import LED_PATTERNS
 from controller.floor.sink import FloorSink, open_floor
-from controller.kiosk.health import DEFAULT_PORT, serve_health
+from controller.kiosk.health import DEFAULT_PORT, Expected, serve_health
 from controller.kiosk.service import ServiceNotifier
 from controller.kiosk.shutdown import SafeShutdown
 from controller.loop import Installation, Part, Sink, Source
@@ -218,15 +218,22 @@ def run(args: argparse.Namespace) -> int:
         log.info("headless rehearsal on a simulated clock: the station links stay closed")
     driver, phases = rehearsal_parts(args, stations)
     actors = () if driver is None else (driver, phases)
+    console = open_console(setup.console)
     installation = build_installation(
-        args, setup, session, stations, window, floor, errors, clock=now, actors=actors
+        args, setup, session, stations, console, window, floor, errors, clock=now, actors=actors
     )
     chaos = None if stations is None else start_chaos(stations, args, now())
     if chaos is not None:
         installation.sources.append(chaos)
     if args.health_port >= 0:
-        figures = stations.links.figures if stations is not None else tuple
-        serve_health(installation, args.health_port, floor.health if floor else tuple, figures)
+        serve_health(
+            installation,
+            args.health_port,
+            leds=floor.health if floor else tuple,
+            stations=stations.links.figures if stations is not None else tuple,
+            expected=Expected(setup.expected_stations, setup.console_configured),
+            console=console is not None,
+        )
     duration = args.duration
     if clock is not None and duration is None:
         duration = REHEARSAL_LIMIT_S
@@ -255,6 +262,7 @@ def build_installation(
     setup: InstallationFile,
     session: Session,
     stations: Stations | None,
+    console: Console | None,
     window: Part | None,
     floor: FloorSink | None,
     errors: RecentErrors,
@@ -283,7 +291,6 @@ def build_installation(
         driver, phases = actors
         sources.append(driver)
         sinks.extend([driver, phases])
-    console = open_console(setup.console)
     if console is not None:
         sources += [console, SafeShutdown(console.diagnosis, allowed=args.allow_poweroff)]
     if stations is not None:

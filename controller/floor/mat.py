@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from controller.datafile import INSTALLATION_FILE, DataError, Field, check_keys, unique
+from controller.floor.pico import PICO_FPS
 from controller.network import Network
 
 #: Every order in which a strip may expect the red, green and blue bytes.
@@ -473,7 +474,7 @@ def _pico_output(entry: Field, chosen: tuple[str, ...]) -> OutputConfig:
         raise entry.error('a "pico" output needs its driver\'s "serial" or its "device", one only')
     if len(chosen) > 8:
         raise entry["strips"].error("the LED driver drives at most 8 strips")
-    fps = entry.get("fps", 30).number(minimum=1, maximum=100)
+    fps = entry.get("fps", PICO_FPS).number(minimum=1, maximum=100)
     return OutputConfig("pico", strips=chosen, serial=serial, device=device, fps=fps)
 
 

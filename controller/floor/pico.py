@@ -44,6 +44,11 @@ log = logging.getLogger(__name__)
 LED_DRIVER_KIND = 2
 #: How long the driver has to answer HELLO.
 HANDSHAKE_S = 1.0
+#: Frames a second sent to the driver unless the installation file says otherwise: the
+#: floor's own 40. An RP2040 keeps up with the shipped floor at an estimated ~45 frames a
+#: second lit and ~70 dark (``neurones bench --only led-link``: the driver's firmware timed
+#: in MicroPython here, scaled to an RP2040 by Pystone, plus its bytes over USB).
+PICO_FPS = 40.0
 
 
 class LedDriverError(NeuronesError, ConnectionError):
@@ -93,7 +98,7 @@ class PicoLedOutput:
         device: str,
         strips: Sequence[tuple[int, int]],
         *,
-        fps: float = 30.0,
+        fps: float = PICO_FPS,
         opener: Callable[[str], Any] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -126,6 +131,14 @@ class PicoLedOutput:
         self._sent_at = now
         self.frame_id = (self.frame_id + 1) & 0xFFFF
         self.port.write(b"".join(self._chunks(np.asarray(frame.rgb, dtype=np.uint8))))
+
+    def frame_bytes(self, frame: Any) -> bytes:
+        """The bytes ``frame`` takes on the wire (its pixels as runs, PROTOCOL.md §3), as
+        :meth:`send` would write them (but not sent)."""
+        seq = self.seq
+        data = b"".join(self._chunks(np.asarray(frame.rgb, dtype=np.uint8)))
+        self.seq = seq
+        return data
 
     def health(self) -> DriverStatus:
         """What the driver last reported."""

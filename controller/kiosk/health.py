@@ -3,11 +3,18 @@
 A museum's monitoring (or a technician over SSH) asks ``curl http://127.0.0.1:8765/health`` and
 gets what the installation is doing and whether it is well::
 
-    {"status": "ok", "mode": "visitor", "view": "network", "step": null,
-     "stations": {"online": 16, "total": 16, "offline": []}, "fps": 59.9,
-     "frames": 35940, "crashes": 0, "last_error": null, "uptime_s": 600.2,
-     "leds": [...], "station_figures": [{"station_id": 1, "serial": "E660…", "online": true,
-     "frames": 30012, "errors": 0, "reconnects": 0, "noise_lsb": 1.2, …}, …]}
+    {"status": "degraded", "error": null, "mode": "visitor", "view": "network", "step": null,
+     "stations": {"expected": 16, "online": 4, "missing": ["LIG2", "LIG3", "A", …]},
+     "console": "absent", "fps": 59.9, "frames": 35940, "crashes": 0, "last_error": null,
+     "uptime_s": 600.2, "leds": [...], "station_figures": [{"station_id": 1, …}, …]}
+
+It counts what *should* be there, not only what it has heard: the expected stations and the
+leader console come from the installation file (:class:`Expected`), so a station that never
+came is missing from the first frame. ``status`` is ``error`` when a data file could not be
+loaded (the installation shows the technician's message and waits for the file to be fixed,
+``error`` says which), ``starting`` before the first frame, ``degraded`` when a station is
+missing, an LED output is down, the console the file configures is absent or a part of the
+installation has failed, else ``ok``.
 
 Each station's figures are the record the station links build
 (:class:`~controller.diagnosis.StationFigures`), as ``neurones diagnose --json`` and
@@ -15,8 +22,10 @@ Each station's figures are the record the station links build
 
 :func:`health_report` builds that from a scene and the loop's figures (pure). The
 :class:`HealthEndpoint` is a sink of the installation: each frame it keeps the latest scene and
-the frame times, and a small HTTP server thread answers GET requests from them. It listens on
-the loopback interface only and changes nothing: anything but GET is refused.
+the frame times, and a small HTTP server answers GET requests from them. It listens on the
+loopback interface only and changes nothing: anything but GET is refused. It serves a few
+clients at once, each with a time-out: a client that holds its connection open is dropped, and
+one too many is closed at once, so no number of clients can pile up threads or descriptors.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from controller.diagnosis import StationFigures
@@ -41,6 +50,19 @@ log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
 #: The port ``neurones run`` serves on unless told otherwise.
 DEFAULT_PORT = 8765
+#: Requests answered at once; a client past these is closed at once (monitoring polls, it
+#: does not crowd).
+MAX_CLIENTS = 8
+#: Seconds a client may take to send its request or read the answer before it is dropped.
+CLIENT_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the installation file says should be there: the health page counts against it."""
+
+    stations: tuple[str, ...] = ()  # the neurons of the file's stations, in station order
+    console: bool = False  # the file configures a leader console
 
 
 @dataclass(frozen=True)
@@ -53,23 +75,36 @@ class LoopFigures:
     uptime_s: float = 0.0
     fps: float = 0.0
     leds: tuple[Any, ...] = ()  # each LED output's OutputHealth (controller.floor.output)
+    console: bool = False  # a leader console is connected
 
 
 def health_report(
-    scene: Scene | None, loop: LoopFigures, stations: Sequence[StationFigures] = ()
+    scene: Scene | None,
+    loop: LoopFigures,
+    stations: Sequence[StationFigures] = (),
+    expected: Expected = Expected(),
+    fault: str | None = None,
 ) -> dict[str, Any]:
     """The health page for the latest ``scene`` (None before the first frame), ``loop`` and
-    the ``stations``' figures.
-
-    ``status`` is ``starting`` before the first frame, ``degraded`` when a station is offline, an
-    LED output is down or a part of the installation has failed, else ``ok``.
+    the ``stations``' figures, counted against what the installation file ``expected``;
+    ``fault`` is the data file error the installation is waiting on, if any (see the module
+    documentation for ``status``).
     """
+    online = set() if scene is None else {s.neuron for s in scene.stations if s.online}
+    missing = [n for n in expected.stations if n not in online]
+    console_missing = expected.console and not loop.console
     report: dict[str, Any] = {
         "status": "starting",
+        "error": fault,
         "mode": None,
         "view": None,
         "step": None,
-        "stations": {"online": 0, "total": 0, "offline": []},
+        "stations": {
+            "expected": len(expected.stations),
+            "online": len(expected.stations) - len(missing),
+            "missing": missing,
+        },
+        "console": "present" if loop.console else "absent" if expected.console else "none",
         "fps": round(loop.fps, 1),
         "frames": loop.frames,
         "crashes": loop.crashes,
@@ -87,17 +122,18 @@ def health_report(
         ],
         "station_figures": [s.to_json() for s in stations],
     }
+    if fault is not None:
+        report["status"] = "error"
+        return report
     if scene is None:
         return report
     leds_down = any(not o.connected for o in loop.leds)
-    known = [s for s in scene.stations if s.online is not None]
-    offline = scene.offline()
+    degraded = missing or console_missing or loop.crashes or leds_down
     report.update(
         mode=scene.mode,
         view=scene.view,
         step=scene.step,
-        stations={"online": len(known) - len(offline), "total": len(known), "offline": offline},
-        status="degraded" if offline or loop.crashes or leds_down else "ok",
+        status="degraded" if degraded else "ok",
     )
     return report
 
@@ -105,18 +141,29 @@ def health_report(
 def serve_health(
     installation: Installation,
     port: int = DEFAULT_PORT,
+    *,
     leds: Callable[[], tuple[Any, ...]] = tuple,
     stations: Callable[[], Sequence[StationFigures]] = tuple,
+    expected: Expected = Expected(),
+    console: bool = False,
+    fault: str | None = None,
 ) -> HealthEndpoint | None:
-    """Start the health page for ``installation`` and add it to its sinks; ``leds`` gives the
-    LED outputs' health (:meth:`controller.floor.sink.FloorSink.health`), ``stations`` each
-    station's figures (:meth:`controller.stations.links.Links.figures`).
+    """Start the health page for ``installation`` and add it to its sinks (the parameters are
+    :class:`HealthEndpoint`'s).
 
     A port already taken (a second instance, another program) is logged, not fatal: the
     installation runs without its health page rather than not at all.
     """
     try:
-        endpoint = HealthEndpoint(installation, port, leds, stations)
+        endpoint = HealthEndpoint(
+            installation,
+            port,
+            leds=leds,
+            stations=stations,
+            expected=expected,
+            console=console,
+            fault=fault,
+        )
     except OSError as exc:
         log.warning("health endpoint not started on %s:%d: %s", HOST, port, exc)
         return None
@@ -137,9 +184,14 @@ class HealthEndpoint:
     :param installation: the installation whose loop figures (frames, failures, uptime) the
         page reports; None for a page with the scene's figures only.
     :param port: the TCP port; 0 picks a free one (see :attr:`url`).
-    :param leds: gives each LED output's health.
-    :param stations: gives each station's figures; called by the loop, at most once a second
-        (the page is served from another thread, which must not touch the links).
+    :param leds: gives each LED output's health
+        (:meth:`controller.floor.sink.FloorSink.health`).
+    :param stations: gives each station's figures (:meth:`controller.stations.links.Links.figures`);
+        called by the loop, at most once a second (the page is served from other threads,
+        which must not touch the links).
+    :param expected: the stations and console the installation file lists.
+    :param console: whether the leader console is connected.
+    :param fault: the data file error the installation is waiting on (status ``error``).
     :raises OSError: if the port is taken.
     """
 
@@ -147,18 +199,24 @@ class HealthEndpoint:
         self,
         installation: Installation | None = None,
         port: int = DEFAULT_PORT,
+        *,
         leds: Callable[[], tuple[Any, ...]] = tuple,
         stations: Callable[[], Sequence[StationFigures]] = tuple,
+        expected: Expected = Expected(),
+        console: bool = False,
+        fault: str | None = None,
     ) -> None:
         self._leds = leds
         self._stations = stations
+        self.expected = expected
+        self.console = console
+        self.fault = fault
         self._station_figures: tuple[StationFigures, ...] = ()
         self._figures_at: float | None = None
         self._scene: Scene | None = None
         self._times: deque[float] = deque(maxlen=120)  # about two seconds of frames
         self._installation = installation
-        self._server = ThreadingHTTPServer((HOST, port), self._handler())
-        self._server.daemon_threads = True
+        self._server = BoundedServer((HOST, port), self._handler())
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="health", daemon=True
         )
@@ -180,7 +238,9 @@ class HealthEndpoint:
 
     def report(self) -> dict[str, Any]:
         """The health page as it would be served now."""
-        return health_report(self._scene, self._figures(), self._station_figures)
+        return health_report(
+            self._scene, self._figures(), self._station_figures, self.expected, self.fault
+        )
 
     def close(self) -> None:
         """Stop serving and free the port."""
@@ -192,10 +252,16 @@ class HealthEndpoint:
         installation = self._installation
         leds = tuple(self._leds())
         if installation is None:
-            return LoopFigures(fps=fps, leds=leds)
+            return LoopFigures(fps=fps, leds=leds, console=self.console)
         stats = installation.stats
         return LoopFigures(
-            stats.frames, stats.crashes, stats.last_error, installation.uptime(), fps, leds
+            stats.frames,
+            stats.crashes,
+            stats.last_error,
+            installation.uptime(),
+            fps,
+            leds,
+            self.console,
         )
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -203,6 +269,8 @@ class HealthEndpoint:
 
         class Handler(BaseHTTPRequestHandler):
             """Answers GET /health (and /) with the report; refuses every other method."""
+
+            timeout = CLIENT_TIMEOUT_S  # a client that holds its connection is dropped
 
             def do_GET(self) -> None:
                 """The health page as JSON."""
@@ -227,3 +295,35 @@ class HealthEndpoint:
                 log.debug("health: " + format, *args)  # monitoring polls: keep the journal quiet
 
         return Handler
+
+
+class BoundedServer(HTTPServer):
+    """An HTTP server that answers at most :data:`MAX_CLIENTS` requests at once, each on its own
+    short-lived thread; a connection past those is closed at once.
+
+    The standard ``ThreadingHTTPServer`` starts a thread per connection without limit: a
+    thousand clients that connect and wait hold a thousand threads and descriptors.
+    """
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Answer on a thread of its own if a slot is free, else close the connection."""
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        thread = threading.Thread(
+            target=self._answer, args=(request, client_address), name="health client", daemon=True
+        )
+        thread.start()
+
+    def _answer(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # a client that vanished mid-answer, a timeout: its problem only
+            log.debug("health: client %s dropped", client_address, exc_info=True)
+        finally:
+            self.shutdown_request(request)
+            self._slots.release()

@@ -8,8 +8,9 @@ runs live on the screen, then the leader shows the rulers after 100, 1000, 5000,
 - The :class:`Trainer`, a part of the frame loop, runs the iterations between frames and sends
   :class:`~controller.events.TrainingProgressed`; the session keeps the latest progress of the
   run it asked for (:func:`progressed`), in a :class:`~controller.scene.TrainingView`.
-- Entering a step restarts the training (:func:`restart`): a new run number, no progress; while
-  the training view shows, the scene shows the run's start until the trainer reports
+- Entering a step restarts the training (:func:`restart`): a new run number, no progress,
+  starting from the network on show (in the workshop, the class's: the thresholds it found);
+  while the training view shows, the scene shows the run's start until the trainer reports
   (:func:`shown_training`).
 - While the training view is shown the console's next/previous turn its *pages*
   (:func:`turn_page`, :meth:`~controller.scene.TrainingView.pages`): the live run, then each
@@ -25,8 +26,10 @@ learn. So as a **sink** it watches each scene: is the training view shown, which
 session ask for, from which network, on which digits; as a **source** it runs a few iterations
 each frame, never more than a time budget allows, and reports how far it has got.
 
-The pace grows with the iteration, so the 100 first iterations last as long on screen as the
-last 30,000: the early changes, where most happens, can be watched, and each snapshot of the
+The run is paced by the clock, not by the frame rate: it lasts about half a minute
+(:class:`Pace`), long enough for a class to watch the error fall, and the iterations grow
+geometrically with the time, so the first hundred last as long on screen as the last thirty
+thousand: the early changes, where most happens, can be watched, and each snapshot of the
 workshop (100, 1000, 5000, 20000, 50000) shows up in turn. The network reached does not depend
 on the pace: every iteration is the same full-batch step (:mod:`controller.training`).
 """
@@ -85,10 +88,11 @@ def _start(
 
 
 def restart(session: Session) -> Session:
-    """Ask for a fresh training run from the workshop network as loaded, whatever thresholds
-    the stations show (the trainer starts it when the training view shows)."""
+    """Ask for a fresh training run from the network on show: the workshop network with the
+    thresholds the class found (the trainer starts it when the training view shows)."""
     run = session.training.run + 1
-    return replace(session, training=TrainingView(run=run, start=session.defaults))
+    origin = "class" if session.thresholds else "workshop"
+    return replace(session, training=TrainingView(run=run, start=session.network, origin=origin))
 
 
 def turn_page(session: Session, e: ConsoleAction) -> Session | None:
@@ -125,23 +129,24 @@ def turn_page(session: Session, e: ConsoleAction) -> Session | None:
 
 @dataclass(frozen=True)
 class Pace:
-    """How many iterations a frame runs: ``growth`` × the iterations done, within bounds.
+    """How far a run should have got ``elapsed`` seconds after it started: it lasts
+    ``duration_s``, and the iterations reached grow geometrically with the time.
 
-    With ``growth`` 0.03 the run multiplies its iteration count by 1.03 each frame: from 100 to
-    50,000 iterations takes about 210 frames, about four seconds at 60 frames a second.
+    With the defaults the first iteration shows after a blink, the hundredth after about 11 s,
+    the thousandth after 17 s, and the fifty thousandth at 25 s: a class sees the error fall.
     ``budget_s`` caps the time a frame may spend learning, so the screen keeps its rate on a
     slow machine (the run then simply takes longer).
     """
 
-    growth: float = 0.03
-    least: int = 2
-    most: int = 2000
+    duration_s: float = 25.0
     budget_s: float = 0.006
     slice: int = 50  # iterations between two looks at the clock
 
-    def iterations(self, done: int) -> int:
-        """The iterations to run in the next frame after ``done`` of them."""
-        return max(self.least, min(self.most, round(done * self.growth)))
+    def target(self, elapsed: float, iterations: int) -> int:
+        """The iterations a run of ``iterations`` should have done ``elapsed`` s after its start."""
+        if elapsed >= self.duration_s:
+            return iterations
+        return min(iterations, int((1 + iterations) ** (max(0.0, elapsed) / self.duration_s)))
 
 
 class Trainer:
@@ -151,8 +156,8 @@ class Trainer:
         defaults).
     :param iterations: how many iterations a run does.
     :param snapshots: the iterations whose networks the leader can step through.
-    :param pace: how fast the run goes on screen.
-    :param clock: seconds, for the time budget (injected in tests).
+    :param pace: how fast the run goes on screen (its time is the loop's ``now``).
+    :param clock: seconds, for the time budget of a frame (injected in tests).
     """
 
     def __init__(
@@ -170,6 +175,8 @@ class Trainer:
         self.clock = clock
         self.descent: Descent | None = None
         self.run: int | None = None  # the run ``descent`` belongs to
+        self.started_at: float | None = None  # when it started (the loop's time)
+        self._paused_at: float | None = None  # when the view went away (the run waits)
         self._wanted: tuple[int, Network, DigitSet] | None = None  # shown: run, network, digits
         self._reported = False  # the finished run's last progress has been sent
 
@@ -183,11 +190,17 @@ class Trainer:
 
     def poll(self, now: float) -> list[Event]:
         """Run this frame's iterations of the run on show; report how far it has got."""
-        if self._wanted is None:
-            return []  # not on screen: the run waits where it is
+        if self._wanted is None:  # not on screen: the run waits where it is
+            if self._paused_at is None:
+                self._paused_at = now
+            return []
+        if self._paused_at is not None and self.started_at is not None:
+            self.started_at += now - self._paused_at  # its pace takes up where it was
+        self._paused_at = None
         run, network, digits = self._wanted
         if run != self.run:
             self._start(run, network, digits)
+            self.started_at = now
         descent = self.descent
         if descent is None:
             return []  # no labelled digit on show: nothing to learn
@@ -196,7 +209,11 @@ class Trainer:
                 return []
             self._reported = True
         else:
-            self._step(descent)
+            started = now if self.started_at is None else self.started_at
+            target = self.pace.target(now - started, self.iterations)
+            if target <= descent.iteration:
+                return []
+            self._step(descent, target)
         return [TrainingProgressed(run, progress_of(descent, self.iterations), now)]
 
     def _start(self, run: int, network: Network, digits: DigitSet) -> None:
@@ -209,10 +226,10 @@ class Trainer:
             learnt = DigitSet(digits.name, labelled)
             self.descent = Descent(network, learnt, self.options, self.snapshots)
 
-    def _step(self, descent: Descent) -> None:
-        """Up to the pace's iterations, in slices, stopping when the time budget is spent."""
+    def _step(self, descent: Descent, target: int) -> None:
+        """Up to ``target`` iterations, in slices, stopping when the time budget is spent."""
         pace = self.pace
-        left = min(pace.iterations(descent.iteration), self.iterations - descent.iteration)
+        left = target - descent.iteration
         start = self.clock()
         while left > 0:
             count = min(left, pace.slice)

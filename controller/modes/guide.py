@@ -177,7 +177,8 @@ def reveal(session: Session, t: float) -> Session:
     guide = guide_of(session)
     if guide.answers is not None and not guide.answers.complete:
         return _with_answers(session, guide.answers.reveal(), t)
-    view = step_of(session).reveal_view
+    step = step_of(session)
+    view = step.reveal_view or step.view
     return replace(session, guide=replace(guide, revealed=True), view=view)
 
 
@@ -264,6 +265,8 @@ def scene_fields(session: Session, now: float) -> dict:
     checks = judge(step.complete_when, state)
     answers = guide.answers
     found = moves(session)
+    script = script_of(session)
+    following = script.steps[guide.index + 1] if guide.index + 1 < len(script) else None
     view = WorkshopView(
         step=step.id,
         index=guide.index,
@@ -276,14 +279,20 @@ def scene_fields(session: Session, now: float) -> dict:
         conditions=checks,
         complete=all(c.holds for c in checks),
         started_at=guide.started_at,
-        hide_digit=step.hide_digit and not guide.revealed,
         revealed=guide.revealed,
         layer=None if answers is None else answers.layer,
         max_move=step.max_move,
         moves=found,
         finished=guide.finished,
-        steps=tuple(s.id for s in script_of(session).steps),
+        steps=tuple(s.id for s in script.steps),
         minutes=step.minutes,
+        question=text.question,
+        reveal=step.reveal,
+        secret=frozenset() if guide.revealed else frozenset(step.reveal),
+        new_digits=step.new_digits,
+        focus=focus(session, step),
+        next_title=None if following is None else following.text(session.language).title,
+        workshop_started_at=guide.records[0].started_at if guide.records else guide.started_at,
     )
     return {
         "step": step.id,
@@ -293,6 +302,19 @@ def scene_fields(session: Session, now: float) -> dict:
         "message": "workshop.too_far" if any(m.too_far for m in found) else None,
         "stations": _stations(session, found),
     }
+
+
+def focus(session: Session, step: Step) -> tuple[str, ...]:
+    """The rulers a learning step is about: those of the stations taking part, and every ruler
+    of a layer their thresholds change the sums of (moving C changes every output's sums)."""
+    if step.max_move is None or not step.stations:
+        return ()
+    network = session.defaults
+    first = min(LAYERS.index(network.layer_of(n)) for n in step.stations)
+    layers = network.layers()
+    downstream = LAYERS[first + 1 :]
+    affected = [n for layer in downstream for n in layers.get(layer, ())]
+    return tuple(dict.fromkeys([*step.stations, *affected]))
 
 
 def _signal_layers(answers: Answers) -> int:

@@ -186,7 +186,7 @@ HANDLERS: dict[type, Callable] = {
         kind: _played(freeplay.HANDLERS[kind])
         for kind in (DigitChosen, DrawingChanged, DrawingAdded, ViewChosen)
     },
-    LanguageChosen: _played(freeplay.language),
+    LanguageChosen: _played(freeplay.language, acts_on_waking=True),  # a flag on attract
     ButtonPressed: _played(_ok),
     ConsoleAction: _console,
     Tick: tick,

@@ -3,8 +3,8 @@
 Both figures run the installation exactly as ``neurones run --emulate-stations 16`` builds it
 (the same links, technician desk and loop): ``neurones bench`` hands each figure a ``build``
 function that makes it (:data:`Build`), so this module needs nothing of the command line. Sixteen
-emulated stations (the real firmware, each its own process) streaming at 50 Hz and
-simulated pupils moving sliders:
+emulated stations (the real firmware in MicroPython, each its own process), sending their
+heartbeats and what changes (PROTOCOL.md §5), and simulated pupils moving sliders:
 
 - **reaction**: from the moment a station's frame is read (the reader thread's timestamp,
   carried by the :class:`~controller.events.SliderMoved` it gives) to the moment the scene
@@ -132,7 +132,8 @@ def measure_reaction(build: Build, seconds: float = REACTION_S) -> dict[str, flo
 
 
 def measure_cpu(build: Build, seconds: float = CPU_S, size: str = "1280x720") -> dict[str, float]:
-    """The controller's CPU, 16 stations at 50 Hz, the window at 60 Hz (SDL dummy driver)."""
+    """The controller's CPU, 16 stations (heartbeats, a slider moved every 0.2 s), the window at
+    60 Hz (SDL dummy driver)."""
     logging.getLogger("controller").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as state:
         installation, stations, _ = build(["--size", size, "--fps", "60"], state)

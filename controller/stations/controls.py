@@ -1,7 +1,8 @@
 """What a station's controls say in its frames, as the loop's events.
 
-A station reports its slider and the buttons held in a state frame 50 times a second, and each
-button's edges at once in an EVENT frame. :class:`Controls` turns them into
+A station reports its slider and the buttons held in a state frame when they change (and as a
+heartbeat, five times a second, when nothing does), and each button's edges at once in an EVENT
+frame. :class:`Controls` turns them into
 :class:`~controller.events.ButtonPressed` (one per press, from whichever frame shows it first:
 :class:`~controller.stations.buttons.Buttons`) and :class:`~controller.events.SliderMoved`
 (when the threshold the slider sets changes: :class:`~controller.stations.slider.Slider`), and
@@ -42,7 +43,7 @@ class Controls:
     ) -> list[Event]:
         """A state frame read at ``t``, with the slider as the reader's tracker left it
         (``slider`` None: no path yet); its events."""
-        self.gauges.read(float(state.raw), state.spikes, t)
+        self.gauges.read(float(state.raw), state.spikes, t, state.noise_lsb)
         events = self._pressed(self.buttons.state(state.buttons, t), t)
         moved = self.slider.moved(slider, value)
         if moved and value is not None and self.moves_threshold and self.neuron:

@@ -164,11 +164,12 @@ class DirectStation:
         if self.floating.read(raw):
             what = "floats: nothing wired?" if self.floating.unwired else "is wired again"
             log.warning("station %s: slider input %s %s", self.entry.station_id, self.key, what)
+        t_ms = int(now * 1000) & 0xFFFFFFFF  # the Pi's clock stands for a board's
         if self.floating.unwired:
             slider, value = None, None
         else:
-            slider, value, _ = self.tracker.follow(raw)
-        state = State(int(now * 1000) & 0xFFFFFFFF, round(raw), self.held)
+            slider, value, _ = self.tracker.follow(raw, t_ms)
+        state = State(t_ms, round(raw), self.held)
         return self.controls.state(state, slider, value, now)
 
     def pins(self, address: int, low: int, now: float, hold_s: float) -> list[Event]:

@@ -33,7 +33,6 @@ import json
 import os
 import random
 import re
-import select
 import shutil
 import signal
 import sys
@@ -47,6 +46,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from controller.stations.board_process import FIRMWARE_DIR, BoardProcess, literal
+from controller.stations.port import readable
 
 #: machine.reset_cause() of a board plugged in, and of one its watchdog reset (rp2 port).
 POWER_ON, WATCHDOG = 1, 3
@@ -170,6 +170,21 @@ class _Emulator:
         """The boards plugged in now, as serial ports."""
         with self._lock:
             return [PortInfo(b.child.device, b.serial) for b in self._boards.values() if b.child]
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Wait until every board plugged in runs its firmware's loop (a Pico takes a fraction
+        of a second; an emulated one on a busy machine may take longer).
+
+        :raises TimeoutError: if one does not within ``timeout``.
+        """
+        end = time.monotonic() + timeout
+        for board in list(self._boards.values()):
+            while board.child is not None:
+                with contextlib.suppress(TimeoutError):
+                    if self._ask(board, "program is not None", timeout=1.0):
+                        break
+                if time.monotonic() > end:
+                    raise TimeoutError(f"board {board.serial} did not start within {timeout} s")
 
     def boots(self, serial: str) -> int:
         """How many times the board has been powered on or reset by its watchdog."""
@@ -311,14 +326,10 @@ class _Emulator:
             if not open_children:
                 self._closing.wait(0.1)
                 continue
-            try:
-                readable, _, _ = select.select(list(open_children), [], [], 0.1)
-            except (OSError, ValueError):  # a socket closed meanwhile: look again
-                readable = []
-                for fd, (_, child) in list(open_children.items()):
-                    if child.board.control.fileno() != fd:
-                        del open_children[fd]
-            for fd in readable:
+            for fd, (_, child) in list(open_children.items()):
+                if child.board.control.fileno() != fd:  # a socket closed meanwhile
+                    del open_children[fd]
+            for fd in readable(list(open_children), 0.1):
                 board, child = open_children[fd]
                 try:
                     data = child.board.control.recv(1 << 20)
@@ -485,6 +496,24 @@ class LedDriverEmulator(_Emulator):
         )
         return LedSnapshot(shows, strips)
 
+    def wait_shown(self, frame_id: int, timeout: float = 60.0) -> None:
+        """Wait until the driver has shown the frame ``frame_id`` (or a later one).
+
+        :raises TimeoutError: if it has not within ``timeout``.
+        """
+        end = time.monotonic() + timeout
+        board = self._board(self.serial)
+        while self._ask(board, "program.frame_id", timeout) != frame_id & 0xFFFF:
+            if time.monotonic() > end:
+                raise TimeoutError(f"the LED driver did not show frame {frame_id}")
+            time.sleep(0.01)
+
+    def time_frame(self, data: bytes, count: int = 100) -> float:
+        """Seconds the driver's firmware spends on a frame whose wire bytes are ``data``
+        (fed straight to it ``count`` times, its strips' latching left out: hal/world.py)."""
+        board = self._board(self.serial)
+        return self._ask(board, f"world.time_frames(program, {data!r}, {count})", 60.0) / 1e6
+
     def _prepare(self, board: _Board) -> None:
         (board.flash / "strips.py").write_text(strips_file(self.strips))
 
@@ -611,8 +640,7 @@ def measure_cpu(stations: int = 16, seconds: float = 5.0, sample_hz: int = 200) 
                 for fd in fds:
                     os.write(fd, encode(pack(Ping())))
                 next_ping += 0.5
-            readable, _, _ = select.select(fds, [], [], 0.05)
-            for fd in readable:
+            for fd in readable(fds, 0.05):
                 for frame in deframers[fd].feed(os.read(fd, 4096)):
                     states += isinstance(parse(frame), State)
         elapsed = time.monotonic() - start

@@ -3,7 +3,7 @@
 This is the host's half of ``firmware/PROTOCOL.md`` §1 (the boards' half is
 ``firmware/common/wire.py``; both are pinned by ``firmware/vectors.json``)::
 
-    wire = encode(Frame(type=0x02, seq=7))          # bytes ready to write, 0x00 included
+    wire = encode(Frame(type=0x02, seq=7))          # bytes ready to write, 0x00s included
     deframer = Deframer(limit=STATION_LIMIT)
     frames = deframer.feed(chunk_read_from_the_port)  # whole, checked frames only
 
@@ -24,11 +24,12 @@ from cobs import cobs
 from controller.errors import NeuronesError
 
 #: The protocol this controller speaks (major, minor). A board of another major is refused.
-PROTOCOL_MAJOR, PROTOCOL_MINOR = 1, 0
+PROTOCOL_MAJOR, PROTOCOL_MINOR = 2, 0
 
-#: Largest decoded frame (header + body + CRC) on a station's line, and on the LED driver's.
+#: Largest decoded frame (header + body + CRC) on a station's line, and on the LED driver's
+#: (an LED_FRAME of 500 pixels that no run shortens: 7 + 1,500 + 4 run codes).
 STATION_LIMIT = 56
-LED_LIMIT = 1515
+LED_LIMIT = 1519
 
 DELIMITER = b"\x00"
 HEADER = struct.Struct("<BBBB")
@@ -38,7 +39,7 @@ CRC = struct.Struct("<I")
 HANDSHAKE_TYPES = (0x01, 0x81)
 
 #: Header flags (firmware/PROTOCOL.md §2).
-PUSH, HOST_LOST, OVERRUN = 0x01, 0x02, 0x04
+PUSH, HOST_LOST, OVERRUN, HEARTBEAT = 0x01, 0x02, 0x04, 0x08
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,16 @@ class Frame:
 
 
 def encode(frame: Frame, limit: int = LED_LIMIT) -> bytes:
-    """The bytes of ``frame`` on the wire: COBS(header | body | CRC-32) followed by 0x00.
+    """The bytes of ``frame`` on the wire: 0x00, COBS(header | body | CRC-32), 0x00.
+
+    The leading 0x00 ends whatever garbage came before, so the frame right behind it is read.
 
     :raises ValueError: if the frame is larger than ``limit`` (a sender's bug, never data).
     """
     payload = HEADER.pack(frame.version, frame.type, frame.seq & 0xFF, frame.flags) + frame.body
     if len(payload) + CRC.size > limit:
         raise ValueError(f"frame of {len(payload) + CRC.size} bytes exceeds the limit of {limit}")
-    return cobs.encode(payload + CRC.pack(zlib.crc32(payload))) + DELIMITER
+    return DELIMITER + cobs.encode(payload + CRC.pack(zlib.crc32(payload))) + DELIMITER
 
 
 def decode(piece: bytes) -> Frame:

@@ -1,15 +1,15 @@
-"""The live readings a technician watches on one station: the slider's raw reading and its
-noise, the spikes the board filtered out, and the frame rate.
+"""The live readings a technician watches on one station: the slider's reading and its noise,
+the spikes the board filtered out, and how often the station reports.
 
-A single reading cannot say how noisy a slider is or how often its station is heard, so the
-gauges keep the last few: the noise is the RMS deviation of the last ``window`` raw readings
-(measured on a slider nobody touches; a moving slider reads as very noisy, which is also worth
-seeing), the frame rate the state frames received over the last ``seconds``.
+The station measures its slider's noise itself (the RMS distance of its samples to its filter
+since its last report, PROTOCOL.md §3) and sends it with each report; the gauges show the last
+(a moving slider reads as very noisy, which is also worth seeing). The frame rate is
+the state frames received over the last ``seconds``: a still slider's heartbeats (5 a second
+by default), more while it moves (at most ``report_hz``).
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import deque
 from typing import Any
 
@@ -17,17 +17,17 @@ from typing import Any
 class Gauges:
     """One station's live readings (see the module doc)."""
 
-    def __init__(self, window: int = 50, seconds: float = 2.0) -> None:
+    def __init__(self, seconds: float = 2.0) -> None:
         self.seconds = seconds
         self.raw: float | None = None
         self.spikes = 0
-        self._raws: deque[float] = deque(maxlen=window)
+        self._noise: float | None = None
         self._times: deque[float] = deque()
 
-    def read(self, raw: float, spikes: int, t: float) -> None:
-        """A state frame read at ``t`` carried the raw reading ``raw``."""
+    def read(self, raw: float, spikes: int, t: float, noise_lsb: float = 0.0) -> None:
+        """A state frame read at ``t`` carried the reading ``raw`` and the noise ``noise_lsb``."""
         self.raw, self.spikes = raw, spikes
-        self._raws.append(raw)
+        self._noise = noise_lsb
         self._times.append(t)
         while self._times[0] < t - self.seconds:
             self._times.popleft()
@@ -37,8 +37,8 @@ class Gauges:
         return {"raw": self.raw, "noise_lsb": self.noise(), "fps": self.fps(now)}
 
     def noise(self) -> float | None:
-        """The RMS deviation of the recent raw readings, None before two readings."""
-        return statistics.pstdev(self._raws) if len(self._raws) >= 2 else None
+        """The slider's noise (RMS, LSB) in the station's last report; None before one."""
+        return self._noise
 
     def fps(self, now: float) -> float:
         """State frames per second received lately (0 when silent for ``seconds``)."""

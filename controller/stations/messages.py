@@ -23,9 +23,12 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
+
 from controller.calibration import FULL_SCALE
 from controller.errors import NeuronesError
 from controller.stations.framing import (
+    HEARTBEAT,
     HOST_LOST,
     LED_LIMIT,
     PROTOCOL_MAJOR,
@@ -57,6 +60,8 @@ CONFIG_KEYS = {
     "ring_brightness": 3,
     "host_lost_ms": 4,
     "station_id": 5,
+    "heartbeat_ms": 6,
+    "change_lsb": 7,
 }
 CONFIG_DEFAULTS = {
     "report_hz": 50,
@@ -64,6 +69,8 @@ CONFIG_DEFAULTS = {
     "ring_brightness": 64,
     "host_lost_ms": 3000,
     "station_id": 0,
+    "heartbeat_ms": 200,
+    "change_lsb": 8,
 }
 #: ``HelloAck.reset_cause`` values, and board kinds.
 RESET_CAUSES = ("unknown", "power on", "watchdog", "soft reset")
@@ -76,6 +83,10 @@ BUTTONS_MASK = 0b111
 #: Most text in a ``Log``, and most pixels in one ``LedFrame`` chunk.
 LOG_MAX = 40
 LED_CHUNK_PIXELS = 500
+#: ``LedFrame`` pixels as ops (PROTOCOL.md §3): a code byte up to 127 is that many literal
+#: pixels, a code byte from 128 a run of (code − 126) copies of one pixel; each colour byte is
+#: its value + 1, so none is 0x00.
+LITERAL_MAX, RUN_MAX = 127, 129
 
 
 class MessageError(NeuronesError, ValueError):
@@ -178,7 +189,12 @@ class Repl(Message):
 
 @dataclass(frozen=True)
 class LedFrame(Message):
-    """Pixels of one strip from LED ``first`` on, as RGB triplets; ``PUSH`` on the last chunk."""
+    """Pixels of one strip from LED ``first`` on, as RGB triplets; ``PUSH`` on the last chunk.
+
+    On the wire the pixels go as runs (:func:`runs_encode`): a dark or evenly lit strip costs
+    a few bytes, and no byte of them is 0x00, so the driver reads them a COBS block at a time.
+    A colour byte of 255 arrives as 254.
+    """
 
     TYPE = 0x10
     HEAD: ClassVar[struct.Struct] = struct.Struct("<HBHH")
@@ -191,17 +207,73 @@ class LedFrame(Message):
         count, rest = divmod(len(self.pixels), 3)
         if rest or count > LED_CHUNK_PIXELS:
             raise ValueError(f"an LedFrame carries 0 to {LED_CHUNK_PIXELS} whole RGB pixels")
-        return self.HEAD.pack(self.frame_id, self.strip, self.first, count) + self.pixels
+        head = self.HEAD.pack(self.frame_id, self.strip, self.first, count)
+        return head + runs_encode(self.pixels)
 
     @classmethod
     def from_body(cls, body: bytes) -> LedFrame:
         if len(body) < cls.HEAD.size:
             raise MessageError("LedFrame body shorter than its header")
         frame_id, strip, first, count = cls.HEAD.unpack(body[: cls.HEAD.size])
-        pixels = body[cls.HEAD.size :]
-        if len(pixels) != 3 * count:
-            raise MessageError(f"LedFrame says {count} pixels but carries {len(pixels)} bytes")
-        return cls(frame_id, strip, first, pixels)
+        if count > LED_CHUNK_PIXELS:
+            raise MessageError(f"LedFrame of {count} pixels")
+        return cls(frame_id, strip, first, runs_decode(body[cls.HEAD.size :], count))
+
+
+def runs_encode(pixels: bytes) -> bytes:
+    """``pixels`` (RGB, 3 bytes each) as LedFrame ops: runs of two or more equal pixels, the
+    rest literal, every colour byte its value + 1 (canonical: the boards' wire.py agrees)."""
+    rgb = np.frombuffer(pixels, dtype=np.uint8).reshape(-1, 3)
+    if not len(rgb):
+        return b""
+    shifted = np.minimum(rgb, 254) + np.uint8(1)
+    key = (shifted.astype(np.uint32) << np.array([16, 8, 0], dtype=np.uint32)).sum(axis=1)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    lengths = np.diff(np.r_[starts, len(rgb)])
+    data = shifted.tobytes()
+    out = bytearray()
+    literal_at = 0
+    for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
+        if length < 2:
+            continue
+        _literals(out, data, literal_at, start)
+        pixel = data[3 * start : 3 * start + 3]
+        end = start + length
+        while end - start >= 2:
+            take = min(RUN_MAX, end - start)
+            out.append(take + 126)
+            out += pixel
+            start += take
+        literal_at = start  # a last single pixel of a long run goes literal
+    _literals(out, data, literal_at, len(rgb))
+    return bytes(out)
+
+
+def _literals(out: bytearray, data: bytes, start: int, end: int) -> None:
+    while start < end:
+        take = min(LITERAL_MAX, end - start)
+        out.append(take)
+        out += data[3 * start : 3 * (start + take)]
+        start += take
+
+
+def runs_decode(data: bytes, count: int) -> bytes:
+    """The ``count`` RGB pixels LedFrame ops make; :class:`MessageError` if they do not."""
+    if b"\x00" in data:
+        raise MessageError("LedFrame pixels hold a 0x00")
+    out = bytearray()
+    i = 0
+    while i < len(data) and len(out) <= 3 * count:
+        code = data[i]
+        size = 3 * code if code <= LITERAL_MAX else 3
+        if i + 1 + size > len(data):
+            break
+        pixels = bytes(b - 1 for b in data[i + 1 : i + 1 + size])
+        out += pixels if code <= LITERAL_MAX else pixels * (code - 126)
+        i += 1 + size
+    if i != len(data) or len(out) != 3 * count:
+        raise MessageError(f"LedFrame pixels do not make its {count} pixels")
+    return bytes(out)
 
 
 # --- board → host ----------------------------------------------------------------------------
@@ -269,14 +341,22 @@ def read_versions(body: bytes) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class State(Message):
-    """A station's 50 Hz report: its clock, the slider (12-bit), buttons held, spikes rejected."""
+    """A station's report, sent when its slider or buttons change and as a heartbeat
+    (``HEARTBEAT`` flag): its clock, the slider (12-bit, filtered on the board), buttons held,
+    spikes rejected and the samples' noise (RMS, in quarter LSB) since its last report."""
 
     TYPE = 0x82
-    LAYOUT = struct.Struct("<IHBB")
+    LAYOUT = struct.Struct("<IHBBB")
     t_ms: int
     raw: int
     buttons: int
     spikes: int = 0
+    noise_x4: int = 0
+
+    @property
+    def noise_lsb(self) -> float:
+        """The samples' noise, RMS, in LSB."""
+        return self.noise_x4 / 4
 
     @classmethod
     def from_body(cls, body: bytes) -> State:
@@ -380,27 +460,42 @@ VECTORS_FILE = Path(__file__).resolve().parents[2] / "firmware" / "vectors.json"
 def _vector_messages() -> list[tuple[str, Message, int, int]]:
     """(name, message, seq, flags) of every vector: each type, and the edge cases."""
     uid = bytes.fromhex("E66038B7133B5C2F")
+    other = PROTOCOL_MAJOR + 1
+    lit = bytes([0x2F, 0xB3, 0x44]) * 40 + bytes([254, 0, 0, 0, 254, 0]) + bytes(3 * 20)
     return [
         ("HELLO", Hello(), 0, 0),
-        ("HELLO from protocol 2", Hello(2, 0), 0, 0),
+        (f"HELLO from protocol {other}", Hello(other, 0), 0, 0),
         ("PING", Ping(), 255, 0),
         ("RING right in green", Ring(2, 0x2F, 0xB3, 0x44, 255), 17, 0),
         ("CONFIG defaults", Config.named(**CONFIG_DEFAULTS), 1, 0),
         ("REPL", Repl(), 9, 0),
-        ("HELLO_ACK station", HelloAck(1, 0, (1, 0, 0), 1, 1, 0xDEADBEEF, 12, 3, uid), 0, 0),
-        ("HELLO_ACK from protocol 2", HelloAck(2, 1, (2, 0, 0), 1, 2, 7, 12, 3, uid), 0, 0),
-        ("STATE at rest", State(123456, 2048, 0, 0), 42, 0),
-        ("STATE zeros", State(0, 0, 0, 0), 0, 0),
-        ("STATE host lost, OK held", State(0xFFFFFFFF, 4095, 0b100, 255), 200, HOST_LOST),
+        (
+            "HELLO_ACK station",
+            HelloAck(PROTOCOL_MAJOR, 0, (2, 0, 0), 1, 1, 0xDEADBEEF, 12, 3, uid),
+            0,
+            0,
+        ),
+        (
+            f"HELLO_ACK from protocol {other}",
+            HelloAck(other, 1, (3, 0, 0), 1, 2, 7, 12, 3, uid),
+            0,
+            0,
+        ),
+        ("STATE at rest", State(123456, 2048, 0, 0, 5), 42, 0),
+        ("STATE zeros", State(0, 0, 0, 0, 0), 0, 0),
+        ("STATE heartbeat", State(123656, 2048, 0, 0, 4), 43, HEARTBEAT),
+        ("STATE host lost, OK held", State(0xFFFFFFFF, 4095, 0b100, 255, 255), 200, HOST_LOST),
         ("EVENT plus pressed", ButtonEvent(5000, 1, 1), 43, 0),
         ("LOG", Log("repl"), 3, 0),
         (
             "LED_FRAME pushed",
-            LedFrame(513, 2, 100, bytes([255, 0, 0, 0, 255, 0, 0, 0, 0])),
+            LedFrame(513, 2, 100, bytes([254, 0, 0, 0, 254, 0, 0, 0, 0])),
             8,
             PUSH,
         ),
-        ("LED_FRAME 500 pixels", LedFrame(1, 0, 0, bytes(range(256)) * 5 + bytes(220)), 9, 0),
+        ("LED_FRAME 500 pixels", LedFrame(1, 0, 0, bytes(range(255)) * 5 + bytes(225)), 9, 0),
+        ("LED_FRAME dark", LedFrame(2, 1, 0, bytes(3 * 500)), 10, 0),
+        ("LED_FRAME lit", LedFrame(3, 7, 60, lit), 11, PUSH),
         ("LED_STATUS", LedStatus(513, 100000, 12, 400, 0), 5, 0),
     ]
 
@@ -454,7 +549,8 @@ def _streams(wires: dict[str, bytes]) -> list[dict]:
             ["STATE at rest", "EVENT plus pressed"],
             {},
         ),
-        ("joined mid-frame", state[5:] + event, ["EVENT plus pressed"], {"cobs": 1}),
+        # Joined mid-frame: the rest of a STATE decodes to bytes whose CRC cannot match.
+        ("joined mid-frame", state[5:] + event, ["EVENT plus pressed"], {"crc": 1}),
         ("one bit flipped", bytes(flipped) + ping, ["PING"], {"crc": 1}),
         (
             "garbage between frames",
@@ -479,7 +575,7 @@ def _streams(wires: dict[str, bytes]) -> list[dict]:
 
 def _other_version(ping: bytes) -> bytes:
     frame = Deframer().feed(ping)[0]
-    return encode(Frame(frame.type, frame.seq, frame.flags, frame.body, version=2))
+    return encode(Frame(frame.type, frame.seq, frame.flags, frame.body, PROTOCOL_MAJOR + 1))
 
 
 def main(argv: list[str] | None = None) -> int:

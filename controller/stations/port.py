@@ -22,10 +22,11 @@ import contextlib
 import logging
 import os
 import select
+import selectors
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from queue import SimpleQueue
 from typing import Any
@@ -42,6 +43,22 @@ IDLE_WAIT_S = 0.25
 WRITE_TIMEOUT_S = 0.5
 #: Bytes asked of the port at once (a USB full-speed packet is 64).
 READ_SIZE = 4096
+
+
+def readable(files: Iterable[Any], timeout_s: float) -> list[Any]:
+    """The ``files`` (descriptors or objects with ``fileno()``) with something to read, waiting
+    at most ``timeout_s``; a closed or hung-up one counts (reading it tells why).
+
+    ``poll``, not ``select``: ``select`` fails on a descriptor past 1023, which a controller
+    with many stations, pipes and clients open reaches.
+    """
+    poller = select.poll()
+    by_fd = {}
+    for f in files:
+        fd = f if isinstance(f, int) else f.fileno()
+        by_fd[fd] = f
+        poller.register(fd, select.POLLIN)
+    return [by_fd[fd] for fd, _ in poller.poll(max(0, round(timeout_s * 1000)))]
 
 
 @dataclass(frozen=True)
@@ -172,29 +189,37 @@ class PortReader:
 
     def _pump(self, port: Any) -> None:
         fd = port.fileno()
-        while not self._stopping:
-            self._write(port)
-            ready, _, _ = select.select([fd, self._wake_r], [], [], IDLE_WAIT_S)
-            if self._wake_r in ready:
-                with contextlib.suppress(BlockingIOError):
-                    os.read(self._wake_r, 1024)
-            if fd not in ready or self._stopping:
-                continue
-            try:
-                data = os.read(fd, READ_SIZE)
-            except BlockingIOError:
-                continue  # the bytes select saw were taken by a line-discipline flush
-            t = self.clock()
-            if not data:  # readable yet empty: the device has gone (Linux)
-                raise serial.SerialException("the device has gone (end of file)")
-            self.bytes_read += len(data)
-            urgent = False
-            for frame in self.deframer.feed(data):
-                note, now = self.inspect(frame) if self.inspect else (None, True)
-                urgent |= now
-                self.inbox.put(Received(self, t, frame, note))
-            if urgent:
-                self.notify()
+        # epoll, not select(): a descriptor past 1023 (many stations, many clients) is fine.
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while not self._stopping:
+                self._write(port)
+                ready = [key.fd for key, _ in selector.select(IDLE_WAIT_S)]
+                self._take(fd, ready)
+
+    def _take(self, fd: int, ready: list[int]) -> None:
+        """Read what the line has for us (``ready``: the descriptors with something to read)."""
+        if self._wake_r in ready:
+            with contextlib.suppress(BlockingIOError):
+                os.read(self._wake_r, 1024)
+        if fd not in ready or self._stopping:
+            return
+        try:
+            data = os.read(fd, READ_SIZE)
+        except BlockingIOError:
+            return  # the bytes the poll saw were taken by a line-discipline flush
+        t = self.clock()
+        if not data:  # readable yet empty: the device has gone (Linux)
+            raise serial.SerialException("the device has gone (end of file)")
+        self.bytes_read += len(data)
+        urgent = False
+        for frame in self.deframer.feed(data):
+            note, now = self.inspect(frame) if self.inspect else (None, True)
+            urgent |= now
+            self.inbox.put(Received(self, t, frame, note))
+        if urgent:
+            self.notify()
 
     def _write(self, port: Any) -> None:
         while self._outbox and not self._stopping:

@@ -64,10 +64,12 @@ class StationSettings:
     ports: tuple[str, ...] = ()  # listed ports: used instead of finding boards by USB id
     ignore: frozenset[str] = frozenset()  # serials never opened (the LED floor's driver)
     timings: Timings = field(default_factory=Timings)
-    report_hz: int = 50
+    report_hz: int = 50  # most state frames a second while the slider moves
     debounce_ms: int = 20
     ring_brightness: int = 64
     host_lost_ms: int = 3000
+    heartbeat_ms: int = 200  # a still station's state frame, this often
+    change_lsb: int = 8  # how far the filtered slider moves before a station reports it
     ring_colour: tuple[int, int, int] = (255, 176, 80)  # for neurons without a colour
 
     def config(self) -> dict[str, int]:
@@ -77,6 +79,8 @@ class StationSettings:
             "debounce_ms": self.debounce_ms,
             "ring_brightness": self.ring_brightness,
             "host_lost_ms": self.host_lost_ms,
+            "heartbeat_ms": self.heartbeat_ms,
+            "change_lsb": self.change_lsb,
         }
 
 
@@ -179,6 +183,8 @@ _SETTINGS_KEYS = (
     "debounce_ms",
     "ring_brightness",
     "host_lost_ms",
+    "heartbeat_ms",
+    "change_lsb",
     "ring_colour",
 )
 
@@ -219,8 +225,23 @@ def _settings(section: Field) -> StationSettings:
         host_lost_ms=section.get("host_lost_ms", d.host_lost_ms).integer(
             minimum=500, maximum=60_000
         ),
+        heartbeat_ms=_heartbeat_ms(section, timings),
+        change_lsb=section.get("change_lsb", d.change_lsb).integer(minimum=1, maximum=200),
         ring_colour=_colour(section["ring_colour"]) if "ring_colour" in section else d.ring_colour,
     )
+
+
+def _heartbeat_ms(section: Field, timings: Timings) -> int:
+    """The heartbeat, at most half the time after which a silent station is offline: a still
+    station then stays online through one lost heartbeat."""
+    field = section.get("heartbeat_ms", StationSettings.heartbeat_ms)
+    heartbeat = field.integer(minimum=50, maximum=1000)
+    if heartbeat * 2 > timings.offline_after * 1000:
+        raise field.error(
+            f"{heartbeat} ms is more than half of offline_after_ms "
+            f"({timings.offline_after * 1000:.0f}): a still station would go offline"
+        )
+    return heartbeat
 
 
 def _ms(section: Field, key: str, default_s: float, low: int, high: int) -> float:

@@ -1,13 +1,16 @@
 """The slider's signal path on the Pi: raw reading → EMA → calibration map → ruler step.
 
-A station reports its slider 50 times a second as a 12-bit reading, already oversampled and
-spike-filtered on the board (docs/hardware.md §2). The ADC still wanders by a few LSB, and a
-threshold that flickers between 7 and 8 while nobody touches the slider would be worse than useless.
-So, in Control Surface's order (docs/hardware.md §3)::
+A station reports its slider as a 12-bit reading, already oversampled, spike-filtered and
+smoothed on the board (docs/hardware.md §2), and only when it moved by a few LSB (or as a
+heartbeat a few times a second): its reports come at uneven times. The ADC still wanders by a
+few LSB, and a threshold that flickers between 7 and 8 while nobody touches the slider would be
+worse than useless. So, in Control Surface's order (docs/hardware.md §3)::
 
     raw ──EMA(α)──▶ filtered ──calibration──▶ ruler position 0..1 ──hysteresis──▶ threshold
 
-- the **EMA** (exponential moving average, α = 1/4 at 50 Hz: τ ≈ 70 ms) smooths the wander;
+- the **EMA** (exponential moving average) smooths what wander is left; ``α`` is the weight of
+  a reading 20 ms after the last, and weighs more the longer the gap (by the board's clock), so
+  the filter follows time, not the number of reports;
 - the **calibration map** (:class:`~controller.calibration.StationCalibration`)
   turns the reading into the place on the printed ruler, so thresholds match its marks;
 - **quantisation with hysteresis** snaps the place to the ruler's step: the value moves to a
@@ -47,19 +50,29 @@ class SliderSettings:
     hysteresis: float = 0.5
 
 
+#: The gap (board milliseconds) that ``SliderSettings.alpha`` is the weight of a reading for.
+ALPHA_STEP_MS = 20
+#: A longer gap than this (a heartbeat, a station just back) counts as this long.
+LONGEST_GAP_MS = 2000
+
+
 @dataclass(frozen=True)
 class SliderState:
-    """Where one slider's signal path is: the filtered reading and the ruler step shown."""
+    """Where one slider's signal path is: the filtered reading, the ruler step shown, and the
+    board's clock at the last reading."""
 
     filtered: float | None = None
     level: int | None = None  # index of the ruler mark shown, 0 = the ruler's low end
+    t_ms: int | None = None
 
 
-def ema(previous: float | None, raw: float, alpha: float) -> float:
-    """The exponential moving average after ``raw`` (the first reading starts it)."""
+def ema(previous: float | None, raw: float, alpha: float, gap_ms: float = ALPHA_STEP_MS) -> float:
+    """The exponential moving average after ``raw``, read ``gap_ms`` after the last reading
+    (the first reading starts it): ``alpha`` is a reading's weight after 20 ms."""
     if previous is None:
         return float(raw)
-    return previous + alpha * (raw - previous)
+    weight = 1.0 - (1.0 - alpha) ** (min(gap_ms, LONGEST_GAP_MS) / ALPHA_STEP_MS)
+    return previous + weight * (raw - previous)
 
 
 def quantise(level: int | None, continuous: float, hysteresis: float, top: int) -> int:
@@ -94,12 +107,16 @@ class SliderPath:
         ruler = self.calibration.ruler
         return max(1, round((ruler.high - ruler.low) / ruler.step))
 
-    def step(self, state: SliderState, raw: float) -> SliderState:
-        """The path after one raw reading."""
-        filtered = ema(state.filtered, raw, self.settings.alpha)
+    def step(self, state: SliderState, raw: float, t_ms: int | None = None) -> SliderState:
+        """The path after one raw reading, taken at ``t_ms`` by the board's clock (None: 20 ms
+        after the last)."""
+        gap: float = ALPHA_STEP_MS
+        if t_ms is not None and state.t_ms is not None:
+            gap = (t_ms - state.t_ms) & 0xFFFFFFFF  # the board's clock wraps after 49 days
+        filtered = ema(state.filtered, raw, self.settings.alpha, gap)
         continuous = self.calibration.position(filtered) * self.steps
         level = quantise(state.level, continuous, self.settings.hysteresis, self.steps)
-        return SliderState(filtered, level)
+        return SliderState(filtered, level, t_ms)
 
     def value(self, state: SliderState) -> float | None:
         """The threshold the slider sets, None before the first reading."""
@@ -112,8 +129,9 @@ class SliderPath:
 class SliderTracker:
     """The slider's signal path, run in the port's reader thread on every state frame.
 
-    A still slider sends 50 frames a second that change nothing; waking the loop for each would cost
-    more than everything else the links do. The reader thread runs the path
+    A still slider sends heartbeats that change nothing, and a moving one up to 50 frames a
+    second, most of them moving the threshold by less than a step; waking the loop for each
+    would cost more than everything else the links do. The reader thread runs the path
     (:class:`~controller.stations.slider.SliderPath`) itself and wakes the loop only when the
     threshold the slider sets changes, its buttons change, or a frame is not a state frame. Each
     frame travels to the loop with its note: ``(State, SliderState, value)``.
@@ -143,20 +161,26 @@ class SliderTracker:
         assert isinstance(state, State)
         urgent = state.buttons != self._buttons
         self._buttons = state.buttons
-        slider, value, moved = self.follow(state.raw)
+        slider, value, moved = self.follow(state.raw, state.t_ms)
         return (state, slider, value), urgent or moved
 
-    def follow(self, raw: float) -> tuple[SliderState | None, float | None, bool]:
-        """In the reading thread: one raw reading through the path; the path's state after it
-        (None before the loop handed a path), the threshold it sets, and whether that changed.
-        The direct-wired stations' sampler calls it for each reading of an ADC input."""
+    def follow(
+        self, raw: float, t_ms: int | None = None
+    ) -> tuple[SliderState | None, float | None, bool]:
+        """In the reading thread: one raw reading, taken at ``t_ms``, through the path; the
+        path's state after it (None before the loop handed a path), the threshold it sets, and
+        whether that changed. The direct-wired stations' sampler calls it for each reading of
+        an ADC input."""
         if self._next:
             self._path, keep = self._next.popleft()
-            self._state = SliderState(self._state.filtered) if keep else SliderState()
+            state_now = self._state
+            self._state = (
+                SliderState(state_now.filtered, None, state_now.t_ms) if keep else SliderState()
+            )
         if self._path is None:
             return None, None, False
         before = self._path.value(self._state)
-        self._state = self._path.step(self._state, raw)
+        self._state = self._path.step(self._state, raw, t_ms)
         value = self._path.value(self._state)
         return self._state, value, value != before
 

@@ -118,7 +118,7 @@ class Calibrator:
         for reading in readings:
             if not self.running(reading.serial) or reading.raw is None:
                 continue
-            procedure = self.procedures[reading.serial].feed(reading.raw, now)
+            procedure = self.procedures[reading.serial].feed(reading.raw, now, reading.noise_lsb)
             self.procedures[reading.serial] = procedure
             if procedure.status != RUNNING:
                 self.ended_at[reading.serial] = now

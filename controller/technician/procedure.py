@@ -18,6 +18,7 @@ checks can say what is wrong instead of waiting forever.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -76,7 +77,8 @@ class Procedure:
     holding: Holding = field(default_factory=Holding)
     limits: Limits = field(default_factory=Limits)
     index: int = 0
-    window: tuple[tuple[float, float], ...] = ()  # (t, raw) since the slider came to rest
+    # (t, raw, the station's noise or None) since the slider came to rest
+    window: tuple[tuple[float, float, float | None], ...] = ()
     holds: tuple[Hold, ...] = ()
     confirmed_at: float | None = None
     status: CalibrationStatus = RUNNING
@@ -126,14 +128,15 @@ class Procedure:
 
     # --- what happens --------------------------------------------------------------------
 
-    def feed(self, raw: float, t: float) -> Procedure:
-        """The procedure after a reading ``raw`` at time ``t`` (seconds)."""
+    def feed(self, raw: float, t: float, noise: float | None = None) -> Procedure:
+        """The procedure after a reading ``raw`` at time ``t`` (seconds), with the noise the
+        station measured on its samples (None if it did not say)."""
         if self.status != RUNNING:
             return self
         # Only the last two holds' worth is ever needed: the window stays short however long
         # the slider rests in the wrong place.
         recent = (w for w in self.window if w[0] >= t - 2 * self.holding.hold_s)
-        window = (*recent, (t, float(raw)))
+        window = (*recent, (t, float(raw), noise))
         if self.confirmed_at is None:
             window = _still_tail(window, self.holding.still_lsb)
         moved = replace(self, window=window, last_raw=float(raw))
@@ -164,7 +167,7 @@ class Procedure:
         """Whether the resting slider is where the current step expects it."""
         if not self.window:
             return False
-        raw = Hold.measure([r for _, r in self.window]).median
+        raw = self._hold().median
         step = self.steps[self.index]
         edge = self.holding.end_zone * FULL_SCALE
         at_an_end = raw <= edge or raw >= FULL_SCALE - edge
@@ -174,8 +177,17 @@ class Procedure:
             return at_an_end and abs(raw - self.holds[0].median) >= FULL_SCALE / 2
         return abs(raw - self.holds[-1].median) >= self.holding.moved_lsb
 
+    def _hold(self) -> Hold:
+        """The window as a hold: its readings, each weighing how long it stood (the last as
+        long as the one before it), and the noises the station reported."""
+        times = [t for t, _, _ in self.window]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        weights = [*gaps, gaps[-1]] if gaps else None
+        noises = [n for _, _, n in self.window if n is not None]
+        return Hold.measure([r for _, r, _ in self.window], noises, weights)
+
     def _capture(self) -> Procedure:
-        hold = Hold.measure([r for _, r in self.window])
+        hold = self._hold()
         done = replace(
             self, holds=(*self.holds, hold), index=self.index + 1, window=(), confirmed_at=None
         )
@@ -222,8 +234,8 @@ def station_calibration(
 
 
 def _still_tail(
-    window: tuple[tuple[float, float], ...], still_lsb: float
-) -> tuple[tuple[float, float], ...]:
+    window: tuple[tuple[float, float, float | None], ...], still_lsb: float
+) -> tuple[tuple[float, float, float | None], ...]:
     """The latest readings that all lie within ``still_lsb`` of each other."""
     start = len(window) - 1
     low = high = window[-1][1]

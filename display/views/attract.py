@@ -2,7 +2,8 @@
 
 The title, one sentence of invitation, and the network at work: every few seconds another
 digit of the set appears, its bands counted, with the network's answer beside it. Three
-steps say what to do. It moves with ``scene.t`` only, so it is a pure picture of the scene.
+steps say what to do, and a button per language lets visitors choose theirs. It moves with
+``scene.t`` only, so it is a pure picture of the scene.
 """
 
 from __future__ import annotations
@@ -12,23 +13,23 @@ import math
 import pygame
 
 from controller.scene import Scene
+from controller.texts import languages, load_texts
 from display.assets import Assets
 from display.geometry import Grid
 from display.hotspot import Hotspot
+from display.regions import Layout, attract_layout, band_counts_size
 from display.widgets import (
-    band_counts_size,
     blit_text,
     draw_digit_grid,
     draw_digit_tile,
-    draw_offline_banner,
     draw_paragraph,
     draw_pill,
+    has_band,
+    header_badges,
 )
 
 #: Seconds each digit stays on the attract screen.
 DIGIT_SECONDS = 3.0
-#: Design height left at the bottom for the visitor mode's invitation to touch.
-INVITATION_HEIGHT = 100
 
 
 def shown_digit(scene: Scene) -> int:
@@ -36,38 +37,80 @@ def shown_digit(scene: Scene) -> int:
     return int(scene.t // DIGIT_SECONDS) % len(scene.digits)
 
 
+def layout(scene: Scene, surface: pygame.Surface) -> Layout:
+    """The view's regions on ``surface`` (the band kept for the visitor mode's invitation)."""
+    return attract_layout(surface.get_size(), has_band(scene))
+
+
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw the attract view of ``scene``; the whole screen invites a touch."""
-    theme, palette = assets.theme, assets.palette
+    """Draw the attract view of ``scene``; its language buttons can be pressed (a visitor
+    chooses the language), anywhere else invites a touch."""
+    palette = assets.palette
     texts = assets.texts(scene.language)
-    width, height = surface.get_size()
     surface.fill(palette.paper)
-    margin = theme.px(80)
-    title = assets.text(
-        texts["screen.attract.title"], "display", palette.ink, bold=True, width=width - 2 * margin
-    )
-    top = blit_text(surface, title, "midtop", (width // 2, theme.px(70))).bottom
-    draw_offline_banner(surface, scene, assets, (width - theme.px(30), theme.px(40)))
-    text_box = pygame.Rect(margin * 2, top + theme.px(24), width - 4 * margin, theme.px(120))
-    bottom = draw_paragraph(
-        surface,
-        assets,
-        texts["screen.attract.invite"],
-        text_box,
-        "large",
-        palette.ink_soft,
-        align="center",
-    )
-    # In the visitor mode the invitation to touch takes the bottom (display.views.visitor).
-    invited = scene.visitor is not None and scene.visitor.phase == "attract"
-    steps_top = height - theme.px(190) - (theme.px(INVITATION_HEIGHT) if invited else 0)
-    stage = pygame.Rect(margin, bottom + theme.px(30), width - 2 * margin, 0)
-    stage.height = steps_top - theme.px(40) - stage.top
-    _draw_stage(surface, scene, assets, stage)
-    _draw_steps(
-        surface, scene, assets, pygame.Rect(margin, steps_top, width - 2 * margin, theme.px(150))
-    )
-    return []
+    regions = layout(scene, surface)
+    hotspots = []
+    with assets.log.region("languages", regions["languages"], surface):
+        hotspots = _draw_languages(surface, scene, assets, regions["languages"])
+    title_box = regions["title"]
+    with assets.log.region("title", title_box, surface):
+        title = assets.text(
+            texts["screen.attract.title"], "display", palette.ink, bold=True, width=title_box.width
+        )
+        blit_text(assets, surface, title, "center", title_box.center)
+    with assets.log.region("invite", regions["invite"], surface):
+        draw_paragraph(
+            surface,
+            assets,
+            texts["screen.attract.invite"],
+            regions["invite"],
+            "large",
+            palette.ink_soft,
+            align="center",
+        )
+    with assets.log.region("stage", regions["stage"], surface):
+        _draw_stage(surface, scene, assets, regions["stage"])
+    with assets.log.region("steps", regions["steps"], surface):
+        _draw_steps(surface, scene, assets, regions["steps"])
+    return hotspots
+
+
+def _draw_languages(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> list[Hotspot]:
+    """A button per language, in its own name (the one on show filled), and the offline
+    stations' banner if any: a visitor chooses the language by touching it."""
+    theme, palette = assets.theme, assets.palette
+    right = rect.right
+    hotspots = []
+    for text, fill, colour in header_badges(scene, assets)[:1] if scene.offline() else []:
+        pill = draw_pill(
+            surface,
+            assets,
+            text,
+            (right, rect.centery),
+            anchor="midright",
+            fill=fill,
+            colour=colour,
+        )
+        right = pill.left - theme.px(16)
+    for language in reversed(languages()):
+        name = load_texts(language)["language.name"]
+        on = language == scene.language
+        pill = draw_pill(
+            surface,
+            assets,
+            name,
+            (right, rect.centery),
+            anchor="midright",
+            role="small",
+            fill=palette.ink if on else palette.card,
+            colour=palette.on_dark if on else palette.ink,
+            outline=None if on else palette.ink,
+        )
+        hotspots.append(
+            Hotspot(pill.inflate(theme.px(12), theme.px(12)), "language", index=language)
+        )
+        right = pill.left - theme.px(16)
+    return hotspots
 
 
 def _draw_stage(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:
@@ -75,19 +118,31 @@ def _draw_stage(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> Non
     theme, palette = assets.theme, assets.palette
     i = shown_digit(scene)
     digit = scene.digits.digits[i]
-    counts_w, counts_h = band_counts_size(assets)
+    counts_w, counts_h = band_counts_size(theme)
     box = (rect.left, rect.top, rect.width * 0.45 - counts_w, rect.height - counts_h)
     grid = Grid.fitted(box, scene.network.rows, scene.network.cols)
     grid = Grid(
-        rect.centerx - theme.px(80) - grid.width - counts_w, grid.y, grid.rows, grid.cols, grid.cell
+        rect.centerx - theme.px(80) - grid.width - counts_w,
+        rect.top,
+        grid.rows,
+        grid.cols,
+        grid.cell,
     )
-    draw_digit_grid(surface, assets, scene.network, grid, digit.pixels, scene.set_result.inputs[i])
+    draw_digit_grid(
+        surface,
+        assets,
+        scene.network,
+        grid,
+        digit.pixels,
+        scene.set_result.inputs[i],
+        scene.language,
+    )
     # A gentle pulse on the arrow: the network "thinking", from the scene's clock alone.
     phase = (scene.t % DIGIT_SECONDS) / DIGIT_SECONDS
     shift = theme.px(24) * math.sin(phase * math.pi)
     arrow = assets.text("➜", "display", palette.ink)
     centre_y = grid.y + grid.height / 2
-    blit_text(surface, arrow, "center", (rect.centerx + theme.px(40) + shift, centre_y))
+    blit_text(assets, surface, arrow, "center", (rect.centerx + theme.px(40) + shift, centre_y))
     decision = scene.set_result.decision(i)
     texts = assets.texts(scene.language)
     answer = texts.decision(decision.status, decision.digits)
@@ -98,7 +153,7 @@ def _draw_stage(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> Non
         draw_digit_tile(surface, assets, scene.network, decision.digits[0], tile)
     else:
         label = assets.text(answer, "title", palette.ink, bold=True, width=rect.right - tile_x)
-        blit_text(surface, label, "midleft", (tile_x, centre_y))
+        blit_text(assets, surface, label, "midleft", (tile_x, centre_y))
 
 
 def _draw_steps(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:

@@ -13,16 +13,17 @@ from controller.scene import Scene
 from display.assets import Assets
 from display.geometry import Grid
 from display.hotspot import Hotspot
+from display.regions import band_counts_size, decision_layout
 from display.widgets import (
-    band_counts_size,
     blit_text,
     draw_answer,
     draw_digit_grid,
     draw_header,
-    draw_message,
     draw_neuron_badge,
     draw_offline_mark,
     draw_yes_no,
+    has_band,
+    line_pitch,
     station_state,
 )
 
@@ -32,26 +33,19 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     surface.fill(palette.paper)
-    content = draw_header(surface, scene, assets, texts["screen.decision.title"])
-    margin = theme.px(48)
-    body = content.inflate(-2 * margin, -theme.px(60))
-    left = pygame.Rect(body.left, body.top, round(body.width * 0.3), body.height)
-    draw_digit(surface, scene, assets, left)
-    right = pygame.Rect(left.right + theme.px(60), body.top, 0, body.height)
-    right.width = body.right - right.left
-    caption = assets.text(texts["screen.network.answer"], "large", palette.ink_soft)
-    top = blit_text(surface, caption, "midtop", (right.centerx, right.top)).bottom
-    outputs_h = theme.px(150)
-    answer = pygame.Rect(right.left, top + theme.px(20), right.width, 0)
-    answer.height = right.bottom - outputs_h - theme.px(40) - answer.top
-    draw_answer(surface, scene, assets, answer)
-    draw_outputs(
-        surface,
-        scene,
-        assets,
-        pygame.Rect(right.left, right.bottom - outputs_h, right.width, outputs_h),
-    )
-    draw_message(surface, scene, assets)
+    draw_header(surface, scene, assets, texts["screen.decision.title"])
+    regions = decision_layout(surface.get_size(), has_band(scene))
+    with assets.log.region("digit", regions["digit"], surface):
+        draw_digit(surface, scene, assets, regions["digit"])
+    right = regions["answer"]
+    with assets.log.region("answer", right, surface):
+        caption = assets.text(texts["screen.network.answer"], "large", palette.ink_soft)
+        top = blit_text(assets, surface, caption, "midtop", (right.centerx, right.top)).bottom
+        answer = pygame.Rect(right.left, top + theme.px(20), right.width, 0)
+        answer.height = right.bottom - answer.top
+        draw_answer(surface, scene, assets, answer)
+    with assets.log.region("outputs", regions["outputs"], surface):
+        draw_outputs(surface, scene, assets, regions["outputs"])
     return []
 
 
@@ -59,14 +53,20 @@ def draw_digit(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> Grid
     """The digit on show, its name above, as large as ``rect`` allows, bands counted."""
     theme, palette = assets.theme, assets.palette
     name = assets.text(scene.digit.name, "title", palette.ink, bold=True)
-    counts_w, counts_h = band_counts_size(assets)
+    counts_w, counts_h = band_counts_size(theme)
     top = rect.top + name.get_height() + theme.px(20)
     box = (rect.left, top, rect.width - counts_w, rect.bottom - top - counts_h)
     grid = Grid.fitted(box, scene.network.rows, scene.network.cols)
     grid = Grid(grid.x, top, grid.rows, grid.cols, grid.cell)
-    blit_text(surface, name, "midbottom", (grid.x + grid.width / 2, top - theme.px(14)))
+    blit_text(assets, surface, name, "midbottom", (grid.x + grid.width / 2, top - theme.px(14)))
     draw_digit_grid(
-        surface, assets, scene.network, grid, scene.digit.pixels, scene.result.inputs[0]
+        surface,
+        assets,
+        scene.network,
+        grid,
+        scene.digit.pixels,
+        scene.result.inputs[0],
+        scene.language,
     )
     return grid
 
@@ -77,15 +77,15 @@ def draw_outputs(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> No
     network = scene.network
     n = len(network.output_names)
     width = rect.width / n
-    radius = min(theme.px(44), rect.height // 3)
+    pill_h = line_pitch(assets, "small", bold=True) + theme.px(10)
+    radius = min(theme.px(40), (rect.height - pill_h - theme.px(20)) // 2)
     for o, name in enumerate(network.output_names):
         cell = pygame.Rect(round(rect.left + o * width), rect.top, round(width), rect.height)
-        centre = (cell.centerx, cell.top + radius + theme.px(8))
+        centre = (cell.centerx, cell.top + radius + theme.px(4))
         draw_neuron_badge(surface, assets, network, name, centre, radius)
-        at = (cell.centerx, centre[1] + radius + theme.px(14))
-        draw_yes_no(surface, scene, assets, scene.result.outputs[0, o], at, "midtop")
-        if station_state(scene, name) == "offline":
-            tag_at = (cell.centerx, cell.bottom)
-            draw_offline_mark(
-                surface, scene, assets, cell.inflate(-theme.px(12), 0), tag_at, "midbottom"
-            )
+        at = (cell.centerx, centre[1] + radius + theme.px(8))
+        if station_state(scene, name) == "offline":  # the tag where its Oui/Non was
+            box = cell.inflate(-theme.px(12), 0)
+            draw_offline_mark(surface, scene, assets, box, at, "midtop", short=True)
+        else:
+            draw_yes_no(surface, scene, assets, scene.result.outputs[0, o], at, "midtop")

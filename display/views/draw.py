@@ -17,16 +17,16 @@ from controller.scene import Scene
 from display.assets import Assets
 from display.geometry import Grid
 from display.hotspot import Hotspot
+from display.regions import band_counts_size, draw_layout
 from display.views.decision import draw_outputs
 from display.widgets import (
-    band_counts_size,
     blit_text,
     draw_answer,
     draw_digit_grid,
     draw_digit_tile,
     draw_header,
-    draw_message,
     draw_pill,
+    has_band,
 )
 
 
@@ -36,29 +36,27 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     texts = assets.texts(scene.language)
     surface.fill(palette.paper)
     title, hint = texts["screen.draw.title"], texts["screen.draw.hint"]
-    content = draw_header(surface, scene, assets, title, hint)
-    body = content.inflate(-2 * theme.px(48), -theme.px(50))
-    left = pygame.Rect(body.left, body.top, round(body.width * 0.38), body.height)
-    hotspots = _draw_canvas(surface, scene, assets, left)
-    right = pygame.Rect(left.right + theme.px(60), body.top, 0, body.height)
-    right.width = body.right - right.left
-    caption = assets.text(texts["screen.network.answer"], "large", palette.ink_soft)
-    top = blit_text(surface, caption, "midtop", (right.centerx, right.top)).bottom
-    add_h, outputs_h = theme.px(150), theme.px(130)
-    answer = pygame.Rect(right.left, top + theme.px(16), right.width, 0)
-    answer.height = right.bottom - add_h - outputs_h - theme.px(80) - answer.top
-    draw_answer(surface, scene, assets, answer)
-    outputs = pygame.Rect(right.left, answer.bottom + theme.px(20), right.width, outputs_h)
-    draw_outputs(surface, scene, assets, outputs)
-    add = pygame.Rect(right.left, right.bottom - add_h, right.width, add_h)
-    hotspots += _draw_add_buttons(surface, scene, assets, add)
-    draw_message(surface, scene, assets)
+    draw_header(surface, scene, assets, title, hint)
+    regions = draw_layout(surface.get_size(), has_band(scene))
+    with assets.log.region("canvas", regions["canvas"], surface):
+        hotspots = _draw_canvas(surface, scene, assets, regions["canvas"])
+    right = regions["answer"]
+    with assets.log.region("answer", right, surface):
+        caption = assets.text(texts["screen.network.answer"], "large", palette.ink_soft)
+        top = blit_text(assets, surface, caption, "midtop", (right.centerx, right.top)).bottom
+        answer = pygame.Rect(right.left, top + theme.px(16), right.width, 0)
+        answer.height = right.bottom - answer.top
+        draw_answer(surface, scene, assets, answer)
+    with assets.log.region("outputs", regions["outputs"], surface):
+        draw_outputs(surface, scene, assets, regions["outputs"])
+    with assets.log.region("add", regions["add"], surface):
+        hotspots += _draw_add_buttons(surface, scene, assets, regions["add"])
     return hotspots
 
 
 def canvas_grid(scene: Scene, assets: Assets, rect: pygame.Rect) -> Grid:
     """The editable grid's geometry in ``rect`` (room kept for band counts and a button)."""
-    counts_w, counts_h = band_counts_size(assets)
+    counts_w, counts_h = band_counts_size(assets.theme)
     box = (rect.left, rect.top, rect.width - counts_w, rect.height - counts_h - assets.theme.px(90))
     grid = Grid.fitted(box, scene.network.rows, scene.network.cols)
     return Grid(
@@ -75,7 +73,13 @@ def _draw_canvas(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> li
     texts = assets.texts(scene.language)
     grid = canvas_grid(scene, assets, rect)
     draw_digit_grid(
-        surface, assets, scene.network, grid, scene.digit.pixels, scene.result.inputs[0]
+        surface,
+        assets,
+        scene.network,
+        grid,
+        scene.digit.pixels,
+        scene.result.inputs[0],
+        scene.language,
     )
     hotspots = []
     for r in range(grid.rows):
@@ -83,8 +87,8 @@ def _draw_canvas(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> li
             x, y, w, h = grid.cell_rect(r, c)
             cell = pygame.Rect(round(x), round(y), round(w), round(h))
             hotspots.append(Hotspot(cell, "cell", index=(r, c)))
-    _, counts_h = band_counts_size(assets)
-    at = (grid.x + grid.width / 2, grid.y + grid.height + counts_h + theme.px(20))
+    _, counts_h = band_counts_size(theme)
+    at = (grid.x + grid.width / 2, grid.y + grid.height + counts_h + theme.px(16))
     clear = draw_pill(
         surface,
         assets,
@@ -104,10 +108,10 @@ def _draw_add_buttons(surface, scene: Scene, assets: Assets, rect: pygame.Rect):
     """ "Ajouter aux réglettes comme : [0] [3] [6] [9]": one tile per output digit."""
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
-    label = assets.text(texts["screen.draw.add"], "body", palette.ink, bold=True)
-    blit_text(surface, label, "midtop", (rect.centerx, rect.top))
+    label = assets.text(texts["screen.draw.add"], "body", palette.ink, bold=True, width=rect.width)
+    blit_text(assets, surface, label, "midtop", (rect.centerx, rect.top))
     labels = scene.network.labels
-    size = rect.height - label.get_height() - theme.px(20)
+    size = rect.height - label.get_height() - theme.px(16)
     gap = theme.px(30)
     x = rect.centerx - (len(labels) * size + (len(labels) - 1) * gap) // 2
     hotspots = []

@@ -17,7 +17,6 @@ wrong answer to count it right.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import pygame
@@ -26,109 +25,80 @@ from controller.scene import Scene
 from display.assets import Assets
 from display.geometry import Grid
 from display.hotspot import Hotspot
+from display.regions import Layout, band_counts_size, network_layout
 from display.widgets import (
-    band_counts_size,
     blit_text,
     digit_fill,
     draw_answer,
     draw_digit_grid,
     draw_header,
-    draw_message,
     draw_neuron_badge,
     draw_offline_mark,
-    draw_pickup,
     draw_pill,
     draw_subtitle,
     draw_yes_no,
-    format_number,
-    header_content,
+    has_band,
     header_key,
+    line_pitch,
     mix_paper,
     station_state,
 )
 
 
-@dataclass(frozen=True)
-class NetworkLayout:
-    """Where everything of the network view goes, in window pixels."""
-
-    digit_panel: pygame.Rect
-    grid: Grid
-    decision: pygame.Rect
-    cards: dict[str, pygame.Rect]  # every neuron's card, by name
-    columns: tuple[tuple[str, int], ...]  # (layer, centre x) for the layer titles
-    titles_y: int
-
-
-def network_layout(scene: Scene, assets: Assets, content: pygame.Rect) -> NetworkLayout:
-    """Lay the view out in ``content`` (the surface below the header). Pure geometry."""
-    px = assets.theme.px
+def layout(scene: Scene, surface: pygame.Surface) -> Layout:
+    """The view's regions on ``surface``: the frame, ``digit``, ``answer``, ``titles`` and a
+    ``card:N`` per neuron."""
     network = scene.network
-    margin = px(48)
-    panel = pygame.Rect(margin, content.top + px(24), px(400), 0)
-    counts_w, counts_h = band_counts_size(assets)
-    grid_box = (panel.left, panel.top + px(70), panel.width - counts_w, px(380))
-    grid = Grid.fitted(grid_box, network.rows, network.cols)
-    grid = Grid(panel.left, grid.y, grid.rows, grid.cols, grid.cell)
-    panel.height = round(grid.y + grid.height + counts_h) - panel.top
-    decision = pygame.Rect(panel.left, panel.bottom + px(24), panel.width, 0)
-    decision.height = content.bottom - px(24) - decision.top
-    left = panel.right + px(90)
-    right = content.right - margin
-    widths = {"input": px(180), "hidden": px(330), "output": px(330)}
-    titles_y = content.top + px(40)
-    top, bottom = content.top + px(80), content.bottom - px(24)
-    free = right - left - sum(widths.values())
-    xs = {
-        "input": left,
-        "hidden": left + widths["input"] + free / 2,
-        "output": right - widths["output"],
-    }
-    layers = {
-        "input": network.input_names,
-        "hidden": network.hidden_names,
-        "output": network.output_names,
-    }
-    cards: dict[str, pygame.Rect] = {}
-    for layer, names in layers.items():
-        pitch = (bottom - top) / len(names)
-        height = min(pitch - px(22), px(150))
-        for i, name in enumerate(names):
-            y = top + i * pitch + (pitch - height) / 2
-            cards[name] = pygame.Rect(round(xs[layer]), round(y), widths[layer], round(height))
-    columns = tuple((layer, round(xs[layer] + widths[layer] / 2)) for layer in layers)
-    return NetworkLayout(panel, grid, decision, cards, columns, titles_y)
+    layers = (network.input_names, network.hidden_names, network.output_names)
+    grid = (network.rows, network.cols)
+    return network_layout(surface.get_size(), has_band(scene), layers, grid)
+
+
+def digit_grid(scene: Scene, assets: Assets, regions: Layout) -> Grid:
+    """Where the digit's grid goes in the ``digit`` region (its name above, counts around)."""
+    panel = regions["digit"]
+    px = assets.theme.px
+    counts_w, counts_h = band_counts_size(assets.theme)
+    box = (panel.left, panel.top + px(64), panel.width - counts_w, panel.height - px(64) - counts_h)
+    grid = Grid.fitted(box, scene.network.rows, scene.network.cols)
+    return Grid(panel.left, panel.top + px(64), grid.rows, grid.cols, grid.cell)
 
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
     """Draw the network view of ``scene``; return the digit arrows and the neuron cards."""
     texts = assets.texts(scene.language)
     title = texts["screen.network.title"]
-    layout = network_layout(scene, assets, header_content(surface, assets))
+    regions = layout(scene, surface)
     network = scene.network
     names = (network.input_names, network.hidden_names, network.output_names)
     weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
-    key = ("network", header_key(scene, title), names, weights)
-    surface.blit(assets.layer(key, partial(_draw_static, scene, assets, layout, title)), (0, 0))
+    key = ("network", header_key(scene, title), names, weights, regions, scene.shown_layers)
+    assets.blit_layer(surface, key, partial(_draw_static, scene, assets, regions, title))
     if scene.digit_index is not None and not scene.digit_hidden:
         index, count = scene.digit_index + 1, len(scene.digits)
         position = texts.format("screen.network.position", index=index, count=count)
         draw_subtitle(surface, scene, assets, title, position, "body")
-    _draw_edges(surface, scene, assets, layout)
+    _draw_edges(surface, scene, assets, regions)
     hotspots = []
     for name in network.input_names:
-        _draw_input(surface, scene, assets, name, layout.cards[name])
+        with assets.log.region(f"card:{name}", regions[f"card:{name}"], surface):
+            _draw_input(surface, scene, assets, name, regions[f"card:{name}"])
     for name in network.hidden_names + network.output_names:
-        _draw_neuron(surface, scene, assets, name, layout.cards[name])
-    for name, card in layout.cards.items():
-        hotspots.extend(_draw_answer_mark(surface, scene, assets, name, card))
-    hotspots.extend(_draw_digit_panel(surface, scene, assets, layout))
-    box = _answer_box(assets, layout.decision)
-    if scene.digit_hidden or scene.shown_layers < 3:
-        _draw_secret(surface, assets, box, "display")
-    else:
-        draw_answer(surface, scene, assets, box, assets.palette.card)
-    draw_message(surface, scene, assets)
+        with assets.log.region(f"card:{name}", regions[f"card:{name}"], surface):
+            _draw_neuron(surface, scene, assets, name, regions[f"card:{name}"])
+    for name in names[0] + names[1] + names[2]:
+        card = regions[f"card:{name}"]
+        around = card.inflate(2 * assets.theme.px(24), 2 * assets.theme.px(24))
+        with assets.log.region(f"card:{name}", around, surface):
+            hotspots.extend(_draw_answer_mark(surface, scene, assets, name, card))
+    with assets.log.region("digit", regions["digit"], surface):
+        hotspots.extend(_draw_digit_panel(surface, scene, assets, regions))
+    box = _answer_box(assets, regions["answer"])
+    with assets.log.region("answer", regions["answer"], surface):
+        if scene.digit_hidden or scene.shown_layers < 3 or scene.secret("decision"):
+            _draw_secret(surface, assets, box, "display")
+        else:
+            draw_answer(surface, scene, assets, box, assets.palette.card)
     return hotspots
 
 
@@ -137,27 +107,38 @@ def _draw_secret(surface, assets: Assets, rect: pygame.Rect, role: str) -> None:
     theme, palette = assets.theme, assets.palette
     pygame.draw.rect(surface, palette.shade, rect, border_radius=theme.px(14))
     mark = assets.text("?", role, palette.ink_soft, bold=True, ground=palette.shade)
-    blit_text(surface, mark, "center", rect.center)
+    if mark.get_height() > rect.height:
+        mark = assets.text("?", "large", palette.ink_soft, bold=True, ground=palette.shade)
+    blit_text(assets, surface, mark, "center", rect.center)
 
 
-def _draw_static(scene: Scene, assets: Assets, layout: NetworkLayout, title: str, layer) -> None:
+def _draw_static(scene: Scene, assets: Assets, regions: Layout, title: str, layer) -> None:
     """What only changes with the language, the mode or the stations: the background layer."""
     texts = assets.texts(scene.language)
     theme, palette = assets.theme, assets.palette
     layer.fill(palette.paper)
     draw_header(layer, scene, assets, title)
-    for column, x in layout.columns:
-        label = assets.text(texts[f"screen.network.{column}"], "small", palette.ink_soft)
-        blit_text(layer, label, "center", (x, layout.titles_y))
-    rect = layout.decision
+    network = scene.network
+    titles = regions["titles"]
+    with assets.log.region("titles", titles, layer):
+        for column, names in zip(
+            ("input", "hidden", "output"), network.layers().values(), strict=True
+        ):
+            x = regions[f"card:{names[0]}"].centerx
+            label = assets.text(texts[f"screen.network.{column}"], "small", palette.ink_soft)
+            blit_text(assets, layer, label, "center", (x, titles.centery))
+    rect = regions["answer"]
     pygame.draw.rect(layer, palette.card, rect, border_radius=theme.px(18))
     pygame.draw.rect(layer, palette.ink, rect, theme.px(3), border_radius=theme.px(18))
-    caption = assets.text(
-        texts["screen.network.answer"], "small", palette.ink_soft, ground=palette.card
-    )
-    blit_text(layer, caption, "midtop", (rect.centerx, rect.top + theme.px(14)))
-    for name, card in layout.cards.items():
-        _draw_card_static(layer, scene, assets, name, card)
+    with assets.log.region("answer", rect, layer):
+        caption = assets.text(
+            texts["screen.network.answer"], "small", palette.ink_soft, ground=palette.card
+        )
+        blit_text(assets, layer, caption, "midtop", (rect.centerx, rect.top + theme.px(10)))
+    for name in (*network.input_names, *network.hidden_names, *network.output_names):
+        card = regions[f"card:{name}"]
+        with assets.log.region(f"card:{name}", card, layer):
+            _draw_card_static(layer, scene, assets, name, card)
 
 
 def _draw_card_static(layer, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
@@ -165,67 +146,100 @@ def _draw_card_static(layer, scene: Scene, assets: Assets, name: str, card: pyga
     palette = assets.palette
     _card(layer, assets, card, active=False)
     online = station_state(scene, name) != "offline"  # else the offline tag takes the line
-    parts = _card_parts(assets, scene.network, name, card)
+    parts = card_parts(scene, assets, name, card)
     if name in scene.network.input_names:
         band = scene.network.bands[scene.network.input_names.index(name)]
         cell = parts["cell"]
         build = partial(_band_icon, assets, scene.network, band, cell)
         icon = assets.sprite(("band", band, cell), build, keyed=True)
         layer.blit(icon, (parts["icon_x"], card.centery - icon.get_height() // 2))
-        if online:
+        if online:  # else the offline tag takes its place
             label = assets.text(name, "tiny", palette.ink_soft, ground=palette.card)
-            blit_text(layer, label, "bottomleft", (parts["x"], card.centery))
+            blit_text(assets, layer, label, "bottomleft", (parts["x"], card.centery))
         return
     draw_neuron_badge(layer, assets, scene.network, name, parts["centre"], parts["radius"])
-    if online:
-        formula = _formula(assets, scene.network, name, parts["width"])
-        blit_text(layer, formula, "midleft", (parts["x"], card.top + parts["row"] * 0.62))
+    if online and parts["formula"] is not None:
+        formula = _formula(assets, scene, name)
+        blit_text(assets, layer, formula, "midleft", (parts["x"], parts["formula"]))
 
 
-def _card_parts(assets: Assets, network, name: str, card: pygame.Rect) -> dict:
-    """Where the parts of a neuron's card go (shared by its static and moving parts)."""
+def card_parts(scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> dict:
+    """Where the parts of a neuron's card go (shared by its static and moving parts).
+
+    A hidden or output card has up to three rows right of its badge: the neuron's sum as
+    written on its workshop card (the *formula*), its numbers, and its Oui/Non. The formula is
+    given up, rather than shrunk, when the card is too short or narrow for it in the smallest
+    class font: the numbers matter more.
+    """
     px = assets.theme.px
+    network = scene.network
     if name in network.input_names:
         cell = max(2, min(px(8), (card.height - px(24)) // network.rows))
-        icon_x = card.left + px(18)
-        return {"cell": cell, "icon_x": icon_x, "x": icon_x + cell * network.cols + px(20)}
-    radius = min(px(44), card.height // 2 - px(10))
-    centre = (card.left + px(16) + radius, card.centery)
-    x = centre[0] + radius + px(18)
-    width = card.right - px(14) - x
-    return {"radius": radius, "centre": centre, "x": x, "width": width, "row": card.height / 3}
+        icon_x = card.left + px(16)
+        return {"cell": cell, "icon_x": icon_x, "x": icon_x + cell * network.cols + px(18)}
+    radius = min(px(40), card.height // 2 - px(8))
+    centre = (card.left + px(14) + radius, card.centery)
+    x = centre[0] + radius + px(16)
+    width = card.right - px(36) - x  # the top right corner keeps room for an answer's mark
+    row_h = line_pitch(assets, "tiny")
+    gap = px(4)
+    if scene.neuron_shown(name):  # the numbers, and the Oui/Non pill under them
+        rows = [line_pitch(assets, "small"), row_h + px(10)]
+    else:  # the pupil's number, large
+        rows = [line_pitch(assets, "large", bold=True)]
+    formula_fits = (
+        _formula(assets, scene, name).get_width() <= width
+        and row_h + sum(rows) + gap * len(rows) + px(4) <= card.height
+    )
+    if formula_fits:
+        rows.insert(0, row_h)
+    y = card.top + (card.height - sum(rows) - gap * (len(rows) - 1)) / 2
+    centres = []
+    for h in rows:
+        centres.append(round(y + h / 2))
+        y += h + gap
+    formula = centres.pop(0) if formula_fits else None
+    return {
+        "radius": radius,
+        "centre": centre,
+        "x": x,
+        "width": width,
+        "formula": formula,
+        "numbers": centres[0],
+        "pill": centres[-1],
+    }
 
 
 def _answer_box(assets: Assets, rect: pygame.Rect) -> pygame.Rect:
     """The part of the decision box under its caption."""
-    top = rect.top + assets.theme.px(14) + assets.text("Ag", "small").get_height()
+    top = rect.top + assets.theme.px(10) + line_pitch(assets, "small") + assets.theme.px(6)
     return pygame.Rect(rect.left, top, rect.width, rect.bottom - top).inflate(
-        -assets.theme.px(30), -assets.theme.px(20)
+        -assets.theme.px(30), -assets.theme.px(16)
     )
 
 
 # --- the digit and the decision --------------------------------------------------------------
 
 
-def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayout):
+def _draw_digit_panel(surface, scene: Scene, assets: Assets, regions: Layout):
     """The digit's name with ◀ ▶ to change it, its grid, its bands and their counts."""
     theme, palette = assets.theme, assets.palette
-    panel, grid = layout.digit_panel, layout.grid
-    name_y = panel.top + theme.px(28)
+    grid = digit_grid(scene, assets, regions)
+    name_y = regions["digit"].top + theme.px(28)
     if scene.digit_hidden:
         rect = pygame.Rect(round(grid.x), round(grid.y), round(grid.width), round(grid.height))
         _draw_secret(surface, assets, rect, "display")
         pygame.draw.rect(surface, palette.ink, rect, theme.px(3), border_radius=theme.px(14))
         tag = assets.text("?", "large", palette.ink, bold=True)
-        blit_text(surface, tag, "center", (rect.centerx, name_y))
+        blit_text(assets, surface, tag, "center", (rect.centerx, name_y))
         return []
     fill = digit_fill(assets, scene.network, scene.digit.label)
     label = assets.text(scene.digit.name, "large", palette.ink, bold=True, ground=fill)
     plate = label.get_rect(center=(round(grid.x + grid.width / 2), name_y))
-    plate.inflate_ip(theme.px(36), theme.px(10))
+    plate.inflate_ip(theme.px(36), theme.px(6))
     pygame.draw.rect(surface, fill, plate, border_radius=theme.px(12))
     pygame.draw.rect(surface, palette.ink, plate, theme.px(3), border_radius=theme.px(12))
-    blit_text(surface, label, "center", plate.center)
+    blit_text(assets, surface, label, "center", plate.center)
     hotspots = []
     if scene.digit_index is not None:
         for step, arrow, anchor, x in (
@@ -246,7 +260,9 @@ def _draw_digit_panel(surface, scene: Scene, assets: Assets, layout: NetworkLayo
             index = (scene.digit_index + step) % len(scene.digits)
             hotspots.append(Hotspot(rect.inflate(theme.px(16), theme.px(16)), "digit", index=index))
     counts = scene.result.inputs[0] if scene.shown_layers >= 1 else None
-    draw_digit_grid(surface, assets, scene.network, grid, scene.digit.pixels, counts)
+    draw_digit_grid(
+        surface, assets, scene.network, grid, scene.digit.pixels, counts, scene.language
+    )
     return hotspots
 
 
@@ -261,11 +277,12 @@ def _draw_input(surface, scene: Scene, assets: Assets, name: str, card: pygame.R
     shown = scene.shown_layers >= 1
     if shown and count > 0:
         _active_frame(surface, assets, card)
-    x = _card_parts(assets, scene.network, name, card)["x"]
+    x = card_parts(scene, assets, name, card)["x"]
     if station_state(scene, name) == "offline":
-        draw_offline_mark(surface, scene, assets, card, (x, card.centery), "bottomleft")
+        at = (x, card.centery)
+        draw_offline_mark(surface, scene, assets, card, at, "bottomleft", short=True)
     label = _number_label(scene, assets, name, count if shown else None, "large")
-    blit_text(surface, label, "topleft", (x, card.centery - theme.px(4)))
+    blit_text(assets, surface, label, "topleft", (x, card.centery + theme.px(2)))
     _station_marks(surface, scene, assets, name, card)
 
 
@@ -273,12 +290,13 @@ def _number_label(scene: Scene, assets: Assets, name: str, value, role: str):
     """A neuron's number: ``value`` when the view may show it, else the number its pupil is
     dialling (soft until right), or "?" before they start."""
     palette = assets.palette
+    texts = assets.texts(scene.language)
     if value is not None:
-        text, colour = format_number(value), palette.ink
+        text, colour = texts.number(value), palette.ink
     else:
         station = scene.station(name)
         entry = station.entry
-        text = "?" if entry is None else format_number(entry)
+        text = "?" if entry is None else texts.number(entry)
         colour = palette.ink if station.answer == "right" else palette.ink_soft
     return assets.text(text, role, colour, bold=True, ground=palette.card)
 
@@ -305,42 +323,46 @@ def _draw_neuron(surface, scene: Scene, assets: Assets, name: str, card: pygame.
     shown = scene.neuron_shown(name)
     if shown and value > 0:
         _active_frame(surface, assets, card)
-    parts = _card_parts(assets, network, name, card)
-    x, row = parts["x"], parts["row"]
-    if station_state(scene, name) == "offline":
-        draw_offline_mark(surface, scene, assets, card, (x, card.top + row * 0.62), "midleft")
+    parts = card_parts(scene, assets, name, card)
+    x = parts["x"]
+    offline = station_state(scene, name) == "offline"
+    if offline:  # the tag where the formula was, or else where Oui/Non is
+        at = (x, parts["formula"] or parts["pill"])
+        draw_offline_mark(surface, scene, assets, card, at, "midleft")
     texts = assets.texts(scene.language)
-    threshold = network.threshold(name)
+    threshold = texts.number(network.threshold(name))
     if not shown:
         # The pupil's number in large type where the sum and Oui/Non will be.
         label = _number_label(scene, assets, name, None, "large")
-        left = blit_text(surface, label, "midleft", (x, card.top + row * 1.9))
-        rule = f"· {texts['screen.threshold']} {format_number(threshold)}"
-        hint = assets.text(rule, "small", palette.ink_soft, ground=palette.card)
-        blit_text(surface, hint, "midleft", (left.right + assets.theme.px(12), left.centery))
+        left = blit_text(assets, surface, label, "midleft", (x, parts["numbers"]))
+        rule = f"· {texts['screen.threshold']} {threshold}"
+        room = parts["width"] - left.width - assets.theme.px(12)
+        hint = assets.text(rule, "tiny", palette.ink_soft, ground=palette.card, width=room)
+        blit_text(
+            assets, surface, hint, "midleft", (left.right + assets.theme.px(12), left.centery)
+        )
         _station_marks(surface, scene, assets, name, card)
         return
-    numbers = texts.format(
-        "screen.network.numbers", sum=format_number(total), threshold=format_number(threshold)
-    )
+    numbers = texts.format("screen.network.numbers", sum=texts.number(total), threshold=threshold)
     label = assets.text(numbers, "small", palette.ink, width=parts["width"], ground=palette.card)
-    blit_text(surface, label, "midleft", (x, card.top + row * 1.45))
-    draw_yes_no(surface, scene, assets, value, (x, card.top + row * 2.3))
+    blit_text(assets, surface, label, "midleft", (x, parts["numbers"]))
+    if not (offline and parts["formula"] is None):
+        draw_yes_no(surface, scene, assets, value, (x, parts["pill"]), role="tiny")
     _station_marks(surface, scene, assets, name, card)
 
 
 def _draw_answer_mark(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect):
     """A round ✓ (right) or ✗ (wrong, with a red frame) on the corner of a card whose pupil
-    pressed OK, or the number the leader revealed; a wrong card is a hotspot: the leader
-    touches it to count the answer right."""
+    pressed OK, or the number the leader revealed under the card; a wrong card is a hotspot:
+    the leader touches it to count the answer right."""
     station = scene.station(name)
     if station.answer is None and station.expected is None:
         return []
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     if station.expected is not None and station.answer != "right":
-        text = f"{texts['workshop.revealed']} {format_number(station.expected)}"
-        at = (card.right - theme.px(10), card.top)  # astride the card's top edge
+        text = f"{texts['workshop.revealed']} {texts.number(station.expected)}"
+        at = (card.right - theme.px(10), card.bottom)  # astride the card's bottom edge
         draw_pill(
             surface,
             assets,
@@ -356,38 +378,40 @@ def _draw_answer_mark(surface, scene: Scene, assets: Assets, name: str, card: py
     fill = palette.ink if right else palette.wrong
     if not right:
         pygame.draw.rect(surface, palette.wrong, card, theme.px(5), border_radius=theme.px(16))
-    radius = theme.px(26)
-    centre = (card.right - theme.px(4), card.top + theme.px(4))
+    radius = theme.px(22)
+    centre = (card.right - theme.px(6), card.top + theme.px(6))
     pygame.draw.circle(surface, fill, centre, radius)
-    mark = assets.text("✓" if right else "✗", "body", palette.on_dark, bold=True, ground=fill)
-    blit_text(surface, mark, "center", centre)
+    mark = assets.text("✓" if right else "✗", "tiny", palette.on_dark, bold=True, ground=fill)
+    blit_text(assets, surface, mark, "center", centre)
     return [] if right else [Hotspot(card, "accept", neuron=name)]
 
 
-def _formula(assets: Assets, network, name: str, width: int) -> pygame.Surface:
+def _formula(assets: Assets, scene: Scene, name: str) -> pygame.Surface:
     """The neuron's formula rendered, cached on its weights (they only change by training)."""
+    network = scene.network
     layer, index = network.locate(name)
     weights = (network.hidden_weights if layer == "hidden" else network.output_weights)[index]
-    key = ("formula", name, weights.tobytes(), width)
+    key = ("formula", name, weights.tobytes(), scene.language)
 
     def build() -> pygame.Surface:
-        text = formula_text(network, name)
+        text = formula_text(network, name, assets.texts(scene.language))
         palette = assets.palette
-        return assets.text(text, "small", palette.ink_soft, width=width, ground=palette.card)
+        return assets.text(text, "tiny", palette.ink_soft, ground=palette.card)
 
-    return assets.sprite(key, build)
+    return assets.memo(key, build)
 
 
-def formula_text(network, name: str) -> str:
+def formula_text(network, name: str, texts) -> str:
     """A neuron's sum as on its workshop card, added terms first: ``COL2 + COL3 − COL1``.
 
-    Real weights (after training) are written in front of their neuron: ``0.8 A − 1.2 B``.
+    A weight other than 1 is written before its neuron, as the workshop's conclusion writes
+    them: ``2 × COL2 + COL3 − COL1``, ``0,8 × A − 1,2 × B``.
     """
     terms = sorted(network.formula(name), key=lambda term: term[0] < 0)
     parts: list[str] = []
     for weight, source in terms:
         size = abs(weight)
-        term = source if size == 1 else f"{format_number(size)}\u2009{source}"
+        term = source if size == 1 else f"{texts.number(size)} × {source}"
         if parts:
             parts.append(f"{'−' if weight < 0 else '+'} {term}")
         else:
@@ -428,14 +452,30 @@ def _card_sprite(assets: Assets, size: tuple[int, int], active: bool) -> pygame.
 
 
 def _station_marks(surface, scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> None:
+    """The pick-up hint astride the card's bottom edge, if its slider is held."""
+    pickup = scene.station(name).pickup
+    if pickup not in ("up", "down"):
+        return
+    texts = assets.texts(scene.language)
+    palette = assets.palette
+    text = texts[f"screen.stations.pickup_{pickup}"]
     at = (card.right - assets.theme.px(8), card.bottom)
-    draw_pickup(surface, scene, assets, name, at, "midright")
+    draw_pill(
+        surface,
+        assets,
+        text,
+        at,
+        anchor="midright",
+        role="tiny",
+        fill=palette.ink,
+        colour=palette.on_dark,
+    )
 
 
 # --- the edges -------------------------------------------------------------------------------
 
 
-def _draw_edges(surface, scene: Scene, assets: Assets, layout: NetworkLayout) -> None:
+def _draw_edges(surface, scene: Scene, assets: Assets, regions: Layout) -> None:
     """Every non-zero weight as an edge, thick with the value it carries now."""
     network, result = scene.network, scene.result
     shown = scene.shown_layers
@@ -451,9 +491,9 @@ def _draw_edges(surface, scene: Scene, assets: Assets, layout: NetworkLayout) ->
             for k, s in enumerate(fan_in):
                 fan_out = [u for u in range(len(targets)) if weights[u, s] != 0]
                 start = _port(
-                    layout.cards[sources[s]], "right", fan_out.index(t), len(fan_out), assets
+                    regions[f"card:{sources[s]}"], "right", fan_out.index(t), len(fan_out), assets
                 )
-                end = _port(layout.cards[target], "left", k, len(fan_in), assets)
+                end = _port(regions[f"card:{target}"], "left", k, len(fan_in), assets)
                 carried = weights[t, s] * values[s]
                 _edge(surface, assets, start, end, weights[t, s], carried)
 

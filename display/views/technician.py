@@ -27,7 +27,7 @@ from controller.texts import Texts
 from display.assets import Assets
 from display.hotspot import Hotspot
 from display.theme import Colour
-from display.widgets import blit_text, draw_header, draw_message, draw_paragraph
+from display.widgets import blit_text, draw_band, draw_header, draw_paragraph
 
 #: Relative widths of the table's columns (see controller.texts.Texts.station_row).
 _WIDTHS = (1.0, 1.0, 1.4, 1.4, 2.2, 1.1, 1.0, 1.0, 1.4, 1.1, 1.1, 1.4, 1.2)
@@ -62,7 +62,7 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
         draw_calibrations(surface, assets, texts, calibrating, panel)
     draw_table(surface, assets, texts, diagnosis, table)
     draw_footer(surface, assets, texts, diagnosis, footer)
-    draw_message(surface, scene, assets)
+    draw_band(surface, scene, assets)
     return []
 
 
@@ -135,7 +135,7 @@ def _draw_card_content(surface, assets: Assets, texts: Texts, station, progress,
         neuron=station.neuron or "–",
     )
     title = assets.text(name, "body", bold=True, width=inner.width, ground=palette.card)
-    y = blit_text(surface, title, "topleft", inner.topleft).bottom + theme.px(12)
+    y = blit_text(assets, surface, title, "topleft", inner.topleft).bottom + theme.px(12)
     text = _instruction(texts, station, progress)
     y = draw_paragraph(
         surface,
@@ -197,7 +197,7 @@ def _column_edges(rect: pygame.Rect) -> list[tuple[int, int]]:
 
 
 def _cell(surface, assets: Assets, label: pygame.Surface, left: int, right: int, middle) -> None:
-    blit_text(surface, label, "midleft", (left + assets.theme.px(6), middle))
+    blit_text(assets, surface, label, "midleft", (left + assets.theme.px(6), middle))
 
 
 def _bar(surface, assets: Assets, rect: pygame.Rect, fraction: float, colour: Colour) -> None:

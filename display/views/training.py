@@ -15,7 +15,7 @@ The rulers are the rulers view's own (:mod:`display.ruler`), drawn for the netwo
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -28,17 +28,18 @@ from controller.texts import load_texts
 from display.assets import Assets
 from display.geometry import Scale, nice_step
 from display.hotspot import Hotspot
+from display.regions import Layout, training_layout
 from display.ruler import draw_ruler, ruler_model
 from display.widgets import (
     blit_text,
     draw_header,
-    draw_message,
     draw_neuron_badge,
     draw_pill,
     draw_subtitle,
-    format_number,
-    header_content,
+    has_band,
     header_key,
+    line_pitch,
+    neuron_name,
 )
 
 #: The neurons whose weights the view shows, as the workshop's slides do: a hidden one and an
@@ -46,33 +47,10 @@ from display.widgets import (
 SHOWN_NEURONS = ("E", "3")
 
 
-@dataclass(frozen=True)
-class TrainingLayout:
-    """Where the view's parts go (window pixels); the hidden page has only ``rulers``."""
-
-    rulers: pygame.Rect
-    counter: pygame.Rect | None = None
-    curve: pygame.Rect | None = None  # the curve's frame, its title above it
-    weights: pygame.Rect | None = None
-
-
-def training_layout(assets: Assets, surface: pygame.Surface, layer: str) -> TrainingLayout:
-    """The view's parts on ``surface`` for a page of ``layer`` ("output" or "hidden"): pure
-    geometry, for drawing and for tests reading the frame back."""
-    theme = assets.theme
-    content = header_content(surface, assets).inflate(-2 * theme.px(48), -theme.px(40))
-    if layer == "hidden":  # the six hidden rulers need the whole screen; the header counts
-        return TrainingLayout(rulers=content)
-    left = pygame.Rect(content.left, content.top, round(content.width * 0.37), content.height)
-    rulers = pygame.Rect(left.right + theme.px(56), content.top, 0, content.height)
-    rulers.width = content.right - rulers.left
-    number = round(theme.font_size("display") * 1.05)
-    counter = pygame.Rect(left.left, left.top, left.width, number)
-    weights_h = theme.px(362)
-    weights = pygame.Rect(left.left, left.bottom - weights_h, left.width, weights_h)
-    curve = pygame.Rect(left.left, counter.bottom + theme.px(28), left.width, 0)
-    curve.height = weights.top - theme.px(28) - curve.top
-    return TrainingLayout(rulers=rulers, counter=counter, curve=curve, weights=weights)
+def layout(scene: Scene, surface: pygame.Surface, layer: str, network: Network) -> Layout:
+    """The view's regions for a page of ``layer`` ("output" or "hidden") of ``network``."""
+    names = network.hidden_names if layer == "hidden" else network.output_names
+    return training_layout(surface.get_size(), has_band(scene), layer, names)
 
 
 def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
@@ -85,7 +63,8 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     title = texts["screen.training.title"]
     training = scene.training
     progress, layer = training.progress, training.layer
-    layout = training_layout(assets, surface, layer)
+    network = scene.network if training.network is None else training.network
+    regions = layout(scene, surface, layer, network)
     rows = () if progress is None else _all_weight_rows(training, texts)
     key = (
         "training",
@@ -93,35 +72,49 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
         layer,
         None if progress is None else (progress.iterations, progress.planned, _top(progress)),
         rows and tuple((n, tuple((s, b) for s, b, _ in r)) for n, r in rows),
+        training.origin,
+        regions,
     )
-    build = partial(_draw_static, scene, assets, title, progress, layout, rows)
-    surface.blit(assets.layer(key, build), (0, 0))
+    build = partial(_draw_static, scene, assets, title, progress, regions, rows)
+    assets.blit_layer(surface, key, build)
     draw_subtitle(surface, scene, assets, title, _state(scene), "large")
     if progress is None:  # nothing labelled to learn on
         return []
-    _draw_score(surface, scene, assets, progress.total, training.correct, layout.rulers)
-    if layout.counter is not None and layout.curve is not None:
-        _draw_counter(surface, scene, assets, training.iteration, layout.counter)
-        _draw_curve(surface, scene, assets, progress, training.iteration, layout.curve)
-        _draw_weight_values(surface, assets, rows, layout.weights)
-    _draw_rulers(surface, scene, assets, training, layout.rulers)
-    draw_message(surface, scene, assets)
+    with assets.log.region("rulers", regions["rulers"], surface):
+        _draw_score(surface, scene, assets, progress.total, training.correct, regions["rulers"])
+    if "counter" in regions:
+        with assets.log.region("counter", regions["counter"], surface):
+            _draw_counter(surface, scene, assets, training.iteration, regions["counter"])
+        with assets.log.region("curve", regions["curve"], surface):
+            _draw_curve(surface, scene, assets, progress, training.iteration, regions["curve"])
+        with assets.log.region("weights", regions["weights"], surface):
+            _draw_weight_values(surface, scene, assets, rows, regions["weights"])
+    _draw_rulers(surface, scene, assets, training, regions)
     return []
 
 
-def _draw_static(scene, assets, title, progress, layout, rows, layer) -> None:
+def _draw_static(scene, assets, title, progress, regions: Layout, rows, layer) -> None:
     """The parts that stay while the network learns, on the cached ``layer``."""
     layer.fill(assets.palette.paper)
     draw_header(layer, scene, assets, title)
     if progress is None:
         return
     texts = assets.texts(scene.language)
-    name = "screen.training.outputs" if layout.counter is not None else "screen.training.hidden"
-    heading = assets.text(texts[name], "body", assets.palette.ink, bold=True)
-    blit_text(layer, heading, "topleft", layout.rulers.topleft)
-    if layout.counter is not None:
-        _draw_curve_axes(layer, scene, assets, progress, layout.curve)
-        _draw_weight_cards(layer, scene, assets, progress.network, rows, layout.weights)
+    paged = "counter" in regions
+    name = "screen.training.outputs" if paged else "screen.training.hidden"
+    with assets.log.region("rulers", regions["rulers"], layer):
+        heading = assets.text(texts[name], "body", assets.palette.ink, bold=True)
+        blit_text(assets, layer, heading, "topleft", regions["rulers"].topleft)
+    if paged:
+        counter = regions["counter"]
+        with assets.log.region("counter", counter, layer):
+            origin = texts[f"screen.training.origin.{scene.training.origin}"]
+            label = assets.text(origin, "small", assets.palette.ink, bold=True, width=counter.width)
+            blit_text(assets, layer, label, "bottomleft", counter.bottomleft)
+        with assets.log.region("curve", regions["curve"], layer):
+            _draw_curve_axes(layer, scene, assets, progress, regions["curve"])
+        with assets.log.region("weights", regions["weights"], layer):
+            _draw_weight_cards(layer, scene, assets, progress.network, rows, regions["weights"])
 
 
 def _state(scene: Scene) -> str:
@@ -146,11 +139,13 @@ def _draw_counter(surface, scene, assets, iteration: int, rect) -> None:
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     number = assets.text(texts.count_text(iteration), "display", palette.ink, bold=True)
-    top = blit_text(surface, number, "topleft", (rect.left, rect.top - theme.px(8)))
+    top = blit_text(assets, surface, number, "topleft", rect.topleft)
     word = texts.format("screen.training.counter", count="").strip()
     room = rect.right - top.right - theme.px(18)
     label = assets.text(word, "large", palette.ink_soft, bold=True, width=room)
-    blit_text(surface, label, "bottomleft", (top.right + theme.px(18), top.bottom - theme.px(14)))
+    blit_text(
+        assets, surface, label, "bottomleft", (top.right + theme.px(18), top.bottom - theme.px(14))
+    )
 
 
 def _draw_score(surface, scene, assets, total: int, correct: int, rulers: pygame.Rect) -> None:
@@ -180,7 +175,7 @@ def curve_plot(assets: Assets, rect: pygame.Rect) -> pygame.Rect:
     theme = assets.theme
     title_h = round(theme.font_size("body") * 1.2)
     plot = pygame.Rect(rect.left + theme.px(76), rect.top + title_h + theme.px(22), 0, 0)
-    plot.width = rect.right - plot.left - theme.px(24)
+    plot.width = rect.right - plot.left - theme.px(48)  # half the widest iteration's label
     plot.height = rect.bottom - theme.px(74) - plot.top
     return plot
 
@@ -205,15 +200,15 @@ def _draw_curve_axes(surface, scene, assets, progress, rect: pygame.Rect) -> Non
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
     title = assets.text(texts["screen.training.curve"], "body", palette.ink, bold=True)
-    blit_text(surface, title, "topleft", rect.topleft)
+    blit_text(assets, surface, title, "topleft", rect.topleft)
     plot = curve_plot(assets, rect)
     xs, ys = curve_scales(progress, plot)
     pygame.draw.rect(surface, palette.card, plot)
     for value in _loss_ticks(ys.hi):
         y = round(ys.x(value))
         pygame.draw.line(surface, palette.shade, (plot.left, y), (plot.right, y), theme.px(2))
-        label = assets.text(format_number(value), "tiny", palette.ink_soft)
-        blit_text(surface, label, "midright", (plot.left - theme.px(10), y))
+        label = assets.text(texts.number(value), "tiny", palette.ink_soft)
+        blit_text(assets, surface, label, "midright", (plot.left - theme.px(10), y))
     right_edge = -math.inf  # where the last label on the first line ends
     for mark in (0, *progress.planned):
         x = round(xs.x(math.log10(1 + mark)))
@@ -223,7 +218,7 @@ def _draw_curve_axes(surface, scene, assets, progress, rect: pygame.Rect) -> Non
         y = plot.bottom + theme.px(18) + (label.get_height() if low else 0)
         pygame.draw.line(surface, palette.rule, (x, plot.top), (x, y), theme.px(2))
         anchor = "midtop" if mark else "topleft"
-        placed = blit_text(surface, label, anchor, (x if mark else plot.left, y))
+        placed = blit_text(assets, surface, label, anchor, (x if mark else plot.left, y))
         if not low:
             right_edge = placed.right
     pygame.draw.rect(surface, palette.ink, plot, theme.px(2))
@@ -250,7 +245,7 @@ def _draw_curve(surface, scene, assets, progress, iteration: int, rect: pygame.R
     loss_now = _loss_at(progress, iteration)
     at = (xs.x(math.log10(1 + iteration)), ys.x(loss_now))
     _dot(surface, at, theme.px(13), palette.wrong, palette.card)
-    value = f"{texts['screen.training.loss']} {loss_now:.2f}"
+    value = f"{texts['screen.training.loss']} {texts.number(loss_now, 2)}"
     tag_at = (plot.right - theme.px(12), plot.top + theme.px(12))
     draw_pill(
         surface,
@@ -318,7 +313,7 @@ def _all_weight_rows(training: TrainingView, texts) -> tuple:
 def weight_cards(assets: Assets, rect: pygame.Rect, rows) -> list[tuple[pygame.Rect, list]]:
     """Each card's rectangle and the y of each of its rows, under the section's heading."""
     theme = assets.theme
-    top = rect.top + round(theme.font_size("body") * 1.2) + theme.px(14)
+    top = rect.top + line_pitch(assets, "body", bold=True) + theme.px(10)
     gap = theme.px(28)
     width = (rect.width - gap * (len(rows) - 1)) / max(1, len(rows))
     most = max((len(r) for _, r in rows), default=1)
@@ -326,17 +321,28 @@ def weight_cards(assets: Assets, rect: pygame.Rect, rows) -> list[tuple[pygame.R
     for k, (_, card_rows) in enumerate(rows):
         card = pygame.Rect(round(rect.left + k * (width + gap)), top, round(width), 0)
         card.height = rect.bottom - top
-        first = card.top + theme.px(14) + 2 * theme.px(24) + theme.px(6)  # under the badge
-        pitch = (card.bottom - theme.px(14) - first) / most
+        first = card.top + theme.px(12) + 2 * theme.px(22) + theme.px(6)  # under the badge
+        pitch = (card.bottom - theme.px(10) - first) / most
         cards.append((card, [first + (j + 0.5) * pitch for j in range(len(card_rows))]))
     return cards
 
 
 def _row_role(assets: Assets, ys: list) -> str:
-    """The font for a card's rows: as large as their spacing allows."""
+    """The font for a card's rows: as large as their spacing allows (never under the smallest
+    class font)."""
     pitch = ys[1] - ys[0] if len(ys) > 1 else assets.theme.px(40)
-    px = assets.theme.px
-    return "body" if pitch >= px(38) else "small" if pitch >= px(31) else "tiny"
+    return next((r for r in ("body", "small") if line_pitch(assets, r) <= pitch), "tiny")
+
+
+def _columns(assets: Assets, card: pygame.Rect, card_rows, role: str, texts) -> tuple[int, int]:
+    """The right edges of a card's "before →" and "now" columns: measured, so a long name
+    ("threshold") never runs into the numbers."""
+    pad, gap = assets.theme.px(12), assets.theme.px(14)
+    widest_now = max(
+        assets.text(texts.number(a, 2), role, bold=True).get_width() for _, _, a in card_rows
+    )
+    now_right = card.right - pad
+    return now_right - widest_now - gap, now_right
 
 
 def _draw_weight_cards(surface, scene, assets, network: Network, rows, rect) -> None:
@@ -349,43 +355,42 @@ def _draw_weight_cards(surface, scene, assets, network: Network, rows, rect) -> 
     heading = assets.text(
         texts["screen.training.weights"], "body", palette.ink, bold=True, width=rect.width
     )
-    blit_text(surface, heading, "topleft", rect.topleft)
-    ground, pad, radius = palette.card, theme.px(14), theme.px(24)
+    blit_text(assets, surface, heading, "topleft", rect.topleft)
+    ground, pad, radius = palette.card, theme.px(12), theme.px(22)
     for (neuron, card_rows), (card, ys) in zip(rows, weight_cards(assets, rect, rows), strict=True):
         pygame.draw.rect(surface, ground, card, border_radius=theme.px(14))
         pygame.draw.rect(surface, palette.rule, card, theme.px(2), border_radius=theme.px(14))
         badge = (card.left + pad + radius, card.top + pad + radius)
         draw_neuron_badge(surface, assets, network, neuron, badge, radius)
-        name = _neuron_name(network, neuron, texts)
+        name = neuron_name(network, neuron, scene.language)
         room = card.right - pad - (badge[0] + radius + theme.px(12))
         title = assets.text(name, "body", palette.ink, bold=True, width=room, ground=ground)
-        blit_text(surface, title, "midleft", (badge[0] + radius + theme.px(12), badge[1]))
+        blit_text(assets, surface, title, "midleft", (badge[0] + radius + theme.px(12), badge[1]))
         role = _row_role(assets, ys)
-        arrow_x = card.left + round(card.width * 0.58)
+        before_right, _ = _columns(assets, card, card_rows, role, texts)
+        widest_before = max(
+            assets.text(f"{texts.number(b)} →", role, ground=ground).get_width()
+            for _, b, _ in card_rows
+        )
+        room = before_right - widest_before - theme.px(12) - (card.left + pad)
         for (source, before, _), y in zip(card_rows, ys, strict=True):
-            label = assets.text(source, role, palette.ink_soft, ground=ground)
-            blit_text(surface, label, "midleft", (card.left + pad, y))
-            old = assets.text(f"{format_number(before)} →", role, palette.ink_soft, ground=ground)
-            blit_text(surface, old, "midright", (arrow_x, y))
+            label = assets.text(source, role, palette.ink_soft, ground=ground, width=room)
+            blit_text(assets, surface, label, "midleft", (card.left + pad, y))
+            old = assets.text(f"{texts.number(before)} →", role, palette.ink_soft, ground=ground)
+            blit_text(assets, surface, old, "midright", (before_right, y))
 
 
-def _draw_weight_values(surface, assets, rows, rect) -> None:
+def _draw_weight_values(surface, scene, assets, rows, rect) -> None:
     """Each weight and threshold now, at the right of its card's row."""
-    palette, pad = assets.palette, assets.theme.px(14)
+    palette = assets.palette
+    texts = assets.texts(scene.language)
     for (_, card_rows), (card, ys) in zip(rows, weight_cards(assets, rect, rows), strict=True):
         role = _row_role(assets, ys)
+        _, now_right = _columns(assets, card, card_rows, role, texts)
         for (_, _, after), y in zip(card_rows, ys, strict=True):
-            value = f"{after:.2f}".replace("-", "−")
+            value = texts.number(after, 2)
             new = assets.text(value, role, palette.ink, bold=True, ground=palette.card)
-            blit_text(surface, new, "midright", (card.right - pad, y))
-
-
-def _neuron_name(network: Network, neuron: str, texts) -> str:
-    """``E``, or for an output its colour's name: ``bleu``."""
-    if neuron in network.output_names:
-        output = network.outputs[network.output_names.index(neuron)]
-        return output.colour_name.get(texts.language, neuron)
-    return neuron
+            blit_text(assets, surface, new, "midright", (now_right, y))
 
 
 def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
@@ -410,7 +415,7 @@ def _weight_rows(start: Network, now: Network, neuron: str, threshold: str):
 # --- the rulers ----------------------------------------------------------------------------------
 
 
-def _draw_rulers(surface, scene, assets, training: TrainingView, rect) -> None:
+def _draw_rulers(surface, scene, assets, training: TrainingView, regions: Layout) -> None:
     """The rulers of the page's layer for the page's network with every digit learnt (under
     the heading)."""
     network, progress, result = training.network, training.progress, training.result
@@ -418,34 +423,10 @@ def _draw_rulers(surface, scene, assets, training: TrainingView, rect) -> None:
         return
     # The rulers belong to the computer's network, not to the stations: no offline marks or
     # pick-up arrows on them.
-    quiet = replace(scene, network=network, stations=())
-    for cell, neuron in ruler_cells(assets, rect, network, training.layer):
-        model = ruler_model(network, progress.digits, result, neuron)
-        draw_ruler(surface, quiet, assets, model, cell)
-
-
-def ruler_cells(assets: Assets, rect: pygame.Rect, network: Network, layer: str):
-    """``(rect, neuron)`` of each ruler in the rulers' part ``rect``, under its heading:
-    outputs one under the other, hidden neurons two a row (pure geometry)."""
-    theme = assets.theme
-    top = rect.top + round(theme.font_size("body") * 1.2) + theme.px(14)
-    area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top)
-    names = network.hidden_names if layer == "hidden" else network.output_names
-    columns = 2 if layer == "hidden" else 1
-    cells = _grid(area, len(names), columns, theme.px(40), theme.px(18))
-    return list(zip(cells, names, strict=True))
-
-
-def _grid(area: pygame.Rect, count: int, columns: int, gap_x: int, gap_y: int):
-    rows = math.ceil(count / columns)
-    width = (area.width - gap_x * (columns - 1)) / columns
-    height = (area.height - gap_y * (rows - 1)) / rows
-    return [
-        pygame.Rect(
-            round(area.left + (k % columns) * (width + gap_x)),
-            round(area.top + (k // columns) * (height + gap_y)),
-            round(width),
-            round(height),
-        )
-        for k in range(count)
-    ]
+    quiet = replace(scene, network=network, stations=(), workshop=None)
+    names = network.hidden_names if training.layer == "hidden" else network.output_names
+    for neuron in names:
+        cell = regions[f"ruler:{neuron}"]
+        with assets.log.region(f"ruler:{neuron}", cell, surface):
+            model = ruler_model(network, progress.digits, result, neuron)
+            draw_ruler(surface, quiet, assets, model, cell)

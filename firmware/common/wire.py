@@ -5,7 +5,7 @@ controller/stations/messages.py); both are pinned byte for byte by firmware/vect
 under MicroPython 1.29 on the RP2040, and its tests and the emulator run it in MicroPython's unix
 port; it uses struct, binascii, bytes and bytearray, plain classes.
 
-    wire = encode(STATE, pack(STATE, t_ms, raw, buttons, spikes), seq=7)
+    wire = encode(STATE, pack(STATE, t_ms, raw, buttons, spikes, noise), seq=7)
     deframer = Deframer(STATION_LIMIT)
     for frame in deframer.feed(bytes_read):
         fields = parse(frame.type, frame.body)   # a tuple, or WireError("malformed")
@@ -23,17 +23,19 @@ except ImportError:  # a MicroPython build without deflate: the table below does
     _native_crc32 = None
 
 #: The protocol these boards speak (major, minor); a frame of another major is dropped.
-PROTOCOL_MAJOR = 1
+PROTOCOL_MAJOR = 2
 PROTOCOL_MINOR = 0
 
-#: Largest decoded frame (header + body + CRC) on a station's line, and on the LED driver's.
+#: Largest decoded frame (header + body + CRC) on a station's line, and on the LED driver's
+#: (an LED_FRAME of 500 pixels that no run shortens: 7 + 1,500 + 4 run codes).
 STATION_LIMIT = 56
-LED_LIMIT = 1515
+LED_LIMIT = 1519
 
 #: Header flags (PROTOCOL.md §2).
 PUSH = 0x01
 HOST_LOST = 0x02
 OVERRUN = 0x04
+HEARTBEAT = 0x08
 
 #: Message types (PROTOCOL.md §3): host → board below 0x80, board → host from 0x80.
 HELLO = 0x01
@@ -68,7 +70,7 @@ _CRC_SIZE = 4
 _LAYOUTS = {
     HELLO: "<BB",
     RING: "<BBBBB",
-    STATE: "<IHBB",
+    STATE: "<IHBBB",
     EVENT: "<IBB",
     LED_STATUS: "<HIIHB",
 }
@@ -196,7 +198,9 @@ class Frame:
 
 
 def encode(type, body=b"", seq=0, flags=0, version=PROTOCOL_MAJOR, limit=LED_LIMIT):
-    """The bytes of a frame on the wire: COBS(header | body | CRC-32) then 0x00.
+    """The bytes of a frame on the wire: 0x00, COBS(header | body | CRC-32), 0x00.
+
+    The leading 0x00 ends whatever garbage came before, so the frame right behind it is read.
 
     Raises ValueError if the frame is larger than ``limit``: a sender's bug, never data.
     """
@@ -204,7 +208,7 @@ def encode(type, body=b"", seq=0, flags=0, version=PROTOCOL_MAJOR, limit=LED_LIM
     if size > limit:
         raise ValueError(f"frame of {size} bytes exceeds the limit of {limit}")
     payload = struct.pack(_HEADER, version, type, seq & 0xFF, flags) + bytes(body)
-    return cobs_encode(payload + struct.pack(_CRC, crc32(payload))) + b"\x00"
+    return b"\x00" + cobs_encode(payload + struct.pack(_CRC, crc32(payload))) + b"\x00"
 
 
 def decode(piece):
@@ -326,7 +330,7 @@ class Sender:
 def pack(type, *fields):
     """The body of a message of ``type`` from its fields, in PROTOCOL.md §3's order.
 
-    ``pack(STATE, t_ms, raw, buttons, spikes)``; ``pack(CONFIG, ((key, value), …))``;
+    ``pack(STATE, t_ms, raw, buttons, spikes, noise)``; ``pack(CONFIG, ((key, value), …))``;
     ``pack(HELLO_ACK, major, minor, (fw_major, fw_minor, fw_patch), kind, reset_cause,
     boot_id, adc_bits, buttons, uid)``; ``pack(LOG, text)``;
     ``pack(LED_FRAME, frame_id, strip, first, pixels)``. Raises ValueError for fields that do
@@ -354,7 +358,7 @@ def pack(type, *fields):
         count = len(pixels) // 3
         if len(pixels) % 3 or count > LED_CHUNK_PIXELS:
             raise ValueError("an LED_FRAME carries 0 to 500 whole RGB pixels")
-        return struct.pack(_LED_FRAME_HEAD, frame_id, strip, first, count) + bytes(pixels)
+        return struct.pack(_LED_FRAME_HEAD, frame_id, strip, first, count) + runs_encode(pixels)
     if type == HELLO_ACK:
         major, minor, firmware, kind, cause, boot_id, adc_bits, buttons, uid = fields
         head = struct.pack(
@@ -402,8 +406,8 @@ def parse(type, body):
             raise WireError("malformed", f"LOG body of {len(body)} bytes")
         return (_text(body),)
     if type == LED_FRAME:
-        frame_id, strip, first, _ = parse_led_frame_head(body)
-        return (frame_id, strip, first, bytes(body[_LED_FRAME_HEAD_SIZE:]))
+        frame_id, strip, first, count = parse_led_frame_head(body)
+        return (frame_id, strip, first, runs_decode(body[_LED_FRAME_HEAD_SIZE:], count))
     if type == HELLO_ACK:
         if len(body) < _HELLO_ACK_HEAD_SIZE:
             raise WireError("malformed", "HELLO_ACK body shorter than its header")
@@ -417,20 +421,86 @@ def parse(type, body):
 
 
 def parse_led_frame_head(body):
-    """``(frame_id, strip, first, count)`` of an LED_FRAME body whose pixels are all there.
-
-    The pixels are ``body[7:]``: a driver copies them straight into its strip buffer.
-    """
+    """``(frame_id, strip, first, count)`` of an LED_FRAME body: ``count`` pixels from LED
+    ``first`` on, whose runs (:func:`runs_decode`) are ``body[7:]``."""
     if len(body) < _LED_FRAME_HEAD_SIZE:
         raise WireError("malformed", "LED_FRAME body shorter than its header")
     frame_id, strip, first, count = struct.unpack(_LED_FRAME_HEAD, body[:_LED_FRAME_HEAD_SIZE])
-    if len(body) - _LED_FRAME_HEAD_SIZE != 3 * count:
-        raise WireError("malformed", "LED_FRAME pixel count does not match its body")
+    if count > LED_CHUNK_PIXELS:
+        raise WireError("malformed", "LED_FRAME of more than 500 pixels")
     return frame_id, strip, first, count
 
 
-#: Where an LED_FRAME body's pixels start.
+#: Where an LED_FRAME body's runs start.
 LED_FRAME_PIXELS_AT = _LED_FRAME_HEAD_SIZE
+
+
+# --- LED_FRAME pixels: runs, and bytes that are never 0x00 (PROTOCOL.md §3) ------------------
+#
+# Pixels go as ops: a code byte 1–127 is that many literal pixels, 3 bytes each; a code byte
+# 128–255 is a run of (code − 126) copies, 2 to 129, of the one pixel that follows. Every
+# colour byte is its value + 1 (255 goes as 255: shown 254), so no byte of the pixels is 0x00:
+# COBS then stuffs a frame in blocks of 254 bytes, and a board reads it a block at a time.
+# The encoding is canonical (two or more equal pixels in a row always make a run), so the
+# host's and the boards' codecs agree byte for byte.
+
+LITERAL_MAX = 127
+RUN_MAX = 129
+
+
+def runs_encode(pixels):
+    """The ops of ``pixels`` (3 bytes per LED, red first)."""
+    pixels = bytes(pixels)
+    n = len(pixels) // 3
+    out = bytearray()
+    shifted = bytes(min(b, 254) + 1 for b in pixels)
+    i = 0
+    literal_at = 0
+    while i < n:
+        j = i + 1
+        pixel = shifted[3 * i : 3 * i + 3]
+        while j < n and j - i < RUN_MAX and shifted[3 * j : 3 * j + 3] == pixel:
+            j += 1
+        if j - i >= 2:
+            _literals(out, shifted, literal_at, i)
+            out.append(j - i + 126)
+            out += pixel
+            literal_at = j
+        i = j
+    _literals(out, shifted, literal_at, n)
+    return bytes(out)
+
+
+def _literals(out, shifted, start, end):
+    while start < end:
+        take = min(LITERAL_MAX, end - start)
+        out.append(take)
+        out += shifted[3 * start : 3 * (start + take)]
+        start += take
+
+
+def runs_decode(data, count):
+    """The ``count`` pixels (3 bytes each) that the ops ``data`` make.
+
+    Raises :class:`WireError` ``"malformed"`` if the ops do not make exactly ``count`` pixels.
+    """
+    data = bytes(data)
+    if b"\x00" in data:
+        raise WireError("malformed", "LED_FRAME pixels hold a 0x00")
+    out = bytearray()
+    i = 0
+    n = len(data)
+    while i < n and len(out) <= 3 * count:
+        code = data[i]
+        size = 3 * code if code <= LITERAL_MAX else 3
+        if i + 1 + size > n:
+            break
+        pixels = bytes(b - 1 for b in data[i + 1 : i + 1 + size])
+        out += pixels if code <= LITERAL_MAX else pixels * (code - 126)
+        i += 1 + size
+    if i != n or len(out) != 3 * count:
+        raise WireError("malformed", "LED_FRAME pixels do not make its count")
+    return bytes(out)
 
 
 def _text(body):

@@ -13,14 +13,15 @@ frames per second ×10, idle.
 The board (leds_rp2.Board, on the Pico or on the simulated RP2040 of firmware/sim/) gives
 what the station's board gives for the Pico and the line (station.py lists it), plus
 ``STRIP_LEDS`` (LEDs per strip), ``show(strip, rgb)`` (send a strip its pixels, 3 bytes each,
-red first) and ``blend(out, a, b, k)`` (``out = a·(255−k)/255 + b·k/255``, byte by byte),
+red first), ``expand(dst, at, room, ops, start)`` (an LED_FRAME's pixel runs decoded into a
+strip's buffer) and ``blend(out, a, b, k)`` (``out = a·(255−k)/255 + b·k/255``, byte by byte),
 ``maintenance()``.
 """
 
 import host_link
 import wire
 
-FIRMWARE_VERSION = (1, 0, 0)
+FIRMWARE_VERSION = (2, 0, 0)
 #: Silence after which the floor fades to idle (WLED's realtime timeout), and the fade's length.
 IDLE_AFTER_MS = 2500
 FADE_MS = 1000
@@ -115,12 +116,15 @@ class LedDriver:
         elif first != self.filled[strip]:
             self.broken = True  # a chunk before this one never came
         else:
-            take = min(count, self.counts[strip] - first)
-            if take < count:
+            room = max(0, self.counts[strip] - first)
+            made = self.board.expand(
+                self.back[strip], 3 * first, room, frame.body, wire.LED_FRAME_PIXELS_AT
+            )
+            if made != count:
+                self.link.deframer.count("malformed")
+                self.broken = True
+            elif room < count:
                 self._warn("long", "strip " + str(strip) + " is shorter than sent")
-            if take > 0:
-                at = wire.LED_FRAME_PIXELS_AT
-                self.back[strip][3 * first : 3 * (first + take)] = frame.body[at : at + 3 * take]
             self.filled[strip] = first + count
         if frame.flags & wire.PUSH:
             self.building = None

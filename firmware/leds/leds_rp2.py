@@ -72,6 +72,48 @@ def _blend(out: ptr8, a: ptr8, b: ptr8, n: int, k: int):
         i += 1
 
 
+@micropython.viper
+def _expand(dst: ptr8, at: int, room: int, src: ptr8, start: int, end: int) -> int:
+    """Decode LED_FRAME ops ``src[start:end]`` (wire.runs_decode) into ``dst`` from byte
+    ``at``, writing at most ``room`` pixels; how many pixels the ops make, -1 if they are not
+    whole ops of non-zero bytes."""
+    made = 0
+    i = start
+    o = at
+    while i < end:
+        code = int(src[i])
+        if code == 0:
+            return -1
+        n = code
+        run = 0
+        if code > 127:
+            n = 1
+            run = code - 126
+        if i + 1 + 3 * n > end:
+            return -1
+        j = i + 1
+        k = 0
+        while k < n:
+            r = int(src[j])
+            g = int(src[j + 1])
+            b = int(src[j + 2])
+            if r == 0 or g == 0 or b == 0:
+                return -1
+            copies = run if run else 1
+            while copies > 0:
+                if made < room:
+                    dst[o] = r - 1
+                    dst[o + 1] = g - 1
+                    dst[o + 2] = b - 1
+                    o += 3
+                made += 1
+                copies -= 1
+            j += 3
+            k += 1
+        i = j
+    return made
+
+
 class PioStrip:
     """One strip: a PIO state machine, a DMA channel, and two byte buffers to alternate."""
 
@@ -121,6 +163,11 @@ class Board(Pico):
     def show(self, strip, rgb):
         """Send strip ``strip`` its pixels; returns once the DMA has started."""
         self._strips[strip].show(rgb)
+
+    def expand(self, dst, at, room, ops, start):
+        """Decode an LED_FRAME's pixel ops ``ops[start:]`` into ``dst`` from byte ``at``, at
+        most ``room`` pixels (native code); how many pixels they make, -1 if malformed."""
+        return _expand(dst, at, room, ops, start, len(ops))
 
     def blend(self, out, a, b, k):
         """``out = a·(255−k)/255 + b·k/255``, byte by byte (native code)."""

@@ -17,6 +17,11 @@ tests and the emulator run it in MicroPython's unix port). The board gives:
 
 The main loop runs one :meth:`Station.step` per slider sample (1 kHz on the Pico): sample,
 debounce, read the host, report, redraw the ring, feed the watchdog, wait for the next tick.
+
+A station says what changed (PROTOCOL.md §5): a STATE goes out when the filtered slider has
+moved by ``change_lsb`` since the last one (at most ``report_hz`` a second), once more when the
+slider comes to rest between two such steps, at once when the buttons held change, and as a
+heartbeat every ``heartbeat_ms`` when nothing does; an EVENT at once on each button edge.
 """
 
 import host_link
@@ -24,7 +29,7 @@ import wire
 from inputs import BUTTON_NAMES, OK_BUTTON, Buttons, Slider
 from ring import HOST_LOST, PATTERNS, animated, render
 
-FIRMWARE_VERSION = (1, 0, 0)
+FIRMWARE_VERSION = (2, 0, 0)
 ADC_BITS = 12
 BUTTON_COUNT = len(BUTTON_NAMES)
 
@@ -34,17 +39,23 @@ HEALTHY_REPORT_MS = 1500
 #: STATE period while the host is lost (2 Hz), and how often animated rings are redrawn.
 HOST_LOST_REPORT_MS = 500
 RING_FRAME_MS = 40
+#: A slider that stopped short of a whole ``change_lsb`` step is reported once it has rested
+#: this long, so the host gets where it came to rest.
+SETTLE_MS = 100
 #: Most bytes read from the host per loop turn.
 READ_LIMIT = 64
 
 #: CONFIG keys (PROTOCOL.md §3): key → (default, lowest, highest).
 REPORT_HZ, DEBOUNCE_MS, RING_BRIGHTNESS, HOST_LOST_MS, STATION_ID = 1, 2, 3, 4, 5
+HEARTBEAT_MS, CHANGE_LSB = 6, 7
 SETTINGS = {
     REPORT_HZ: (50, 1, 100),
     DEBOUNCE_MS: (20, 5, 100),
     RING_BRIGHTNESS: (64, 0, 255),
     HOST_LOST_MS: (3000, 500, 60000),
     STATION_ID: (0, 0, 65535),
+    HEARTBEAT_MS: (200, 50, 1000),
+    CHANGE_LSB: (8, 1, 200),
 }
 
 
@@ -62,15 +73,17 @@ class Station:
             board, wire.STATION_LIMIT, wire.KIND_STATION, FIRMWARE_VERSION, ADC_BITS, BUTTON_COUNT
         )
         self.settings = default_settings()
-        self.slider = Slider(board.read_adc)
+        self.slider = Slider(board.read_adc, board.SAMPLE_HZ)
         now = board.ticks_ms()
         self.buttons = Buttons(BUTTON_COUNT, self.settings[DEBOUNCE_MS], now, board.ticks_diff)
         self.sample_us = int(1000000 // board.SAMPLE_HZ)
         self.next_sample = board.ticks_us()
-        self.next_report = self.next_sample
-        self.missed = 0  # sample ticks missed in this report window
+        self.missed = 0  # sample ticks missed since the last report
         self.last_sample = now
-        self.last_report = now
+        self.last_report = now  # the last STATE sent
+        self.last_attempt = now  # the last STATE the loop tried to send (the line may be full)
+        self.reported = None  # (raw, buttons) of the last STATE that went out
+        self.settled = True  # the last change reported has been followed by its rest
         self.host_lost = False
         self.uptime_ms = 0  # the 32-bit t_ms of the protocol (ticks_ms wraps sooner)
         self._uptime_at = now
@@ -108,7 +121,7 @@ class Station:
                 self.link.send(wire.EVENT, wire.pack(wire.EVENT, *self._event(button, pressed, at)))
         now = self._clock()
         self._receive(now)
-        self._report(now, board.ticks_us())
+        self._report(now)
         self._show_ring(now)
         if self._healthy(now):
             board.feed_watchdog()
@@ -133,7 +146,7 @@ class Station:
         diff = self.board.ticks_diff
         return (
             diff(now, self.last_sample) < HEALTHY_SAMPLE_MS
-            and diff(now, self.last_report) < HEALTHY_REPORT_MS
+            and diff(now, self.last_attempt) < HEALTHY_REPORT_MS
         )
 
     # --- from the host ------------------------------------------------------------------------
@@ -142,6 +155,7 @@ class Station:
         for frame in self.link.receive(READ_LIMIT):
             if frame.type == wire.HELLO:  # a new session: settings back to their defaults
                 self.settings = default_settings()
+                self.reported = None  # and the new host hears the station's state at once
                 self.buttons.debounce_ms = self.settings[DEBOUNCE_MS]
                 self._pixels = None
             elif frame.type == wire.RING:
@@ -169,28 +183,45 @@ class Station:
 
     # --- to the host --------------------------------------------------------------------------
 
-    def _report(self, now, now_us):
+    def _report(self, now):
         board = self.board
         lost = self.link.silent_ms(now) >= self.settings[HOST_LOST_MS]
-        if lost != self.host_lost:
-            self.host_lost = lost
-            if not lost:
-                self.next_report = now_us  # the host is back: report at once
-        if board.ticks_diff(now_us, self.next_report) < 0:
+        back = self.host_lost and not lost
+        self.host_lost = lost
+        raw = self.slider.value()
+        held = self.buttons.held
+        since = board.ticks_diff(now, self.last_report)
+        reported = self.reported
+        flags = 0
+        if reported is None or back or held != reported[1]:
+            pass  # the first report, the host back, the buttons held changed: at once
+        elif lost:
+            if since < HOST_LOST_REPORT_MS:
+                return
+            flags = wire.HOST_LOST | wire.HEARTBEAT
+        elif abs(raw - reported[0]) >= self.settings[CHANGE_LSB]:
+            if since * self.settings[REPORT_HZ] < 1000:
+                return  # moving, but the last report was too recent
+            self.settled = False
+        elif not self.settled and raw != reported[0] and since >= SETTLE_MS:
+            self.settled = True  # come to rest within a step of the last report
+        elif since >= self.settings[HEARTBEAT_MS]:
+            flags = wire.HEARTBEAT
+        else:
             return
-        period = HOST_LOST_REPORT_MS * 1000 if lost else 1000000 // self.settings[REPORT_HZ]
-        self.next_report = board.ticks_add(self.next_report, period)
-        if board.ticks_diff(now_us, self.next_report) >= 0:  # far behind: no burst to catch up
-            self.next_report = board.ticks_add(now_us, period)
-        raw, spikes, samples = self.slider.take()
-        # OVERRUN when a quarter of the window's ticks were missed: a garbage collection's
-        # few milliseconds are normal, a loop held up for long is worth the host's notice.
-        overrun = self.missed * 4 >= samples + self.missed and self.missed > 0
-        flags = (wire.HOST_LOST if lost else 0) | (wire.OVERRUN if overrun else 0)
+        spikes, noise_x4, samples = self.slider.take()
+        # OVERRUN when a quarter of the ticks since the last report were missed: a garbage
+        # collection's few milliseconds are normal, a loop held up for long is worth a note.
+        if self.missed and self.missed * 4 >= samples + self.missed:
+            flags |= wire.OVERRUN
         self.missed = 0
-        body = wire.pack(wire.STATE, self.uptime_ms, raw, self.buttons.held, min(spikes, 255))
-        self.link.send(wire.STATE, body, flags)
-        self.last_report = now
+        body = wire.pack(wire.STATE, self.uptime_ms, raw, held, min(spikes, 255), noise_x4)
+        self.last_attempt = now
+        if self.link.send(wire.STATE, body, flags):
+            self.last_report = now
+            self.reported = (raw, held)
+        # Not sent (the line is full): tried again at the next sample, so the report goes out
+        # as soon as the line takes it.
 
     # --- the ring -----------------------------------------------------------------------------
 
