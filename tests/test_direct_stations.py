@@ -250,8 +250,9 @@ def test_an_expander_that_loses_power_is_set_up_again_when_it_comes_back(direct)
     emulator.cut_expander(0x22, cut=False)  # back with no pull-ups and no interrupts
     pump(stations, 5, until=lambda _: len(online(stations)) == 16)
     assert len(online(stations)) == 16
-    emulator.click("ADC1-CH7", "minus")
-    events = pump(stations, 1)
+    emulator.press("ADC1-CH7", "minus")  # its interrupts work again
+    events = pump(stations, 3, until=lambda ev: any(isinstance(e, ButtonPressed) for e in ev))
+    emulator.release("ADC1-CH7", "minus")
     assert [(e.neuron, e.button) for e in events if isinstance(e, ButtonPressed)] == [
         ("9", "minus")
     ]
