@@ -200,6 +200,7 @@ def test_a_click_is_one_press_even_on_a_station_straddling_two_expanders(direct)
     emulator.press("ADC1-CH2", "minus")
     pump(stations, 0.3)
     assert {f.neuron: f.buttons for f in stations.figures()}["E"] == ("minus",)
+    assert stations.held()["ADC1-CH2"] == ("minus",)  # what the technician desk watches
     emulator.release("ADC1-CH2", "minus")
 
 

@@ -331,6 +331,12 @@ class DirectStations:
         with self._lock:
             return [s.figures(now, s.key in self.calibrations) for s in self.stations]
 
+    def held(self) -> dict[str, tuple[str, ...]]:
+        """The buttons held now on each station online, by its key (what the technician desk
+        asks a few times a second, without the figures' cost)."""
+        with self._lock:
+            return {s.key: s.controls.buttons.held for s in self.stations if s.online}
+
     def calibration(self, serial: str) -> StationCalibration:
         """The calibration the station's slider (``serial``: its input, ``ADC0-CH6``) is read
         with now, its ruler included."""
