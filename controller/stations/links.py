@@ -36,7 +36,7 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
-from controller.calibration import CalibrationBook, SliderCalibration, StationCalibration
+from controller.calibration import CalibrationBook, StationCalibration
 from controller.diagnosis import StationFigures
 from controller.events import Event
 from controller.scene import Scene
@@ -147,6 +147,7 @@ class Links:
         self._scanned_at = float("-inf")
         self._scene: Scene | None = None
         self._rings_at: float | None = None
+        self._rings_show: tuple | None = None  # what of the scene the rings last showed
         self._closed = False
 
     # --- source ------------------------------------------------------------------------------
@@ -283,17 +284,7 @@ class Links:
 
     def _path_for(self, serial: str, neuron: str | None) -> SliderPath:
         """The slider path of a station: its calibration (or the default map) and its ruler."""
-        entry = self.roster.by_serial.get(serial)
-        calibration = self.context.calibrations.get(serial)
-        if entry is not None and entry.ruler is not None:
-            ruler = entry.ruler
-        elif neuron is not None:
-            ruler = self.roster.ruler_for(neuron)
-        else:
-            ruler = calibration.ruler if calibration else self.roster.default_ruler
-        if calibration is None:
-            calibration = StationCalibration(serial, SliderCalibration(), ruler)
-        return SliderPath(replace(calibration, ruler=ruler), self.roster.slider)
+        return self.roster.slider_path(serial, neuron, self.context.calibrations.get(serial))
 
     def calibration(self, serial: str) -> StationCalibration:
         """The calibration the station's slider is read with now (its ruler included)."""
@@ -345,6 +336,13 @@ class Links:
         if self._rings_at is not None and 0 <= scene.t - self._rings_at < RING_PERIOD_S:
             return
         self._rings_at = scene.t
+        # What the rings show (controller.stations.ring): when none of it changed, neither did
+        # they (a station coming online is sent its ring by its handshake).
+        diagnosis = scene.extras.get("diagnosis")
+        shows = (scene.mode, scene.stations, scene.network, scene.result, scene.signal_layers)
+        if (*shows, diagnosis) == self._rings_show:
+            return
+        self._rings_show = (*shows, diagnosis)
         for link in self.links.values():
             link.show_ring(scene.t)
 
