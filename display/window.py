@@ -128,6 +128,10 @@ class Window:
     def show(self, scene: Scene) -> None:
         """Draw ``scene`` (its view, and the simulation panel) and put it on screen."""
         self.scene = scene
+        if scene.fault is not None:  # a data file to fix: its message fills the screen
+            self.hotspots = draw_view(self.screen, scene, self.assets)
+            pygame.display.flip()
+            return
         view = self.screen.subsurface(self.view_rect)
         draw = draw_presenter if self.presenting else draw_view
         self.hotspots = draw(view, scene, self.assets)
