@@ -48,5 +48,5 @@ def keep_last_good(root: Path, files: Mapping[str, Path]) -> list[str]:
             continue
         saved.append(name)
     if saved:
-        log.info("last good copies kept in %s: %s", root, ", ".join(saved))
+        log.debug("last good copies kept in %s: %s", root, ", ".join(saved))
     return saved
