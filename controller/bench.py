@@ -113,18 +113,30 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run_figures(figures: Sequence[Figure], only: str | None = None) -> list[tuple[Bar, float]]:
+def run_figures(
+    figures: Sequence[Figure],
+    only: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[tuple[Bar, float]]:
     """Measure every figure of ``figures`` (or just the one named ``only``) and pair each value
-    with its bar."""
+    with its bar; ``progress`` is told each figure's name as its measurement starts. A value a
+    figure leaves out (not measurable on this machine) has no row."""
     chosen = [f for f in figures if only in (None, f.name)]
     if not chosen:
         names = ", ".join(f.name for f in figures)
         raise ValueError(f"no figure {only!r} (have: {names})")
     results: list[tuple[Bar, float]] = []
     for figure in chosen:
+        if progress is not None:
+            progress(figure.name)
         values = figure.measure()
         results.extend((bar, values[bar.key]) for bar in figure.bars if bar.key in values)
     return results
+
+
+def exit_status(results: list[tuple[Bar, float]]) -> int:
+    """``neurones bench``'s exit status: 1 when a value fails its bar, else 0."""
+    return 1 if any(bar.passes(value) is False for bar, value in results) else 0
 
 
 def _quantity(x: float) -> str:
@@ -147,4 +159,12 @@ def format_table(results: list[tuple[Bar, float]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Bar", "Figure", "changing_scenes", "format_table", "run_figures", "timed"]
+__all__ = [
+    "Bar",
+    "Figure",
+    "changing_scenes",
+    "exit_status",
+    "format_table",
+    "run_figures",
+    "timed",
+]

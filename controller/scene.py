@@ -10,7 +10,7 @@ so a scene can be rendered headless, replayed, or compared in a test.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 import numpy as np
@@ -384,10 +384,22 @@ def build_scene(
         digits=digits,
         digit_index=digit_index,
         digit=digit,
-        result=forward(network, digit.pixels),
-        set_result=forward(network, digits.grids()),
+        result=_forward_digit(network, digit),
+        set_result=_forward_set(network, digits),
         **state,
     )
+
+
+# A scene is built every frame, and the network and digits rarely change between two: the
+# results are kept for the last few (network, digit) pairs, all immutable, so never stale.
+@lru_cache(maxsize=8)
+def _forward_digit(network: Network, digit: Digit) -> Forward:
+    return forward(network, digit.pixels)
+
+
+@lru_cache(maxsize=8)
+def _forward_set(network: Network, digits: DigitSet) -> Forward:
+    return forward(network, digits.grids())
 
 
 def fault_scene(fault: FaultView, t: float = 0.0, language: str = "fr") -> Scene:

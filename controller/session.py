@@ -68,6 +68,14 @@ def mode_settings_from(root: Field) -> ModeSettings:
     )
 
 
+@lru_cache(maxsize=16)
+def _with_thresholds(defaults: Network, overrides: tuple[tuple[str, float], ...]) -> Network:
+    """``defaults`` with ``overrides``: the very same object for the same thresholds, so what
+    is built from it each frame (the scene's results, the screen's regions) can tell at a
+    glance that nothing changed."""
+    return defaults.with_thresholds(dict(overrides))
+
+
 @lru_cache(maxsize=64)
 def _recognised(
     defaults: Network, overrides: tuple[tuple[str, float], ...], digits: DigitSet
@@ -118,7 +126,7 @@ class Session:
     @property
     def network(self) -> Network:
         """The network with the session's thresholds applied."""
-        return self.defaults.with_thresholds(self.thresholds)
+        return _with_thresholds(self.defaults, tuple(sorted(self.thresholds.items())))
 
     def recognised(self, digits: DigitSet) -> dict[str, bool]:
         """For each digit of ``digits`` (by name), whether the network now reads it as its label.

@@ -17,6 +17,7 @@ Layout of the package:
 - :mod:`display.views`: one module per view; :mod:`display.registry` names them (``VIEWS``);
 - :mod:`display.window`: the window, both an event source and a scene sink;
 - :mod:`display.presenter_screen`: the leader's presenter view on a second display;
+- :mod:`display.panes`: the window's panes, each drawn again only when what it shows changes;
 - :mod:`display.frame`: headless rendering to a surface or a PNG (``neurones render``).
 """
 

@@ -16,13 +16,16 @@ see), :func:`draw_presenter` the leader's presenter view of the workshop
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import partial
 
 import pygame
 
 from controller.scene import Scene
 from display.assets import Assets
 from display.hotspot import DrawView, Hotspot
+from display.panes import Pane, shown
 from display.views import (
     attract,
     decision,
@@ -92,3 +95,31 @@ def draw_presenter(surface: pygame.Surface, scene: Scene, assets: Assets) -> lis
     targets, its conditions ticked live, the next step, the time); return its hotspots."""
     assets.begin(surface, "leader")
     return presenter.draw(surface, scene, assets)
+
+
+def view_panes(
+    rect: pygame.Rect, scene: Scene, assets: Assets, *, presenting: bool = False
+) -> list[Pane]:
+    """The panes the window draws in ``rect`` (``assets`` sized for it), each with its key
+    (:mod:`display.panes`): the class screen (:func:`draw_view`), or with ``presenting`` the
+    presenter view (:func:`draw_presenter`). The attract view and the visitor mode move with
+    the time (the moving example, the breathing invitation, the countdown), so their key
+    holds it; the presenter's clock counts minutes, so its key holds the time to ten seconds.
+    """
+    key = shown(scene)
+    if presenting:
+        return [
+            Pane(
+                "presenter",
+                rect,
+                (key, math.floor(scene.t / 10)),
+                partial(_draw, draw_presenter, scene, assets),
+            )
+        ]
+    if scene.view == "attract" or (scene.visitor is not None and scene.view != "technician"):
+        key = (key, scene.t)
+    return [Pane("view", rect, key, partial(_draw, draw_view, scene, assets))]
+
+
+def _draw(draw: DrawView, scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
+    return draw(surface, scene, assets)

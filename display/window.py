@@ -35,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from dataclasses import replace
+from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -62,8 +62,9 @@ from controller.texts import languages
 from display.assets import Assets
 from display.hotspot import Hotspot
 from display.panel import draw_panel
+from display.panes import Pane, Panes, shown
 from display.presenter_screen import PresenterScreen
-from display.registry import draw_presenter, draw_view
+from display.registry import draw_view, view_panes
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {
@@ -120,31 +121,35 @@ class Window:
         self._paint: int | None = None  # 1 or 0 while painting cells, else None
         self._drawing: np.ndarray | None = None
         self._last_value: float | None = None
-        self._panel_spots: tuple[list[Hotspot] | None, list[Hotspot]] = (None, [])
+        self.panes = Panes()
+        self.presented = 0  # frames that put something new on screen
         self._resize(self.screen.get_size())
 
     # --- sink --------------------------------------------------------------------------------
 
     def show(self, scene: Scene) -> None:
-        """Draw ``scene`` (its view, and the simulation panel) and put it on screen."""
+        """Draw what changed of ``scene`` (its view, or the presenter view, and the simulation
+        panel) and present only that (:mod:`display.panes`): a scene that changes nothing on
+        screen costs next to nothing."""
         self.scene = scene
         if scene.fault is not None:  # a data file to fix: its message fills the screen
-            self.hotspots = draw_view(self.screen, scene, self.assets)
-            pygame.display.flip()
-            return
-        view = self.screen.subsurface(self.view_rect)
-        draw = draw_presenter if self.presenting else draw_view
-        self.hotspots = draw(view, scene, self.assets)
-        if self.presenter is not None:
-            self.presenter.show(scene)
-        if self.panel_rect.width:
-            panel = self.screen.subsurface(self.panel_rect)
-            offset = self.panel_rect.topleft
-            spots = draw_panel(panel, scene, self.assets)
-            if spots is not self._panel_spots[0]:  # the panel drew anew: place its buttons
-                self._panel_spots = (spots, [_moved(spot, offset) for spot in spots])
-            self.hotspots += self._panel_spots[1]
-        pygame.display.flip()
+            whole = self.screen.get_rect()
+            panes = [Pane("fault", whole, scene.fault, partial(_draw_fault, scene, self.assets))]
+        else:
+            panes = view_panes(self.view_rect, scene, self.assets, presenting=self.presenting)
+            if self.presenter is not None:
+                self.presenter.show(scene)
+            if self.panel_rect.width:
+                key = (shown(scene), scene.floor)
+                panes.append(Pane("panel", self.panel_rect, key, partial(self._panel, scene)))
+        drawn = self.panes.draw(self.screen, panes)
+        self.hotspots = self.panes.hotspots()
+        if drawn:
+            pygame.display.update(drawn)
+            self.presented += 1
+
+    def _panel(self, scene: Scene, surface: pygame.Surface) -> list[Hotspot]:
+        return draw_panel(surface, scene, self.assets)
 
     def close(self) -> None:
         """Close the window (and the presenter's)."""
@@ -276,6 +281,7 @@ class Window:
         """Split the window into the view and, in simulation, the panel on the right."""
         self.view_rect, self.panel_rect = window_split(size, self.simulation)
         self.assets = Assets(self.view_rect.size)
+        self.panes.forget()
 
 
 def window_split(size: tuple[int, int], simulation: bool = True) -> tuple[pygame.Rect, pygame.Rect]:
@@ -337,8 +343,8 @@ def _rows(pixels: np.ndarray) -> tuple[str, ...]:
     return tuple("".join("#" if p else "." for p in row) for row in pixels)
 
 
-def _moved(spot: Hotspot, offset: tuple[int, int]) -> Hotspot:
-    return replace(spot, rect=spot.rect.move(offset))
-
-
 __all__ = ["NoDisplayError", "Window", "window_split"]
+
+
+def _draw_fault(scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
+    return draw_view(surface, scene, assets)

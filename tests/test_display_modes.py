@@ -31,7 +31,9 @@ from controller.session import load_mode_settings
 from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene
+from display.panes import Panes
 from display.regions import frame_layout
+from display.registry import draw_presenter, view_panes
 from display.theme import PALETTE, rgb
 from display.views import network, rulers
 from display.widgets import condition_text
@@ -386,6 +388,45 @@ def test_the_leader_s_key_shows_the_presenter_where_a_dot_jumps_to_a_step(window
     assert window.poll(3.0) == [StepChosen("learning-green", 3.0)]
 
 
+def pixels(surface):
+    return pygame.surfarray.array3d(surface)
+
+
+def test_the_window_draws_only_what_changed_and_shows_what_a_full_redraw_would(window):
+    session = workshop("gn-3")
+    window.show(engine.scene(engine.apply(session, Tick(1.0)), 1.0))
+    presented, hotspots = window.presented, window.hotspots
+    window.show(engine.scene(engine.apply(session, Tick(1.5)), 1.5))
+    assert window.presented == presented  # nothing changed: nothing drawn, nothing presented
+    assert window.hotspots == hotspots  # a touch still finds what the screen shows
+    for rounds in (1, 3):  # the class moves: what the screen presents is the whole picture
+        moved, _, t = play(session, the_class, rounds=rounds, t=2.0)
+        scene = engine.scene(engine.apply(moved, Tick(t)), t)
+        window.show(scene)
+        assert window.presented == presented + 1
+        presented = window.presented
+        assert np.array_equal(pixels(window.screen), pixels(render_scene(scene, (1280, 720))[0]))
+
+
+def test_the_presenter_view_is_drawn_again_as_its_clock_moves_and_the_class_screen_is_not():
+    session = workshop("gn-3")
+    surface = pygame.Surface((1280, 720))
+    assets, panes = Assets((1280, 720)), Panes()
+    for t, presenting, redrawn in (
+        (1.0, False, True),
+        (59.0, False, False),  # the class screen has no clock
+        (59.0, True, True),  # the leader's key: the presenter view
+        (61.0, True, True),  # its clock moved on
+        (65.0, True, False),  # counted in minutes, looked at every ten seconds
+    ):
+        scene = engine.scene(engine.apply(session, Tick(t)), t)
+        shown = view_panes(surface.get_rect(), scene, assets, presenting=presenting)
+        assert bool(panes.draw(surface, shown)) == redrawn, (t, presenting)
+    expected = pygame.Surface((1280, 720))
+    draw_presenter(expected, scene, Assets((1280, 720)))
+    assert np.array_equal(pixels(surface), pixels(expected))
+
+
 def test_render_draws_the_workshop_at_a_step_after_the_class_s_moves(tmp_path, capsys):
     out = tmp_path / "gn.png"
     argv = ["render", "--mode", "workshop", "--step", "gn-3", "--moves", "5", "--out", str(out)]
@@ -411,3 +452,18 @@ def test_render_names_an_unknown_step(tmp_path, capsys):
         main(["render", "--mode", "workshop", "--step", "nap", "--out", str(tmp_path / "x")]) == 2
     )
     assert "gn-3" in capsys.readouterr().err
+
+
+def test_the_engine_re_times_the_last_scene_while_the_session_does_not_change():
+    rules = engine.Engine()
+    session = engine.apply(workshop("gn-3"), Tick(1.0))
+    first = rules.scene(session, 1.0)
+    again = rules.scene(engine.apply(session, Tick(2.0)), 2.0)  # a tick that changes nothing
+    assert again.t == 2.0 and again.workshop is first.workshop and again.result is first.result
+    pressed = engine.apply(session, ButtonPressed("COL2", "plus", 2.5))
+    after = rules.scene(pressed, 3.0)
+    assert after.workshop is not first.workshop and after.stations != first.stations
+    built = engine.scene(pressed, 3.0)
+    assert after.stations == built.stations and after.workshop == built.workshop
+    idle = engine.apply(visitor(), ButtonPressed("A", "plus", 0.5))  # the idle countdown runs
+    assert rules.scene(idle, 1.0).visitor != rules.scene(idle, 5.0).visitor

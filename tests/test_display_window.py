@@ -170,3 +170,22 @@ def test_without_a_display_the_run_command_says_so_in_one_line():
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "--headless" in lines[0] and "neurones render" in lines[0]
+
+
+def test_run_with_no_panel_gives_the_whole_window_to_the_view():
+    import argparse
+
+    from controller.commands import run
+
+    parser = argparse.ArgumentParser()
+    run.register(parser.add_subparsers())
+    shown = run.open_window(parser.parse_args(["run", "--size", "800x600"]))
+    try:
+        assert shown.panel_rect.width > 0
+    finally:
+        shown.close()
+    bare = run.open_window(parser.parse_args(["run", "--size", "800x600", "--no-panel"]))
+    try:
+        assert bare.view_rect.size == (800, 600) and bare.panel_rect.width == 0
+    finally:
+        bare.close()

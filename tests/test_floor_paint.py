@@ -213,3 +213,35 @@ def test_colour_bars_start_each_strip_red_green_blue_white():
 def test_an_unknown_pattern_is_refused_by_name():
     with pytest.raises(ValueError, match="no LED pattern 'sparkle'"):
         RENDERER.frame(scene_at(0.0), "sparkle")
+
+
+# --- the floor's cost follows what changes on it ---------------------------------------------
+
+
+def test_a_still_floor_is_neither_painted_nor_encoded_again_until_what_it_shows_changes():
+    renderer = FloorRenderer(LAYOUT, NETWORK)
+    settled = renderer.map.settle_s + 1
+    frame = renderer.frame(scene_at(settled))
+    assert renderer.frame(scene_at(settled + 60)) is frame
+    assert renderer.frame(scene_at(settled + 60, changed_at=10.0)) is frame  # settled too
+    moved = NETWORK.with_thresholds({"A": NETWORK.threshold("A") + 3})
+    changed = build_scene(moved, DIGITS, digit_index=THREE, t=settled + 61, changed_at=0.0)
+    assert renderer.frame(changed) is not frame
+
+
+def test_a_moving_floor_is_made_at_the_leds_rate_and_at_once_when_it_changes():
+    renderer = FloorRenderer(LAYOUT, NETWORK)
+    period = 1 / LAYOUT.settings.fps
+    pulsing = renderer.frame(scene_at(1.0))
+    assert renderer.frame(scene_at(1.0 + period / 2)) is pulsing  # the LEDs would not show it
+    later = renderer.frame(scene_at(1.0 + period))
+    assert later is not pulsing and later.t == 1.0 + period
+    again = renderer.frame(scene_at(1.0 + period * 1.5, changed_at=1.0 + period * 1.4))
+    assert again is not later  # a new change: its pulse starts now
+
+
+def test_the_still_picture_is_the_one_the_animation_ends_on():
+    settle = RENDERER.map.settle_s
+    ending = RENDERER.render(scene_at(settle - 0.01)).rgb.astype(int)
+    still = RENDERER.render(scene_at(settle + 100)).rgb.astype(int)
+    assert np.abs(ending - still).max() <= 1

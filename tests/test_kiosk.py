@@ -244,7 +244,8 @@ def test_a_long_press_on_reset_in_technician_mode_powers_off_once(tmp_path):
     assert shutdown.poll(5.0) == [QuitRequested(5.0)]
     assert shutdown.poll(9.0) == []  # once per press
     deadline = time.monotonic() + 10
-    while not marker.exists() and time.monotonic() < deadline:
+    # The command opens the file before it writes: wait for what it wrote, not for the file.
+    while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert marker.read_text() == "x"
 

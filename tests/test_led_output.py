@@ -1,4 +1,5 @@
-"""LED outputs: DDP packets on a real UDP socket, steady resending, failures retried."""
+"""LED outputs: DDP packets on a real UDP socket, frames sent when they change and kept alive,
+failures retried."""
 
 import socket
 import time
@@ -11,7 +12,7 @@ from controller.digits import load_digit_set
 from controller.floor.ddp import MAX_DATA, PUSH, RGB24, DdpOutput, packets, parse, read_frame
 from controller.floor.frame import FloorRenderer
 from controller.floor.mat import OutputConfig, load_floor
-from controller.floor.output import LedSender, OutputSlot, output_slot
+from controller.floor.output import KEEPALIVE_S, LedSender, OutputSlot, output_slot
 from controller.network import load_network
 from controller.scene import build_scene
 
@@ -76,16 +77,20 @@ def test_a_ddp_output_can_show_only_some_strips_in_its_own_order(receiver):
     assert data == expected.tobytes()
 
 
-def test_the_sender_resends_the_newest_frame_at_a_steady_rate_on_its_own_thread(receiver):
+def test_the_sender_sends_a_new_frame_at_once_and_an_unchanged_one_only_to_keep_the_leds(
+    receiver,
+):
     config = OutputConfig("ddp", "127.0.0.1", receiver.getsockname()[1])
     sender = LedSender([output_slot(config, LAYOUT)], fps=40).start()
     try:
         first = a_frame(2.0)
-        sender.put(first)  # handed over once: the thread keeps sending it
-        frames = [read_frame(receiver) for _ in range(3)]
-        assert all(data == first.rgb.tobytes() for data, _ in frames)
-        sequences = [got[-1].sequence for _, got in frames]
-        assert len(set(sequences)) == 3  # three distinct frames, not one frame's echoes
+        sender.put(first)  # handed over once: the thread sends it, then keeps the LEDs ours
+        data, got = read_frame(receiver)
+        sent = time.monotonic()
+        assert data == first.rgb.tobytes()
+        again, kept = read_frame(receiver)  # the keep-alive, not forty copies a second
+        assert again == data and kept[-1].sequence != got[-1].sequence
+        assert time.monotonic() - sent > 0.5 * KEEPALIVE_S
         newer = a_frame(3.0)
         sender.put(newer)
         deadline = time.monotonic() + 5.0
@@ -93,7 +98,38 @@ def test_the_sender_resends_the_newest_frame_at_a_steady_rate_on_its_own_thread(
             assert time.monotonic() < deadline
     finally:
         sender.close()
-    assert sender.health()[0].frames >= 4 and sender.health()[0].failures == 0
+    assert sender.health()[0].frames >= 3 and sender.health()[0].failures == 0
+
+
+class Recorder:
+    """An output that takes what it is sent, or lets it pass when told it is too soon."""
+
+    def __init__(self):
+        self.sent = []
+        self.busy = False
+
+    def send(self, frame):
+        if self.busy:
+            return False
+        self.sent.append(frame)
+
+    def close(self):
+        pass
+
+
+def test_an_output_gets_a_frame_when_its_bytes_change_and_the_same_one_every_keepalive():
+    output = Recorder()
+    slot = OutputSlot("recorder", lambda: output)
+    first, copy, other = a_frame(2.0), replace(a_frame(2.0)), a_frame(2.5)
+    assert np.array_equal(first.rgb, copy.rgb) and not np.array_equal(first.rgb, other.rgb)
+    sent = [t for t in np.arange(0.0, 2.5, 0.025) if slot.offer(first if t < 2.2 else copy, t)]
+    assert sent == [0.0, 1.0, 2.0]  # the same bytes: only the keep-alive goes out
+    assert slot.offer(other, 2.3) and output.sent == [first, first, first, other]
+    output.busy = True  # the output's own rate: not taken, so offered again
+    newest = a_frame(2.6)
+    assert not slot.offer(newest, 2.325)
+    output.busy = False
+    assert slot.offer(newest, 2.35) and output.sent[-1] is newest
 
 
 class Flaky:

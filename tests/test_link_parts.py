@@ -43,10 +43,10 @@ def read_frames(fd, deframer, until):
 def test_the_connection_numbers_its_frames_says_hello_first_and_keeps_the_station_alive():
     master, slave = os.openpty()
     tty.setraw(slave)
-    reader = PortReader(os.ttyname(slave), SimpleQueue())
+    reader = PortReader(SimpleQueue())
     connection = Connection(Timings(ping_every=1.0))
     try:
-        connection.open(reader, SliderTracker(), 0.0, Handshake.hello())
+        connection.open(reader.open(os.ttyname(slave)), SliderTracker(), 0.0, Handshake.hello())
         connection.liveness = connection.liveness.acknowledged(0.1)
         connection.heard(0.4)
         assert connection.online and connection.check(0.5) is None  # no keepalive due yet
@@ -59,10 +59,9 @@ def test_the_connection_numbers_its_frames_says_hello_first_and_keeps_the_statio
         assert connection.last_heard() == 1.3
         assert connection.check(1.3 + 0.5) == "silent"
         connection.close(2.0)
-        assert connection.reader is None and connection.liveness.phase == ABSENT
+        assert connection.port is None and connection.liveness.phase == ABSENT
     finally:
         reader.close()
-        reader.join(1.0)
         os.close(master)
         os.close(slave)
 

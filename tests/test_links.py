@@ -222,6 +222,7 @@ def test_a_button_press_is_one_event_even_when_its_event_frame_is_lost(two):
     events += links.poll(time.monotonic())
     presses = [(e.neuron, e.button) for e in events if isinstance(e, ButtonPressed)]
     assert presses == [("A", "plus"), ("B", "ok")]
+    assert links.held() == {A: (), B: ("ok",)}  # what the technician desk watches
 
 
 def session_scene(links, t, **thresholds):

@@ -120,6 +120,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk)")
     parser.add_argument(
+        "--no-panel",
+        action="store_true",
+        help="leave the simulation panel (stations and LED floor beside the view) out of the "
+        "window, as on a Pi with real stations; S still shows it",
+    )
+    parser.add_argument(
         "--fps",
         type=bounded(1, 120, why="no screen draws faster"),
         default=60.0,
@@ -383,7 +389,8 @@ def build_installation(
     sources.append(trainer)
     sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
-    return Installation(session, engine, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
+    rules = engine.Engine()  # the last scene kept while the session does not change
+    return Installation(session, rules, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
 
 
 def run_report(
@@ -548,7 +555,7 @@ def open_window(args: argparse.Namespace) -> Part | None:
     from display.window import NoDisplayError, Window
 
     try:
-        return Window(size=args.size, fullscreen=args.fullscreen)
+        return Window(size=args.size, fullscreen=args.fullscreen, simulation=not args.no_panel)
     except NoDisplayError as exc:
         print(f"neurones: {exc}", file=sys.stderr)
         return None

@@ -33,7 +33,7 @@ def measure_leds(frames: int = 600) -> dict[str, float]:
     times = []
     for i in range(frames):
         moment = replace(scene, t=2.0 + i / 40)
-        times.append(timed(partial(renderer.frame, moment)))
+        times.append(timed(partial(renderer.render, moment)))
     return {"led_frame_median_ms": 1000 * float(np.median(times[frames // 10 :]))}
 
 

@@ -7,6 +7,7 @@ draws (``Scene.floor``): plain positions and colours, no hardware object::
 
     renderer = FloorRenderer(layout, network)
     frame = renderer.frame(scene)          # mapping + gamma + limiter, well under a millisecond
+    renderer.frame(later) is frame         # while the floor stands still: nothing redone
     ddp_output.send(frame)
     scene = dataclasses.replace(scene, floor=frame.view)
 """
@@ -19,7 +20,7 @@ import numpy as np
 
 from controller.floor.colour import ColourPipeline
 from controller.floor.mat import FloorLayout
-from controller.floor.paint import FloorMap, paint
+from controller.floor.paint import FloorMap, moving, paint, picture_key
 from controller.floor.patterns import LED_PATTERNS, paint_pattern, pattern_at
 from controller.network import Network
 from controller.scene import FloorView, RingMark, Scene
@@ -52,6 +53,9 @@ class FloorRenderer:
             RingMark(r.neuron, r.centre, layout.ring_radius(r)) for r in layout.rings
         )
         self.zone_names = tuple(z.name for z in layout.zones)
+        self.period = 1.0 / layout.settings.fps  # the LEDs' own rate
+        self._key: tuple | None = None  # what the last frame shows (paint.picture_key)
+        self._last: FloorFrame | None = None
 
     def levels(self, scene: Scene, pattern: str | None = None) -> tuple[np.ndarray, str | None]:
         """The levels of every LED (0–1) and the test pattern playing, if any.
@@ -68,7 +72,34 @@ class FloorRenderer:
         return paint(self.map, scene), None
 
     def frame(self, scene: Scene, pattern: str | None = None) -> FloorFrame:
-        """The LED frame for ``scene``: painted, capped, gamma-corrected and limited."""
+        """The LED frame for ``scene``: painted, capped, gamma-corrected and limited.
+
+        The floor's cost follows what changes on it, not the loop's rate. While it stands still
+        (the same values and weights, every pulse and flash of the last change over) this is
+        the last frame itself, neither painted nor encoded again, so the outputs can tell that
+        nothing changed; while it moves, a new frame is made at the LEDs' own rate (``[floor]
+        fps``), and at once when what it shows changes.
+        """
+        key = None
+        if pattern is None and scene.mode != "technician":
+            key = picture_key(self.map, scene)
+            if key == self._key and self._last is not None and self._recent(scene):
+                return self._last
+        self._last = self.render(scene, pattern)
+        self._key = key
+        return self._last
+
+    def _recent(self, scene: Scene) -> bool:
+        """Whether the last frame still shows ``scene``: the floor stands still, or it moves
+        and the last frame is less than most of a period old (as the window's pacing: a
+        loop's jitter loses no frame)."""
+        if self._last is None:
+            return False
+        age = scene.t - self._last.t
+        return not moving(self.map, scene) or 0 <= age < 0.75 * self.period
+
+    def render(self, scene: Scene, pattern: str | None = None) -> FloorFrame:
+        """A new LED frame for ``scene``, always painted and encoded (what :meth:`frame` saves)."""
         levels, playing = self.levels(scene, pattern)
         limited = self.pipeline.encode(levels)
         settings = self.layout.settings

@@ -10,8 +10,9 @@ it and tries again after a back-off of 1 s growing to 5 s, as the stations are r
 :class:`LedSender` runs on its own thread at the floor's rate (40 fps by default): each tick it
 sends the newest frame to every slot. The installation's loop only hands it frames
 (:meth:`LedSender.put`), so a slow screen frame never makes the floor stutter, and a stuck
-output never slows the screen. Frames are resent even when unchanged: WLED falls back to its
-own effects after 2.5 s without one.
+output never slows the screen. A frame goes out when its bytes changed; an unchanged one only
+every :data:`KEEPALIVE_S`, to keep the output ours: WLED leaves its realtime mode for its own
+effects, and our Pico driver fades to its idle pattern, after 2.5 s without a frame.
 """
 
 from __future__ import annotations
@@ -23,18 +24,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from controller.floor.mat import FloorLayout, OutputConfig
 
 log = logging.getLogger(__name__)
 
 #: Seconds before retrying a failed output, at first and at most (docs/hardware.md §5).
 FIRST_RETRY_S, MAX_RETRY_S = 1.0, 5.0
+#: An unchanged frame is sent again this often: well within the outputs' 2.5 s before idling.
+KEEPALIVE_S = 1.0
 
 
 class LedOutput(Protocol):
-    """Where LED frames go. ``send`` raises (``OSError`` …) when the link fails."""
+    """Where LED frames go. ``send`` raises (``OSError`` …) when the link fails, and returns
+    False when the output let the frame pass (its own rate: it is offered again)."""
 
-    def send(self, frame) -> None: ...
+    def send(self, frame) -> bool | None: ...
 
     def close(self) -> None: ...
 
@@ -67,9 +73,12 @@ class OutputSlot:
         self.retry_at = float("-inf")
         self.delay = FIRST_RETRY_S
         self.failing = False
+        self.sent: object = None  # the last frame the output took …
+        self.sent_at = float("-inf")  # … and when
 
     def offer(self, frame, now: float) -> bool:
-        """Send ``frame`` if the output is up or due for a retry; True if it was sent."""
+        """Send ``frame`` if the output is up or due for a retry, and the frame differs from
+        the last one sent or the keep-alive is due; True if it was sent."""
         if self.output is None:
             if now < self.retry_at:
                 return False
@@ -78,11 +87,16 @@ class OutputSlot:
             except Exception as exc:  # any failure is the output's, never the floor's
                 self._failed(exc, now)
                 return False
+            self.sent = None  # a new link: the output has shown nothing of ours yet
+        if now - self.sent_at < KEEPALIVE_S and _same(frame, self.sent):
+            return False
         try:
-            self.output.send(frame)
+            if self.output.send(frame) is False:
+                return False  # not now (the output's own rate): offered again next tick
         except Exception as exc:
             self._failed(exc, now)
             return False
+        self.sent, self.sent_at = frame, now
         self.frames += 1
         if self.failing:
             log.info("LED output %s is back", self.name)
@@ -177,6 +191,14 @@ class LedSender:
             self._thread.join(timeout=2.0)
         for slot in self.slots:
             slot.close()
+
+
+def _same(frame, sent) -> bool:
+    """Whether ``frame`` shows what ``sent`` showed (the same frame, or the same bytes)."""
+    if frame is sent:
+        return True
+    rgb, before = getattr(frame, "rgb", None), getattr(sent, "rgb", None)
+    return rgb is not None and before is not None and np.array_equal(rgb, before)
 
 
 def output_slot(config: OutputConfig, layout: FloorLayout) -> OutputSlot:

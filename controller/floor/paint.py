@@ -47,6 +47,8 @@ HIDDEN_PAUSE_S = 0.3
 UNREACHED = 0.45
 #: A neuron the pulse reaches flashes, fading over this many seconds.
 FLASH_S = 0.4
+#: A flash fainter than this share of full brightness is over: below one step of an 8-bit LED.
+FLASH_END = 1 / 512
 #: Attract: a wave leaves the inputs every ``ATTRACT_PERIOD_S`` and crosses a layer in
 #: ``ATTRACT_LAYER_S`` seconds.
 ATTRACT_PERIOD_S = 2.5
@@ -98,6 +100,7 @@ class FloorMap:
     piece_of: np.ndarray  # (leds,) rings then segments in layout order; -1 for a spare LED
     piece_count: int
     speed: float  # m/s
+    settle_s: float  # after a change, when no pulse walks and no flash shows any more (s)
 
     @classmethod
     def build(cls, layout: FloorLayout, network: Network) -> FloorMap:
@@ -128,6 +131,9 @@ class FloorMap:
         layer_start = np.array([0.0, 0.0, crossing[0] + HIDDEN_PAUSE_S])
         fan_in = np.zeros(len(neurons))
         np.maximum.at(fan_in, seg_target, seg_length / speed)
+        walked = layer_start[seg_layer] + (seg_length + 3 * TAIL_M) / speed
+        flashed = layer_start[layer_of] + fan_in - FLASH_S * np.log(FLASH_END)
+        settle_s = float(max(walked.max(initial=0.0), flashed.max(initial=0.0)))
         seg_of = np.concatenate([np.full(s.count, i) for i, s in enumerate(layout.segments)])
         seg_dist = np.concatenate([layout.segment_distances(s) for s in layout.segments])
         seg_leds = np.concatenate(seg_parts)
@@ -163,6 +169,7 @@ class FloorMap:
             piece_of=piece_of,
             piece_count=len(ring_parts) + len(seg_parts),
             speed=speed,
+            settle_s=settle_s,
         )
 
     def values(self, scene: Scene) -> np.ndarray:
@@ -201,7 +208,10 @@ class Timeline:
 
 
 def paint(fm: FloorMap, scene: Scene) -> np.ndarray:
-    """The level of every LED for ``scene`` (``(leds, 3)`` float32, 0–1)."""
+    """The level of every LED for ``scene`` (``(leds, 3)`` float32, 0–1).
+
+    Once a change has settled (:func:`moving`), the picture is the same at any later instant.
+    """
     mode = scene.floor_mode
     if mode == "attract":
         return attract(fm, scene.t)
@@ -211,11 +221,35 @@ def paint(fm: FloorMap, scene: Scene) -> np.ndarray:
     weights = fm.weights(scene.network)
     carried = weights * values[fm.seg_source]
     elapsed = scene.t - scene.changed_at
+    if elapsed >= fm.settle_s:
+        elapsed = np.inf  # every pulse arrived, every flash over: the still picture
     if mode == "signal" and scene.signal_layers is not None:
         timeline = signal_timeline(fm, elapsed, scene.signal_layers)
     else:
         timeline = network_timeline(fm, elapsed)
     return network_picture(fm, values, weights, carried, elapsed, timeline)
+
+
+def picture_key(fm: FloorMap, scene: Scene) -> tuple:
+    """What the floor's picture of ``scene`` depends on besides the time: two scenes with the
+    same key paint the same levels at the same instant, and at any instant while the picture
+    stands still (:func:`moving`)."""
+    mode = scene.floor_mode
+    if mode in ("attract", "dim"):
+        return (mode,)
+    layers = scene.signal_layers if mode == "signal" else None
+    values, weights = fm.values(scene).tobytes(), fm.weights(scene.network).tobytes()
+    change = scene.changed_at if moving(fm, scene) else None  # settled: any change looks alike
+    return (mode, layers, values, weights, change)
+
+
+def moving(fm: FloorMap, scene: Scene) -> bool:
+    """Whether the floor's picture changes with time now: a pulse walking or a flash fading
+    after a change, or the attract waves."""
+    mode = scene.floor_mode
+    if mode == "dim":
+        return False
+    return mode == "attract" or scene.t - scene.changed_at < fm.settle_s
 
 
 def network_timeline(fm: FloorMap, elapsed: float) -> Timeline:
@@ -328,8 +362,10 @@ __all__ = [
     "attract",
     "dim",
     "hex_level",
+    "moving",
     "network_picture",
     "network_timeline",
     "paint",
+    "picture_key",
     "signal_timeline",
 ]

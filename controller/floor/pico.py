@@ -118,19 +118,20 @@ class PicoLedOutput:
             self.port.close()
             raise
 
-    def send(self, frame: Any) -> None:
+    def send(self, frame: Any) -> bool:
         """Send ``frame`` (its ``rgb``: ``(leds, 3)`` uint8), unless one went out less than a
-        period ago; read what the driver said meanwhile.
+        period ago (then False); read what the driver said meanwhile.
 
         :raises OSError: when the port fails (the slot then retries).
         """
         self.read_status()
         now = self.clock()
         if self._sent_at is not None and now - self._sent_at < self.period:
-            return
+            return False
         self._sent_at = now
         self.frame_id = (self.frame_id + 1) & 0xFFFF
         self.port.write(b"".join(self._chunks(np.asarray(frame.rgb, dtype=np.uint8))))
+        return True
 
     def frame_bytes(self, frame: Any) -> bytes:
         """The bytes ``frame`` takes on the wire (its pixels as runs, PROTOCOL.md §3), as

@@ -11,7 +11,8 @@ Only the key (a :class:`~controller.events.KeyTurned` from the console, or the k
 in simulation) changes the mode; nothing a visitor does at a station can, so technician mode is
 out of visitors' reach. The mode engine is pure: :func:`apply` hands each event to the
 current mode's handler and returns the new session; :func:`scene` freezes a session into the
-scene shown. The loop is handed this module (:class:`controller.loop.Installation`).
+scene shown. The loop is handed this module, or an :class:`Engine`, which keeps the last scene
+for a session that did not change (:class:`controller.loop.Installation`).
 
 The mode's settings live in the ``[modes]`` section of ``data/installation.toml``.
 """
@@ -144,6 +145,34 @@ def scene(session: Session, now: float) -> Scene:
         extras={} if session.diagnosis is None else {"diagnosis": session.diagnosis},
         **fields,
     )
+
+
+class Engine:
+    """The mode engine as the running installation holds it: :func:`apply_all` and
+    :func:`scene`, with the last scene kept.
+
+    Most frames change nothing (no event, a tick that moves no time-out), and the session is
+    then the very same object: its scene is the last one at the new time, not built again (a
+    scene costs the network twice and the mode's fields). The visitor mode's scene moves with
+    the time (its idle countdown), so it is built every frame.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[Session, Scene] | None = None
+
+    def apply_all(self, session: Session, events: Iterable[Event]) -> Session:
+        """The session after each of ``events`` in turn (:func:`apply_all`)."""
+        return apply_all(session, events)
+
+    def scene(self, session: Session, now: float) -> Scene:
+        """The scene of ``session`` at ``now`` (:func:`scene`), the last one re-timed when the
+        session has not changed."""
+        last = self._last
+        if last is not None and last[0] is session and session.mode != "visitor":
+            return replace(last[1], t=now)
+        made = scene(session, now)
+        self._last = (session, made)
+        return made
 
 
 def scene_fields(session: Session, now: float) -> dict:

@@ -1,36 +1,51 @@
-"""What the station chain costs, for ``neurones bench`` (``docs/design.md``, "The bars").
+"""What the station chain and the whole controller cost, for ``neurones bench`` (``docs/design.md``,
+"The bars").
 
-Both figures run the installation exactly as ``neurones run --emulate-stations 16`` builds it
+Every figure runs the installation exactly as ``neurones run --emulate-stations 16`` builds it
 (the same links, technician desk and loop): ``neurones bench`` hands each figure a ``build``
-function that makes it (:data:`Build`), so this module needs nothing of the command line. Sixteen
-emulated stations (the real firmware in MicroPython, each its own process), sending their
-heartbeats and what changes (PROTOCOL.md §5), and simulated pupils moving sliders:
+function that makes it (:data:`Build`), so this module needs nothing of the command line.
+Sixteen emulated stations (the real firmware in MicroPython, each its own process), sending
+their heartbeats and what changes (PROTOCOL.md §5):
 
-- **reaction**: from the moment a station's frame is read (the reader thread's timestamp,
-  carried by the :class:`~controller.events.SliderMoved` it gives) to the moment the scene
-  with the new threshold is built (network recomputed) and the LED floor's frame computed,
-  headless; p50 and p99. The screen's drawing is its own figure (``screen``).
-- **cpu**: the controller process's own CPU time (all its threads, not the emulated
-  stations' processes) over ~10 s, with the window drawing at 60 Hz on SDL's dummy driver
-  at ``neurones run``'s default size (1280×720), as a percentage of one core.
+- **reaction**: simulated pupils move sliders; from the moment a station's frame is read (the
+  reader thread's timestamp, carried by the :class:`~controller.events.SliderMoved` it gives)
+  to the moment the scene with the new threshold is built (network recomputed) and the LED
+  floor's frame computed, headless; p50 and p99. The screen's drawing is its own figure
+  (``screen``).
+- **the Pi's scenario** (:data:`PI_SCENARIO`): the installation as a Pi runs it, at 1920×1080
+  without the simulation panel, the scripted class of ``--workshop --autoplay`` moving sliders
+  and pressing buttons on the boards at its default pace, the floor lit, the window drawing on
+  SDL's dummy driver. Measured in a process of its own (:func:`measure_pi`), twice:
+  free, for the controller process's own CPU (all its threads; the emulated stations are not
+  counted: on the installation they are chips of their own), and held to a fifth of one core
+  (:class:`~controller.quota.CpuQuota`, a Pi 4's worth), for the loop's turns per second and
+  the time from a station's frame read to the window presenting its effect (p95).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
 import random
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from controller.events import Event, SliderMoved
+from controller.events import ButtonPressed, Event, SliderMoved
+from controller.quota import CpuQuota, QuotaRefused
 from controller.scene import Scene
 
 #: How long each figure runs its installation, after the stations are all online.
-REACTION_S, CPU_S = 8.0, 10.0
+REACTION_S, PI_S = 8.0, 10.0
+#: What ``neurones run`` is given on the Pi (with ``--emulate-stations 16`` here).
+PI_SCENARIO = ("--size", "1920x1080", "--no-panel", "--workshop", "--autoplay")
+#: A Pi 4's worth of this machine: Python runs about five times faster here (README).
+PI4_QUOTA_PERCENT = 20
 
 #: Builds the installation ``neurones run`` would with these extra options and state directory:
 #: returns the installation, its stations (links, roster, emulator) and its LED floor (or None).
@@ -60,8 +75,9 @@ class Pupils:
 
 
 class Reactions:
-    """Wraps the links (a source) and stamps the scene (a sink): for every slider move the
-    links report, the time from its frame's read to the scene holding it."""
+    """Wraps the links (a source) and stamps the scene (a sink): for every move or press the
+    links report, the time from its frame's read to the scene holding it (or, with
+    :meth:`presented`, to the screen presenting it)."""
 
     def __init__(self, links: Any, clock=time.monotonic) -> None:
         self.links = links
@@ -71,10 +87,10 @@ class Reactions:
         self.recording = False
 
     def poll(self, now: float) -> list[Event]:
-        """The links' events, remembering when each slider move's frame was read."""
+        """The links' events, remembering when each move's or press's frame was read."""
         events = self.links.poll(now)
         if self.recording:
-            self.waiting += [e.t for e in events if isinstance(e, SliderMoved)]
+            self.waiting += [e.t for e in events if isinstance(e, SliderMoved | ButtonPressed)]
         return events
 
     def show(self, scene: Scene) -> None:
@@ -85,6 +101,40 @@ class Reactions:
 
     def close(self) -> None:
         """The links are closed by the installation."""
+
+    def presented(self, screen: Any) -> Presented:
+        """A sink for the window (behind its pacing): the reactions end when it presents."""
+        return Presented(screen, self)
+
+
+class Presented:
+    """The window, noting when it has presented a scene: every move polled before then has
+    reached the screen (the window draws only some of the loop's scenes)."""
+
+    def __init__(self, screen: Any, reactions: Reactions) -> None:
+        self.screen = screen
+        self.reactions = reactions
+
+    def show(self, scene: Scene) -> None:
+        """Draw and present ``scene``; the moves waiting have reached the screen."""
+        self.screen.show(scene)
+        self.reactions.show(scene)
+
+    def close(self) -> None:
+        """Close the window."""
+        self.screen.close()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Only the controller's errors are logged while a figure runs (stations come and go)."""
+    logger = logging.getLogger("controller")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _until_online(installation, links, timeout: float = 30.0) -> None:
@@ -104,8 +154,7 @@ def _threshold_serials(stations) -> list[str]:
 
 def measure_reaction(build: Build, seconds: float = REACTION_S) -> dict[str, float]:
     """Station frame read → threshold applied and scene built, 16 stations, headless."""
-    logging.getLogger("controller").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as state:
+    with _quiet(), tempfile.TemporaryDirectory() as state:
         installation, stations, floor = build(["--headless"], state)
         links = stations.links
         reactions = Reactions(links)
@@ -131,22 +180,68 @@ def measure_reaction(build: Build, seconds: float = REACTION_S) -> dict[str, flo
     }
 
 
-def measure_cpu(build: Build, seconds: float = CPU_S, size: str = "1280x720") -> dict[str, float]:
-    """The controller's CPU, 16 stations (heartbeats, a slider moved every 0.2 s), the window at
-    60 Hz (SDL dummy driver)."""
-    logging.getLogger("controller").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as state:
-        installation, stations, _ = build(["--size", size, "--fps", "60"], state)
+def measure_pi(build: Build, seconds: float = PI_S) -> dict[str, float]:
+    """The Pi's scenario, free then held to a Pi 4's worth of CPU, each in a process of its own
+    (a quota holds a whole process, and a fresh one starts with nothing of the last).
+
+    ``pi4_fps`` and ``pi4_reaction_p95_ms`` are left out, with a line on stderr saying why,
+    where the machine does not allow a CPU quota.
+    """
+    free = _in_own_process(build, None, seconds)
+    figures = {
+        "controller_cpu_percent": free["cpu_percent"],
+        "controller_loop_hz": free["fps"],
+    }
+    held = _in_own_process(build, PI4_QUOTA_PERCENT, seconds)
+    if "refused" in held:
+        logging.getLogger(__name__).warning("pi4 figures left out: %s", held["refused"])
+        return figures
+    figures.update(pi4_fps=held["fps"], pi4_reaction_p95_ms=held["reaction_p95_ms"])
+    return figures
+
+
+def _in_own_process(build: Build, quota: float | None, seconds: float) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")  # nothing inherited: no threads, no window
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(pi_scenario, build, quota, seconds).result(timeout=seconds + 120)
+
+
+def pi_scenario(build: Build, quota: float | None, seconds: float = PI_S) -> dict[str, Any]:
+    """Run the Pi's scenario in this process, held to ``quota`` percent of one core (None: free)
+    once its stations are online: its CPU share, the loop's turns per second, and the 95th
+    percentile of station frame read → window presenting it, in milliseconds; or
+    ``{"refused": why}`` when the quota cannot be had."""
+    with _quiet(), tempfile.TemporaryDirectory() as state:
+        installation, stations, floor = build(PI_SCENARIO, state)
         links = stations.links
-        installation.sources.append(Pupils(stations.emulator, _threshold_serials(stations), 0.2))
+        reactions = Reactions(links)
+        installation.sources[installation.sources.index(links)] = reactions
+        screens = floor.screens if floor is not None else installation.sinks
+        (paced,) = [s for s in screens if hasattr(s, "period") and hasattr(s, "sink")]
+        paced.sink = reactions.presented(paced.sink)
         try:
             _until_online(installation, links)
             installation.run(1.0, sleep=links.wait)  # warm up: fonts, sprites, caches
-            frames = installation.stats.frames
-            cpu, wall = time.process_time(), time.monotonic()
-            installation.run(seconds, sleep=links.wait)
-            cpu, wall = time.process_time() - cpu, time.monotonic() - wall
-            frames = installation.stats.frames - frames
+            held = CpuQuota(quota) if quota is not None else contextlib.nullcontext()
+            try:
+                with held:
+                    installation.run(0.5, sleep=links.wait)  # settle under the quota
+                    reactions.recording = True
+                    frames = installation.stats.frames
+                    cpu, wall = time.process_time(), time.monotonic()
+                    installation.run(seconds, sleep=links.wait)
+                    cpu, wall = time.process_time() - cpu, time.monotonic() - wall
+                    frames = installation.stats.frames - frames
+            except QuotaRefused as exc:
+                return {"refused": str(exc)}
         finally:
             installation.close()
-    return {"controller_cpu_percent": 100.0 * cpu / wall, "controller_loop_hz": frames / wall}
+    latencies = np.array(reactions.latencies) * 1000
+    if latencies.size == 0:
+        raise RuntimeError("no move or press reached the screen")
+    return {
+        "cpu_percent": 100.0 * cpu / wall,
+        "fps": frames / wall,
+        "reaction_p95_ms": float(np.percentile(latencies, 95)),
+        "reactions": int(latencies.size),
+    }

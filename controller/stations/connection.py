@@ -1,10 +1,11 @@
-"""A link's connection: the open port it talks through, and how alive the station is.
+"""A link's connection: the port it talks through, and how alive the station is.
 
-The port's reader thread (:class:`~controller.stations.port.PortReader`, with the link's
-:class:`~controller.stations.slider.SliderTracker` inspecting each frame in it) does the
-reading and writing; the connection numbers and encodes the frames the host sends (each carries
-a sequence number, ``firmware/PROTOCOL.md`` §1), and follows the station's
-:class:`~controller.stations.liveness.Liveness`: connecting, online, silent, lost, refused.
+The stations' one reader thread (:class:`~controller.stations.port.PortReader`) reads and writes
+the link's :class:`~controller.stations.port.Port`, with the link's
+:class:`~controller.stations.slider.SliderTracker` inspecting each frame; the connection numbers
+and encodes the frames the host sends (each carries a sequence number, ``firmware/PROTOCOL.md``
+§1), and follows the station's :class:`~controller.stations.liveness.Liveness`: connecting,
+online, silent, lost, refused.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from controller.stations.framing import DELIMITER, STATION_LIMIT, LineErrors, encode
 from controller.stations.liveness import ONLINE, REFUSED, Liveness, Timings
 from controller.stations.messages import Message, Ping, pack
-from controller.stations.port import PortReader
+from controller.stations.port import Port
 from controller.stations.slider import SliderTracker
 
 
@@ -21,7 +22,7 @@ class Connection:
 
     def __init__(self, timings: Timings) -> None:
         self.liveness = Liveness(timings)
-        self.reader: PortReader | None = None
+        self.port: Port | None = None
         self.tracker: SliderTracker | None = None
         self.device: str | None = None
         self._seq = 0
@@ -32,22 +33,21 @@ class Connection:
         """Whether the station has answered its handshake and is still heard."""
         return self.liveness.phase == ONLINE
 
-    def open(self, reader: PortReader, tracker: SliderTracker, now: float, first: Message) -> None:
-        """Open the port and say ``first``, after a lone delimiter that ends whatever partial
-        frame the board may hold (``firmware/PROTOCOL.md`` §5)."""
-        self.reader, self.tracker, self.device, self._seq = reader, tracker, reader.device, 0
+    def open(self, port: Port, tracker: SliderTracker, now: float, first: Message) -> None:
+        """Talk through ``port`` (opening) and say ``first``, after a lone delimiter that ends
+        whatever partial frame the board may hold (``firmware/PROTOCOL.md`` §5)."""
+        self.port, self.tracker, self.device, self._seq = port, tracker, port.device, 0
         self.liveness, self._heard = self.liveness.opened(now), None
-        reader.start()
-        reader.send(DELIMITER + self._encode(first))
+        port.send(DELIMITER + self._encode(first))
 
     def errors(self) -> LineErrors:
         """What the open port's receiver has dropped so far (it counts as it reads)."""
-        return self.reader.deframer.errors if self.reader is not None else LineErrors()
+        return self.port.deframer.errors if self.port is not None else LineErrors()
 
     def send(self, message: Message, now: float) -> None:
         """Queue ``message`` for the station (nothing happens if no port is open)."""
-        if self.reader is not None:
-            self.reader.send(self._encode(message))
+        if self.port is not None:
+            self.port.send(self._encode(message))
             self.liveness = self.liveness.sent(now)
 
     def _encode(self, message: Message) -> bytes:
@@ -69,9 +69,9 @@ class Connection:
         or ``refused`` and looked at again much later."""
         if self._heard is not None:
             self.liveness, self._heard = self.liveness.heard(self._heard), None
-        if self.reader is not None:
-            self.reader.close()
-            self.reader = None
+        if self.port is not None:
+            self.port.close()
+            self.port = None
         if refused:
             self.liveness = self.liveness.refused(now)
         elif self.liveness.phase != REFUSED:

@@ -3,8 +3,9 @@
 A :class:`Link` is the loop's record of one station, composed of small parts with one job each:
 
 - its :class:`~controller.stations.connection.Connection`: the open port, with the slider path
-  its reader thread runs (:class:`~controller.stations.slider.SliderTracker`), and whether the
-  station is connecting, online or lost (:class:`~controller.stations.liveness.Liveness`);
+  the stations' reader thread runs (:class:`~controller.stations.slider.SliderTracker`), and
+  whether the station is connecting, online or lost
+  (:class:`~controller.stations.liveness.Liveness`);
 - its :class:`~controller.stations.handshake.Handshake`: what the station said of itself;
 - its :class:`~controller.stations.counters.Counters`: frames, errors, reconnects;
 - its :class:`~controller.stations.controls.Controls`: the buttons, the slider's threshold and
@@ -43,7 +44,7 @@ from controller.stations.messages import (
     State,
     parse,
 )
-from controller.stations.port import PortReader
+from controller.stations.port import Port
 from controller.stations.ring import RingShown
 from controller.stations.slider import (
     SliderPath,
@@ -113,10 +114,10 @@ class Link:
         place = f"{self.entry.station_id} ({self.neuron}, {who})" if self.entry else who
         return f"station {place}"
 
-    def connect(self, reader: PortReader, now: float, tracker: SliderTracker) -> None:
-        """Talk to the station through ``reader`` (whose frames ``tracker`` inspects): open its
-        port, say HELLO."""
-        self.connection.open(reader, tracker, now, Handshake.hello())
+    def connect(self, port: Port, now: float, tracker: SliderTracker) -> None:
+        """Talk to the station through ``port`` (opening; ``tracker`` inspects its frames):
+        say HELLO."""
+        self.connection.open(port, tracker, now, Handshake.hello())
         self.counters.opened(self.connection.errors())
 
     def disconnect(self, now: float, reason: str, quiet: bool = False) -> list[Event]:

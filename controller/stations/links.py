@@ -15,9 +15,9 @@ How it stays up (docs/hardware.md §2, §5):
 - stations are found by USB VID/PID and serial number (pyserial's ``comports()``, or any
   ``discover`` callable, such as the station emulator's), or at the ports the installation
   file lists; discovery runs in a worker thread, so a slow USB bus never stalls a frame;
-- each open port has its own reader thread (:mod:`controller.stations.port`) that reads, writes, and
-  cuts the stream into checked frames on a queue; the loop only drains the queue, so no
-  station, however broken, can block or crash it;
+- one reader thread (:mod:`controller.stations.port`) waits on every open port at once, reads,
+  writes, and cuts the streams into checked frames it queues in batches; the loop only drains
+  the queue, so no station, however broken, can block or crash it;
 - a station silent for 500 ms, or whose port fails, is closed and marked offline; the others
   carry on; it is looked for again every second, and a port that keeps failing is retried
   with a back-off up to 5 s (:class:`~controller.stations.liveness.Liveness`); a station that
@@ -42,7 +42,7 @@ from controller.events import Event
 from controller.scene import Scene
 from controller.stations.link import Link, LinkContext
 from controller.stations.messages import Ring
-from controller.stations.port import Closed, PortReader, Received, open_serial
+from controller.stations.port import Closed, Port, PortReader, Received, open_serial
 from controller.stations.ring import neuron_colour, pattern, ring_for
 from controller.stations.roster import Roster
 from controller.stations.slider import SliderPath, SliderTracker
@@ -136,10 +136,11 @@ class Links:
             for serial in roster.serials():
                 self.links[serial] = Link(serial, self.context, self.timings, serial=serial)
         self.inbox: SimpleQueue = SimpleQueue()
-        self._readers: dict[PortReader, Link] = {}
+        self._ports: dict[Port, Link] = {}
         self._pending: list[Event] = []
         self.failures = 0
         self._wake = threading.Event()
+        self.reader = PortReader(self.inbox, clock=clock, opener=opener, notify=self._wake.set)
         self._scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="discovery")
         self._scan: Future | None = None
         self._next_scan = float("-inf")
@@ -176,28 +177,32 @@ class Links:
             self._wake.wait(left)
 
     def _drain(self) -> None:
-        """Handle every item the reader threads have queued."""
+        """Handle every batch the reader thread has queued."""
         while True:
             try:
-                item = self.inbox.get_nowait()
+                batch = self.inbox.get_nowait()
             except Empty:
                 return
-            try:
-                self._handle(item)
-            except Exception:  # a bug on one line must not stop the loop or the other lines
-                self.failures += 1
-                log.exception("a station's frame could not be handled; carrying on")
+            for item in batch:
+                try:
+                    self._handle(item)
+                except Exception:  # a bug on one line must not stop the loop or the others
+                    self.failures += 1
+                    log.exception("a station's frame could not be handled; carrying on")
 
     def _handle(self, item: Received | Closed) -> None:
-        """One item from a reader thread: a frame for its link, or its port closed."""
+        """One item of a batch: frames for its link, or its port closed."""
+        link = self._ports.get(item.port)
+        if link is None or link.connection.port is not item.port:
+            if isinstance(item, Closed):
+                self._ports.pop(item.port, None)
+            return  # a straggler from a port the link has let go
         if isinstance(item, Received):
-            link = self._readers.get(item.reader)
-            if link is not None and link.connection.reader is item.reader:
-                self._pending += link.receive(item.frame, item.t, item.note)
+            for frame, note in zip(item.frames, item.notes, strict=True):
+                self._pending += link.receive(frame, item.t, note)
         elif isinstance(item, Closed):
-            link = self._readers.pop(item.reader, None)
-            if link is not None and link.connection.reader is item.reader:
-                self._pending += link.disconnect(item.t, item.reason)
+            del self._ports[item.port]
+            self._pending += link.disconnect(item.t, item.reason)
 
     # --- finding stations ----------------------------------------------------------------
 
@@ -219,13 +224,14 @@ class Links:
             self._scan = self._scanner.submit(self.discover)
 
     def _scan_due(self, now: float) -> bool:
-        """A scan is due on schedule, or as soon as a station lost since the last one may be
-        tried again (so a replugged station is back within its first back-off)."""
+        """A scan is due on schedule, or as soon as a station whose back-off ended since the
+        last scan may be tried again (so a replugged station is back within its first
+        back-off, even when a scheduled scan found it a moment too early)."""
         if now >= self._next_scan:
             return True
         return any(
-            link.connection.reader is None
-            and link.connection.liveness.since >= self._scanned_at
+            link.connection.port is None
+            and link.connection.liveness.retry_at > self._scanned_at
             and link.connection.liveness.may_open(now)
             for link in self.links.values()
         )
@@ -245,7 +251,7 @@ class Links:
 
     def _found(self, ports: list[Any], now: float) -> None:
         """Open the ports of stations found and not connected, if their back-off allows."""
-        busy = {link.connection.device for link in self.links.values() if link.connection.reader}
+        busy = {link.connection.device for link in self.links.values() if link.connection.port}
         for port in ports:
             if port.device in busy or not self._wanted(port):
                 continue
@@ -255,7 +261,7 @@ class Links:
             if link is None:
                 link = self.links[key] = Link(key, self.context, self.timings, serial=serial)
             connection = link.connection
-            if connection.reader is None and connection.liveness.may_open(now):
+            if connection.port is None and connection.liveness.may_open(now):
                 self._open(link, port.device, now)
 
     def _wanted(self, port: Any) -> bool:
@@ -269,16 +275,9 @@ class Links:
 
     def _open(self, link: Link, device: str, now: float) -> None:
         tracker = SliderTracker()
-        reader = PortReader(
-            device,
-            self.inbox,
-            clock=self.clock,
-            opener=self.opener,
-            notify=self._wake.set,
-            inspect=tracker.inspect,
-        )
-        self._readers[reader] = link
-        link.connect(reader, now, tracker)
+        port = self.reader.open(device, tracker.inspect)
+        self._ports[port] = link
+        link.connect(port, now, tracker)
 
     # --- what the links know -------------------------------------------------------------
 
@@ -324,6 +323,15 @@ class Links:
         figures += [link.figures(now) for link in by_serial.values() if link.counters.handshakes]
         return figures
 
+    def held(self) -> dict[str, tuple[str, ...]]:
+        """The buttons held now on each station online, by USB serial (none of the figures'
+        cost: the technician desk asks a few times a second in every mode)."""
+        return {
+            link.serial: link.controls.buttons.held
+            for link in self.links.values()
+            if link.online and link.serial
+        }
+
     def online(self) -> list[Link]:
         """The links online now."""
         return [link for link in self.links.values() if link.online]
@@ -353,12 +361,9 @@ class Links:
     def close(self) -> None:
         """Close every port and end every thread; close the resources given (an emulator)."""
         self._closed = True
-        readers = [link.connection.reader for link in self.links.values()]
         for link in self.links.values():
             link.disconnect(self.clock(), "closing", quiet=True)
-        for reader in readers:
-            if reader is not None:
-                reader.join(timeout=1.0)
+        self.reader.close()
         self._scanner.shutdown(wait=False, cancel_futures=True)
         for resource in self.resources:
             try:

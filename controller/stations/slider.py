@@ -127,7 +127,7 @@ class SliderPath:
 
 
 class SliderTracker:
-    """The slider's signal path, run in the port's reader thread on every state frame.
+    """The slider's signal path, run in the stations' reader thread on every state frame.
 
     A still slider sends heartbeats that change nothing, and a moving one up to 50 frames a
     second, most of them moving the threshold by less than a step; waking the loop for each

@@ -53,6 +53,10 @@ class StationLinks(Protocol):
         """Each known station's figures now."""
         ...
 
+    def held(self) -> dict[str, tuple[str, ...]]:
+        """The buttons held now on each station online, by USB serial."""
+        ...
+
     def apply_calibration(self, calibration: StationCalibration) -> None:
         """Use this calibration for the station's slider from now on."""
         ...
@@ -214,7 +218,7 @@ class TechnicianDesk:
         if self.mode != "technician":
             if self._watched is None or now - self._watched >= self.period:
                 self._watched = now
-                self._held = {f.serial: f.buttons for f in self.links.figures()}
+                self._held = self.links.held()
             return []
         figures = self.links.figures()
         for station in figures:
