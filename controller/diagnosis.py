@@ -70,6 +70,7 @@ class StationFigures:
     lost_frames: int = 0  # gaps in the station's sequence numbers
     resyncs: int = 0  # times the line found its feet again after dropped frames
     last_seen_s_ago: float | None = None  # since the last valid frame; None: never heard
+    not_wired: bool = False  # a direct-wired slider's input reads like nothing is wired to it
 
     def to_json(self) -> dict[str, Any]:
         """The figures as plain JSON-ready data (floats to one decimal: a technician reads

@@ -135,7 +135,7 @@ class Texts:
         return (
             str(s.station_id) if s.station_id is not None else s.serial,
             s.neuron or "–",
-            self["technician.online"] if s.online else self["technician.offline"],
+            self._state(s),
             s.firmware or "–",
             _number(s.raw, 0),
             _number(s.filtered, 0),
@@ -147,6 +147,12 @@ class Texts:
             str(s.reconnects),
             self["technician.yes"] if s.calibrated else self["technician.no"],
         )
+
+    def _state(self, s: StationFigures) -> str:
+        """A station's state cell: online, offline, or its slider not wired."""
+        if s.online and s.not_wired:
+            return self["technician.not_wired"]
+        return self["technician.online"] if s.online else self["technician.offline"]
 
     def console(self, console: ConsoleDiagnosis) -> str:
         """The leader console in a few words: the buttons held and the key (or "absent")."""

@@ -40,7 +40,7 @@ say "2/8 service user '$SERVICE_USER'"
 if ! id "$SERVICE_USER" >/dev/null 2>&1; then
     useradd --system --home-dir "$PREFIX" --shell /usr/sbin/nologin "$SERVICE_USER"
 fi
-for group in dialout video render input gpio; do
+for group in dialout video render input gpio spi i2c; do
     if getent group "$group" >/dev/null; then usermod -aG "$group" "$SERVICE_USER"; fi
 done
 

@@ -94,6 +94,19 @@ def test_the_pis_scenario_runs_the_scripted_class_on_sixteen_stations_to_the_scr
     assert figures["reactions"] > 0 and figures["reaction_p95_ms"] > 0
 
 
+def test_the_direct_build_s_reading_cost_is_measured_above_the_bus_with_the_pi_estimate():
+    from controller.commands.bench import FIGURES
+    from controller.stations.direct_bench import measure_direct_read
+
+    bars = {bar.key: bar for figure in FIGURES for bar in figure.bars}
+    assert bars["direct_read_cpu_percent"].limit == 3.0
+    assert bars["direct_read_pi4_percent"].limit is None
+    figures = measure_direct_read(seconds=2)
+    here, pi4 = figures["direct_read_cpu_percent"], figures["direct_read_pi4_percent"]
+    assert 0 < here < 100
+    assert abs(pi4 - (5 * here + 1.2)) < 1e-9  # five times slower, plus spidev's calls
+
+
 def test_the_led_link_is_measured_in_micropython_and_estimated_for_an_rp2040(capsys):
     status = main(["bench", "--only", "led-link", "--json"])
     figures = json.loads(capsys.readouterr().out)

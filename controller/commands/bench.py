@@ -33,6 +33,7 @@ from controller.commands.stations import open_stations
 from controller.floor.bench import RP2040_SLOWER, USB_BYTES_PER_S, measure_led_link, measure_leds
 from controller.floor.sink import open_floor
 from controller.stations.bench import measure_pi, measure_reaction
+from controller.stations.direct_bench import measure_direct_read
 from display.benchmark import measure_screen
 from display.frame import headless
 
@@ -156,6 +157,24 @@ FIGURES: tuple[Figure, ...] = (
             ),
         ),
         partial(measure_pi, emulated_installation),
+    ),
+    Figure(
+        "direct",
+        (
+            Bar(
+                "direct_read_cpu_percent",
+                "direct-wired stations: 16 sliders at 50 Hz, 48 buttons, above the bus",
+                "% of a core",
+                3.0,
+            ),
+            Bar(
+                "direct_read_pi4_percent",
+                "the same on a Pi 4 (estimate: ×5, + spidev's ~15 µs a reading)",
+                "% of a core",
+                None,
+            ),
+        ),
+        measure_direct_read,
     ),
 )
 

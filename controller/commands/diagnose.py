@@ -26,6 +26,7 @@ from controller.commands.stations import (
 )
 from controller.diagnosis import COLUMNS, Diagnosis
 from controller.kiosk.udev import udev_rules
+from controller.stations.direct import DirectStations
 from controller.technician.desk import Calibrator, StationLinks, TechnicianDesk
 from controller.technician.store import CalibrationStore
 from controller.texts import Texts, load_texts
@@ -71,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
         links.close()
         logging.getLogger().removeHandler(errors)
     if args.udev_rules:
-        known = [(s.serial, s.station_id) for s in diagnosis.stations if s.station_id and s.online]
+        # Stations wired straight to the Pi have no USB port to name: no rules for them.
+        usb = not isinstance(links, DirectStations)
+        stations = diagnosis.stations if usb else ()
+        known = [(s.serial, s.station_id) for s in stations if s.station_id and s.online]
         sys.stdout.write(udev_rules(known))
     elif args.json:
         print(json.dumps(diagnosis.to_json(), indent=2, ensure_ascii=False))

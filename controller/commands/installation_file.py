@@ -2,7 +2,8 @@
 
 ``data/installation.toml`` describes this museum's hardware, and each part reads its own
 sections: the stations (:mod:`controller.stations.roster`), the leader console
-(:mod:`controller.console`), the LED floor (:mod:`controller.floor.mat`) and the modes' settings
+(:mod:`controller.console`), the direct build's wiring (:mod:`controller.stations.wiring`), the
+LED floor (:mod:`controller.floor.mat`) and the modes' settings
 (:mod:`controller.session`). :func:`load_installation` parses the file once and hands the same
 document to each of them, so a copy named with ``--installation`` governs every section, and
 refuses a table none of them reads (a typo such as ``[consol]`` would otherwise leave the
@@ -24,11 +25,12 @@ from controller.floor import mat
 from controller.floor.mat import FloorLayout, floor_from
 from controller.network import Network
 from controller.session import ModeSettings, mode_settings_from
-from controller.stations import roster
+from controller.stations import roster, wiring
 from controller.stations.roster import Roster, roster_from
+from controller.stations.wiring import DirectWiring, wiring_from
 
 #: Every table of the installation file, by the part that reads it.
-SECTIONS = (*roster.SECTIONS, *console.SECTIONS, *mat.SECTIONS, "modes")
+SECTIONS = (*roster.SECTIONS, *wiring.SECTIONS, *console.SECTIONS, *mat.SECTIONS, "modes")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class InstallationFile:
 
     path: str
     roster: Roster
+    wiring: DirectWiring | None  # where the stations are wired, on the direct build
     console: ConsolePins
     console_configured: bool  # the file has a [console]: its absence is a fault, not a PC
     floor: FloorLayout | None  # None: an installation without LEDs
@@ -58,9 +61,12 @@ def load_installation(path: str | Path, network: Network) -> InstallationFile:
     root = Field.load(path)
     check_keys(root.table(), SECTIONS)
     neurons = (*network.input_names, *network.thresholds())
+    stations = roster_from(root, neurons)
+    direct = stations.settings.source == "direct"
     return InstallationFile(
         path=str(path),
-        roster=roster_from(root, neurons),
+        roster=stations,
+        wiring=wiring_from(root) if direct else None,
         console=console_pins_from(root),
         console_configured="console" in root,
         floor=floor_from(root, network),

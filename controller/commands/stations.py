@@ -1,10 +1,14 @@
 """The station options that ``run``, ``calibrate`` and ``diagnose`` share, and the links they open.
 
 Real stations by default: the links look on the USB bus for every station of the installation file,
-all the time, so a station plugged in later appears by itself. ``--emulate-stations N`` runs N
+all the time, so a station plugged in later appears by itself; on the tabletop build
+(``[stations] source = "direct"``) the direct source reads the stations' chips on the Pi's SPI and
+I²C buses instead (:mod:`controller.stations.direct`). ``--emulate-stations N`` runs N
 emulated stations instead (the real station firmware on pseudo-terminals,
 :mod:`controller.stations.emulation`), with the installation file's serials, so the same links,
-calibration and diagnostics run without any hardware. ``neurones run --chaos`` makes them misbehave
+calibration and diagnostics run without any hardware (on the direct build, models of its chips
+behind gpiozero's mock pins and the ``smbus2`` interface:
+:mod:`controller.stations.direct_emulation`). ``neurones run --chaos`` makes them misbehave
 (unplugs, garbage, noise, freezes) to prove the installation survives.
 """
 
@@ -24,8 +28,10 @@ from controller.datafile import DataError
 from controller.events import Event
 from controller.loop import Installation
 from controller.network import Network, load_network
+from controller.stations.direct import DirectStations
 from controller.stations.links import Links
 from controller.stations.roster import Roster
+from controller.stations.wiring import DirectWiring
 from controller.storage import Store, default_state_dir
 from controller.technician.store import CalibrationStore
 
@@ -92,9 +98,10 @@ def calibration_store(args: argparse.Namespace) -> CalibrationStore:
 
 @dataclass
 class Stations:
-    """The links the options asked for, with the emulator behind them if any."""
+    """The station source the options asked for (the Pico links, or the direct-wired
+    stations: the same face), with the emulator behind it if any."""
 
-    links: Links
+    links: Links | DirectStations
     roster: Roster
     store: CalibrationStore
     book: CalibrationBook
@@ -116,9 +123,12 @@ def open_stations(
     roster = setup.roster
     store = calibration_store(_with_state_dir(args))
     book = store.load()
+    count = getattr(args, "emulate_stations", 0)
+    if setup.wiring is not None:
+        direct, emulator = open_direct(roster, setup.wiring, network, book, count)
+        return Stations(direct, roster, store, book, emulator)
     emulator = None
     discover = None
-    count = getattr(args, "emulate_stations", 0)
     if count:
         emulator = start_emulator(emulated_serials(roster, count))
         discover = emulator.ports
@@ -132,7 +142,35 @@ def open_stations(
     return Stations(links, roster, store, book, emulator)
 
 
-def open_links(args: argparse.Namespace) -> Links:
+def open_direct(
+    roster: Roster, wiring: DirectWiring, network: Network, book: CalibrationBook, count: int
+) -> tuple[DirectStations, Any]:
+    """The direct-wired stations, as ``wiring`` says; with ``count``, the first ``count`` of
+    them emulated (models of the chips, nothing else replaced)."""
+    thresholds = network.thresholds()
+    if not count:
+        return DirectStations(roster, wiring, thresholds=thresholds, calibrations=book), None
+    from controller.stations.direct_emulation import DirectEmulator
+
+    if count > len(wiring.stations):
+        message = f"the direct build has {len(wiring.stations)} stations, not {count}"
+        raise DataError("--emulate-stations", "", message)
+    emulator = DirectEmulator(wiring, roster.serials()[:count])
+    with emulator.default_pins():
+        direct = DirectStations(
+            roster,
+            wiring,
+            thresholds=thresholds,
+            calibrations=book,
+            pin_factory=emulator.factory,
+            bus=emulator.bus,
+            resources=[emulator],
+        )
+    log.info("%d emulated direct-wired stations started", count)
+    return direct, emulator
+
+
+def open_links(args: argparse.Namespace) -> Links | DirectStations:
     """The links alone (``neurones calibrate`` and ``diagnose``); closing them ends any
     emulated stations."""
     return open_stations(args).links
@@ -192,7 +230,9 @@ class ChaosSource:
         timed run ends with every station back.
     """
 
-    def __init__(self, chaos: Any, links: Links, settle_at: float | None = None) -> None:
+    def __init__(
+        self, chaos: Any, links: Links | DirectStations, settle_at: float | None = None
+    ) -> None:
         self.chaos = chaos
         self.links = links
         self.settle_at = settle_at
@@ -221,9 +261,11 @@ def start_chaos(stations: Stations, args: argparse.Namespace, start: float) -> C
         return None
     if stations.emulator is None:
         raise DataError("--chaos", "", "needs --emulate-stations N (it never touches real ones)")
+    from controller.stations.direct_emulation import DirectChaos, DirectEmulator
     from controller.stations.emulation import Chaos
 
-    chaos = Chaos(stations.emulator, seed=args.chaos_seed, rate=args.chaos_rate)
+    kind = DirectChaos if isinstance(stations.emulator, DirectEmulator) else Chaos
+    chaos = kind(stations.emulator, seed=args.chaos_seed, rate=args.chaos_rate)
     settle_at = None if args.duration is None else start + max(0.0, args.duration - SETTLE_S)
     return ChaosSource(chaos, stations.links, settle_at)
 

@@ -9,4 +9,11 @@ of ``firmware/PROTOCOL.md``; :mod:`~controller.stations.links` finds the station
 station's LED ring shows; :mod:`~controller.stations.roster` reads which board is which neuron
 from the installation file; :mod:`~controller.stations.emulation` runs the real firmware on
 pseudo-terminals when no hardware is plugged in.
+
+The tabletop build reads its stations without Picos (``[stations] source = "direct"``):
+:mod:`~controller.stations.direct` samples sliders on MCP3008s
+(:mod:`~controller.stations.adc`) and buttons on MCP23017s
+(:mod:`~controller.stations.expander`) wired as :mod:`~controller.stations.wiring` reads, through
+the same controls and slider path; :mod:`~controller.stations.chips` models those chips and
+:mod:`~controller.stations.direct_emulation` runs the build on them.
 """

@@ -36,7 +36,7 @@ from pathlib import Path
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
-from controller.calibration import CalibrationBook, SliderCalibration, StationCalibration
+from controller.calibration import CalibrationBook, StationCalibration
 from controller.diagnosis import StationFigures
 from controller.events import Event
 from controller.scene import Scene
@@ -283,17 +283,7 @@ class Links:
 
     def _path_for(self, serial: str, neuron: str | None) -> SliderPath:
         """The slider path of a station: its calibration (or the default map) and its ruler."""
-        entry = self.roster.by_serial.get(serial)
-        calibration = self.context.calibrations.get(serial)
-        if entry is not None and entry.ruler is not None:
-            ruler = entry.ruler
-        elif neuron is not None:
-            ruler = self.roster.ruler_for(neuron)
-        else:
-            ruler = calibration.ruler if calibration else self.roster.default_ruler
-        if calibration is None:
-            calibration = StationCalibration(serial, SliderCalibration(), ruler)
-        return SliderPath(replace(calibration, ruler=ruler), self.roster.slider)
+        return self.roster.slider_path(serial, neuron, self.context.calibrations.get(serial))
 
     def calibration(self, serial: str) -> StationCalibration:
         """The calibration the station's slider is read with now (its ruler included)."""

@@ -1,7 +1,8 @@
 """The station roster: which station is which neuron, how the links and sliders behave.
 
 A technician edits ``data/installation.toml``; this module reads its ``[stations]``,
-``[[station]]`` and ``[slider]`` sections (the leader console's ``[console]`` is read by
+``[[station]]`` and ``[slider]`` sections (the direct build's ``[direct]`` wiring is read by
+:mod:`controller.stations.wiring`, the leader console's ``[console]`` by
 :mod:`controller.console`) and names the file and the entry of any mistake::
 
     roster = load_roster(neurons=network_names)
@@ -20,14 +21,18 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from controller.calibration import Ruler
+from controller.calibration import Ruler, SliderCalibration, StationCalibration
 from controller.datafile import INSTALLATION_FILE, Field, check_keys, hex_colour
 from controller.stations.link import Timings
-from controller.stations.slider import SliderSettings
+from controller.stations.slider import SliderPath, SliderSettings
+from controller.stations.wiring import STATION_KEYS, slider_wire, station_key
 
 #: USB ids of a Raspberry Pi Pico running MicroPython (every station, docs/hardware.md §5).
 PICO_VID, PICO_PID = 0x2E8A, 0x0005
 
+#: Where the stations are read from (``[stations] source``): Picos on USB, or chips wired
+#: straight to the Pi (:mod:`controller.stations.wiring`).
+SOURCES = ("pico", "direct")
 #: The installation file's sections this module reads.
 SECTIONS = ("stations", "station", "slider")
 
@@ -38,7 +43,9 @@ _SERIAL = re.compile(r"^[0-9A-F]{2,64}$")
 class StationEntry:
     """One station of the roster: its number, its board's USB serial, its neuron, its ruler.
 
-    ``ruler`` is None for a station whose neuron has no threshold (an input neuron).
+    ``ruler`` is None for a station whose neuron has no threshold (an input neuron). A station
+    wired straight to the Pi has no USB serial: ``serial`` is its slider's input, ``ADC0-CH6``
+    (:func:`controller.stations.wiring.station_key`), which keys its calibration the same way.
     """
 
     station_id: int
@@ -51,6 +58,7 @@ class StationEntry:
 class StationSettings:
     """How the links find and keep the stations (``[stations]``), and what they tell them."""
 
+    source: str = "pico"  # one of SOURCES
     usb_vid: int = PICO_VID
     usb_pid: int = PICO_PID
     ports: tuple[str, ...] = ()  # listed ports: used instead of finding boards by USB id
@@ -101,6 +109,22 @@ class Roster:
         entry = self.by_neuron.get(neuron)
         return entry.ruler if entry is not None and entry.ruler else self.default_ruler
 
+    def slider_path(
+        self, serial: str, neuron: str | None, calibration: StationCalibration | None
+    ) -> SliderPath:
+        """The slider path of a station: its ``calibration`` (None: the default map) on the
+        ruler printed beside it (the station's, its neuron's, or the calibration's)."""
+        entry = self.by_serial.get(serial)
+        if entry is not None and entry.ruler is not None:
+            ruler = entry.ruler
+        elif neuron is not None:
+            ruler = self.ruler_for(neuron)
+        else:
+            ruler = calibration.ruler if calibration else self.default_ruler
+        if calibration is None:
+            calibration = StationCalibration(serial, SliderCalibration(), ruler)
+        return SliderPath(replace(calibration, ruler=ruler), self.slider)
+
     def rulers_by_serial(self) -> dict[str, Ruler]:
         """The rulers of the stations that have one, by USB serial (for the calibrator)."""
         return {s.serial: s.ruler for s in self.stations if s.ruler is not None}
@@ -131,8 +155,8 @@ def roster_from(root: Field, neurons: Collection[str] | None = None) -> Roster:
         hysteresis=slider.get("hysteresis", default.hysteresis).number(minimum=0.01, maximum=1),
     )
     default_ruler = _ruler(slider["ruler"]) if "ruler" in slider else Ruler()
-    stations = _stations(root.get("station", []), neurons)
     station_settings = _settings(root.get("stations", {}))
+    stations = _stations(root.get("station", []), neurons, _spi_port(root, station_settings))
     # The LED floor's Pico driver shares the stations' USB id: never open it as a station.
     drivers = frozenset(led_driver_serials(root))
     return Roster(
@@ -145,6 +169,7 @@ def roster_from(root: Field, neurons: Collection[str] | None = None) -> Roster:
 
 
 _SETTINGS_KEYS = (
+    "source",
     "usb_vid",
     "usb_pid",
     "ports",
@@ -186,6 +211,7 @@ def _settings(section: Field) -> StationSettings:
         ping_every=section.get("ping_every_s", t.ping_every).number(minimum=0.1, maximum=10),
     )
     return StationSettings(
+        source=section.get("source", d.source).text(choices=SOURCES),
         usb_vid=section.get("usb_vid", d.usb_vid).integer(minimum=0, maximum=0xFFFF),
         usb_pid=section.get("usb_pid", d.usb_pid).integer(minimum=0, maximum=0xFFFF),
         ports=tuple(p.text() for p in section.get("ports", []).list()),
@@ -222,23 +248,38 @@ def _ms(section: Field, key: str, default_s: float, low: int, high: int) -> floa
     return section.get(key, default_s * 1000).number(minimum=low, maximum=high) / 1000
 
 
-def _stations(entries: Field, neurons: Collection[str] | None) -> tuple[StationEntry, ...]:
+def _spi_port(root: Field, settings: StationSettings) -> int | None:
+    """The direct build's SPI port (its stations are named by their slider's input), or None
+    for Pico stations (named by their USB serial)."""
+    if settings.source != "direct":
+        return None
+    return root.get("direct", {}).get("spi_port", 0).integer()
+
+
+def _stations(
+    entries: Field, neurons: Collection[str] | None, spi_port: int | None = None
+) -> tuple[StationEntry, ...]:
     stations: list[StationEntry] = []
-    seen: dict[str, dict] = {"id": {}, "serial": {}, "neuron": {}}
+    seen: dict[str, dict] = {"id": {}, "serial": {}, "slider": {}, "neuron": {}}
     for item in entries.list():
-        check_keys(item.table(), ("id", "serial", "neuron", "ruler"))
+        direct = spi_port is not None
+        check_keys(item.table(), STATION_KEYS if direct else ("id", "serial", "neuron", "ruler"))
         neuron_field = item["neuron"]
         if neurons is not None:
             neuron_field.text(choices=tuple(neurons))
+        if spi_port is None:
+            serial = _serial(item["serial"])
+        else:  # the wiring module checks the rest of the slider and the buttons
+            serial = station_key(slider_wire(item["slider"], spi_port))
         entry = StationEntry(
             station_id=item["id"].integer(minimum=1, maximum=99),
-            serial=_serial(item["serial"]),
+            serial=serial,
             neuron=neuron_field.text(),
             ruler=_ruler(item["ruler"]) if "ruler" in item else None,
         )
         for key, value in (
             ("id", entry.station_id),
-            ("serial", entry.serial),
+            ("slider" if direct else "serial", entry.serial),
             ("neuron", entry.neuron),
         ):
             if value in seen[key]:

@@ -159,20 +159,30 @@ class SliderTracker:
         except MessageError:
             return None, True  # the loop counts it
         assert isinstance(state, State)
+        urgent = state.buttons != self._buttons
+        self._buttons = state.buttons
+        slider, value, moved = self.follow(state.raw, state.t_ms)
+        return (state, slider, value), urgent or moved
+
+    def follow(
+        self, raw: float, t_ms: int | None = None
+    ) -> tuple[SliderState | None, float | None, bool]:
+        """In the reading thread: one raw reading, taken at ``t_ms``, through the path; the
+        path's state after it (None before the loop handed a path), the threshold it sets, and
+        whether that changed. The direct-wired stations' sampler calls it for each reading of
+        an ADC input."""
         if self._next:
             self._path, keep = self._next.popleft()
             state_now = self._state
             self._state = (
                 SliderState(state_now.filtered, None, state_now.t_ms) if keep else SliderState()
             )
-        urgent = state.buttons != self._buttons
-        self._buttons = state.buttons
         if self._path is None:
-            return (state, None, None), urgent
+            return None, None, False
         before = self._path.value(self._state)
-        self._state = self._path.step(self._state, state.raw, state.t_ms)
+        self._state = self._path.step(self._state, raw, t_ms)
         value = self._path.value(self._state)
-        return (state, self._state, value), urgent or value != before
+        return self._state, value, value != before
 
 
 class Slider:

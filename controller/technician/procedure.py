@@ -60,10 +60,13 @@ class Step:
 
 @dataclass(frozen=True)
 class Holding:
-    """When a hold counts as still and where: tuned for a hand on a slider at 50 readings/s."""
+    """When a hold counts as still and where: tuned for a hand on a slider whose station filters
+    its readings and reports what changes (protocol 2: PROTOCOL.md §5)."""
 
     hold_s: float = 2.0  # docs/hardware.md §4: hold ~2 s at each place
-    still_lsb: float = 120.0  # readings within this range count as a still slider (~3 % FS)
+    # Readings within this range count as a still slider: three of the station's steps (a
+    # filtered reading settles within one; a slider 8 LSB noisy reads within a few).
+    still_lsb: float = 24.0
     end_zone: float = 0.25  # an end must read in the outer quarter at either side of the scale
     moved_lsb: float = 80.0  # a mark must read this far from the previous capture
 

@@ -39,9 +39,10 @@ HEALTHY_REPORT_MS = 1500
 #: STATE period while the host is lost (2 Hz), and how often animated rings are redrawn.
 HOST_LOST_REPORT_MS = 500
 RING_FRAME_MS = 40
-#: A slider that stopped short of a whole ``change_lsb`` step is reported once it has rested
-#: this long, so the host gets where it came to rest.
-SETTLE_MS = 100
+#: A slider that stopped short of a whole ``change_lsb`` step is reported once its filtered
+#: reading has not changed for this long (the filter has settled), so the host gets exactly
+#: where it came to rest.
+SETTLE_MS = 60
 #: Most bytes read from the host per loop turn.
 READ_LIMIT = 64
 
@@ -84,6 +85,8 @@ class Station:
         self.last_attempt = now  # the last STATE the loop tried to send (the line may be full)
         self.reported = None  # (raw, buttons) of the last STATE that went out
         self.settled = True  # the last change reported has been followed by its rest
+        self._raw = None  # the filtered reading lately, and since when it has not changed
+        self._raw_since = now
         self.host_lost = False
         self.uptime_ms = 0  # the 32-bit t_ms of the protocol (ticks_ms wraps sooner)
         self._uptime_at = now
@@ -189,6 +192,8 @@ class Station:
         back = self.host_lost and not lost
         self.host_lost = lost
         raw = self.slider.value()
+        if raw != self._raw:
+            self._raw, self._raw_since = raw, now
         held = self.buttons.held
         since = board.ticks_diff(now, self.last_report)
         reported = self.reported
@@ -203,7 +208,11 @@ class Station:
             if since * self.settings[REPORT_HZ] < 1000:
                 return  # moving, but the last report was too recent
             self.settled = False
-        elif not self.settled and raw != reported[0] and since >= SETTLE_MS:
+        elif (
+            not self.settled
+            and raw != reported[0]
+            and board.ticks_diff(now, self._raw_since) >= SETTLE_MS
+        ):
             self.settled = True  # come to rest within a step of the last report
         elif since >= self.settings[HEARTBEAT_MS]:
             flags = wire.HEARTBEAT
