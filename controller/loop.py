@@ -134,13 +134,21 @@ class Installation:
         gc.collect()
         gc.freeze()
         end = None if duration is None else self.clock() + duration
+        due = self.clock()
         while not self.stopping and (end is None or self.clock() < end):
             start = self.clock()
             self.step()
-            spent = self.clock() - start
-            self.stats.frame_times.append(spent)
+            now = self.clock()
+            self.stats.frame_times.append(now - start)
             del self.stats.frame_times[:-600]  # keep the last ten seconds or so
-            sleep(max(0.0, self.period - spent))
+            # Turns are due on a steady schedule, so a sleep that overruns (a busy machine) is
+            # made up at the next turn; a turn woken early (a station's news) takes the place
+            # of the one due. Behind by more than a turn, the schedule starts again from now:
+            # no burst of turns to catch up.
+            due += self.period
+            if now - due > self.period:
+                due = now
+            sleep(max(0.0, due - now))
 
     def uptime(self) -> float:
         """Seconds since the installation started."""

@@ -66,3 +66,30 @@ def test_a_failing_part_is_counted_and_the_loop_carries_on():
     assert frames >= 25 and len(recorder.scenes) == frames
     assert installation.stats.crashes == 2 * frames + 1
     assert "cannot close" in installation.stats.last_error
+
+
+class OversleepingClock(Clock):
+    """A busy machine's clock: every sleep lasts 3 ms longer than asked."""
+
+    def sleep(self, seconds):
+        self.now += max(seconds, 0.0) + 0.003
+
+
+def test_the_loop_keeps_its_rate_when_sleeps_overrun_and_never_bursts_after_a_long_turn():
+    clock = OversleepingClock()
+    installation = Installation(session(), engine, fps=60, clock=clock)
+    installation.run(duration=10.0, sleep=clock.sleep)
+    assert 590 <= installation.stats.frames <= 605  # not 10 / (1/60 + 0.003) ≈ 508
+    slow = Installation(session(), engine, fps=60, clock=clock)
+    stalls = iter([0.5] + [0.0] * 100)  # one turn of half a second, then quick ones
+
+    class Stall:
+        def show(self, scene):
+            clock.now += next(stalls, 0.0)
+
+        def close(self):
+            pass
+
+    slow.sinks.append(Stall())
+    slow.run(duration=1.0, sleep=clock.sleep)
+    assert slow.stats.frames <= 2 + 0.5 * 60  # after the stall: the rate, not a catch-up burst

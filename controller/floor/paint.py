@@ -238,9 +238,10 @@ def picture_key(fm: FloorMap, scene: Scene) -> tuple:
     if mode in ("attract", "dim"):
         return (mode,)
     layers = scene.signal_layers if mode == "signal" else None
-    values, weights = fm.values(scene).tobytes(), fm.weights(scene.network).tobytes()
+    # The values come from the scene's result, the weights from its network: both immutable,
+    # and the same objects while nothing changes, so they are compared as such (cheaply).
     change = scene.changed_at if moving(fm, scene) else None  # settled: any change looks alike
-    return (mode, layers, values, weights, change)
+    return (mode, layers, scene.result, scene.network, change)
 
 
 def moving(fm: FloorMap, scene: Scene) -> bool:

@@ -147,6 +147,7 @@ class Links:
         self._scanned_at = float("-inf")
         self._scene: Scene | None = None
         self._rings_at: float | None = None
+        self._rings_show: tuple | None = None  # what of the scene the rings last showed
         self._closed = False
 
     # --- source ------------------------------------------------------------------------------
@@ -335,6 +336,13 @@ class Links:
         if self._rings_at is not None and 0 <= scene.t - self._rings_at < RING_PERIOD_S:
             return
         self._rings_at = scene.t
+        # What the rings show (controller.stations.ring): when none of it changed, neither did
+        # they (a station coming online is sent its ring by its handshake).
+        diagnosis = scene.extras.get("diagnosis")
+        shows = (scene.mode, scene.stations, scene.network, scene.result, scene.signal_layers)
+        if (*shows, diagnosis) == self._rings_show:
+            return
+        self._rings_show = (*shows, diagnosis)
         for link in self.links.values():
             link.show_ring(scene.t)
 
