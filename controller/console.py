@@ -23,6 +23,7 @@ Tests use gpiozero's mock pins: ``Device.pin_factory = MockFactory()``, then
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -207,13 +208,24 @@ class Console:
 
 
 def open_console(pins: ConsolePins, pin_factory: Any = None) -> Console | None:
-    """The console, or None (after one log line) on a machine without GPIO, such as a PC."""
-    from gpiozero.exc import GPIOZeroError
-
+    """The console, or None after one WARNING naming the cause (a machine without GPIO, such
+    as a PC; a pin library that cannot start)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # gpiozero warns of each pin library it tries
             return Console(pins, pin_factory)
-    except (GPIOZeroError, ImportError, OSError, RuntimeError) as exc:
-        log.info("no leader console (%s): the keyboard stands in for it", exc)
+    except Exception as exc:  # whatever the pin library raises (lgpio's own error class too)
+        log.warning("no leader console: %s; the keyboard stands in for it", console_fault(exc))
         return None
+
+
+def console_fault(exc: BaseException, cwd: str | None = None) -> str:
+    """Why the console could not open, in a technician's words: the library's own message,
+    and the likely cause when it is a known one."""
+    cause = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    cwd = os.getcwd() if cwd is None else cwd
+    if not os.access(cwd, os.W_OK):
+        # lgpio, gpiozero's only pin library on a Pi 5, makes its notification pipes in the
+        # working directory: the service gives it one (deploy/neurones.service).
+        cause += f" (the working directory {cwd} is not writable, and lgpio needs it to be)"
+    return cause

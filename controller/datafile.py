@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import string
 import tomllib
 from collections.abc import Collection, Iterator, Sequence
@@ -41,10 +42,13 @@ class DataError(NeuronesError, ValueError):
 
     exit_status = 2  # bad input, as argparse uses
 
-    def __init__(self, source: str | Path, field: str, message: str) -> None:
+    def __init__(
+        self, source: str | Path, field: str, message: str, line: int | None = None
+    ) -> None:
         self.source = str(source)
         self.field = field
         self.message = message
+        self.line = line  # where the parser stopped, when it says (a syntax error)
         where = f"{self.source}: {field}: " if field else f"{self.source}: "
         super().__init__(where + message)
 
@@ -65,8 +69,13 @@ def read_document(path: str | Path) -> Any:
         if path.suffix == ".json":
             return json.loads(text)
         return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(path, "", f"syntax error: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(path, "", f"syntax error: {exc}", exc.lineno) from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib tells the line in its message only: "… (at line 3, column 7)".
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found[1]) if found else None
+        raise DataError(path, "", f"syntax error: {exc}", line) from None
 
 
 @dataclass(frozen=True)

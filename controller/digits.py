@@ -82,6 +82,12 @@ class DigitSet:
         return [d.name for d in self.digits]
 
 
+def blank_set() -> DigitSet:
+    """A set of one blank digit of one pixel: what a scene shows when there is nothing to show
+    (the technician's fault screen, which stands on an empty network)."""
+    return DigitSet("", (Digit("", None, np.zeros((1, 1), dtype=np.uint8)),))
+
+
 def compose_set(name: str, parts: list[str], library: dict[str, DigitSet]) -> DigitSet:
     """A set made of whole sets and single digits of ``library``: ``["grandeur-nature", "6♠"]``.
 

@@ -80,6 +80,26 @@ class Network:
     outputs: tuple[Output, ...]
     band_matrix: np.ndarray  # (pixels, inputs): 1 where a pixel lies in a band
 
+    @classmethod
+    def empty(cls) -> Network:
+        """A network without a neuron, on a one-pixel grid: what a scene stands on when no
+        network could be read (the fault screen, :func:`controller.scene.fault_scene`)."""
+        none = np.zeros((0, 0))
+        return cls(
+            name="",
+            rows=1,
+            cols=1,
+            bands=(),
+            hidden_names=(),
+            output_names=(),
+            hidden_weights=none,
+            hidden_thresholds=np.zeros(0),
+            output_weights=none,
+            output_thresholds=np.zeros(0),
+            outputs=(),
+            band_matrix=np.zeros((1, 0)),
+        )
+
     @property
     def input_names(self) -> tuple[str, ...]:
         """The input neurons' names, in file order."""

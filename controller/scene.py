@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from controller.digits import Digit, DigitSet
+from controller.digits import Digit, DigitSet, blank_set
 from controller.network import LAYERS, Decision, Forward, Layer, Network, forward
 from controller.training import Progress, Snapshot
 
@@ -25,7 +25,9 @@ MODES: tuple[Mode, ...] = ("visitor", "workshop", "technician")
 
 #: The screen's views: those a session may show, in the order the view key cycles through them
 #: (:data:`VIEWS`), and the technician's, which only the key's technician position shows.
-View = Literal["network", "rulers", "decision", "draw", "attract", "training", "technician"]
+View = Literal[
+    "network", "rulers", "decision", "draw", "attract", "training", "technician", "fault"
+]
 VIEWS: tuple[View, ...] = ("network", "rulers", "decision", "draw", "attract", "training")
 
 #: What the LED floor plays: the live values, the signal travelling layer by layer, the idle
@@ -64,6 +66,18 @@ class StationView:
     expected: float | None = None
     too_far: bool = False
     active: bool = True
+
+
+@dataclass(frozen=True)
+class FaultView:
+    """A data file the installation could not load, as the technician's screen shows it: the
+    file, the key path in it (``hidden[0].threshhold``; empty for the whole file), the line
+    where the parser stopped if it says, and what is wrong."""
+
+    file: str
+    field: str
+    message: str
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +298,7 @@ class Scene:
     visitor: VisitorView | None = None
     training: TrainingView = TrainingView()
     extras: dict = field(default_factory=dict)  # view-specific plain data (training curve…)
+    fault: FaultView | None = None  # a data file the installation waits to see fixed
 
     @property
     def decision(self) -> Decision:
@@ -385,3 +400,11 @@ def _forward_digit(network: Network, digit: Digit) -> Forward:
 @lru_cache(maxsize=8)
 def _forward_set(network: Network, digits: DigitSet) -> Forward:
     return forward(network, digits.grids())
+
+
+def fault_scene(fault: FaultView, t: float = 0.0, language: str = "fr") -> Scene:
+    """The scene of an installation waiting for a data file to be fixed: the fault view and
+    nothing else. It stands on an empty network, since the file at fault may be the network."""
+    return build_scene(
+        Network.empty(), blank_set(), t=t, view="fault", language=language, fault=fault
+    )

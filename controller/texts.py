@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from controller.calibration import Problem, SliderCalibration
@@ -66,6 +66,7 @@ def typeset(text: str, language: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)  # a screen writes the same few numbers every frame
 def number(
     value: float, decimals: int | None = None, *, point: str = ".", thousands: str = ","
 ) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pygame
 
@@ -36,9 +37,9 @@ MIN_CLASS_FONT_PX = 24
 Box = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class DrawnText:
-    """One text drawn on the screen (coordinates of the whole screen)."""
+class DrawnText(NamedTuple):
+    """One text drawn on the screen (coordinates of the whole screen). A named tuple: a frame
+    notes a few hundred of them, so they must cost next to nothing to make."""
 
     text: str
     box: Box  # x, y, w, h of the rendered line

@@ -280,7 +280,7 @@ def training_layout(size: tuple[int, int], band: bool, page: str, names: tuple[s
     rulers = pygame.Rect(left.right + px(48), content.top, 0, content.height)
     rulers.width = content.right - rulers.left
     counter = pygame.Rect(left.left, left.top, left.width, px(186))
-    weights_h = min(px(330), round(left.height * 0.4))
+    weights_h = min(px(300), round(left.height * 0.35))
     weights = pygame.Rect(left.left, left.bottom - weights_h, left.width, weights_h)
     curve = pygame.Rect(left.left, counter.bottom + px(12), left.width, 0)
     curve.height = weights.top - px(20) - curve.top

@@ -30,6 +30,7 @@ from display.views import (
     attract,
     decision,
     draw,
+    fault,
     network,
     presenter,
     rulers,
@@ -70,8 +71,13 @@ def draw_view(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hot
     hotspots.
 
     In the visitor mode the celebration and the languages are drawn over the view
-    (:mod:`display.views.visitor`). The technician's view is for the technician.
+    (:mod:`display.views.visitor`). The technician's view is for the technician, and so is the
+    fault view (:mod:`display.views.fault`), shown instead of any other while the
+    installation waits for a data file to be fixed.
     """
+    if scene.fault is not None:  # a data file to fix: the technician's message, nothing else
+        assets.begin(surface, "leader")
+        return fault.draw(surface, scene, assets)
     view = VIEWS.get(scene.view, VIEWS["network"])
     if scene.view == "technician":
         assets.begin(surface, "leader")

@@ -570,12 +570,8 @@ def draw_chip(
     x, y = round(midbottom[0]), round(midbottom[1])
     surface.blit(sprite, (x - w // 2 - pad, y - h - pad))
     body = pygame.Rect(x - w // 2, y - h, w, h)
-    note_text(
-        assets,
-        surface,
-        _chip_label(assets, name, fill, w),
-        _chip_label_box(assets, body, name, fill),
-    )
+    label = _chip_label(assets, name, fill, w)
+    note_text(assets, surface, label, label.get_rect(center=body.center))
     return body
 
 
@@ -583,10 +579,6 @@ def _chip_label(assets: Assets, name: str, fill: Colour, width: int) -> pygame.S
     return assets.text(
         name, "tiny", assets.palette.ink, bold=True, width=width - assets.theme.px(4), ground=fill
     )
-
-
-def _chip_label_box(assets: Assets, body: pygame.Rect, name: str, fill: Colour) -> pygame.Rect:
-    return _chip_label(assets, name, fill, body.width).get_rect(center=body.center)
 
 
 def _chip_sprite(assets, name, fill, current, wrong, size) -> pygame.Surface:

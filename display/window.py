@@ -64,7 +64,7 @@ from display.hotspot import Hotspot
 from display.panel import draw_panel
 from display.panes import Pane, Panes, shown
 from display.presenter_screen import PresenterScreen
-from display.registry import view_panes
+from display.registry import draw_view, view_panes
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {
@@ -132,12 +132,16 @@ class Window:
         panel) and present only that (:mod:`display.panes`): a scene that changes nothing on
         screen costs next to nothing."""
         self.scene = scene
-        panes = view_panes(self.view_rect, scene, self.assets, presenting=self.presenting)
-        if self.presenter is not None:
-            self.presenter.show(scene)
-        if self.panel_rect.width:
-            key = (shown(scene), scene.floor)
-            panes.append(Pane("panel", self.panel_rect, key, partial(self._panel, scene)))
+        if scene.fault is not None:  # a data file to fix: its message fills the screen
+            whole = self.screen.get_rect()
+            panes = [Pane("fault", whole, scene.fault, partial(_draw_fault, scene, self.assets))]
+        else:
+            panes = view_panes(self.view_rect, scene, self.assets, presenting=self.presenting)
+            if self.presenter is not None:
+                self.presenter.show(scene)
+            if self.panel_rect.width:
+                key = (shown(scene), scene.floor)
+                panes.append(Pane("panel", self.panel_rect, key, partial(self._panel, scene)))
         drawn = self.panes.draw(self.screen, panes)
         self.hotspots = self.panes.hotspots()
         if drawn:
@@ -340,3 +344,7 @@ def _rows(pixels: np.ndarray) -> tuple[str, ...]:
 
 
 __all__ = ["NoDisplayError", "Window", "window_split"]
+
+
+def _draw_fault(scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:
+    return draw_view(surface, scene, assets)

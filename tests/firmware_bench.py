@@ -56,6 +56,7 @@ class Bench:
         flash: Path | None = None,
         world: dict | None = None,
     ) -> None:
+        self._own_flash = flash is None
         self.flash = flash or Path(tempfile.mkdtemp(prefix="board-"))
         self.deframer = Deframer(limit)
         self.frames: list[Frame] = []
@@ -71,9 +72,10 @@ class Bench:
         self.us = self._wait("ran")["ran"]  # booted, and waiting at its first pause
 
     def close(self) -> None:
-        """Unplug the board, forget its filesystem."""
+        """Unplug the board; forget its filesystem if the bench made it."""
         self.process.stop()
-        shutil.rmtree(self.flash, ignore_errors=True)
+        if self._own_flash:
+            shutil.rmtree(self.flash, ignore_errors=True)
 
     # --- the host's end of the line ---------------------------------------------------------
 
@@ -179,6 +181,7 @@ class LedBench(Bench):
         (flash / "strips.py").write_text(strips_file(strips))
         self.counts = strips
         super().__init__("leds", LED_SERIAL, LED_LIMIT, flash=flash, **options)
+        self._own_flash = True
         self.run(0.01)  # its boot looks at the maintenance jumper for 5 ms
 
     def strips(self) -> list[bytes]:

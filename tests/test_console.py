@@ -6,7 +6,14 @@ import pytest
 from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
 
-from controller.console import Console, ConsolePins, ConsoleState, load_console_pins, open_console
+from controller.console import (
+    Console,
+    ConsolePins,
+    ConsoleState,
+    console_fault,
+    load_console_pins,
+    open_console,
+)
 from controller.datafile import DataError
 from controller.events import ConsoleAction, KeyTurned
 
@@ -113,7 +120,17 @@ def test_without_gpio_the_console_is_absent_after_one_log_line(caplog):
 
     with caplog.at_level(logging.INFO, logger="controller.console"):
         assert open_console(PINS, pin_factory=Broken()) is None
-    assert len(caplog.records) == 1 and "keyboard stands in" in caplog.text
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert "no /dev/gpiochip0" in record.getMessage() and "keyboard stands in" in caplog.text
+
+
+def test_a_console_that_cannot_start_says_why_naming_an_unwritable_working_directory(tmp_path):
+    gone = tmp_path / "gone"  # no directory there: nobody can write in it, root included
+    fault = console_fault(RuntimeError("can not create notification pipe"), str(gone))
+    assert fault.startswith("RuntimeError: can not create notification pipe")
+    assert "not writable" in fault and "lgpio" in fault and str(gone) in fault
+    assert "not writable" not in console_fault(RuntimeError("x"), str(tmp_path))
 
 
 def test_console_state_is_pure_and_needs_no_pins():

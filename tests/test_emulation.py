@@ -217,19 +217,32 @@ def test_a_hung_loop_is_reset_by_the_watchdog_and_comes_back_on_a_new_device(emu
     again.close()
 
 
-def test_the_repl_message_gives_a_repl_and_ctrl_d_restarts_the_station(host):
+def test_the_repl_message_resets_into_a_repl_and_ctrl_d_restarts_the_station(emulator, host):
+    old_device = device_of(emulator, A)
     host.send(Repl())
-    assert host.wait_for(Log).text == "repl"
-    host.port.write(b"6*7\r")
+    heard = []
+    with contextlib.suppress(serial.SerialException, OSError):  # it resets right after
+        end = time.monotonic() + WAIT
+        while Log("repl") not in heard and time.monotonic() < end:
+            heard += [m for _, m in host.read()]
+    assert Log("repl") in heard
+    # The board resets into maintenance: off USB and back, on a new device, REPL and no
+    # watchdog (it outlives the watchdog's 3 s).
+    wait_until(lambda: device_of(emulator, A) != old_device, timeout=WAIT)
+    host.close()
+    repl = Host(device_of(emulator, A))
+    time.sleep(4.0)
+    repl.port.write(b"6*7\r")
     text = b""
     end = time.monotonic() + WAIT
     while b"42" not in text and time.monotonic() < end:
-        text += host.port.read(256)
-    assert b"42" in text
-    host.port.write(b"\x04")  # Ctrl-D: soft reset, main.py runs again
+        text += repl.port.read(256)
+    assert b"42" in text and b"maintenance" in text
+    repl.port.write(b"\x04")  # Ctrl-D: soft reset, main.py runs again
     time.sleep(0.2)
-    host.deframer.drop_partial()
-    assert host.handshake().reset_cause == 3  # soft reset
+    repl.deframer.drop_partial()
+    assert repl.handshake().reset_cause == 3  # soft reset
+    repl.close()
 
 
 @pytest.mark.parametrize("kind", ["station", "leds"])

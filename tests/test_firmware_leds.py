@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from firmware_bench import LED_SERIAL, LedBench
+from firmware_bench import LED_SERIAL, BoardReset, LedBench
 from micropython import MicroPython
 
 from controller.stations.framing import PUSH
@@ -180,11 +180,12 @@ def test_garbage_on_the_line_is_counted_and_frames_still_come_through(bench):
     assert counters(bench) == (3, 1, 0) and bench.strips() == frame
 
 
-def test_the_repl_message_leaves_the_protocol(bench):
+def test_the_repl_message_resets_the_driver_into_maintenance(bench):
     bench.send(Repl())
-    bench.run(0.01)
-    assert bench.received(Log) == [Log("repl")]
-    assert bench.eval("program.link.leave_for_repl")
+    with pytest.raises(BoardReset) as reset:
+        bench.run(0.5)
+    assert reset.value.cause == "machine.reset" and bench.received(Log) == [Log("repl")]
+    assert (bench.flash / "maintenance").exists()
 
 
 def test_the_maintenance_jumper_keeps_the_protocol_off():

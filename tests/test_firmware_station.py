@@ -293,14 +293,36 @@ def test_ctrl_c_is_plain_data_while_the_protocol_runs(bench):
     assert bench.eval("program.link.deframer.frames") == 1  # the PING after them came through
 
 
-def test_the_repl_message_answers_restores_ctrl_c_and_keeps_the_watchdog_fed():
-    bench = StationBench()
+def test_the_repl_message_resets_the_board_into_a_repl_without_its_watchdog(tmp_path):
+    bench = StationBench(flash=tmp_path)
     bench.send(Repl())
-    bench.run(0.01)  # the station leaves its loop: MicroPython's REPL, after main.py
+    with pytest.raises(BoardReset) as reset:  # the watchdog cannot be stopped: reset it away
+        bench.run(0.5)  # (after 200 ms for its LOG to reach the host)
+    assert reset.value.cause == "machine.reset"
     assert bench.received(Log) == [Log("repl")]
-    assert bench.eval("program.link.leave_for_repl")
-    bench.run(10.0)  # fed by a timer now: never expires
-    assert bench.eval("world.watchdog.fed") > 10
+    assert (tmp_path / "maintenance").exists()
+    bench.close()
+    again = StationBench(flash=tmp_path, reset_cause=3)  # machine.reset() is a WDT_RESET
+    again.run(10.0)  # long past any watchdog's time-out
+    assert again.eval("program") is None and again.eval("world.watchdog.timeout_us") is None
+    assert not (tmp_path / "maintenance").exists()  # once only
+    again.send(None, raw=b"\x04")  # Ctrl-D at the REPL: a soft reset, the protocol again
+    again.run(0.1)
+    again.send(Hello())
+    again.run(0.05)
+    (ack,) = again.received(HelloAck)
+    assert ack.reset_cause == 3  # soft: not the watchdog's, though machine.reset() began it
+    again.close()
+
+
+def test_a_pico_2_says_what_it_cannot_tell():
+    bench = StationBench(chip="RP2350")
+    bench.send(Hello())
+    bench.run(0.05)
+    (ack,) = bench.received(HelloAck)
+    assert ack.reset_cause == 0  # unknown: the RP2040's scratch register is not there
+    assert bench.received(Log) == [Log("not an RP2040: reset cause unknown")]
+    assert bench.eval("world.registers") == {}  # nothing written where it is not ours
     bench.close()
 
 

@@ -10,7 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from controller.datafile import INSTALLATION_FILE, DataError
-from controller.digits import DigitSet, load_digit_set, load_grid_file, shipped_sets
+from controller.digits import (
+    DIGITS_DIR,
+    DigitSet,
+    load_digit_set,
+    load_grid_file,
+    shipped_sets,
+)
 from controller.network import DEFAULT_NETWORK, MAX_THRESHOLD, Network, load_network
 from controller.texts import DEFAULT_LANGUAGE, Texts, languages, load_texts
 
@@ -170,10 +176,12 @@ def digits_from(args: argparse.Namespace, network: Network) -> DigitSet:
     return load_digit_set(args.dataset, shape, network.labels)
 
 
-def digit_library(network: Network) -> dict[str, DigitSet]:
-    """Every shipped digit set by name, checked against ``network`` (its grid and labels)."""
+def digit_library(network: Network, folder: Path = DIGITS_DIR) -> dict[str, DigitSet]:
+    """Every digit set of ``folder`` (default: the shipped ones) by name, checked against
+    ``network`` (its grid and labels)."""
     shape = (network.rows, network.cols)
-    return {name: load_digit_set(name, shape, network.labels) for name in shipped_sets()}
+    files = sorted(Path(folder).glob("*.toml"))
+    return {path.stem: load_digit_set(path, shape, network.labels) for path in files}
 
 
 def add_language_option(parser: argparse.ArgumentParser) -> None:

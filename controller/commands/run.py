@@ -31,7 +31,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from controller.challenges import load_challenges
+from controller.challenges import DEFAULT_CHALLENGES, load_challenges
+from controller.commands.data_files import DataFiles
 from controller.commands.diagnose import RecentErrors
 from controller.commands.installation_file import InstallationFile, load_installation
 from controller.commands.options import (
@@ -54,10 +55,14 @@ from controller.commands.stations import (
     stations_report,
 )
 from controller.console import Console, open_console
+from controller.datafile import DataError
 from controller.digits import DigitSet, shipped_sets
 from controller.floor.patterns import LED_PATTERNS
 from controller.floor.sink import FloorSink, open_floor
+from controller.kiosk.fault import DataWatch, FaultRules, fault_view
 from controller.kiosk.health import DEFAULT_PORT, Expected, serve_health
+from controller.kiosk.last_good import keep_last_good, last_good_dir
+from controller.kiosk.restarts import wait_before_start
 from controller.kiosk.service import ServiceNotifier
 from controller.kiosk.shutdown import SafeShutdown
 from controller.loop import Installation, Part, Sink, Source
@@ -66,13 +71,16 @@ from controller.modes.actors import DWELL_S, VisitorState
 from controller.modes.finale import Trainer
 from controller.network import Network
 from controller.scene import VIEWS, Mode, Scene
-from controller.script import load_script
+from controller.script import DEFAULT_SCRIPT, load_script
 from controller.session import ModeSettings, Session
-from controller.storage import write_atomically
+from controller.storage import default_state_dir, write_atomically
 from controller.technician.desk import Calibrator, TechnicianDesk
+from controller.texts import languages, load_texts
 
 #: A headless rehearsal stops after this much simulated time if it has not finished by then.
 REHEARSAL_LIMIT_S = 3 * 3600.0
+#: Frames a second while the installation waits for a data file to be fixed: a still message.
+FAULT_FPS = 10.0
 #: The longest ``--for``: a month (a run meant to last longer needs no ``--for``).
 MAX_RUN_S = 31 * 24 * 3600.0
 #: Seconds between two moves of a scripted class or visitor when a person watches in a window.
@@ -141,6 +149,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-floor", action="store_true", help="run without the LED floor (no frames, no panel)"
     )
     parser.add_argument(
+        "--last-good",
+        action="store_true",
+        help="start from the last good copies of the data files (kept in the state directory "
+        "each time the installation starts), not from data/: when a file edited on the Pi is "
+        "wrong",
+    )
+    parser.add_argument(
         "--allow-poweroff",
         action="store_true",
         help="let the console's long press on reset (key on technician) power the Pi off",
@@ -203,12 +218,27 @@ def run(args: argparse.Namespace) -> int:
     simulated = rehearsing and args.headless and not args.emulate_stations
     clock = rehearsal.SimulatedClock() if simulated else None
     now = clock.now if clock else time.monotonic
+    wait_before_start(state_dir_of(args))  # under systemd: a storm of restarts backs off
+    files = DataFiles.of(args)
+    args.network, args.installation = str(files.network), str(files.installation)
+    deadline = None if args.duration is None else now() + args.duration
+    # Every data file first: a mistake shows the technician's message (or, in a rehearsal,
+    # stops the command) before anything opens.
+    while True:
+        try:
+            network, setup, session = load_data(args, files, now())
+            break
+        except DataError as error:
+            if rehearsing or not files.holds(error.source):
+                raise
+            if not wait_for_fix(args, files, error, deadline):
+                return error.exit_status
+    if not args.last_good:
+        keep_last_good(last_good_dir(state_dir_of(args)), files.copies())
+    if deadline is not None:
+        args.duration = max(0.0, deadline - now())
     errors = RecentErrors()
     logging.getLogger().addHandler(errors)
-    network = network_from(args)
-    # Every data file first: a mistake stops the start before a window opens.
-    setup = load_installation(args.installation, network)
-    session = start_session(args, network, setup, now())
     floor = None if args.no_floor else open_floor(network, setup.floor, pattern=args.led_test)
     window = None
     if not args.headless:
@@ -261,6 +291,41 @@ def run(args: argparse.Namespace) -> int:
     section = report["workshop" if args.workshop else "visitor"]
     print(f"neurones: rehearsal {'passed' if section['passed'] else 'FAILED'}: {args.report}")
     return 0 if section["passed"] else 1
+
+
+def wait_for_fix(
+    args: argparse.Namespace, files: DataFiles, error: DataError, deadline: float | None
+) -> bool:
+    """Tell ``error`` to the technician until a data file changes: on the whole screen (a
+    window unless ``--headless``), on the health page (status ``error``, the same text), in the
+    log; systemd's watchdog is fed meanwhile. True once a file has changed (load them again);
+    False if the run was stopped first (Escape, a signal, the end of ``--for``)."""
+    print(f"neurones: error: {error}", file=sys.stderr)
+    log.info("waiting for the data file to be fixed (it is looked at every second)")
+    watch = DataWatch(files.watched())
+    window = None if args.headless else open_window(args)
+    parts: list[Part] = [window] if window is not None else []
+    installation = Installation(
+        FaultRules.session(),
+        FaultRules(fault_view(error)),
+        sources=[watch, *parts],
+        sinks=[*parts, ServiceNotifier()],
+        fps=FAULT_FPS,
+    )
+    if args.health_port >= 0:
+        serve_health(installation, args.health_port, fault=str(error))
+    duration = None if deadline is None else max(0.0, deadline - time.monotonic())
+    with _stop_on_signals(installation):
+        try:
+            installation.run(duration)
+        finally:
+            installation.close()
+    return watch.changed
+
+
+def state_dir_of(args: argparse.Namespace) -> Path:
+    """The state directory the options name, else the default one."""
+    return Path(args.state_dir or default_state_dir())
 
 
 def build_installation(
@@ -381,15 +446,46 @@ class Paced:
         self.sink.close()
 
 
+def load_data(
+    args: argparse.Namespace, files: DataFiles, t: float = 0.0
+) -> tuple[Network, InstallationFile, Session]:
+    """Load and check every data file: the network (with ``--set``), the installation file,
+    the digit sets, the workshop script, the visitor challenges and the texts; the network,
+    the installation file and the first session.
+
+    :raises DataError: naming the file and the key path of the first mistake.
+    """
+    network = network_from(args)
+    setup = load_installation(files.installation, network)
+    for language in languages():
+        load_texts(language, files.texts)
+    return network, setup, start_session(args, network, setup, t, files)
+
+
 def start_session(
-    args: argparse.Namespace, network: Network, setup: InstallationFile, t: float = 0.0
+    args: argparse.Namespace,
+    network: Network,
+    setup: InstallationFile,
+    t: float = 0.0,
+    files: DataFiles | None = None,
 ) -> Session:
     """The first session: ``network``, the digit set the options name, every set at hand,
     the workshop script, the visitor challenges and the installation file's mode settings, in
-    its starting mode."""
-    library = digit_library(network)
+    its starting mode (the files: those the options name, default the shipped ones)."""
+    files = files or DataFiles.of(args)
+    library = digit_library(network, files.digits)
     start: Mode | None = "workshop" if args.workshop else ("visitor" if args.visitor else None)
-    return mode_session(network, library, library[args.dataset], args.lang, setup.modes, start, t)
+    return mode_session(
+        network,
+        library,
+        library[args.dataset],
+        args.lang,
+        setup.modes,
+        start,
+        t,
+        script=files.script,
+        challenges=files.challenges,
+    )
 
 
 def mode_session(
@@ -400,6 +496,9 @@ def mode_session(
     settings: ModeSettings,
     mode: Mode | None = None,
     t: float = 0.0,
+    *,
+    script: Path = DEFAULT_SCRIPT,
+    challenges: Path = DEFAULT_CHALLENGES,
 ) -> Session:
     """A session with everything the modes need, begun in ``mode`` (default: the ``settings``'
     start, the installation file's ``[modes] start``).
@@ -412,8 +511,8 @@ def mode_session(
         library=library,
         language=language,
         settings=settings,
-        script=load_script(network, library, VIEWS),
-        challenges=load_challenges(network, library),
+        script=load_script(network, library, VIEWS, script),
+        challenges=load_challenges(network, library, challenges),
     )
     return engine.begin(session, mode or settings.start, t)
 

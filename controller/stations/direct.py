@@ -125,6 +125,7 @@ class DirectStation:
         self.controls = Controls(entry.neuron, moves_threshold)
         self.buttons: dict[int, Debounced] = {}  # by button index, once first read
         self.held = 0  # the debounced buttons held, bit 0 minus, 1 plus, 2 OK
+        self._held_shown = -1  # what the controls last saw of them (-1: nothing yet)
 
     @property
     def neuron(self) -> str:
@@ -144,7 +145,7 @@ class DirectStation:
         self.controls = Controls(self.neuron, self.moves_threshold)
         self.tracker.use(path)
         self.floating.clear()
-        self.buttons, self.held = {}, 0
+        self.buttons, self.held, self._held_shown = {}, 0, -1
         return [StationStatus(self.neuron, True, now)]
 
     def go(self, now: float) -> list[Event]:
@@ -166,11 +167,17 @@ class DirectStation:
             log.warning("station %s: slider input %s %s", self.entry.station_id, self.key, what)
         t_ms = int(now * 1000) & 0xFFFFFFFF  # the Pi's clock stands for a board's
         if self.floating.unwired:
-            slider, value = None, None
+            slider, value, moved = None, None, False
         else:
-            slider, value, _ = self.tracker.follow(raw, t_ms)
-        state = State(t_ms, round(raw), self.held)
-        return self.controls.state(state, slider, value, now)
+            slider, value, moved = self.tracker.follow(raw, t_ms)
+        controls = self.controls
+        if not moved and self.held == self._held_shown:
+            # Most readings change nothing: only the gauges and the filter's state move.
+            controls.gauges.read(raw, 0, now)
+            controls.slider.moved(slider, value)
+            return []
+        self._held_shown = self.held
+        return controls.state(State(t_ms, round(raw), self.held), slider, value, now)
 
     def pins(self, address: int, low: int, now: float, hold_s: float) -> list[Event]:
         """The expander at ``address`` was read: ``low`` has a bit set for each of its pins

@@ -7,7 +7,7 @@ Both boards (the station and the LED driver) use it the same way:
   frames within an output budget (a frame the line cannot take now is dropped and counted,
   never waited for);
 - :func:`run` is the loop: Ctrl-C off, the watchdog on, the program's ``step()`` until the host
-  asks for the REPL, then Ctrl-C back on and the watchdog kept fed for maintenance.
+  asks for the REPL, then a reset into maintenance (:func:`maintenance` at the next boot).
 
 The board object is the one the programs get (station.py lists what it gives).
 """
@@ -72,6 +72,9 @@ class HostLink:
             if frame.type == wire.HELLO and len(frame.body) >= 2:
                 self.handshakes += 1
                 self.send(wire.HELLO_ACK, self.hello_ack())
+                note = getattr(self.board, "note", None)
+                if note:  # what this board cannot do, said to each host
+                    self.send(wire.LOG, wire.pack(wire.LOG, note[: wire.LOG_MAX]))
             elif frame.type == wire.REPL and frame.body == wire.REPL_WORD:
                 self.send(wire.LOG, wire.pack(wire.LOG, "repl"))
                 self.leave_for_repl = True
@@ -131,8 +134,8 @@ def run(program, name):
     """Run ``program.step()`` until it returns False (the host asked for the REPL).
 
     A crash leaves the loop too, with Ctrl-C back on, and the watchdog, no longer fed, resets
-    the board. Only the REPL request gets to the end: the watchdog cannot be stopped, so the
-    board feeds it by itself from then on, for maintenance.
+    the board. Only the REPL request gets to the end: the board then resets into maintenance
+    (Pico.enter_maintenance), the one way to a REPL that no watchdog interrupts.
     """
     global running
     running = program
@@ -144,5 +147,13 @@ def run(program, name):
     finally:
         board.kbd_intr(3)
     board.flush(200)
-    board.keep_watchdog_fed()
-    board.console(name + ": protocol stopped, this is the REPL (Ctrl-D restarts)\r\n")
+    board.enter_maintenance()
+
+
+def maintenance(board, name):
+    """At boot: True (and a word for the person at the REPL) if this boot is for maintenance,
+    after the REPL message; then the protocol and the watchdog stay off."""
+    if not board.maintenance_requested():
+        return False
+    board.console(name + ": maintenance, protocol and watchdog off: this is the REPL\r\n")
+    return True

@@ -215,6 +215,8 @@ def boot(board):
 
     Returns the driver, or None when the protocol was skipped (REPL, no watchdog).
     """
+    if host_link.maintenance(board, "led driver"):
+        return None
     if board.maintenance():
         board.console("led driver: maintenance jumper on, protocol not started: REPL\r\n")
         return None

@@ -42,6 +42,3 @@ class Board(Pico):
         for i, pixel in enumerate(pixels):
             ring[i] = pixel
         ring.write()
-
-    def ring_shows(self, name, colour, level):
-        """The simulated board records the pattern; the real ring needs nothing more."""

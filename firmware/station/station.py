@@ -8,12 +8,13 @@ tests and the emulator run it in MicroPython's unix port). The board gives:
 - ``ticks_ms()``, ``ticks_us()``, ``ticks_diff(a, b)``, ``ticks_add(t, d)`` (MicroPython's
   wrapping clocks) and ``idle_us(us)`` (wait);
 - ``read_adc()`` (the slider, 0–4095) and ``buttons()`` (bitmask, 1 = pressed);
-- ``show_ring(pixels)`` and ``ring_shows(name, colour, level)`` (what the ring now shows);
+- ``show_ring(pixels)`` (light the ring);
 - ``read(limit)`` (bytes from the host, never waiting) and ``write(data)`` (False if the
   frame could not be sent now), ``flush(timeout_ms)``;
-- ``start_watchdog(ms)``, ``feed_watchdog()``, ``keep_watchdog_fed()`` (the REPL's
-  maintenance mode only), ``kbd_intr(char)``;
-- ``unique_id()``, ``reset_cause()``, ``random_u32()``, ``console(text)``.
+- ``start_watchdog(ms)``, ``feed_watchdog()``, ``kbd_intr(char)``;
+- ``enter_maintenance()`` (reset into the REPL) and ``maintenance_requested()`` (at boot);
+- ``unique_id()``, ``reset_cause()``, ``random_u32()``, ``console(text)``, ``note`` (what the
+  board cannot do, told to the host, or None).
 
 The main loop runs one :meth:`Station.step` per slider sample (1 kHz on the Pico): sample,
 debounce, read the host, report, redraw the ring, feed the watchdog, wait for the next tick.
@@ -248,10 +249,6 @@ class Station:
                 self._shown_since = now  # a new pattern starts over (a new level does not)
             self._shown = shown
             self._pixels = None
-            if shown is None:
-                board.ring_shows(None, (0, 0, 0), 0)
-            else:
-                board.ring_shows(shown[0], shown[1], shown[2])
         elapsed = board.ticks_diff(now, self._shown_since)
         if self._pixels is not None:
             if board.ticks_diff(now, self._next_ring) < 0:
@@ -277,12 +274,15 @@ class Station:
 
 
 def boot(board):
-    """What main.py does at power-up: run the station, unless OK is held.
+    """What main.py does at power-up: run the station, unless this boot is for maintenance.
 
-    Holding OK while plugging the station in skips the protocol and leaves the REPL, with no
-    watchdog running (maintenance: ``mpremote`` works as on any Pico). Returns the station,
-    or None when the protocol was skipped.
+    After the host's REPL message (the board reset itself into maintenance), or with OK held
+    while plugging the station in, the protocol is skipped and the REPL stays, with no
+    watchdog running (``mpremote`` works as on any Pico). Returns the station, or None when
+    the protocol was skipped.
     """
+    if host_link.maintenance(board, "station"):
+        return None
     ok = 1 << OK_BUTTON
     held = board.buttons() & ok
     if held:
