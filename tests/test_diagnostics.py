@@ -124,3 +124,31 @@ def test_technician_view_shows_a_failed_calibration_in_red_beside_the_table():
         surface, _ = render_scene(scene, (960, 540))
         card = pygame.surfarray.pixels3d(surface)[640:, 60:400]
         assert (card == PALETTE.offline).all(axis=-1).any() == red  # border and text
+
+
+def test_the_technician_screen_lists_every_expected_station_before_any_is_heard(tmp_path):
+    from controller.stations.links import Links
+    from controller.stations.roster import load_roster
+    from controller.storage import Store
+    from controller.technician.desk import Calibrator, TechnicianDesk
+    from controller.technician.store import CalibrationStore
+    from display.assets import Assets
+    from display.frame import render_scene
+
+    network = load_network()
+    roster = load_roster(neurons=(*network.input_names, *network.thresholds()))
+    links = Links(roster, thresholds=network.thresholds(), discover=list)  # nothing plugged in
+    store = CalibrationStore(Store(tmp_path))
+    desk = TechnicianDesk(links, Calibrator(links, store, by="test"))
+    try:
+        desk.show(technician_scene(DIAGNOSIS))  # the key on technician
+        (update,) = desk.poll(1.0)
+        assert [s.neuron for s in update.diagnosis.stations] == [s.neuron for s in roster.stations]
+        assert not any(s.online for s in update.diagnosis.stations)
+        assets = Assets((1920, 1080))
+        render_scene(technician_scene(update.diagnosis), (1920, 1080), assets)
+        drawn = [text.text for text in assets.log.texts]
+        assert all(s.neuron in drawn for s in roster.stations)
+        assert drawn.count(load_texts("fr")["technician.offline"]) == len(roster.stations)
+    finally:
+        links.close()

@@ -9,6 +9,8 @@ over a pseudo-terminal.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 
 import pytest
@@ -218,3 +220,17 @@ def test_the_idle_breath_rises_and_falls_slowly(firmware):
     assert levels[0] == firmware.eval("driver.IDLE_LOW")
     assert max(levels) == firmware.eval("driver.IDLE_HIGH")
     assert levels.index(max(levels)) == 4  # the top at 2 s of 4
+
+
+def test_a_megabyte_of_random_bytes_never_resets_the_driver(bench):
+    """Noise on the line costs the frames it hits, counted, never the driver: the first
+    frame after it is shown (its leading 0x00 ends any block the noise had announced)."""
+    noise = random.Random(11).randbytes(1 << 20)
+    while noise:  # as fast as the line takes it
+        with contextlib.suppress(BlockingIOError):
+            noise = noise[os.write(bench.host_fd, noise) :]
+        bench.run(0.05)
+    frame = random_frame(random.Random(12), (700, 200))
+    send_all(bench, chunks(9, frame))
+    assert bench.strips() == frame and counters(bench)[:2] == (9, 1)  # the same boot
+    assert bench.eval("program.link.deframer.discarded_bytes") > 1_000_000

@@ -20,6 +20,8 @@ def test_the_shipped_layout_has_a_station_for_every_neuron_and_a_ruler_for_each_
         assert ruler is not None and ruler.low <= NETWORK.threshold(neuron) <= ruler.high
     assert roster.settings.usb_vid == 0x2E8A and roster.settings.usb_pid == 0x0005
     assert roster.settings.timings.offline_after == 0.5
+    config = roster.settings.config()  # pushed to each station after its handshake
+    assert (config["heartbeat_ms"], config["change_lsb"], config["report_hz"]) == (200, 8, 50)
     assert roster.slider.alpha == 0.25 and roster.slider.hysteresis == 0.5
 
 
@@ -51,6 +53,9 @@ def test_serials_are_read_in_upper_case_and_rulers_are_optional(tmp_path):
         ("[stations]\nring_colour = 'red'\n", "stations.ring_colour", "a colour like"),
         ("[stations]\nport = []\n", "stations.port", "unknown field"),
         ("[slider]\nema_alpha = 2\n", "slider.ema_alpha", "at most 1"),
+        # a still station must outlive one lost heartbeat before it counts as offline
+        ("[stations]\nheartbeat_ms = 300\n", "stations.heartbeat_ms", "more than half"),
+        ("[stations]\nchange_lsb = 0\n", "stations.change_lsb", "at least 1"),
     ],
 )
 def test_a_mistake_names_the_file_and_the_entry(tmp_path, text, field, words):

@@ -304,9 +304,15 @@ def _settings(f: Field) -> FloorSettings:
         pitch_m=f.get("led_pitch_mm", 1000 * default.pitch_m).number(minimum=2, maximum=500) / 1000,
         brightness=f.get("brightness", default.brightness).number(minimum=0.01, maximum=1),
         gamma=f.get("gamma", default.gamma).number(minimum=1, maximum=4),
-        fps=f.get("fps", default.fps).number(minimum=1, maximum=120),
+        fps=f.get("fps", default.fps).number(
+            minimum=1,
+            maximum=120,
+            why="frames a second: the eye sees no more, a strip sends no more",
+        ),
         pulse_speed=f.get("pulse_speed_m_s", default.pulse_speed).number(minimum=0.05, maximum=20),
-        led_full_ma=f.get("led_full_ma", default.led_full_ma).number(minimum=1, maximum=200),
+        led_full_ma=f.get("led_full_ma", default.led_full_ma).number(
+            minimum=1, maximum=200, why="mA of one LED at full white: a WS2812 draws about 60"
+        ),
         led_standby_ma=f.get("led_standby_ma", default.led_standby_ma).number(
             minimum=0, maximum=20
         ),
@@ -318,7 +324,9 @@ def _zones(f: Field) -> tuple[PowerZone, ...]:
     for entry in f.list(min_length=1):
         check_keys(entry, ("name", "supply_a", "budget_a"))
         name = unique(entry["name"], [z.name for z in zones], "power zone")
-        supply = entry["supply_a"].number(minimum=0.1, maximum=200, why="one 5 V LED supply")
+        supply = entry["supply_a"].number(
+            minimum=0.1, maximum=200, why="amperes of one 5 V LED supply"
+        )
         budget = entry["budget_a"].number(minimum=0.01)
         if budget > MAX_BUDGET_SHARE * supply + 1e-9:
             limit = MAX_BUDGET_SHARE * supply
@@ -338,7 +346,7 @@ def _strips(f: Field, zones: tuple[PowerZone, ...], settings: FloorSettings) -> 
     for entry in f.list(min_length=1):
         check_keys(entry, ("name", "leds", "colour_order", "zone"))
         name = unique(entry["name"], [s.name for s in strips], "strip")
-        leds = entry["leds"].integer(minimum=1)
+        leds = entry["leds"].integer(minimum=1, why="a strip has LEDs")
         if leds > most:
             ms = 1000 * (leds * LED_TIME_S + LATCH_TIME_S)
             raise entry["leds"].error(
@@ -362,7 +370,7 @@ def _piece(entry: Field, strips: tuple[Strip, ...], kind: str) -> tuple[str, int
     strip_name = entry["strip"].text(choices=names)
     strip = strips[names.index(strip_name)]
     first = entry["first"].integer(minimum=0)
-    count = entry["count"].integer(minimum=1)
+    count = entry["count"].integer(minimum=1, why="a piece has LEDs")
     if first + count > strip.leds:
         raise entry.error(
             f"{kind} LEDs {first}–{first + count - 1} run past the end of strip "

@@ -230,12 +230,11 @@ def runs_encode(pixels: bytes) -> bytes:
     key = (shifted.astype(np.uint32) << np.array([16, 8, 0], dtype=np.uint32)).sum(axis=1)
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     lengths = np.diff(np.r_[starts, len(rgb)])
+    runs = lengths >= 2  # the single pixels go in the literals between the runs
     data = shifted.tobytes()
     out = bytearray()
     literal_at = 0
-    for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
-        if length < 2:
-            continue
+    for start, length in zip(starts[runs].tolist(), lengths[runs].tolist(), strict=True):
         _literals(out, data, literal_at, start)
         pixel = data[3 * start : 3 * start + 3]
         end = start + length
