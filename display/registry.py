@@ -97,6 +97,11 @@ def draw_presenter(surface: pygame.Surface, scene: Scene, assets: Assets) -> lis
     return presenter.draw(surface, scene, assets)
 
 
+#: How often a view that moves with the time is drawn again: smooth enough for its slow
+#: animations (a breath, a wave, a countdown), and half the cost of every frame on a Pi.
+ANIMATION_FPS = 30
+
+
 def view_panes(
     rect: pygame.Rect, scene: Scene, assets: Assets, *, presenting: bool = False
 ) -> list[Pane]:
@@ -104,7 +109,8 @@ def view_panes(
     (:mod:`display.panes`): the class screen (:func:`draw_view`), or with ``presenting`` the
     presenter view (:func:`draw_presenter`). The attract view and the visitor mode move with
     the time (the moving example, the breathing invitation, the countdown), so their key
-    holds it; the presenter's clock counts minutes, so its key holds the time to ten seconds.
+    holds it, in :data:`ANIMATION_FPS` steps; the presenter's clock counts minutes, so its key
+    holds the time to ten seconds.
     """
     key = shown(scene)
     if presenting:
@@ -117,7 +123,7 @@ def view_panes(
             )
         ]
     if scene.view == "attract" or (scene.visitor is not None and scene.view != "technician"):
-        key = (key, scene.t)
+        key = (key, math.floor(scene.t * ANIMATION_FPS))
     return [Pane("view", rect, key, partial(_draw, draw_view, scene, assets))]
 
 

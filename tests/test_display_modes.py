@@ -467,3 +467,15 @@ def test_the_engine_re_times_the_last_scene_while_the_session_does_not_change():
     assert after.stations == built.stations and after.workshop == built.workshop
     idle = engine.apply(visitor(), ButtonPressed("A", "plus", 0.5))  # the idle countdown runs
     assert rules.scene(idle, 1.0).visitor != rules.scene(idle, 5.0).visitor
+
+
+def test_a_view_that_moves_with_the_time_is_drawn_again_thirty_times_a_second():
+    scene = engine.scene(visitor(), 0.0)  # the attract view: its example moves
+    assert scene.view == "attract"
+    surface = pygame.Surface((1280, 720))
+    assets, panes = Assets((1280, 720)), Panes()
+    drawn = [
+        bool(panes.draw(surface, view_panes(surface.get_rect(), replace(scene, t=t), assets)))
+        for t in (10.0, 10.01, 10.02, 10.04, 10.05, 10.07)
+    ]
+    assert drawn == [True, False, False, True, False, True]

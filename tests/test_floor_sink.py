@@ -62,14 +62,23 @@ def test_the_screen_and_the_leds_get_the_very_same_frame():
     assert screen.scenes[0].floor.colours is floor.last.rgb
 
 
-def test_without_a_screen_output_the_scene_keeps_no_floor(tmp_path):
+def test_without_a_screen_output_the_scene_keeps_no_floor_and_reaches_the_screen_first(
+    tmp_path,
+):
     path = installation_file(tmp_path, [])
-    screen = Recorder()
     floor = open_floor(NETWORK, load_floor(NETWORK, path))
+
+    class Early(Recorder):
+        def show(self, scene):
+            super().show(scene)
+            self.floor_then = floor.last  # the LED frame is not computed yet
+
+    screen = Early()
     floor.screens.append(screen)
     floor.show(engine.scene(session(), 1.0))
     floor.close()
     assert screen.scenes[0].floor is None and floor.last is not None
+    assert screen.floor_then is None
 
 
 def test_a_floor_that_cannot_paint_still_lets_the_screen_draw_and_is_reported():

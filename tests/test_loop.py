@@ -93,3 +93,46 @@ def test_the_loop_keeps_its_rate_when_sleeps_overrun_and_never_bursts_after_a_lo
     slow.sinks.append(Stall())
     slow.run(duration=1.0, sleep=clock.sleep)
     assert slow.stats.frames <= 2 + 0.5 * 60  # after the stall: the rate, not a catch-up burst
+
+
+class Presenting:
+    """A screen that presents a frame only when its scene differs from the last one drawn."""
+
+    def __init__(self):
+        self.presented = 0
+        self.drawn = []
+
+    def show(self, scene):
+        if not self.drawn or scene != self.drawn[-1]:
+            self.drawn.append(scene)
+            self.presented += 1
+
+    def close(self):
+        pass
+
+
+def test_the_window_presents_at_most_its_rate_yet_a_change_after_still_frames_at_once():
+    from controller.commands.run import Paced
+
+    clock = Clock()
+    screen = Presenting()
+    paced = Paced(screen, 60, clock=clock)
+    for t, scene in ((0.0, "a"), (0.005, "b"), (0.020, "b"), (0.025, "c")):
+        clock.now = 100.0 + t
+        paced.show(scene)
+    # "b" came 5 ms after "a" was presented: held back; at 20 ms it went out; 5 ms later "c"
+    # waits for the next turn.
+    assert screen.drawn == ["a", "b"]
+    for t, scene in ((0.040, "c"), (0.050, "c"), (0.052, "d")):
+        clock.now = 100.0 + t
+        paced.show(scene)
+    # 40 ms: "c" presented; 50 ms: nothing new (no hold); 52 ms: "d" held (12 ms after "c").
+    assert screen.drawn == ["a", "b", "c"]
+    clock.now = 100.060
+    paced.show("d")
+    clock.now = 100.080
+    paced.show("d")  # presents nothing: does not hold the next change back
+    presented = screen.presented
+    clock.now = 100.081
+    paced.show("e")
+    assert screen.drawn[-1] == "e" and screen.presented == presented + 1

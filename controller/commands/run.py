@@ -427,11 +427,14 @@ def write_report(path: str, report: dict) -> None:
 
 
 class Paced:
-    """A sink shown at most ``fps`` times a second.
+    """A sink that puts something new on screen at most ``fps`` times a second.
 
     The loop wakes as soon as a station moves a threshold, so it may build many scenes a
     second while sliders move; the window need not draw them all: the next frame draws the
-    newest, at most one frame period later.
+    newest, at most one frame period later. A window that tells how many frames it has
+    presented (``presented``, :class:`display.window.Window`) is handed every scene, and only a
+    frame that presented something holds the next ones back: a move right after a still frame
+    is drawn at once.
     """
 
     def __init__(self, sink: Sink, fps: float, clock=time.monotonic) -> None:
@@ -441,12 +444,14 @@ class Paced:
         self._shown: float | None = None
 
     def show(self, scene: Scene) -> None:
-        """Draw ``scene`` unless a scene was drawn less than most of a frame ago."""
+        """Draw ``scene`` unless a frame was presented less than most of a period ago."""
         now = self.clock()
         if self._shown is not None and now - self._shown < 0.75 * self.period:
             return
-        self._shown = now
+        before = getattr(self.sink, "presented", None)
         self.sink.show(scene)
+        if before is None or getattr(self.sink, "presented", None) != before:
+            self._shown = now
 
     def close(self) -> None:
         """Close the sink behind."""

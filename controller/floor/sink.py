@@ -54,8 +54,15 @@ class FloorSink:
         """Compute the scene's LED frame, queue it for the LEDs, show it on the screens.
 
         If the frame cannot be computed the screens still get the scene (without the floor)
-        and the error is raised afterwards, for the installation to log and count.
+        and the error is raised afterwards, for the installation to log and count. When the
+        screens do not show the floor, they are shown the scene first: a slider's move reaches
+        the screen without waiting for the LED frame.
         """
+        if not self.on_screen:
+            for screen in self.screens:
+                screen.show(scene)
+            self._leds(scene)
+            return
         failure = None
         try:
             frame = self.last = self.renderer.frame(scene, self.pattern)
@@ -70,6 +77,12 @@ class FloorSink:
             screen.show(scene)
         if failure is not None:
             raise failure
+
+    def _leds(self, scene: Scene) -> None:
+        """Compute the scene's LED frame and queue it for the LEDs."""
+        frame = self.last = self.renderer.frame(scene, self.pattern)
+        if self.sender is not None:
+            self.sender.put(frame)
 
     def health(self) -> tuple[OutputHealth, ...]:
         """Each LED output's state and counts."""
