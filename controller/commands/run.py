@@ -53,6 +53,7 @@ from controller.commands.stations import (
     add_station_options,
     open_stations,
     start_chaos,
+    station_assigner,
     stations_report,
 )
 from controller.console import Console, open_console
@@ -394,6 +395,7 @@ def build_installation(
             console=console.diagnosis if console is not None else None,
             led_patterns=LED_PATTERNS,
             errors=errors.messages,
+            assign=station_assigner(stations, setup.path, session.network),
         )
         sources.append(desk)
         sinks.append(desk)
