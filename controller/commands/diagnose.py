@@ -40,6 +40,7 @@ from controller.diagnosis import COLUMNS, Diagnosis
 from controller.kiosk.udev import udev_rules
 from controller.network import load_network
 from controller.stations.direct import DirectStations
+from controller.stations.links import Links
 from controller.technician.desk import Calibrator, StationLinks, TechnicianDesk
 from controller.technician.procedure import Holding
 from controller.technician.store import CalibrationStore
@@ -112,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
     if args.udev_rules:
         # Stations wired straight to the Pi have no USB port to name: no rules for them.
         usb = not isinstance(links, DirectStations)
-        stations = diagnosis.stations if usb else ()
-        known = [(s.serial, s.station_id) for s in stations if s.station_id and s.online]
+        plugged = diagnosis.stations if usb else ()
+        known = [(s.serial, s.station_id) for s in plugged if s.station_id and s.online]
         sys.stdout.write(udev_rules(known))
     elif args.json:
         print(json.dumps(diagnosis.to_json(), indent=2, ensure_ascii=False))
@@ -139,13 +140,16 @@ def assign_board(
     :raises DataError: if the board is not a new one online, or the station is not missing.
     """
     station_id, serial = assigned
+    links = stations.links
+    if not isinstance(links, Links):
+        raise DataError("--assign", "", "the direct build's stations are wired, not boards")
     offer = next((o for o in diagnosis.swaps if o.serial == serial), None)
     if offer is None:
         raise DataError("--assign", serial, "no new board with this serial is online")
     if station_id not in [number for number, _ in offer.missing]:
         raise DataError("--assign", str(station_id), "not a missing station (its board is here)")
     setup = assign_station(path, station_id, serial, load_network())
-    stations.links.use_roster(setup.roster)
+    links.use_roster(setup.roster)
     entry = setup.roster.by_serial[serial]
     versions = path.parent / "versions" / path.name
     print(

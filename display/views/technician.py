@@ -112,7 +112,8 @@ def draw_cards(surface, assets: Assets, texts: Texts, cards, rect) -> None:
         if isinstance(item, SwapOffer):
             draw_swap(surface, assets, texts, item, card)
         else:
-            draw_calibration(surface, assets, texts, *item, card)
+            station, progress = item
+            draw_calibration(surface, assets, texts, station, progress, card)
 
 
 def draw_swap(surface, assets: Assets, texts: Texts, offer: SwapOffer, card: pygame.Rect) -> None:
