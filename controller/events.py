@@ -20,6 +20,10 @@ STATION_BUTTONS = ("minus", "plus", "ok")
 CONSOLE_ACTIONS = ("previous", "next", "reveal", "reset")
 KEY_POSITIONS = ("visitor", "workshop", "technician")
 
+#: Seconds a station button must stay down to count as held (:class:`ButtonHeld`): long enough
+#: that no ordinary press does it, short enough that a visitor told "hold OK" keeps holding.
+HOLD_S = 2.0
+
 
 @dataclass(frozen=True)
 class SliderMoved:
@@ -47,6 +51,16 @@ class ThresholdSet:
 @dataclass(frozen=True)
 class ButtonPressed:
     """A station button pressed (debounced on the station): one of :data:`STATION_BUTTONS`."""
+
+    neuron: str
+    button: str
+    t: float
+
+
+@dataclass(frozen=True)
+class ButtonHeld:
+    """A station button kept down for :data:`HOLD_S` (once per hold, after its
+    :class:`ButtonPressed`): a visitor holds OK to change the language."""
 
     neuron: str
     button: str
@@ -182,6 +196,7 @@ Event = (
     SliderMoved
     | ThresholdSet
     | ButtonPressed
+    | ButtonHeld
     | ConsoleAction
     | KeyTurned
     | StationStatus

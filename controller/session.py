@@ -98,6 +98,7 @@ class Session:
     drawing: Digit | None = None
     view: View = "network"
     language: str = "fr"
+    languages: tuple[str, ...] = ()  # those a visitor may choose, in the order they go round
     mode: Mode = "visitor"
     stations: dict[str, StationView] = field(default_factory=dict)  # online or not, by neuron
     changed_at: float = 0.0

@@ -20,6 +20,7 @@ The texts files are typeset when they are loaded, the workshop script's words to
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -182,6 +183,16 @@ def languages() -> list[str]:
     """The languages shipped, French first."""
     found = sorted(p.stem for p in TEXTS_DIR.glob("*.toml"))
     return sorted(found, key=lambda lang: lang != DEFAULT_LANGUAGE)
+
+
+def next_language(current: str, among: Sequence[str] | None = None) -> str:
+    """The language after ``current`` among ``among`` (default: the shipped ones), going round:
+    what the keyboard's L and a visitor holding OK switch to. The first if ``current`` is not
+    among them."""
+    options = list(languages() if among is None else among)
+    if current not in options:
+        return options[0]
+    return options[(options.index(current) + 1) % len(options)]
 
 
 @cache

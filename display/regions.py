@@ -232,13 +232,15 @@ def draw_layout(size: tuple[int, int], band: bool) -> Layout:
 @lru_cache(maxsize=16)
 def attract_layout(size: tuple[int, int], band: bool) -> Layout:
     """The title and the invitation; a digit and the network's answer for it; three steps; the
-    languages a visitor may choose, at the top right."""
+    languages a visitor may choose, at the top right, and how to choose from a station beside
+    them."""
     theme = Theme(*size)
     px = theme.px
     width, height = size
     bottom = height - (px(BAND_HEIGHT) if band else 0)
     margin = px(80)
     languages = pygame.Rect(width - px(460), px(16), px(440), px(64))
+    hold = pygame.Rect(margin, languages.top, languages.left - px(16) - margin, languages.height)
     title = pygame.Rect(margin, languages.bottom + px(4), width - 2 * margin, px(150))
     invite = pygame.Rect(2 * margin, title.bottom + px(6), width - 4 * margin, px(120))
     steps = pygame.Rect(margin, bottom - px(170), width - 2 * margin, px(150))
@@ -246,6 +248,7 @@ def attract_layout(size: tuple[int, int], band: bool) -> Layout:
     stage.height = steps.top - px(20) - stage.top
     boxes = [
         ("languages", languages),
+        ("hold", hold),
         ("title", title),
         ("invite", invite),
         ("stage", stage),

@@ -43,7 +43,9 @@ import pygame
 
 from controller.errors import NeuronesError
 from controller.events import (
+    HOLD_S,
     AnswerAccepted,
+    ButtonHeld,
     ButtonPressed,
     ConsoleAction,
     DigitChosen,
@@ -58,7 +60,7 @@ from controller.events import (
     ViewChosen,
 )
 from controller.scene import VIEWS, Mode, Scene
-from controller.texts import languages
+from controller.texts import next_language
 from display.assets import Assets
 from display.hotspot import Hotspot
 from display.panel import draw_panel
@@ -121,6 +123,8 @@ class Window:
         self._paint: int | None = None  # 1 or 0 while painting cells, else None
         self._drawing: np.ndarray | None = None
         self._last_value: float | None = None
+        # The station button the mouse holds down: (neuron, button, since), its hold not yet told.
+        self._holding: tuple[str, str, float] | None = None
         self.panes = Panes()
         self.presented = 0  # frames that put something new on screen
         self._resize(self.screen.get_size())
@@ -164,7 +168,15 @@ class Window:
         events: list[Event] = []
         for event in pygame.event.get():
             events.extend(self.translate(event, now))
-        return events
+        return events + self._held(now)
+
+    def _held(self, now: float) -> list[Event]:
+        """A station button of the panel kept down with the mouse for ``HOLD_S``: held, once."""
+        if self._holding is None or now - self._holding[2] < HOLD_S:
+            return []
+        neuron, button, _ = self._holding
+        self._holding = None
+        return [ButtonHeld(neuron, button, now)]
 
     def translate(self, event: pygame.event.Event, now: float) -> list[Event]:
         """The installation events one pygame event stands for (often none)."""
@@ -181,6 +193,7 @@ class Window:
             return self._move(event.pos, now)
         if event.type == pygame.MOUSEBUTTONUP and event.button == 1:
             self._drag, self._paint, self._last_value = None, None, None
+            self._holding = None
         if event.type == pygame.VIDEORESIZE:
             self.screen = pygame.display.set_mode(event.size, pygame.RESIZABLE)
             self._resize(event.size)
@@ -207,7 +220,7 @@ class Window:
         if key in (pygame.K_TAB, pygame.K_v):
             return [ViewChosen(_next(list(VIEWS), self.scene.view), now)]
         if key == pygame.K_l:
-            return [LanguageChosen(_next(languages(), self.scene.language), now)]
+            return [LanguageChosen(next_language(self.scene.language), now)]
         if key in (pygame.K_UP, pygame.K_DOWN) and self.scene.digit_index is not None:
             step = -1 if key == pygame.K_UP else 1
             return [DigitChosen((self.scene.digit_index + step) % len(self.scene.digits), now)]
@@ -227,6 +240,7 @@ class Window:
             return self._slide(pos, now)
         index, neuron = spot.index, spot.neuron
         if spot.kind == "button" and neuron is not None and spot.button is not None:
+            self._holding = (neuron, spot.button, now)
             return [ButtonPressed(neuron, spot.button, now)]
         if spot.kind == "digit" and isinstance(index, int):
             return [DigitChosen(index, now)]

@@ -13,6 +13,8 @@ import pytest
 
 from controller.digits import load_digit_set
 from controller.events import (
+    HOLD_S,
+    ButtonHeld,
     ButtonPressed,
     ConsoleAction,
     DigitChosen,
@@ -127,6 +129,19 @@ def test_the_station_panels_buttons_press_the_stations_buttons(window):
         ButtonPressed("LIG1", "ok", 3.0),
         ButtonPressed("9", "plus", 3.0),
     ]
+
+
+def test_a_station_button_kept_down_with_the_mouse_is_held_once(window):
+    window.show(engine.scene(start(), 0.0))
+    ok = spot(window, "button", neuron="C", button="ok").rect.center
+    click(ok, up=False)
+    assert window.poll(1.0) == [ButtonPressed("C", "ok", 1.0)]
+    assert window.poll(1.0 + HOLD_S / 2) == []
+    assert window.poll(1.0 + HOLD_S) == [ButtonHeld("C", "ok", 1.0 + HOLD_S)]
+    assert window.poll(1.0 + 3 * HOLD_S) == []  # once a hold
+    click(ok)  # a click and its release: never held
+    assert window.poll(10.0) == [ButtonPressed("C", "ok", 10.0)]
+    assert window.poll(10.0 + HOLD_S) == []
 
 
 def test_pressing_a_chip_on_a_ruler_shows_that_digit(window):

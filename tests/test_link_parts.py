@@ -8,7 +8,7 @@ import time
 import tty
 from queue import SimpleQueue
 
-from controller.events import ButtonPressed, SliderMoved
+from controller.events import HOLD_S, ButtonHeld, ButtonPressed, SliderMoved
 from controller.stations.buttons import EVENT_LEAD_S, Buttons
 from controller.stations.connection import Connection
 from controller.stations.controls import Controls
@@ -157,6 +157,21 @@ def test_a_press_counts_once_whether_its_event_or_the_state_shows_it_first():
     assert buttons.state(0b000, 2.04) == [] and buttons.state(0b010, 2.06) == ["plus"]
 
 
+def test_a_button_kept_down_is_held_once_per_hold_and_a_release_starts_over():
+    buttons = Buttons()
+    buttons.event("ok", True, 10.0)
+    assert buttons.held_long(10.0 + HOLD_S * 0.9) == []  # an ordinary press is not a hold
+    assert buttons.state(0b100, 10.0 + HOLD_S) == []  # the heartbeat that carries it there…
+    assert buttons.held_long(10.0 + HOLD_S) == ["ok"]  # …makes it held,
+    assert buttons.held_long(10.0 + 3 * HOLD_S) == []  # once
+    buttons.event("ok", False, 20.0)
+    buttons.state(0b100, 21.0)  # pressed again, seen by the state alone (its EVENT lost)
+    assert buttons.held_long(21.0 + HOLD_S / 2) == []
+    assert buttons.held_long(21.0 + HOLD_S) == ["ok"]
+    buttons.clear()  # the station went away with the button down: nothing left held
+    assert buttons.held_long(100.0) == []
+
+
 # --- the slider and the controls -------------------------------------------------------------
 
 
@@ -176,6 +191,10 @@ def test_controls_give_the_neuron_s_events_and_refuse_a_button_it_lacks():
     assert controls.figures(1.1)["slider"] == 10.0 and controls.figures(1.1)["buttons"] == (
         "minus",
     )
+    # Kept down until a heartbeat comes HOLD_S after the press: held.
+    assert controls.state(State(0, 2048, 0b001), SliderState(2048.0), 10.0, 1.0 + HOLD_S) == [
+        ButtonHeld("A", "minus", 1.0 + HOLD_S)
+    ]
     stranger = Controls(None)  # a board the roster does not know: no events, figures still
     assert stranger.state(State(0, 100, 0b100), SliderState(100.0), 3.0, 1.0) == []
     assert stranger.figures(1.0)["raw"] == 100.0 and stranger.figures(1.0)["slider"] is None

@@ -7,7 +7,7 @@ import pytest
 
 from controller.diagnosis import OK
 from controller.digits import load_digit_set
-from controller.events import KeyTurned
+from controller.events import HOLD_S, KeyTurned
 from controller.loop import Installation
 from controller.modes import engine
 from controller.network import load_network
@@ -123,6 +123,18 @@ def test_megabytes_of_garbage_are_counted_and_skipped_while_valid_frames_arrive(
     assert link.counters.resyncs > 10 and after.reconnects == 0
     rig.emulator.set_slider(A, raw_for(15))
     rig.run_until(lambda: rig.scene.thresholds["A"] == 15, what="A's threshold at 15")
+
+
+def test_a_visitor_holding_ok_on_a_station_switches_the_language(rig):
+    session = Session.start(NETWORK, load_digit_set("grandeur-nature"), languages=("fr", "en"))
+    rig.installation.session = engine.begin(session, "visitor", time.monotonic())
+    rig.emulator.press(A, "ok")
+    pressed = time.monotonic()
+    rig.run_until(lambda: rig.scene.language == "en", timeout=HOLD_S + 5, what="English")
+    assert time.monotonic() - pressed >= HOLD_S  # a hold, not the press
+    rig.emulator.release(A, "ok")
+    rig.run_for(0.5)
+    assert rig.scene.language == "en" and rig.scene.visitor.phase == "play"
 
 
 def test_a_technician_calibrates_a_station_from_its_buttons_and_the_thresholds_follow_the_marks(

@@ -6,6 +6,7 @@ from controller.challenges import load_challenges
 from controller.datafile import DataError
 from controller.digits import load_digit_set, shipped_sets
 from controller.events import (
+    ButtonHeld,
     ButtonPressed,
     ConsoleAction,
     KeyTurned,
@@ -28,6 +29,7 @@ def visitor(settings=None, t=0.0):
         library=LIBRARY,
         challenges=CHALLENGES,
         settings=settings or ModeSettings(),
+        languages=("fr", "en"),
     )
     return engine.begin(session, "visitor", t)
 
@@ -170,3 +172,21 @@ def test_turning_the_key_back_to_visitor_restores_the_attract_loop():
     scene = engine.scene(engine.apply(session, KeyTurned("visitor", 3.0)), 3.0)
     assert scene.mode == "visitor" and scene.visitor.phase == "attract"
     assert scene.thresholds == NETWORK.thresholds()
+
+
+def test_a_visitor_holding_ok_at_the_attract_loop_changes_the_language_and_skips_nothing():
+    session = engine.apply(visitor(), ButtonPressed("C", "ok", 5.0))  # wakes: challenge 1
+    session = engine.apply(session, ButtonHeld("C", "ok", 7.0))
+    scene = engine.scene(session, 7.0)
+    assert scene.language == "en"
+    assert scene.visitor.phase == "play" and scene.visitor.number == 1
+    session = engine.apply(session, ButtonHeld("C", "ok", 12.0))  # held again: back round
+    assert engine.scene(session, 12.0).language == "fr"
+
+
+def test_holding_another_button_or_holding_ok_in_the_workshop_keeps_the_language():
+    session = engine.apply(visitor(), ButtonHeld("C", "plus", 7.0))
+    assert engine.scene(session, 7.0).language == "fr"
+    workshop = engine.apply(visitor(), KeyTurned("workshop", 8.0))
+    workshop = engine.apply(workshop, ButtonHeld("C", "ok", 9.0))
+    assert engine.scene(workshop, 9.0).language == "fr"

@@ -534,6 +534,7 @@ def mode_session(
         digits,
         library=library,
         language=language,
+        languages=tuple(languages()),
         settings=settings,
         script=load_script(network, library, VIEWS, script),
         challenges=load_challenges(network, library, challenges),

@@ -23,6 +23,7 @@ from typing import Any
 from controller.challenges import Challenge, Visit
 from controller.conditions import Situation, judge
 from controller.events import (
+    ButtonHeld,
     ButtonPressed,
     ConsoleAction,
     DiagnosisUpdated,
@@ -39,6 +40,7 @@ from controller.events import (
 from controller.modes import freeplay
 from controller.scene import VisitorView
 from controller.session import Session
+from controller.texts import next_language
 
 # --- the mode's life: attract, wake, challenges, idle ----------------------------------------
 
@@ -172,6 +174,14 @@ def _ok(session: Session, e: ButtonPressed) -> Session:
     return offer(session, 0 if index is None else index + 1, e.t)
 
 
+def _held(session: Session, e: ButtonHeld) -> Session:
+    """OK held on any station: the next language. A visitor who does not read the one on show
+    chooses theirs without a keyboard (the attract screen says how, in the next language)."""
+    if e.button != "ok" or len(session.languages) < 2:
+        return session
+    return replace(session, language=next_language(session.language, session.languages))
+
+
 def _console(session: Session, e: ConsoleAction) -> Session:
     """The staff's console: *reset* goes back to the attract loop, the rest as in free play."""
     if e.action == "reset":
@@ -188,6 +198,7 @@ HANDLERS: dict[type, Callable] = {
     },
     LanguageChosen: _played(freeplay.language, acts_on_waking=True),  # a flag on attract
     ButtonPressed: _played(_ok),
+    ButtonHeld: _played(_held, acts_on_waking=True),
     ConsoleAction: _console,
     Tick: tick,
     ThresholdSet: freeplay.threshold_set,

@@ -5,11 +5,15 @@ carries the buttons held as a bitmask. The EVENT frames lead: a press counts at 
 bitmask is the safety net: a press whose EVENT was lost (a dropped frame) still counts from the
 next state frame. A state frame only adds a press, or forgets one, when no EVENT for that button
 came just before, so a state sampled on the other side of an edge never makes a second press.
+
+A button kept down for :data:`~controller.events.HOLD_S` is *held*, once per hold: the state
+frames a still station sends as heartbeats (five a second) carry it there while nothing else
+changes, so :meth:`Buttons.held_long` is asked at each of them.
 """
 
 from __future__ import annotations
 
-from controller.events import STATION_BUTTONS
+from controller.events import HOLD_S, STATION_BUTTONS
 
 #: How long a button's EVENT frame outranks the state frames' bitmask for that button.
 EVENT_LEAD_S = 0.1
@@ -22,15 +26,38 @@ class Buttons:
         self.held: tuple[str, ...] = ()
         self._reported: set[str] = set()
         self._event_at: dict[str, float] = {}
+        self._down_at: dict[str, float] = {}  # since when each button held has been down
+        self._told_held: set[str] = set()  # the holds already reported
 
     def clear(self) -> None:
         """Nothing held (the station is gone, or has just come back)."""
         self.held, self._reported, self._event_at = (), set(), {}
+        self._down_at, self._told_held = {}, set()
+
+    def held_long(self, t: float) -> list[str]:
+        """The buttons down for :data:`~controller.events.HOLD_S` at ``t`` and not yet reported
+        as held: each hold is reported once."""
+        long = [
+            name
+            for name, since in self._down_at.items()
+            if t - since >= HOLD_S and name not in self._told_held
+        ]
+        self._told_held.update(long)
+        return long
+
+    def _note(self, t: float) -> None:
+        """Keep when each button now held went down, and forget the released ones."""
+        for name in self.held:
+            self._down_at.setdefault(name, t)
+        for name in [n for n in self._down_at if n not in self.held]:
+            del self._down_at[name]
+            self._told_held.discard(name)
 
     def state(self, bits: int, t: float) -> list[str]:
         """A state frame at ``t`` holds the buttons of ``bits``: the presses it newly shows."""
         held = tuple(name for i, name in enumerate(STATION_BUTTONS) if bits >> i & 1)
         self.held = held
+        self._note(t)
         pressed = []
         for name in STATION_BUTTONS:
             if t - self._event_at.get(name, float("-inf")) < EVENT_LEAD_S:
@@ -49,9 +76,11 @@ class Buttons:
         if not pressed:
             self._reported.discard(name)
             self.held = tuple(b for b in self.held if b != name)
+            self._note(t)
             return []
         if name not in self.held:
             self.held = (*self.held, name)
+        self._note(t)
         if name in self._reported:
             return []
         self._reported.add(name)

@@ -5,7 +5,8 @@ heartbeat, five times a second, when nothing does), and each button's edges at o
 frame. :class:`Controls` turns them into
 :class:`~controller.events.ButtonPressed` (one per press, from whichever frame shows it first:
 :class:`~controller.stations.buttons.Buttons`) and :class:`~controller.events.SliderMoved`
-(when the threshold the slider sets changes: :class:`~controller.stations.slider.Slider`), and
+(when the threshold the slider sets changes: :class:`~controller.stations.slider.Slider`),
+:class:`~controller.events.ButtonHeld` (a button kept down: :meth:`Controls.held`), and
 keeps the readings a technician watches (:class:`~controller.stations.gauges.Gauges`). A station
 starts with fresh controls at each handshake, for the neuron it then plays.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from controller.events import STATION_BUTTONS, ButtonPressed, Event, SliderMoved
+from controller.events import STATION_BUTTONS, ButtonHeld, ButtonPressed, Event, SliderMoved
 from controller.stations.buttons import Buttons
 from controller.stations.gauges import Gauges
 from controller.stations.messages import ButtonEvent, State
@@ -48,7 +49,12 @@ class Controls:
         moved = self.slider.moved(slider, value)
         if moved and value is not None and self.moves_threshold and self.neuron:
             events.append(SliderMoved(self.neuron, value, t))
-        return events
+        return events + self.held(t)
+
+    def held(self, t: float) -> list[Event]:
+        """The buttons that have just been down long enough to count as held, at ``t``."""
+        held = self.buttons.held_long(t)
+        return [ButtonHeld(self.neuron, b, t) for b in held] if held and self.neuron else []
 
     def event(self, message: ButtonEvent, t: float) -> list[Event] | None:
         """An EVENT frame read at ``t``: its press, if it is one; None for a button the

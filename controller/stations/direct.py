@@ -175,7 +175,7 @@ class DirectStation:
             # Most readings change nothing: only the gauges and the filter's state move.
             controls.gauges.read(raw, 0, now)
             controls.slider.moved(slider, value)
-            return []
+            return controls.held(now) if self.held else []
         self._held_shown = self.held
         return controls.state(State(t_ms, round(raw), self.held), slider, value, now)
 

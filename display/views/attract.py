@@ -2,8 +2,9 @@
 
 The title, one sentence of invitation, and the network at work: every few seconds another
 digit of the set appears, its bands counted, with the network's answer beside it. Three
-steps say what to do, and a button per language lets visitors choose theirs. It moves with
-``scene.t`` only, so it is a pure picture of the scene.
+steps say what to do, and a button per language lets visitors choose theirs (in the visitor
+mode, holding OK on a station does it too, as the next language's hint beside them says). It
+moves with ``scene.t`` only, so it is a pure picture of the scene.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 import pygame
 
 from controller.scene import Scene
-from controller.texts import languages, load_texts
+from controller.texts import languages, load_texts, next_language
 from display.assets import Assets
 from display.geometry import Grid
 from display.hotspot import Hotspot
@@ -52,6 +53,9 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     hotspots = []
     with assets.log.region("languages", regions["languages"], surface):
         hotspots = _draw_languages(surface, scene, assets, regions["languages"])
+    if scene.mode == "visitor":
+        with assets.log.region("hold", regions["hold"], surface):
+            _draw_hold(surface, scene, assets, regions["hold"])
     title_box = regions["title"]
     with assets.log.region("title", title_box, surface):
         title = assets.text(
@@ -111,6 +115,16 @@ def _draw_languages(surface, scene: Scene, assets: Assets, rect: pygame.Rect) ->
         )
         right = pill.left - theme.px(16)
     return hotspots
+
+
+def _draw_hold(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:
+    """How to choose the next language from a station (holding OK), said in that language: the
+    visitor who needs it reads it."""
+    if len(languages()) < 2:
+        return
+    hint = load_texts(next_language(scene.language))["screen.attract.hold"]
+    text = assets.text(hint, "small", assets.palette.ink_soft, width=rect.width)
+    blit_text(assets, surface, text, "midright", (rect.right, rect.centery))
 
 
 def _draw_stage(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> None:
