@@ -87,7 +87,7 @@ def test_a_hello_of_another_major_is_answered_so_the_host_can_say_why_it_refuses
     bench.send(Ping(), raw=bytes.fromhex(vector["wire"]))
     bench.run(0.01)
     (ack,) = bench.received(HelloAck)
-    assert (ack.major, ack.minor) == (PROTOCOL_MAJOR, 0)
+    assert (ack.major, ack.minor) == (PROTOCOL_MAJOR, PROTOCOL_MINOR)
 
 
 def test_each_boot_draws_a_new_boot_id():
