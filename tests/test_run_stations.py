@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from controller.cli import main
+from controller.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,27 +97,31 @@ def test_with_four_of_sixteen_stations_the_health_page_counts_twelve_missing(tmp
 @pytest.mark.slow
 def test_a_chaotic_half_minute_ends_with_every_station_back_and_no_crash(tmp_path):
     report_file = tmp_path / "r.json"
-    run = neurones(
-        "run",
-        "--headless",
-        "--emulate-stations",
-        "16",
-        "--chaos",
-        "--for",
-        "30",
-        "--report",
-        str(report_file),
-        "--health-port",
-        "-1",
-        tmp_path=tmp_path,
-        stderr=subprocess.DEVNULL,
-    )
-    assert run.wait(timeout=90) == 0
+    with open(tmp_path / "log", "w") as log:
+        run = neurones(
+            "run",
+            "--headless",
+            "--emulate-stations",
+            "16",
+            "--chaos",
+            "--for",
+            "30",
+            "--report",
+            str(report_file),
+            "--health-port",
+            "-1",
+            tmp_path=tmp_path,
+            stderr=log,
+        )
+        assert run.wait(timeout=90) == 0
     report = json.loads(report_file.read_text())
     assert report["crashes"] == 0 and report["uptime_s"] >= 29
     assert report["online"] == 16 and all(s["online"] for s in report["stations"])
     assert report["reconnects"] > 0 and report["errors"] > 0
     assert sum(report["chaos"].values()) > 5
+    # No --seed: a new one, logged as the run starts and written in the report.
+    seed = report["chaos_seed"]
+    assert f"chaos with seed {seed} (--seed {seed} replays" in (tmp_path / "log").read_text()
     for station in report["stations"]:
         assert station["frames"] > 50 and station["neuron"]  # heartbeats, and moves
         if station["slider"] is None:
@@ -175,3 +179,21 @@ def test_a_class_at_sixteen_emulated_stations_plays_the_whole_workshop(tmp_path)
     hidden = steps["learning-hidden"]
     assert (hidden["thresholds"]["C"], hidden["thresholds"]["D"]) == (18, 6)
     assert hidden["recognised"]["3♠"] and all(hidden["recognised"].values())
+
+
+def test_chaos_draws_from_the_seed_given_or_a_new_one_each_run():
+    from controller.commands.stations import Stations, start_chaos
+    from controller.stations.emulation import StationEmulator
+
+    emulator = StationEmulator(["E660000000000001"])  # not started: nothing runs
+    try:
+        stations = Stations(None, None, None, None, emulator)
+
+        def seed(*options):
+            args = build_parser().parse_args(["run", "--chaos", *options])
+            return start_chaos(stations, args, 0.0).seed
+
+        assert seed("--seed", "7") == 7
+        assert len({seed(), seed(), seed()}) == 3
+    finally:
+        emulator.close()

@@ -5,6 +5,11 @@ hold", then the optional ruler marks. A slider held still at the right place for
 is measured by itself; Enter measures wherever it is (for a slider that never gets there, so
 the checks can say what is wrong). A good calibration is saved at once (atomically, the
 previous version kept) and a bad one is not saved: the technician is told what to check.
+Ctrl-C leaves at once: the station under way is not saved, those done before are.
+
+With ``--emulate-stations N`` there is no hand on the sliders, so the walk-through lends one:
+``<`` and Enter moves the emulated slider fully left, ``>`` fully right, a ruler value (``5``)
+onto that mark, and the procedure measures it as it would a real slider.
 
 ``--export FILE`` and ``--import FILE`` copy the calibrations between Pis or to a safe place.
 The technician screen does the same from the stations' own buttons (controller.technician.desk).
@@ -33,7 +38,7 @@ from controller.commands.stations import (
     add_state_dir_option,
     add_station_options,
     calibration_store,
-    open_links,
+    open_stations,
 )
 from controller.datafile import DataError
 from controller.diagnosis import FAULT, OK, StationFigures
@@ -44,6 +49,10 @@ from controller.texts import Texts, load_texts
 
 #: Exit status when a slider could not be calibrated (fault, cancelled, offline).
 EXIT_NOT_CALIBRATED = 1
+#: Exit status after Ctrl-C (the shell's 128 + SIGINT).
+EXIT_INTERRUPTED = 130
+#: What an emulated slider reads at its ends (the ADC's scale).
+LEFT_RAW, RIGHT_RAW = 0.0, float(FULL_SCALE)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -108,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
         count = store.import_file(args.import_)
         print(texts.format("calibration.imported", path=args.import_, count=count))
         return 0
-    links = open_links(args)
+    stations = open_stations(args)
+    links = stations.links
     try:
         calibrator = Calibrator(
             links,
@@ -120,7 +130,10 @@ def run(args: argparse.Namespace) -> int:
             procedure_options={"holding": Holding(hold_s=args.hold)},
             book=store.load(),
         )
-        return calibrate_stations(links, calibrator, args.stations, texts, sys.stdout, sys.stdin)
+        hand = None if stations.emulator is None else EmulatedHand(stations.emulator, calibrator)
+        return calibrate_stations(
+            links, calibrator, args.stations, texts, sys.stdout, sys.stdin, hand=hand
+        )
     finally:
         links.close()
 
@@ -133,32 +146,51 @@ def calibrate_stations(
     out: TextIO,
     keys: TextIO,
     clock: Callable[[], float] = time.monotonic,
+    hand: EmulatedHand | None = None,
 ) -> int:
     """Calibrate each wanted station in turn; return the exit status.
 
     This is the whole terminal procedure, apart from opening the links: tests drive it with
-    emulated stations exactly as a technician does with real ones.
+    emulated stations exactly as a technician does with real ones (``hand`` moves their
+    sliders as the technician types). Ctrl-C stops it all, with one line saying how far it got.
     """
-    readings = wait_for_stations(links, clock)
-    if not any(r.online for r in readings):
-        print(texts["calibration.none_found"], file=out)
-        return EXIT_NOT_CALIBRATED
+    chosen: list[StationFigures] = []
+    calibrated = 0
     try:
-        chosen = choose(readings, wanted)
-    except DataError as exc:
-        print(texts.format("calibration.unknown", station=exc.field), file=out)
-        return EXIT_NOT_CALIBRATED
-    enter = EnterKey(keys)
-    status = 0
-    for reading in chosen:
-        if not reading.online:
-            print(texts.format("calibration.offline", station=_number(reading)), file=out)
-            status = EXIT_NOT_CALIBRATED
-            continue
-        procedure = walk(links, calibrator, reading, texts, out, enter, clock)
-        if procedure.status != OK:
-            status = EXIT_NOT_CALIBRATED
-    return status
+        readings = wait_for_stations(links, clock)
+        if not any(r.online for r in readings):
+            print(texts["calibration.none_found"], file=out)
+            return EXIT_NOT_CALIBRATED
+        try:
+            chosen = choose(readings, wanted)
+        except DataError as exc:
+            print(texts.format("calibration.unknown", station=exc.field), file=out)
+            return EXIT_NOT_CALIBRATED
+        if hand is not None:
+            print(texts["calibration.emulated_hand"], file=out)
+        keyboard = Keyboard(keys)
+        status = 0
+        for reading in chosen:
+            if not reading.online:
+                print(texts.format("calibration.offline", station=_number(reading)), file=out)
+                status = EXIT_NOT_CALIBRATED
+                continue
+            procedure = walk(links, calibrator, reading, texts, out, keyboard, clock, hand)
+            if procedure.status == OK:
+                calibrated += 1
+            else:
+                status = EXIT_NOT_CALIBRATED
+        return status
+    except KeyboardInterrupt:
+        for serial in list(calibrator.procedures):
+            calibrator.cancel(serial, clock())
+        total = len(chosen)
+        print(
+            "\n" + texts.format("calibration.interrupted", calibrated=calibrated, total=total),
+            file=out,
+            flush=True,
+        )
+        return EXIT_INTERRUPTED
 
 
 def wait_for_stations(
@@ -210,10 +242,15 @@ def walk(
     reading: StationFigures,
     texts: Texts,
     out: TextIO,
-    enter: EnterKey,
+    keyboard: Keyboard,
     clock: Callable[[], float],
+    hand: EmulatedHand | None = None,
 ) -> Procedure:
-    """One station's calibration, prompts and live bar in the terminal; return how it ended."""
+    """One station's calibration, prompts and live bar in the terminal; return how it ended.
+
+    A line typed is Enter ("measure where it is"), unless ``hand`` takes it as a move of an
+    emulated slider. Ctrl-C is left to the caller: it ends the whole walk-through.
+    """
     serial = reading.serial
     title = texts.format("calibration.station", station=_number(reading), neuron=reading.neuron)
     print(f"\n{title}", file=out)
@@ -221,19 +258,17 @@ def walk(
     new_frames = NewFrames()
     live = out.isatty()
     shown = None
-    try:
-        while calibrator.running(serial):
-            now = clock()
-            links.poll(now)
-            fresh = new_frames.of(links.figures())
-            calibrator.feed([r for r in fresh if r.serial == serial], now)
-            if enter.pressed():
-                calibrator.confirm(serial, now)
-            procedure = calibrator.procedures[serial]
-            shown = _prompt(procedure, texts, out, live, shown)
-            time.sleep(0.02)
-    except KeyboardInterrupt:
-        calibrator.cancel(serial, clock())
+    while calibrator.running(serial):
+        now = clock()
+        links.poll(now)
+        fresh = new_frames.of(links.figures())
+        calibrator.feed([r for r in fresh if r.serial == serial], now)
+        line = keyboard.line()
+        if line is not None and not (hand is not None and hand.move(serial, line)):
+            calibrator.confirm(serial, now)
+        procedure = calibrator.procedures[serial]
+        shown = _prompt(procedure, texts, out, live, shown)
+        time.sleep(0.02)
     procedure = calibrator.procedures[serial]
     print(("\n" if live else "") + outcome_text(procedure, reading, texts, calibrator), file=out)
     return procedure
@@ -280,22 +315,59 @@ def raw_bar(raw: float | None, width: int = 40) -> str:
     return f"[{'█' * filled}{'·' * (width - filled)}] {raw:5.0f}"
 
 
-class EnterKey:
-    """Enter pressed on the terminal, checked without waiting (a poll of standard input)."""
+class Keyboard:
+    """Lines typed on the terminal, checked without waiting (a poll of standard input)."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.closed = not _selectable(stream)
 
-    def pressed(self) -> bool:
-        """Whether a line was typed since the last call (end of input counts as nothing)."""
+    def line(self) -> str | None:
+        """The line typed since the last call, without its end (``""`` for Enter alone), or
+        None if nothing was typed (end of input counts as nothing)."""
         if self.closed:
-            return False
+            return None
         if not readable([self.stream], 0):
-            return False
-        if self.stream.readline() == "":
+            return None
+        line = self.stream.readline()
+        if line == "":
             self.closed = True  # input ended (a pipe, /dev/null): never a key again
+            return None
+        return line.strip()
+
+
+class EmulatedHand:
+    """The technician's hand on an emulated station's slider, lent by the walk-through: ``<``
+    puts it fully left, ``>`` fully right, a number on that value of the station's ruler (the
+    emulated slider's travel spans the ADC's whole scale, evenly).
+
+    :param emulator: the emulated stations (anything with ``set_slider(serial, raw)``).
+    :param calibrator: where the station's ruler is found.
+    """
+
+    def __init__(self, emulator, calibrator: Calibrator) -> None:
+        self.emulator = emulator
+        self.calibrator = calibrator
+
+    def raw_for(self, serial: str, typed: str) -> float | None:
+        """The raw reading ``typed`` puts the slider at, or None if it is not a move."""
+        if typed in ("<", ">"):
+            return LEFT_RAW if typed == "<" else RIGHT_RAW
+        try:
+            value = float(typed.replace(",", "."))  # a French technician types 7,5
+        except ValueError:
+            return None
+        ruler = self.calibrator.ruler_for(serial)
+        if not (math.isfinite(value) and ruler.low <= value <= ruler.high):
+            return None
+        return LEFT_RAW + (value - ruler.low) / (ruler.high - ruler.low) * (RIGHT_RAW - LEFT_RAW)
+
+    def move(self, serial: str, typed: str) -> bool:
+        """Move the slider if ``typed`` says where; whether it did."""
+        raw = self.raw_for(serial, typed)
+        if raw is None:
             return False
+        self.emulator.set_slider(serial, raw)
         return True
 
 

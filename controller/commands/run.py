@@ -45,6 +45,7 @@ from controller.commands.options import (
     screen_size,
     technician_name,
 )
+from controller.commands.progress import ProgressLine
 from controller.commands.stations import (
     ChaosSource,
     Stations,
@@ -273,6 +274,8 @@ def run(args: argparse.Namespace) -> int:
     duration = args.duration
     if clock is not None and duration is None:
         duration = REHEARSAL_LIMIT_S
+    if args.duration is not None or rehearsing:  # a long run says what it does as it goes
+        show_progress(installation, args.duration)
     sleep = clock.sleep if clock is not None else _links_wait(stations)
     with _stop_on_signals(installation):
         try:
@@ -291,6 +294,15 @@ def run(args: argparse.Namespace) -> int:
     section = report["workshop" if args.workshop else "visitor"]
     print(f"neurones: rehearsal {'passed' if section['passed'] else 'FAILED'}: {args.report}")
     return 0 if section["passed"] else 1
+
+
+def show_progress(installation: Installation, duration: float | None) -> ProgressLine:
+    """Add a progress line on standard error (if it is a terminal) to the loop's sinks; the
+    log's lines wipe it first, so each stays on a line of its own."""
+    progress = ProgressLine(sys.stderr, duration)
+    progress.wipe_before_logs()
+    installation.sinks.append(progress)
+    return progress
 
 
 def wait_for_fix(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,13 @@ def add_station_options(parser: argparse.ArgumentParser, *, chaos: bool = False)
             metavar="PER_S",
             help="faults started per second over all stations (default 1)",
         )
-        group.add_argument("--chaos-seed", type=int, default=0, metavar="N", help=argparse.SUPPRESS)
+        group.add_argument(
+            "--seed",
+            type=bounded(0, 2**32 - 1, whole=True, why="a chaos seed is 32 bits"),
+            metavar="N",
+            help="with --chaos: the faults' random seed, to replay a run's faults (default: a "
+            "new one each run, logged at the start and written in the report)",
+        )
 
 
 def add_state_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -228,14 +235,20 @@ class ChaosSource:
 
     :param settle_at: when to stop the chaos and replug everything (None: never), so a
         timed run ends with every station back.
+    :param seed: the seed the chaos draws its faults from (for the report).
     """
 
     def __init__(
-        self, chaos: Any, links: Links | DirectStations, settle_at: float | None = None
+        self,
+        chaos: Any,
+        links: Links | DirectStations,
+        settle_at: float | None = None,
+        seed: int | None = None,
     ) -> None:
         self.chaos = chaos
         self.links = links
         self.settle_at = settle_at
+        self.seed = seed
         self.settled = False
 
     def poll(self, now: float) -> list[Event]:
@@ -256,7 +269,8 @@ class ChaosSource:
 
 
 def start_chaos(stations: Stations, args: argparse.Namespace, start: float) -> ChaosSource | None:
-    """The chaos source ``--chaos`` asks for, or None."""
+    """The chaos source ``--chaos`` asks for, or None; its seed is ``--seed``, else a new one
+    (logged, so a run's faults can be replayed)."""
     if not getattr(args, "chaos", False):
         return None
     if stations.emulator is None:
@@ -265,9 +279,11 @@ def start_chaos(stations: Stations, args: argparse.Namespace, start: float) -> C
     from controller.stations.emulation import Chaos
 
     kind = DirectChaos if isinstance(stations.emulator, DirectEmulator) else Chaos
-    chaos = kind(stations.emulator, seed=args.chaos_seed, rate=args.chaos_rate)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    log.info("chaos with seed %d (--seed %d replays its faults)", seed, seed)
+    chaos = kind(stations.emulator, seed=seed, rate=args.chaos_rate)
     settle_at = None if args.duration is None else start + max(0.0, args.duration - SETTLE_S)
-    return ChaosSource(chaos, stations.links, settle_at)
+    return ChaosSource(chaos, stations.links, settle_at, seed)
 
 
 def _counts(chaos: Any) -> dict:
@@ -281,7 +297,7 @@ def stations_report(
     (:class:`~controller.diagnosis.StationFigures`: neuron, online state, frames, errors by
     kind, reconnects, the threshold its slider sets…), the neuron's last threshold and, if the
     slider is held until it catches that threshold (pickup), which way it must move; the
-    controller's own uptime and crash count."""
+    controller's own uptime and crash count; under chaos, the faults started and their seed."""
     scene = installation.scene
     thresholds = scene.thresholds if scene is not None else {}
     rows = []
@@ -303,6 +319,7 @@ def stations_report(
     }
     if chaos is not None:
         report["chaos"] = _counts(chaos.chaos)
+        report["chaos_seed"] = chaos.seed
     return report
 
 
