@@ -8,8 +8,10 @@ the health page and the technician screen.
 
 A :class:`Diagnosis` gathers every station's figures with the calibrations under way
 (:class:`CalibrationProgress`), the leader console (:class:`ConsoleDiagnosis`), the LED test
-patterns on offer and the last errors: the technician desk publishes it a few times a second,
-the technician screen draws it and ``neurones diagnose`` prints it.
+patterns on offer, the last errors and the swaps on offer (:class:`SwapOffer`: a board the
+installation file does not know, online while a station is missing, may take its place): the
+technician desk publishes it a few times a second, the technician screen draws it and
+``neurones diagnose`` prints it.
 """
 
 from __future__ import annotations
@@ -103,6 +105,44 @@ class ConsoleDiagnosis:
 
 
 @dataclass(frozen=True)
+class SwapOffer:
+    """A board the installation file does not know, online while stations are missing: the
+    board that replaced a dead one, which may take the place of one of them.
+
+    ``missing`` lists the missing stations as ``(station number, neuron)``; ``chosen`` is the
+    index of the one offered first (the technician screen's − and + move it).
+    """
+
+    serial: str
+    missing: tuple[tuple[int, str | None], ...]
+    chosen: int = 0
+
+    @property
+    def station(self) -> tuple[int, str | None]:
+        """The missing station offered now: ``(number, neuron)``."""
+        return self.missing[self.chosen % len(self.missing)]
+
+
+def swap_offers(
+    stations: tuple[StationFigures, ...] | list[StationFigures],
+    chosen: Mapping[str, int] | None = None,
+) -> tuple[SwapOffer, ...]:
+    """Every unknown board online, with the stations it may replace (none if none is missing).
+
+    :param chosen: by board serial, which of the missing stations to offer first.
+    """
+    missing = tuple((s.station_id, s.neuron) for s in stations if s.station_id and not s.online)
+    if not missing:
+        return ()
+    chosen = chosen or {}
+    return tuple(
+        SwapOffer(s.serial, missing, chosen.get(s.serial, 0) % len(missing))
+        for s in stations
+        if s.station_id is None and s.online
+    )
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """Everything ``neurones diagnose`` and the technician screen show."""
 
@@ -111,6 +151,7 @@ class Diagnosis:
     led_patterns: tuple[str, ...] = ()
     last_errors: tuple[str, ...] = ()
     calibrations: Mapping[str, CalibrationProgress] = field(default_factory=dict)  # by serial
+    swaps: tuple[SwapOffer, ...] = ()  # unknown boards that may replace a missing station
 
     def online(self) -> int:
         """How many stations are online."""
@@ -133,4 +174,11 @@ class Diagnosis:
             "console": asdict(self.console),
             "led_patterns": list(self.led_patterns),
             "last_errors": list(self.last_errors),
+            "swaps": [
+                {
+                    "serial": o.serial,
+                    "missing": [{"station_id": i, "neuron": n} for i, n in o.missing],
+                }
+                for o in self.swaps
+            ],
         }

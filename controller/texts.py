@@ -26,7 +26,7 @@ from pathlib import Path
 
 from controller.calibration import Problem, SliderCalibration
 from controller.datafile import DATA_DIR, DataError, Field
-from controller.diagnosis import ConsoleDiagnosis, StationFigures
+from controller.diagnosis import ConsoleDiagnosis, StationFigures, SwapOffer
 
 TEXTS_DIR = DATA_DIR / "texts"
 DEFAULT_LANGUAGE = "fr"
@@ -154,6 +154,12 @@ class Texts:
         if s.online and s.not_wired:
             return self["technician.not_wired"]
         return self["technician.online"] if s.online else self["technician.offline"]
+
+    def swap_line(self, offer: SwapOffer) -> str:
+        """``neurones diagnose``'s line for an unknown board that may replace a missing station,
+        with the command that assigns it."""
+        stations = ", ".join(f"{number} ({neuron or '–'})" for number, neuron in offer.missing)
+        return self.format("technician.swap_line", serial=offer.serial, stations=stations)
 
     def console(self, console: ConsoleDiagnosis) -> str:
         """The leader console in a few words: the buttons held and the key (or "absent")."""

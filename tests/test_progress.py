@@ -4,6 +4,7 @@ import io
 import logging
 import os
 import re
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,14 @@ DIGITS = load_digit_set("grandeur-nature")
 
 def scene(t=0.0, **state):
     return build_scene(NETWORK, DIGITS, t=t, **state)
+
+
+def read_terminal(master: int) -> str:
+    """All a pseudo-terminal has been written so far (the kernel hands it over in pieces)."""
+    seen = b""
+    while select.select([master], [], [], 0.5)[0]:
+        seen += os.read(master, 4096)
+    return seen.decode()
 
 
 class Clock:
@@ -48,7 +57,7 @@ def test_on_a_terminal_the_line_is_redrawn_in_place_and_ended_at_the_close():
             clock.now = turn / 60
             progress.show(scene(t=turn / 60))
         progress.close()
-        written = os.read(master, 4096).decode()
+        written = read_terminal(master)
     finally:
         terminal.close()
         os.close(master)
@@ -83,7 +92,7 @@ def test_a_log_line_wipes_the_progress_line_and_stands_on_its_own():
             progress.show(scene(t=turn / 60))
         logging.getLogger("test").warning("station 3 offline")
         progress.close()
-        written = os.read(master, 4096).decode()
+        written = read_terminal(master)
         assert not handler.filters  # undone at the close
     finally:
         root.removeHandler(handler)

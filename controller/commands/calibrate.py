@@ -157,7 +157,7 @@ def calibrate_stations(
     chosen: list[StationFigures] = []
     calibrated = 0
     try:
-        readings = wait_for_stations(links, clock)
+        readings = wait_for_stations(links, clock, wanted=wanted)
         if not any(r.online for r in readings):
             print(texts["calibration.none_found"], file=out)
             return EXIT_NOT_CALIBRATED
@@ -194,13 +194,17 @@ def calibrate_stations(
 
 
 def wait_for_stations(
-    links: StationLinks, clock: Callable[[], float], timeout: float = 5.0, settle: float = 1.5
+    links: StationLinks,
+    clock: Callable[[], float],
+    timeout: float = 5.0,
+    settle: float = 1.5,
+    wanted: list[str] | None = None,
 ) -> list[StationFigures]:
     """Pump the links until the stations have said hello; return them.
 
-    Waits until every station the links know is online, or until some are and no other has
-    come for ``settle`` seconds (the installation file lists stations not plugged in), or
-    ``timeout`` seconds at most.
+    Waits until every station the links know is online (or every one ``wanted`` names), or
+    until some are and no other has come for ``settle`` seconds (the installation file lists
+    stations not plugged in), or ``timeout`` seconds at most.
     """
     start = changed = clock()
     readings: list[StationFigures] = []
@@ -212,6 +216,8 @@ def wait_for_stations(
         if now_heard != heard:
             heard, changed = now_heard, clock()
         if readings and len(heard) == len(readings):
+            break
+        if wanted and all(_online(readings, name) for name in wanted):
             break
         if heard and clock() - changed >= settle:
             break
@@ -229,11 +235,21 @@ def choose(readings: list[StationFigures], wanted: list[str]) -> list[StationFig
         return [r for r in readings if r.online]
     chosen = []
     for name in wanted:
-        match = [r for r in readings if name in (str(r.station_id), r.neuron, r.serial)]
+        match = [r for r in readings if _named(r, name)]
         if not match:
             raise DataError("calibrate", name, "no such station")
         chosen.extend(match)
     return chosen
+
+
+def _named(reading: StationFigures, name: str) -> bool:
+    """Whether ``name`` is the station's number, neuron or USB serial."""
+    return name in (str(reading.station_id), reading.neuron, reading.serial)
+
+
+def _online(readings: list[StationFigures], name: str) -> bool:
+    """Whether a station named ``name`` is online and reading."""
+    return any(_named(r, name) and r.online and r.raw is not None for r in readings)
 
 
 def walk(

@@ -11,16 +11,24 @@ console on its defaults without a word)::
 
     setup = load_installation(args.installation, network)
     setup.roster.by_serial, setup.console, setup.floor, setup.modes
+
+The one thing the program writes in it is a station's board serial, when a technician gives a
+missing station the board that replaced its dead one (:func:`assign_station`): the line
+``serial = "…"`` of that station is edited in place, the rest of the file (its comments
+included) left as it was, the new file checked whole before it replaces the old one, and the
+old one kept (:class:`~controller.storage.Store`: written atomically, previous versions kept).
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from controller import console
 from controller.console import ConsolePins, console_pins_from
-from controller.datafile import Field, check_keys
+from controller.datafile import DataError, Field, check_keys
 from controller.floor import mat
 from controller.floor.mat import FloorLayout, floor_from
 from controller.network import Network
@@ -28,6 +36,7 @@ from controller.session import ModeSettings, mode_settings_from
 from controller.stations import roster, wiring
 from controller.stations.roster import Roster, roster_from
 from controller.stations.wiring import DirectWiring, wiring_from
+from controller.storage import Store
 
 #: Every table of the installation file, by the part that reads it.
 SECTIONS = (*roster.SECTIONS, *wiring.SECTIONS, *console.SECTIONS, *mat.SECTIONS, "modes")
@@ -58,7 +67,12 @@ def load_installation(path: str | Path, network: Network) -> InstallationFile:
     :raises DataError: naming the file and the key path of the first mistake (an unknown
         table or key, a value out of range, a layout that does not fit the network…).
     """
-    root = Field.load(path)
+    return installation_from(Field.load(path), network)
+
+
+def installation_from(root: Field, network: Network) -> InstallationFile:
+    """The installation held in a parsed document (see :func:`load_installation`)."""
+    path = root.source
     check_keys(root.table(), SECTIONS)
     neurons = (*network.input_names, *network.thresholds())
     stations = roster_from(root, neurons)
@@ -72,3 +86,80 @@ def load_installation(path: str | Path, network: Network) -> InstallationFile:
         floor=floor_from(root, network),
         modes=mode_settings_from(root),
     )
+
+
+# --- a station given a new board ---------------------------------------------------------------
+
+_TABLE = re.compile(r"^\s*\[")
+_ID = re.compile(r"^\s*id\s*=\s*(\d+)\s*(#.*)?$")
+_SERIAL = re.compile(r"""^(?P<key>\s*serial\s*=\s*)(?P<q>["'])[^"']*(?P=q)(?P<rest>.*)$""")
+
+
+def assign_serial(text: str, station_id: int, serial: str, source: str = "") -> str:
+    """``text`` (an installation file) with station ``station_id``'s serial made ``serial``: only
+    that ``serial = "…"`` line changes, its comment kept.
+
+    :raises DataError: naming ``source`` and the station, if the file has no such station or
+        its serial is not on a line of its own (then it is edited by hand).
+    """
+    lines = text.splitlines(keepends=True)
+    blocks: list[list[int]] = []  # the line numbers of each [[station]] table
+    inside = False
+    for number, line in enumerate(lines):
+        if _TABLE.match(line):
+            inside = line.strip() == "[[station]]"
+            if inside:
+                blocks.append([])
+        elif inside:
+            blocks[-1].append(number)
+    for block in blocks:
+        ids = [m[1] for n in block if (m := _ID.match(lines[n]))]
+        if ids != [str(station_id)]:
+            continue
+        serials = [n for n in block if _SERIAL.match(lines[n])]
+        if len(serials) != 1:
+            break
+        match = _SERIAL.match(lines[serials[0]])
+        assert match is not None
+        end = "\n" if lines[serials[0]].endswith("\n") else ""
+        rest = match["rest"].rstrip("\n")
+        lines[serials[0]] = f'{match["key"]}"{serial}"{rest}{end}'
+        return "".join(lines)
+    raise DataError(
+        source,
+        f"station {station_id}",
+        'no line "serial = …" to change in a [[station]] with this id',
+    )
+
+
+def assign_station(
+    path: str | Path, station_id: int, serial: str, network: Network
+) -> InstallationFile:
+    """Give station ``station_id`` the board ``serial`` in the installation file at ``path``:
+    the file edited in place (:func:`assign_serial`), checked whole, then saved atomically with
+    its previous version kept in ``versions/`` beside it; the installation it now describes.
+
+    :raises DataError: if the station is not in the file, the board is another station's, or
+        the file would not load; nothing is written then.
+    :raises WriteError: if the folder cannot be written (the file is then untouched).
+    """
+    path = Path(path)
+    old = load_installation(path, network)
+    serial = serial.upper()
+    if station_id not in {s.station_id for s in old.roster.stations}:
+        raise DataError(path, f"station {station_id}", "no such station in the file")
+    other = old.roster.by_serial.get(serial)
+    if other is not None and other.station_id != station_id:
+        raise DataError(
+            path, f"station {station_id}", f"{serial} is station {other.station_id}'s board"
+        )
+    text = assign_serial(path.read_text(encoding="utf-8"), station_id, serial, str(path))
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # a serial the line cannot hold: nothing written
+        raise DataError(
+            path, f"station {station_id}", f"the new file would not load ({exc})"
+        ) from None
+    new = installation_from(Field(document, str(path)), network)
+    Store(path.parent).save(path.name, text)
+    return new

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import math
 import os
 from collections.abc import Callable
@@ -46,6 +47,17 @@ def bounded(
         return value
 
     return parse
+
+
+def listen_address(text: str) -> str:
+    """An argparse type: an IP address of this machine to listen on (``127.0.0.1``,
+    ``192.168.1.20``, ``::1``, or ``0.0.0.0`` for every interface)."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an IP address like 127.0.0.1 or 192.168.1.20, got {text!r}"
+        ) from None
 
 
 def output_file(text: str) -> str:

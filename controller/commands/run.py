@@ -40,6 +40,7 @@ from controller.commands.options import (
     add_network_options,
     bounded,
     digit_library,
+    listen_address,
     network_from,
     output_file,
     screen_size,
@@ -53,6 +54,7 @@ from controller.commands.stations import (
     add_station_options,
     open_stations,
     start_chaos,
+    station_assigner,
     stations_report,
 )
 from controller.console import Console, open_console
@@ -61,7 +63,7 @@ from controller.digits import DigitSet, shipped_sets
 from controller.floor.patterns import LED_PATTERNS
 from controller.floor.sink import FloorSink, open_floor
 from controller.kiosk.fault import DataWatch, FaultRules, fault_view
-from controller.kiosk.health import DEFAULT_PORT, Expected, serve_health
+from controller.kiosk.health import DEFAULT_PORT, HOST, Expected, serve_health
 from controller.kiosk.last_good import keep_last_good, last_good_dir
 from controller.kiosk.restarts import wait_before_start
 from controller.kiosk.service import ServiceNotifier
@@ -137,8 +139,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=bounded(-1, 65535, whole=True, why="a TCP port, or -1 for none"),
         default=DEFAULT_PORT,
         metavar="PORT",
-        help=f"serve the read-only health page on 127.0.0.1:PORT (default {DEFAULT_PORT}; "
-        "0 picks a free port; -1 turns it off)",
+        help=f"serve the read-only health page (/health) and Prometheus metrics (/metrics) "
+        f"on PORT (default {DEFAULT_PORT}; 0 picks a free port; -1 turns them off)",
+    )
+    parser.add_argument(
+        "--health-address",
+        type=listen_address,
+        default=HOST,
+        metavar="ADDRESS",
+        help=f"the address they listen on (default {HOST}, this machine only; a LAN address "
+        "of the Pi for a fleet's Prometheus)",
     )
     parser.add_argument(
         "--led-test",
@@ -266,6 +276,7 @@ def run(args: argparse.Namespace) -> int:
         serve_health(
             installation,
             args.health_port,
+            host=args.health_address,
             leds=floor.health if floor else tuple,
             stations=stations.links.figures if stations is not None else tuple,
             expected=Expected(setup.expected_stations, setup.console_configured),
@@ -325,7 +336,7 @@ def wait_for_fix(
         fps=FAULT_FPS,
     )
     if args.health_port >= 0:
-        serve_health(installation, args.health_port, fault=str(error))
+        serve_health(installation, args.health_port, host=args.health_address, fault=str(error))
     duration = None if deadline is None else max(0.0, deadline - time.monotonic())
     with _stop_on_signals(installation):
         try:
@@ -394,6 +405,7 @@ def build_installation(
             console=console.diagnosis if console is not None else None,
             led_patterns=LED_PATTERNS,
             errors=errors.messages,
+            assign=station_assigner(stations, setup.path, session.network),
         )
         sources.append(desk)
         sinks.append(desk)

@@ -17,13 +17,17 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from controller.calibration import CalibrationBook
-from controller.commands.installation_file import InstallationFile, load_installation
+from controller.commands.installation_file import (
+    InstallationFile,
+    assign_station,
+    load_installation,
+)
 from controller.commands.options import add_installation_option, bounded
 from controller.datafile import DataError
 from controller.events import Event
@@ -175,6 +179,25 @@ def open_direct(
         )
     log.info("%d emulated direct-wired stations started", count)
     return direct, emulator
+
+
+def station_assigner(
+    stations: Stations, path: str | Path, network: Network
+) -> Callable[[str, int], Roster] | None:
+    """What gives a missing station a new board, for the technician desk: the installation
+    file at ``path`` rewritten (:func:`~controller.commands.installation_file.assign_station`)
+    and the links going on with it. None on the direct build (its stations have no boards)."""
+    links = stations.links
+    if not isinstance(links, Links):
+        return None
+
+    def assign(serial: str, station_id: int) -> Roster:
+        roster = assign_station(path, station_id, serial, network).roster
+        links.use_roster(roster)
+        stations.roster = roster
+        return roster
+
+    return assign
 
 
 def open_links(args: argparse.Namespace) -> Links | DirectStations:

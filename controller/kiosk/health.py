@@ -1,4 +1,4 @@
-"""The health endpoint: a read-only JSON page on 127.0.0.1 for remote monitoring.
+"""The health endpoint: a read-only JSON page for monitoring, and Prometheus metrics beside it.
 
 A museum's monitoring (or a technician over SSH) asks ``curl http://127.0.0.1:8765/health`` and
 gets what the installation is doing and whether it is well::
@@ -22,8 +22,10 @@ Each station's figures are the record the station links build
 
 :func:`health_report` builds that from a scene and the loop's figures (pure). The
 :class:`HealthEndpoint` is a sink of the installation: each frame it keeps the latest scene and
-the frame times, and a small HTTP server answers GET requests from them. It listens on the
-loopback interface only and changes nothing: anything but GET is refused. It serves a few
+the frame times, and a small HTTP server answers GET requests from them: ``/health`` (or ``/``)
+the JSON page, ``/metrics`` the same figures for Prometheus (:mod:`controller.kiosk.metrics`).
+It listens on the loopback interface unless given another address (a LAN address, for a fleet's
+Prometheus), and changes nothing: anything but GET is refused. It serves a few
 clients at once, each with a time-out: a client that holds its connection open is dropped, and
 one too many is closed at once, so no number of clients can pile up threads or descriptors.
 """
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -41,12 +44,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 from controller.diagnosis import StationFigures
+from controller.kiosk.metrics import CONTENT_TYPE, MetricsCollector
 from controller.loop import Installation
 from controller.scene import Scene
 
 log = logging.getLogger(__name__)
 
-#: Loopback only: the endpoint is for monitoring on the Pi or through an SSH tunnel.
+#: Loopback by default: monitoring on the Pi or through an SSH tunnel; a fleet's Prometheus
+#: scrapes a LAN address given with ``neurones run --health-address``.
 HOST = "127.0.0.1"
 #: The port ``neurones run`` serves on unless told otherwise.
 DEFAULT_PORT = 8765
@@ -142,6 +147,7 @@ def serve_health(
     installation: Installation,
     port: int = DEFAULT_PORT,
     *,
+    host: str = HOST,
     leds: Callable[[], tuple[Any, ...]] = tuple,
     stations: Callable[[], Sequence[StationFigures]] = tuple,
     expected: Expected = Expected(),
@@ -158,6 +164,7 @@ def serve_health(
         endpoint = HealthEndpoint(
             installation,
             port,
+            host=host,
             leds=leds,
             stations=stations,
             expected=expected,
@@ -165,7 +172,7 @@ def serve_health(
             fault=fault,
         )
     except OSError as exc:
-        log.warning("health endpoint not started on %s:%d: %s", HOST, port, exc)
+        log.warning("health endpoint not started on %s:%d: %s", host, port, exc)
         return None
     installation.sinks.append(endpoint)
     return endpoint
@@ -179,11 +186,13 @@ def frame_rate(times: list[float]) -> float:
 
 
 class HealthEndpoint:
-    """A sink that serves :func:`health_report` over HTTP on ``127.0.0.1:port``.
+    """A sink that serves :func:`health_report` over HTTP on ``host:port``, and the same
+    figures as Prometheus metrics.
 
     :param installation: the installation whose loop figures (frames, failures, uptime) the
         page reports; None for a page with the scene's figures only.
     :param port: the TCP port; 0 picks a free one (see :attr:`url`).
+    :param host: the address to listen on (default the loopback interface).
     :param leds: gives each LED output's health
         (:meth:`controller.floor.sink.FloorSink.health`).
     :param stations: gives each station's figures (:meth:`controller.stations.links.Links.figures`);
@@ -200,6 +209,7 @@ class HealthEndpoint:
         installation: Installation | None = None,
         port: int = DEFAULT_PORT,
         *,
+        host: str = HOST,
         leds: Callable[[], tuple[Any, ...]] = tuple,
         stations: Callable[[], Sequence[StationFigures]] = tuple,
         expected: Expected = Expected(),
@@ -216,7 +226,8 @@ class HealthEndpoint:
         self._scene: Scene | None = None
         self._times: deque[float] = deque(maxlen=120)  # about two seconds of frames
         self._installation = installation
-        self._server = BoundedServer((HOST, port), self._handler())
+        self.metrics = MetricsCollector(self.report, self._turn_times)
+        self._server = BoundedServer((host, port), self._handler())
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="health", daemon=True
         )
@@ -225,8 +236,10 @@ class HealthEndpoint:
 
     @property
     def url(self) -> str:
-        """Where to ask: ``http://127.0.0.1:PORT/health``."""
-        return f"http://{HOST}:{self._server.server_address[1]}/health"
+        """Where to ask: ``http://127.0.0.1:PORT/health`` (``/metrics`` beside it)."""
+        host, port = self._server.server_address[:2]
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{f'[{name}]' if ':' in name else name}:{port}/health"
 
     def show(self, scene: Scene) -> None:
         """Keep the latest scene and its time (called by the loop every frame)."""
@@ -246,6 +259,10 @@ class HealthEndpoint:
         """Stop serving and free the port."""
         self._server.shutdown()
         self._server.server_close()
+
+    def _turn_times(self) -> list[float]:
+        """The loop's last turn times (a copy: the loop's thread appends to them)."""
+        return [] if self._installation is None else list(self._installation.stats.frame_times)
 
     def _figures(self) -> LoopFigures:
         fps = frame_rate(list(self._times))
@@ -268,25 +285,30 @@ class HealthEndpoint:
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
-            """Answers GET /health (and /) with the report; refuses every other method."""
+            """Answers GET /health (and /) with the report, GET /metrics with the metrics;
+            refuses every other method."""
 
             timeout = CLIENT_TIMEOUT_S  # a client that holds its connection is dropped
 
             def do_GET(self) -> None:
-                """The health page as JSON."""
-                if self.path.split("?")[0] not in ("/", "/health"):
+                """The health page as JSON, or the metrics in Prometheus's text format."""
+                path = self.path.split("?")[0]
+                if path in ("/", "/health"):
+                    body, kind = json.dumps(endpoint.report()).encode(), "application/json"
+                elif path == "/metrics":
+                    body, kind = endpoint.metrics.exposition(), CONTENT_TYPE
+                else:
                     self.send_error(HTTPStatus.NOT_FOUND)
                     return
-                body = json.dumps(endpoint.report()).encode()
                 self.send_response(HTTPStatus.OK)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
             def do_POST(self) -> None:
-                """Refused: the page changes nothing."""
-                self.send_error(HTTPStatus.METHOD_NOT_ALLOWED, "the health page is read-only")
+                """Refused: the pages change nothing."""
+                self.send_error(HTTPStatus.METHOD_NOT_ALLOWED, "the health pages are read-only")
 
             do_PUT = do_DELETE = do_PATCH = do_POST
 
@@ -306,6 +328,8 @@ class BoundedServer(HTTPServer):
     """
 
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        if ":" in address[0]:  # an IPv6 address
+            self.address_family = socket.AF_INET6
         super().__init__(address, handler)
         self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
 

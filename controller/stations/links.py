@@ -297,6 +297,25 @@ class Links:
         for link in self.links.values():
             link.calibrate(calibration)
 
+    def use_roster(self, roster: Roster) -> None:
+        """Go on with ``roster`` (a station given a new board): a board whose station changed
+        is let go and found again at once, so its handshake gives it its number and neuron; a
+        board no station names any more is forgotten once it is gone."""
+        before = self.roster.by_serial
+        self.roster = roster
+        self.context.entries = roster.by_serial
+        now = self.clock()
+        for serial, entry in roster.by_serial.items():
+            link = self.links.get(serial)
+            if link is None:
+                self.links[serial] = Link(serial, self.context, self.timings, serial=serial)
+            elif before.get(serial) != entry:
+                self._pending += link.disconnect(now, "its station changed: connecting again")
+        for key, link in list(self.links.items()):
+            if link.serial not in roster.by_serial and not link.online and not self.listed:
+                del self.links[key]
+        self.rescan_now()
+
     def figures(self) -> list[StationFigures]:
         """Each station's figures now: the roster's stations in order, then unknown boards."""
         now = self.clock()

@@ -9,7 +9,12 @@ installation) watches every station link:
 - a calibration that ends OK is saved (atomically, previous version kept) and applied to the
   station's link at once, so the slider follows the ruler's marks from the next frame;
 - a few times a second it publishes a :class:`~controller.events.DiagnosisUpdated`, which the
-  technician screen draws and the station rings show (progress, then OK or fault).
+  technician screen draws and the station rings show (progress, then OK or fault);
+- a board the installation file does not know, online while a station is missing (the board
+  that replaced a dead one), is offered that station's place
+  (:class:`~controller.diagnosis.SwapOffer`): its − and + choose among the missing stations,
+  its OK assigns it (the file rewritten, its previous version kept) and asks for its
+  calibration at once.
 
 The terminal's ``neurones calibrate`` drives the same procedure and the same saving through
 :class:`Calibrator`, so both paths behave alike.
@@ -30,9 +35,13 @@ from controller.diagnosis import (
     ConsoleDiagnosis,
     Diagnosis,
     StationFigures,
+    SwapOffer,
+    swap_offers,
 )
+from controller.errors import NeuronesError
 from controller.events import DiagnosisUpdated, Event
 from controller.scene import Scene
+from controller.stations.roster import Roster
 from controller.technician.procedure import Procedure, station_calibration
 from controller.technician.store import CalibrationStore
 
@@ -183,6 +192,8 @@ class TechnicianDesk:
     :param console: a callable giving the console's state, if there is a console.
     :param led_patterns: the LED test patterns on offer (names).
     :param errors: a callable giving the last errors (newest last).
+    :param assign: gives station ``station_id`` the board ``serial`` (rewrites the installation
+        file, and the links go on with it); the roster it makes. None: no swaps on offer.
     :param period: seconds between two diagnoses sent to the screen.
     """
 
@@ -194,6 +205,7 @@ class TechnicianDesk:
         console: Callable[[], ConsoleDiagnosis] | None = None,
         led_patterns: tuple[str, ...] = (),
         errors: Callable[[], tuple[str, ...]] = tuple,
+        assign: Callable[[str, int], Roster] | None = None,
         period: float = 0.2,
     ) -> None:
         self.links = links
@@ -201,10 +213,12 @@ class TechnicianDesk:
         self.console = console
         self.led_patterns = led_patterns
         self.errors = errors
+        self.assign = assign
         self.period = period
         self.new_frames = NewFrames()
         self.mode = "visitor"
         self._held: dict[str, tuple[str, ...]] = {}
+        self._chosen: dict[str, int] = {}  # by unknown board: which missing station it is offered
         self._published: float | None = None
         self._watched: float | None = None  # when readings were last taken out of technician mode
 
@@ -221,8 +235,9 @@ class TechnicianDesk:
                 self._held = self.links.held()
             return []
         figures = self.links.figures()
+        swaps = swap_offers(figures, self._chosen) if self.assign is not None else ()
         for station in figures:
-            self._buttons(station, now)
+            self._buttons(station, now, swaps)
         self.calibrator.feed(self.new_frames.of(figures), now)
         if self._published is not None and now - self._published < self.period:
             return []
@@ -246,14 +261,25 @@ class TechnicianDesk:
                 calibrations[station.serial] = progress
         console = self.console() if self.console else ConsoleDiagnosis()
         return Diagnosis(
-            tuple(figures), console, self.led_patterns, tuple(self.errors()), calibrations
+            tuple(figures),
+            console,
+            self.led_patterns,
+            tuple(self.errors()),
+            calibrations,
+            swap_offers(figures, self._chosen),
         )
 
-    def _buttons(self, reading: StationFigures, now: float) -> None:
+    def _buttons(
+        self, reading: StationFigures, now: float, swaps: tuple[SwapOffer, ...] = ()
+    ) -> None:
         """OK starts or confirms, − cancels: on the press, not while held."""
         pressed = set(reading.buttons) - set(self._held.get(reading.serial, ()))
         self._held[reading.serial] = reading.buttons
         serial = reading.serial
+        offer = next((o for o in swaps if o.serial == serial), None)
+        if offer is not None:
+            self._swap_buttons(offer, pressed)
+            return
         if "ok" in pressed:
             if self.calibrator.running(serial):
                 self.calibrator.confirm(serial, now)
@@ -261,3 +287,27 @@ class TechnicianDesk:
                 self.calibrator.start(serial)
         elif "minus" in pressed:
             self.calibrator.cancel(serial, now)
+
+    def _swap_buttons(self, offer: SwapOffer, pressed: set[str]) -> None:
+        """An unknown board's buttons: − and + choose the missing station, OK assigns it."""
+        if "minus" in pressed or "plus" in pressed:
+            step = 1 if "plus" in pressed else -1
+            self._chosen[offer.serial] = (offer.chosen + step) % len(offer.missing)
+        elif "ok" in pressed:
+            self.assign_board(offer.serial, offer.station[0])
+
+    def assign_board(self, serial: str, station_id: int) -> bool:
+        """Give station ``station_id`` the board ``serial``, then ask for its calibration;
+        whether it was done (a refusal is logged: the offer stays)."""
+        if self.assign is None:
+            return False
+        try:
+            roster = self.assign(serial, station_id)
+        except (NeuronesError, OSError) as exc:
+            log.error("station %d could not be given the board %s: %s", station_id, serial, exc)
+            return False
+        log.warning("station %d is now the board %s", station_id, serial)
+        self._chosen.pop(serial, None)
+        self.calibrator.rulers = roster.rulers_by_serial()
+        self.calibrator.start(serial)
+        return True

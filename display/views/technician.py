@@ -3,9 +3,11 @@
 Shown while the leader console's key is on *technician*. A table lists each station (online,
 firmware, raw and filtered slider with a bar, noise, buttons held, frames per second, errors,
 reconnects, calibrated); a station being calibrated gets a panel with the instruction, the live
-reading and the progress, then OK or what to check. Below: the console's buttons and key, the
-LED test patterns, the last errors, and how to switch off. Everything comes from the scene's
-``extras["diagnosis"]`` (a :class:`controller.diagnosis.Diagnosis`).
+reading and the progress, then OK or what to check; a new board online where a station is
+missing gets a panel offering it that station's place (OK on the board, − / + another). Below:
+the console's buttons and key, the LED test patterns, the last errors, and how to switch off.
+Everything comes from the scene's ``extras["diagnosis"]`` (a
+:class:`controller.diagnosis.Diagnosis`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from controller.diagnosis import (
     CalibrationProgress,
     Diagnosis,
     StationFigures,
+    SwapOffer,
 )
 from controller.scene import Scene
 from controller.texts import Texts
@@ -48,18 +51,20 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
         draw_paragraph(surface, assets, texts["technician.waiting"], body, colour=palette.ink_soft)
         return []
     footer = pygame.Rect(body.left, body.bottom - theme.px(190), body.width, theme.px(190))
-    # Two cards at most: a technician calibrates one slider at a time, a second may be ending.
+    # Two cards at most: a technician calibrates one slider at a time, a second may be ending,
+    # or a new board waits to be given a missing station's place.
     calibrating = [
         (s, diagnosis.calibrations[s.serial])
         for s in diagnosis.stations
         if s.serial in diagnosis.calibrations
-    ][:2]
+    ]
+    cards = [*calibrating, *diagnosis.swaps][:2]
     table = pygame.Rect(body.left, body.top, body.width, footer.top - body.top - theme.px(16))
-    if calibrating:
+    if cards:
         panel_width = round(body.width * 0.34)
         table.width -= panel_width + theme.px(32)
         panel = pygame.Rect(table.right + theme.px(32), body.top, panel_width, table.height)
-        draw_calibrations(surface, assets, texts, calibrating, panel)
+        draw_cards(surface, assets, texts, cards, panel)
     draw_table(surface, assets, texts, diagnosis, table)
     draw_footer(surface, assets, texts, diagnosis, footer)
     draw_band(surface, scene, assets)
@@ -97,13 +102,43 @@ def draw_table(surface, assets: Assets, texts: Texts, diagnosis: Diagnosis, rect
                 _bar(surface, assets, bar, station.raw / FULL_SCALE, palette.ink_soft)
 
 
-def draw_calibrations(surface, assets: Assets, texts: Texts, stations, rect) -> None:
-    """A card per station being calibrated: instruction, live reading, progress, outcome."""
+def draw_cards(surface, assets: Assets, texts: Texts, cards, rect) -> None:
+    """A card per station being calibrated (instruction, live reading, progress, outcome) and
+    per new board on offer, one above the other."""
     theme = assets.theme
-    height = rect.height // max(len(stations), 1)
-    for i, (station, progress) in enumerate(stations):
+    height = rect.height // max(len(cards), 1)
+    for i, item in enumerate(cards):
         card = pygame.Rect(rect.left, rect.top + i * height, rect.width, height - theme.px(16))
-        draw_calibration(surface, assets, texts, station, progress, card)
+        if isinstance(item, SwapOffer):
+            draw_swap(surface, assets, texts, item, card)
+        else:
+            station, progress = item
+            draw_calibration(surface, assets, texts, station, progress, card)
+
+
+def draw_swap(surface, assets: Assets, texts: Texts, offer: SwapOffer, card: pygame.Rect) -> None:
+    """A new board's card: the missing station it would replace, and how to say so."""
+    theme, palette = assets.theme, assets.palette
+    pygame.draw.rect(surface, palette.card, card, border_radius=theme.px(16))
+    inner = card.inflate(-theme.px(40), -theme.px(32))
+    title = assets.text(
+        texts.format("technician.swap_title", serial=offer.serial),
+        "body",
+        bold=True,
+        width=inner.width,
+        ground=palette.card,
+    )
+    y = blit_text(assets, surface, title, "topleft", inner.topleft).bottom + theme.px(12)
+    number, neuron = offer.station
+    lines = [texts.format("technician.swap_offer", station=number, neuron=neuron or "–")]
+    if len(offer.missing) > 1:
+        index, count = offer.chosen + 1, len(offer.missing)
+        lines.append(texts.format("technician.swap_choose", index=index, count=count))
+    text_rect = pygame.Rect(inner.left, y, inner.width, inner.bottom - y)
+    draw_paragraph(
+        surface, assets, "\n".join(lines), text_rect, "small", palette.ink, ground=palette.card
+    )
+    pygame.draw.rect(surface, palette.ink, card, theme.px(4), border_radius=theme.px(16))
 
 
 def draw_calibration(
