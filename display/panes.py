@@ -49,8 +49,10 @@ class Pane:
 
 def shown(scene: Scene) -> tuple:
     """What of ``scene`` the views draw, all but the time (and the LED floor, which only the
-    simulation panel draws): two scenes with equal tuples draw the same picture, unless a view
-    moves with the time itself (it then adds the time to its key)."""
+    simulation panel draws, and the visitor mode's idle time, which changes every frame and
+    shows only as a countdown): two scenes with equal tuples draw the same picture, unless a
+    view moves with the time itself (it then adds the time, or what it shows of it, to its
+    key)."""
     diagnosis = scene.extras.get("diagnosis")
     return (
         scene.view,
@@ -65,7 +67,7 @@ def shown(scene: Scene) -> tuple:
         scene.message,
         scene.signal_layers,
         scene.workshop,
-        scene.visitor,
+        None if scene.visitor is None else replace(scene.visitor, idle_s=0.0),
         scene.training,
         diagnosis,
     )

@@ -38,7 +38,7 @@ from display.views import (
     training,
     visitor,
 )
-from display.widgets import draw_band
+from display.widgets import COUNTDOWN_S, draw_band
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ def draw_presenter(surface: pygame.Surface, scene: Scene, assets: Assets) -> lis
 
 
 #: How often a view that moves with the time is drawn again: smooth enough for its slow
-#: animations (a breath, a wave, a countdown), and half the cost of every frame on a Pi.
-ANIMATION_FPS = 30
+#: animations (a breath, the attract view's pulse, confetti), a third of the frame rate's cost.
+ANIMATION_FPS = 20
 
 
 def view_panes(
@@ -107,12 +107,12 @@ def view_panes(
 ) -> list[Pane]:
     """The panes the window draws in ``rect`` (``assets`` sized for it), each with its key
     (:mod:`display.panes`): the class screen (:func:`draw_view`), or with ``presenting`` the
-    presenter view (:func:`draw_presenter`). The attract view and the visitor mode move with
-    the time (the moving example, the breathing invitation, the countdown), so their key
-    holds it, in :data:`ANIMATION_FPS` steps; the presenter's clock counts minutes, so its key
-    holds the time to ten seconds.
+    presenter view (:func:`draw_presenter`). The visitor mode's countdown shows whole seconds,
+    so its key holds those; the attract view, the breathing invitation and a celebration move
+    with the time, so their key holds it, in :data:`ANIMATION_FPS` steps; the presenter's clock
+    counts minutes, so its key holds the time to ten seconds.
     """
-    key = shown(scene)
+    key: tuple = (shown(scene), _visitor_shows(scene))
     if presenting:
         return [
             Pane(
@@ -122,9 +122,31 @@ def view_panes(
                 partial(_draw, draw_presenter, scene, assets),
             )
         ]
-    if scene.view == "attract" or (scene.visitor is not None and scene.view != "technician"):
+    if _moving(scene):
         key = (key, math.floor(scene.t * ANIMATION_FPS))
     return [Pane("view", rect, key, partial(_draw, draw_view, scene, assets))]
+
+
+def _visitor_shows(scene: Scene) -> tuple | None:
+    """What the class screen shows of the visitor mode's clock: the countdown's second, once
+    it runs (the idle time itself changes every frame and shows nowhere else)."""
+    visit = scene.visitor
+    if visit is None:
+        return None
+    left = visit.timeout_s - visit.idle_s
+    countdown = math.ceil(left) if 0 < left <= COUNTDOWN_S else None
+    return (visit.phase, visit.solved, visit.solved_at, countdown)
+
+
+def _moving(scene: Scene) -> bool:
+    """Whether the class screen moves with the time: the attract view's example, the
+    invitation breathing in the band, a challenge's celebration."""
+    if scene.view == "technician":
+        return False
+    visit = scene.visitor
+    return scene.view == "attract" or (
+        visit is not None and (visit.phase == "attract" or visit.solved)
+    )
 
 
 def _draw(draw: DrawView, scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:

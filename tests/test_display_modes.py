@@ -469,13 +469,28 @@ def test_the_engine_re_times_the_last_scene_while_the_session_does_not_change():
     assert rules.scene(idle, 1.0).visitor != rules.scene(idle, 5.0).visitor
 
 
-def test_a_view_that_moves_with_the_time_is_drawn_again_thirty_times_a_second():
+def test_a_view_that_moves_with_the_time_is_drawn_again_twenty_times_a_second():
     scene = engine.scene(visitor(), 0.0)  # the attract view: its example moves
     assert scene.view == "attract"
     surface = pygame.Surface((1280, 720))
     assets, panes = Assets((1280, 720)), Panes()
     drawn = [
         bool(panes.draw(surface, view_panes(surface.get_rect(), replace(scene, t=t), assets)))
-        for t in (10.0, 10.01, 10.02, 10.04, 10.05, 10.07)
+        for t in (10.0, 10.02, 10.04, 10.05, 10.08, 10.1)
     ]
     assert drawn == [True, False, False, True, False, True]
+
+
+def test_a_visitor_at_play_redraws_for_what_changes_and_the_countdown_s_seconds_only():
+    idle = engine.apply(visitor(), ButtonPressed("A", "plus", 0.5))  # a visitor plays
+    surface = pygame.Surface((1280, 720))
+    assets, panes = Assets((1280, 720)), Panes()
+    timeout = engine.scene(idle, 1.0).visitor.timeout_s
+    counting = 0.5 + timeout - 10  # ten seconds before the time-out: the countdown runs
+    drawn = []
+    for t in (1.0, 1.5, 2.0, counting, counting + 0.3, counting + 0.6, counting + 1.1):
+        scene = engine.scene(idle, t)
+        drawn.append(bool(panes.draw(surface, view_panes(surface.get_rect(), scene, assets))))
+    assert scene.visitor.phase == "play" and not scene.visitor.solved
+    assert drawn == [True, False, False, True, False, False, True]
+    assert np.array_equal(pixels(surface), pixels(render_scene(scene, (1280, 720))[0]))

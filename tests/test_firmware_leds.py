@@ -23,6 +23,7 @@ from controller.stations.messages import (
     Hello,
     HelloAck,
     LedFrame,
+    LedOff,
     LedStatus,
     Log,
     Repl,
@@ -234,3 +235,20 @@ def test_a_megabyte_of_random_bytes_never_resets_the_driver(bench):
     send_all(bench, chunks(9, frame))
     assert bench.strips() == frame and counters(bench)[:2] == (9, 1)  # the same boot
     assert bench.eval("program.link.deframer.discarded_bytes") > 1_000_000
+
+
+def test_led_off_puts_every_strip_out_and_holds_it_dark_past_the_idle_time(bench):
+    rng = random.Random(12)
+    send_all(bench, chunks(1, random_frame(rng, (700, 200))))
+    send_all(bench, chunks(2, random_frame(rng, (700, 200)))[:1])  # a frame half sent
+    bench.send(LedOff())
+    bench.run(0.05)
+    dark = [bytes(3 * 700), bytes(3 * 200)]
+    assert bench.strips() == dark
+    bench.run(5.0)  # twice the idle time: no glow
+    assert bench.strips() == dark and not bench.eval("program.idle")
+    assert bench.received(LedStatus)[-1].idle == 2  # held dark
+    assert counters(bench)[2] == 1  # the half-sent frame, dropped
+    newer = random_frame(rng, (700, 200))
+    send_all(bench, chunks(3, newer))
+    assert bench.strips() == newer and not bench.eval("program.dark")

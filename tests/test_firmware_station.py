@@ -20,7 +20,13 @@ from micropython import MicroPython
 from wire_vectors import MESSAGE_VECTORS
 
 from controller.stations.emulation import pins_file
-from controller.stations.framing import HEARTBEAT, HOST_LOST, OVERRUN, PROTOCOL_MAJOR
+from controller.stations.framing import (
+    HEARTBEAT,
+    HOST_LOST,
+    OVERRUN,
+    PROTOCOL_MAJOR,
+    PROTOCOL_MINOR,
+)
 from controller.stations.messages import (
     CONFIG_DEFAULTS,
     CONFIG_KEYS,
@@ -65,7 +71,7 @@ def test_hello_is_answered_with_the_board_s_identity(bench):
     assert ack.serial == SERIAL
     assert (ack.major, ack.minor, ack.kind, ack.adc_bits, ack.buttons) == (
         PROTOCOL_MAJOR,
-        0,
+        PROTOCOL_MINOR,
         1,
         12,
         3,
@@ -81,7 +87,7 @@ def test_a_hello_of_another_major_is_answered_so_the_host_can_say_why_it_refuses
     bench.send(Ping(), raw=bytes.fromhex(vector["wire"]))
     bench.run(0.01)
     (ack,) = bench.received(HelloAck)
-    assert (ack.major, ack.minor) == (PROTOCOL_MAJOR, 0)
+    assert (ack.major, ack.minor) == (PROTOCOL_MAJOR, PROTOCOL_MINOR)
 
 
 def test_each_boot_draws_a_new_boot_id():

@@ -47,6 +47,7 @@ ORDER = {
     "Ring": ("pattern", "red", "green", "blue", "level"),
     "Config": ("settings",),
     "Repl": (),
+    "LedOff": (),
     "LedFrame": ("frame_id", "strip", "first", "pixels"),
     "HelloAck": (
         "major",
@@ -127,6 +128,7 @@ def test_constants_agree_with_the_vectors_and_the_host(wire):
         wire.CONFIG,
         wire.REPL,
         wire.LED_FRAME,
+        wire.LED_OFF,
         wire.HELLO_ACK,
         wire.STATE,
         wire.EVENT,

@@ -13,12 +13,21 @@ A frame is cut into packets of at most 1440 bytes (480 RGB LEDs); the receiver s
 the packet with PUSH arrives, so a frame is never shown half old, half new. WLED listens on port
 4048 and falls back to its own effects after 2.5 s without a frame, which is why the output
 resends the latest frame at a steady rate even when nothing changes.
+
+When the installation stops, the output sends a black frame (:meth:`DdpOutput.go_dark`); WLED
+then shows its own state after its realtime timeout, so that state must be off
+(docs/install-pi.md says how), or, with ``wled_api`` (``[[led_output]] wled_api =
+"http://wled-floor.local"``), the output switches WLED on through its JSON API when it opens and
+off when the installation stops.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import socket
 import struct
+import urllib.request
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +43,23 @@ RGB24 = 0x0B
 DISPLAY = 1
 #: Data bytes per packet: 480 RGB LEDs, so a packet fits an Ethernet frame.
 MAX_DATA = 1440
+#: Seconds WLED's JSON API has to answer (the sender's thread waits that long at most).
+WLED_API_TIMEOUT_S = 1.0
+
+log = logging.getLogger(__name__)
+
+
+def wled_power(api: str, on: bool, timeout: float = WLED_API_TIMEOUT_S) -> None:
+    """Switch a WLED controller on or off through its JSON API (``POST {api}/json/state``).
+
+    :raises OSError: if it does not answer (``urllib.error.URLError`` is one).
+    """
+    body = json.dumps({"on": on}).encode()
+    request = urllib.request.Request(
+        api.rstrip("/") + "/json/state", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        answer.read()
 
 
 def packets(data: bytes, sequence: int, destination: int = DISPLAY) -> list[bytes]:
@@ -102,10 +128,18 @@ class DdpOutput:
     :param host: the receiver's name or address (resolved when opened).
     :param port: its UDP port (WLED: 4048).
     :param leds: the floor indices of the LEDs it shows, in its order (None: every LED).
+    :param wled_api: WLED's address (``http://wled-floor.local``) to switch it on now and off
+        when the installation stops, through its JSON API; None: frames only.
     :raises OSError: if the host cannot be resolved or no route leads to it.
     """
 
-    def __init__(self, host: str, port: int = DDP_PORT, leds: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int = DDP_PORT,
+        leds: np.ndarray | None = None,
+        wled_api: str | None = None,
+    ) -> None:
         self.name = f"ddp {host}:{port}"
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)[0]
         self.sock = socket.socket(family, kind, proto)
@@ -118,17 +152,53 @@ class DdpOutput:
             raise
         self.leds = leds
         self.sequence = 0
+        self.size = 0  # bytes of the last frame sent
+        self.wled_api = wled_api
+        if wled_api is not None:
+            self._power(True)
 
     def send(self, frame) -> None:
         """Send one :class:`~controller.floor.frame.FloorFrame`, PUSH on its last packet."""
         rgb = frame.rgb if self.leds is None else frame.rgb[self.leds]
+        self._send(np.ascontiguousarray(rgb).tobytes())
+
+    def go_dark(self) -> None:
+        """Lights out: a black frame as large as the last one; with ``wled_api``, WLED
+        switched off, so it stays dark after its realtime timeout.
+
+        :raises OSError: when the socket fails.
+        """
+        if self.size:
+            self._send(bytes(self.size))
+        if self.wled_api is not None:
+            self._power(False)
+
+    def _send(self, data: bytes) -> None:
         self.sequence = self.sequence % 15 + 1
-        for packet in packets(np.ascontiguousarray(rgb).tobytes(), self.sequence):
+        self.size = len(data)
+        for packet in packets(data, self.sequence):
             self.sock.send(packet)
+
+    def _power(self, on: bool) -> None:
+        """WLED on or off; a WLED that does not answer is logged (its frames may still go)."""
+        assert self.wled_api is not None
+        try:
+            wled_power(self.wled_api, on)
+        except OSError as exc:
+            log.warning("WLED at %s not switched %s: %s", self.wled_api, "on" if on else "off", exc)
 
     def close(self) -> None:
         """Close the socket."""
         self.sock.close()
 
 
-__all__ = ["DDP_PORT", "MAX_DATA", "DdpOutput", "DdpPacket", "packets", "parse", "read_frame"]
+__all__ = [
+    "DDP_PORT",
+    "MAX_DATA",
+    "DdpOutput",
+    "DdpPacket",
+    "packets",
+    "parse",
+    "read_frame",
+    "wled_power",
+]

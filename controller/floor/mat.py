@@ -132,6 +132,7 @@ class OutputConfig:
     serial: str | None = None  # pico: the driver's USB serial number …
     device: str | None = None  # … or its port (e.g. "/dev/neuron-leds")
     fps: float | None = None  # pico: at most this many frames a second (its USB link's budget)
+    wled_api: str | None = None  # ddp: WLED's address, to switch it on, and off at the end
 
 
 @dataclass(frozen=True, eq=False)
@@ -458,7 +459,7 @@ def _segments(f: Field, network: Network, strips: tuple[Strip, ...]) -> tuple[Se
 
 
 def _output(entry: Field, strips: tuple[Strip, ...]) -> OutputConfig:
-    check_keys(entry, ("kind", "host", "port", "strips", "serial", "device", "fps"))
+    check_keys(entry, ("kind", "host", "port", "strips", "serial", "device", "fps", "wled_api"))
     kind = entry["kind"].text(choices=OUTPUT_KINDS)
     if kind == "screen":
         return OutputConfig(kind)
@@ -466,16 +467,24 @@ def _output(entry: Field, strips: tuple[Strip, ...]) -> OutputConfig:
     chosen = tuple(v.text(choices=names) for v in entry.get("strips", []).list())
     if kind == "pico":
         return _pico_output(entry, chosen)
+    api = entry["wled_api"].text() if "wled_api" in entry else None
+    if api is not None and not api.startswith(("http://", "https://")):
+        raise entry["wled_api"].error(
+            f'expected WLED\'s address like "http://wled.local", got {api!r}'
+        )
     return OutputConfig(
         kind,
         host=entry["host"].text(),
         port=entry.get("port", 4048).integer(minimum=1, maximum=65535),
         strips=chosen,
+        wled_api=api,
     )
 
 
 def _pico_output(entry: Field, chosen: tuple[str, ...]) -> OutputConfig:
     """The Pico LED driver: found by its USB serial, or at a listed port."""
+    if "wled_api" in entry:
+        raise entry["wled_api"].error('only a "ddp" output (WLED) has a JSON API to switch')
     serial = entry["serial"].text().upper() if "serial" in entry else None
     device = entry["device"].text() if "device" in entry else None
     if (serial is None) == (device is None):

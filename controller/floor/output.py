@@ -13,6 +13,10 @@ sends the newest frame to every slot. The installation's loop only hands it fram
 output never slows the screen. A frame goes out when its bytes changed; an unchanged one only
 every :data:`KEEPALIVE_S`, to keep the output ours: WLED leaves its realtime mode for its own
 effects, and our Pico driver fades to its idle pattern, after 2.5 s without a frame.
+
+When the installation stops, :meth:`LedSender.close` puts every output's lights out before
+closing it (:meth:`LedOutput.go_dark`: a black frame, and what holds it black: ``LED_OFF`` for
+the Pico driver, WLED switched off through its JSON API if asked), so a closed exhibit is dark.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ KEEPALIVE_S = 1.0
 
 class LedOutput(Protocol):
     """Where LED frames go. ``send`` raises (``OSError`` …) when the link fails, and returns
-    False when the output let the frame pass (its own rate: it is offered again)."""
+    False when the output let the frame pass (its own rate: it is offered again); ``go_dark``
+    puts the lights out for good (the installation stops)."""
 
     def send(self, frame) -> bool | None: ...
+
+    def go_dark(self) -> bool | None: ...
 
     def close(self) -> None: ...
 
@@ -127,6 +134,16 @@ class OutputSlot:
         connected = self.output is not None and not self.failing
         return OutputHealth(self.name, connected, self.frames, self.failures, self.last_error)
 
+    def go_dark(self) -> None:
+        """Put the output's lights out, if it is open (a failure is logged: the installation
+        is stopping)."""
+        if self.output is None:
+            return
+        try:
+            self.output.go_dark()
+        except Exception as exc:
+            log.warning("LED output %s not put out: %s", self.name, exc)
+
     def close(self) -> None:
         """Close the output, if open."""
         self._drop()
@@ -185,11 +202,12 @@ class LedSender:
         return tuple(slot.health() for slot in self.slots)
 
     def close(self) -> None:
-        """Stop the thread and close every output."""
+        """Stop the thread, put every output's lights out and close it."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
         for slot in self.slots:
+            slot.go_dark()
             slot.close()
 
 
@@ -209,7 +227,10 @@ def output_slot(config: OutputConfig, layout: FloorLayout) -> OutputSlot:
         host = config.host
         assert host is not None  # the floor's layout requires it for a ddp output
         leds = layout.strip_indices(config.strips)
-        return OutputSlot(f"ddp {host}:{config.port}", lambda: DdpOutput(host, config.port, leds))
+        api = config.wled_api
+        return OutputSlot(
+            f"ddp {host}:{config.port}", lambda: DdpOutput(host, config.port, leds, api)
+        )
     if config.kind == "pico":
         from controller.floor.pico import PicoLedOutput, find_driver
 

@@ -6,6 +6,8 @@ chunks of at most 500 pixels per strip, in RGB (the board puts each strip's byte
 order), and only the frame's last chunk carries ``PUSH``: the driver shows nothing before it,
 so a frame is never half old, half new. Once a second the driver reports ``LED_STATUS``
 (frames shown and dropped, its frame rate), which :meth:`PicoLedOutput.health` passes on.
+When the installation stops, :meth:`PicoLedOutput.go_dark` sends a black frame and ``LED_OFF``
+(protocol 2.1): the driver holds the floor dark instead of fading to its idle glow.
 
 A :class:`PicoLedOutput` is an :class:`~controller.floor.output.LedOutput`: the LED sender's
 thread calls :meth:`~PicoLedOutput.send`, and any failure (unplugged, silent, refused) raises,
@@ -30,6 +32,7 @@ from controller.stations.messages import (
     Hello,
     HelloAck,
     LedFrame,
+    LedOff,
     LedStatus,
     Log,
     MessageError,
@@ -44,6 +47,9 @@ log = logging.getLogger(__name__)
 LED_DRIVER_KIND = 2
 #: How long the driver has to answer HELLO.
 HANDSHAKE_S = 1.0
+#: How long :meth:`PicoLedOutput.go_dark` waits for the driver to say it is dark (its status
+#: comes once a second): the port is closed only then, so the message is not lost on the way.
+DARK_CONFIRM_S = 1.5
 #: Frames a second sent to the driver unless the installation file says otherwise: the
 #: floor's own 40. An RP2040 keeps up with the shipped floor at an estimated ~45 frames a
 #: second lit and ~70 dark (``neurones bench --only led-link``: the driver's firmware timed
@@ -57,13 +63,15 @@ class LedDriverError(NeuronesError, ConnectionError):
 
 @dataclass(frozen=True)
 class DriverStatus:
-    """The driver's last ``LED_STATUS``: frames shown and dropped, frames per second, idle."""
+    """The driver's last ``LED_STATUS``: frames shown and dropped, frames per second, idle (its
+    glow), dark (held dark by ``LED_OFF``)."""
 
     frame_id: int = 0
     shown: int = 0
     dropped: int = 0
     fps: float = 0.0
     idle: bool = True
+    dark: bool = False
 
 
 def find_driver(serial_number: str, discover: Callable[[], list[Any]] | None = None) -> str:
@@ -145,8 +153,29 @@ class PicoLedOutput:
         """What the driver last reported."""
         return self.status
 
+    def go_dark(self, confirm_s: float = DARK_CONFIRM_S) -> bool:
+        """Lights out, at once: a black frame (a 2.0 driver shows it, then fades to its idle
+        glow), then ``LED_OFF``, which holds it black until the next frame; then wait up to
+        ``confirm_s`` for the driver's status to say so. Whether it did.
+
+        :raises OSError: when the port fails.
+        """
+        leds = max((first + count for first, count in self.strips), default=0)
+        self.frame_id = (self.frame_id + 1) & 0xFFFF
+        black = np.zeros((leds, 3), dtype=np.uint8)
+        self.port.write(b"".join(self._chunks(black)) + self._wire(LedOff()))
+        self.port.flush()
+        end = self.clock() + confirm_s
+        while not self.read_status().dark:
+            if self.clock() >= end:
+                log.info("LED driver on %s did not confirm it is dark", self.device)
+                return False
+            time.sleep(0.02)
+        return True
+
     def close(self) -> None:
-        """Close the port (the driver fades to its idle pattern after 2.5 s)."""
+        """Close the port (the driver fades to its idle pattern after 2.5 s, unless it was
+        put out with :meth:`go_dark`)."""
         self.port.close()
 
     def _chunks(self, rgb: np.ndarray) -> list[bytes]:
@@ -195,7 +224,8 @@ class PicoLedOutput:
                     message.shown,
                     message.dropped,
                     message.fps_x10 / 10,
-                    bool(message.idle),
+                    message.idle == 1,
+                    message.idle == 2,
                 )
             elif isinstance(message, Log):
                 log.info("LED driver: %s", message.text)

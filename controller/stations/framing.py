@@ -24,7 +24,7 @@ from cobs import cobs
 from controller.errors import NeuronesError
 
 #: The protocol this controller speaks (major, minor). A board of another major is refused.
-PROTOCOL_MAJOR, PROTOCOL_MINOR = 2, 0
+PROTOCOL_MAJOR, PROTOCOL_MINOR = 2, 1
 
 #: Largest decoded frame (header + body + CRC) on a station's line, and on the LED driver's
 #: (an LED_FRAME of 500 pixels that no run shortens: 7 + 1,500 + 4 run codes).

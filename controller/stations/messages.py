@@ -188,6 +188,14 @@ class Repl(Message):
 
 
 @dataclass(frozen=True)
+class LedOff(Message):
+    """Lights out (protocol 2.1): the LED driver shows every strip black at once and holds it
+    black, without its idle glow, until the next frame is shown."""
+
+    TYPE = 0x11
+
+
+@dataclass(frozen=True)
 class LedFrame(Message):
     """Pixels of one strip from LED ``first`` on, as RGB triplets; ``PUSH`` on the last chunk.
 
@@ -408,7 +416,8 @@ class Log(Message):
 
 @dataclass(frozen=True)
 class LedStatus(Message):
-    """The LED driver's report, once a second: last frame shown, counts, frame rate, idle."""
+    """The LED driver's report, once a second: last frame shown, counts, frame rate, and
+    ``idle``: 0 showing the host's frames, 1 its idle glow, 2 held dark (:class:`LedOff`)."""
 
     TYPE = 0x90
     LAYOUT = struct.Struct("<HIIHB")
@@ -428,6 +437,7 @@ MESSAGES: dict[int, type[Message]] = {
         Config,
         Repl,
         LedFrame,
+        LedOff,
         HelloAck,
         State,
         ButtonEvent,
@@ -496,6 +506,8 @@ def _vector_messages() -> list[tuple[str, Message, int, int]]:
         ("LED_FRAME dark", LedFrame(2, 1, 0, bytes(3 * 500)), 10, 0),
         ("LED_FRAME lit", LedFrame(3, 7, 60, lit), 11, PUSH),
         ("LED_STATUS", LedStatus(513, 100000, 12, 400, 0), 5, 0),
+        ("LED_OFF", LedOff(), 12, 0),
+        ("LED_STATUS held dark", LedStatus(514, 100001, 12, 0, 2), 6, 0),
     ]
 
 

@@ -24,7 +24,7 @@ except ImportError:  # a MicroPython build without deflate: the table below does
 
 #: The protocol these boards speak (major, minor); a frame of another major is dropped.
 PROTOCOL_MAJOR = 2
-PROTOCOL_MINOR = 0
+PROTOCOL_MINOR = 1
 
 #: Largest decoded frame (header + body + CRC) on a station's line, and on the LED driver's
 #: (an LED_FRAME of 500 pixels that no run shortens: 7 + 1,500 + 4 run codes).
@@ -44,6 +44,7 @@ RING = 0x03
 CONFIG = 0x04
 REPL = 0x05
 LED_FRAME = 0x10
+LED_OFF = 0x11
 HELLO_ACK = 0x81
 STATE = 0x82
 EVENT = 0x83
@@ -339,7 +340,7 @@ def pack(type, *fields):
     layout = _LAYOUTS.get(type)
     if layout is not None:
         return struct.pack(layout, *fields)
-    if type == PING:
+    if type in (PING, LED_OFF):
         return b""
     if type == REPL:
         return REPL_WORD
@@ -389,9 +390,9 @@ def parse(type, body):
         if len(body) != struct.calcsize(layout):
             raise WireError("malformed", f"body of {len(body)} bytes for type 0x{type:02x}")
         return struct.unpack(layout, body)
-    if type == PING:
+    if type in (PING, LED_OFF):
         if body:
-            raise WireError("malformed", "a PING has no body")
+            raise WireError("malformed", f"type 0x{type:02x} has no body")
         return ()
     if type == REPL:
         if bytes(body) != REPL_WORD:

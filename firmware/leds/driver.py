@@ -6,9 +6,11 @@ into the strip's buffer for the frame being built and shows the frame, every str
 only when the PUSH arrives and every strip got all its LEDs. A frame is *dropped* (counted,
 never shown) when a chunk is missing, or when a chunk of a newer frame arrives before its
 PUSH. With no frame for 2.5 s the floor fades to a quiet idle pattern; the next frame ends it.
+LED_OFF (protocol 2.1: the host is stopping, the exhibit is closed) puts every strip out at once
+and holds them out, with no idle glow, until the next frame is shown.
 
 Once a second the driver sends LED_STATUS: last frame shown, frames shown, frames dropped,
-frames per second ×10, idle.
+frames per second ×10, and 0 showing frames, 1 idle, 2 held dark.
 
 The board (leds_rp2.Board, on the Pico or on the simulated RP2040 of firmware/sim/) gives
 what the station's board gives for the Pico and the line (station.py lists it), plus
@@ -21,7 +23,7 @@ strip's buffer) and ``blend(out, a, b, k)`` (``out = a·(255−k)/255 + b·k/255
 import host_link
 import wire
 
-FIRMWARE_VERSION = (2, 0, 0)
+FIRMWARE_VERSION = (2, 1, 0)
 #: Silence after which the floor fades to idle (WLED's realtime timeout), and the fade's length.
 IDLE_AFTER_MS = 2500
 FADE_MS = 1000
@@ -59,6 +61,7 @@ class LedDriver:
         now = board.ticks_ms()
         self.last_frame = now
         self.idle = False
+        self.dark = False  # held dark by LED_OFF until the next frame
         self._idle_since = now
         self._next_idle_frame = now
         self._next_status = board.ticks_add(now, STATUS_MS)
@@ -84,6 +87,8 @@ class LedDriver:
         for frame in frames:
             if frame.type == wire.LED_FRAME:
                 self.chunk(frame, now)
+            elif frame.type == wire.LED_OFF:
+                self.lights_out()
         self._idle(now)
         self._status(now)
         if board.ticks_diff(now, self._last_status) < HEALTHY_STATUS_MS:
@@ -134,6 +139,17 @@ class LedDriver:
                 return
             self._show(frame_id, now)
 
+    def lights_out(self):
+        """Every strip black now, and held black (no idle glow) until the next frame."""
+        if self.building is not None:  # a frame that will never get its PUSH
+            self.dropped += 1
+            self.building = None
+        for i, rgb in enumerate(self.front):
+            rgb[:] = bytes(len(rgb))
+            self.board.show(i, rgb)
+        self.dark = True
+        self.idle = False
+
     def _complete(self):
         return all(self.filled[i] >= count for i, count in enumerate(self.counts))
 
@@ -145,12 +161,13 @@ class LedDriver:
         self.shown += 1
         self.last_frame = now
         self.idle = False
+        self.dark = False
 
     # --- idle -----------------------------------------------------------------------------------
 
     def _idle(self, now):
         board = self.board
-        if board.ticks_diff(now, self.last_frame) < IDLE_AFTER_MS:
+        if self.dark or board.ticks_diff(now, self.last_frame) < IDLE_AFTER_MS:
             return
         if not self.idle:
             self.idle = True
@@ -191,7 +208,7 @@ class LedDriver:
             self.shown & 0xFFFFFFFF,
             self.dropped & 0xFFFFFFFF,
             min(fps_x10, 0xFFFF),
-            1 if self.idle else 0,
+            2 if self.dark else 1 if self.idle else 0,
         )
         self.link.send(wire.LED_STATUS, body)
 
