@@ -6,8 +6,9 @@ strings come from :meth:`Assets.text`, and a view's parts that only change when 
 *structure* changes (background, axes, labels) are built once with :meth:`Assets.blit_layer`.
 
 Every frame starts a :class:`~display.audit.DrawLog` (:meth:`Assets.begin`): the texts the
-frame places, in which region of the layout, for the layout audit (and a redraw of what
-changed).
+frame places, in which region of the layout, for the layout audit. The window's frames are not
+audited: its assets (``audited=False``) start a :class:`~display.audit.QuietLog`, which notes
+nothing and costs nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TypeVar, cast
 import pygame
 
 from controller.texts import Texts, load_texts
-from display.audit import Capture, DrawLog
+from display.audit import Capture, DrawLog, QuietLog
 from display.text import TextCache, keyed_sprite
 from display.theme import Colour, Theme
 
@@ -30,9 +31,12 @@ class Assets:
     """The theme, text cache, layer cache and texts for one window size.
 
     :param size: the drawing surface's ``(width, height)`` in pixels.
+    :param audited: whether each frame's texts are noted for the layout audit (the window's
+        frames are not: :class:`~display.audit.QuietLog`).
     """
 
-    def __init__(self, size: tuple[int, int], layers: int = 48) -> None:
+    def __init__(self, size: tuple[int, int], layers: int = 48, audited: bool = True) -> None:
+        self.audited = audited
         self.theme = Theme(*size)
         self.palette = self.theme.palette
         self.cache = TextCache()
@@ -46,7 +50,8 @@ class Assets:
     def begin(self, surface: pygame.Surface, audience: str = "class") -> DrawLog:
         """Start the log of a frame drawn on ``surface`` (the whole screen, or the part the
         views take); the frame's texts are noted in it as they are drawn."""
-        self.log = DrawLog(surface.get_abs_parent(), audience)
+        log = DrawLog if self.audited else QuietLog
+        self.log = log(surface.get_abs_parent(), audience)
         return self.log
 
     def texts(self, language: str) -> Texts:

@@ -31,7 +31,7 @@ def frame_times(scenes: list[Scene], frames: int = 240, size=(1920, 1080)) -> np
     pass)."""
     headless()
     surface = _screen(size)
-    assets = Assets(size)
+    assets = Assets(size, audited=False)  # as the window draws: no layout audit
     for scene in scenes:  # warm up: fonts loaded, strings and sprites cached, as after 1 s
         draw_view(surface, scene, assets)
     times = np.empty(frames)

@@ -50,7 +50,7 @@ class PresenterScreen:
         self.renderer = video.Renderer(self.window)
         self._texture_from = video.Texture.from_surface
         self.surface = pygame.Surface(size)
-        self.assets = Assets(size)
+        self.assets = Assets(size, audited=False)
         self.hotspots: list[Hotspot] = []
         self._shown: Hashable = None
 

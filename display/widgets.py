@@ -40,9 +40,8 @@ def blit_text(
     """
     rect = text.get_rect(**{anchor: (round(at[0]), round(at[1]))})
     surface.blit(text, rect)
-    described = assets.described(text)
-    if described is not None:
-        assets.log.text(surface, described[0], described[1], rect)
+    if assets.log.notes:
+        note_text(assets, surface, text, rect)
     return rect
 
 
@@ -570,8 +569,9 @@ def draw_chip(
     x, y = round(midbottom[0]), round(midbottom[1])
     surface.blit(sprite, (x - w // 2 - pad, y - h - pad))
     body = pygame.Rect(x - w // 2, y - h, w, h)
-    label = _chip_label(assets, name, fill, w)
-    note_text(assets, surface, label, label.get_rect(center=body.center))
+    if assets.log.notes:  # a ruler shows sixteen chips: the label is looked up only to note
+        label = _chip_label(assets, name, fill, w)
+        note_text(assets, surface, label, label.get_rect(center=body.center))
     return body
 
 

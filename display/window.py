@@ -294,7 +294,7 @@ class Window:
     def _resize(self, size: tuple[int, int]) -> None:
         """Split the window into the view and, in simulation, the panel on the right."""
         self.view_rect, self.panel_rect = window_split(size, self.simulation)
-        self.assets = Assets(self.view_rect.size)
+        self.assets = Assets(self.view_rect.size, audited=False)
         self.panes.forget()
 
 

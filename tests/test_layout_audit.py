@@ -159,3 +159,15 @@ def test_render_audit_prints_the_json_of_every_text(tmp_path, capsys):
     assert main([*argv, "--out", str(out)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert {t["audience"] for t in report["texts"]} == {"leader"}
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_the_window_s_quiet_log_draws_the_same_picture_and_notes_nothing(view):
+    digits = LIBRARY["training" if view == "training" else "grandeur-nature"]
+    scene = build_scene(NETWORK, digits, view=view, language="fr")
+    audited_assets, quiet = Assets(SIZE), Assets(SIZE, audited=False)
+    for _ in range(2):  # the second frame blits the cached layers the first one built
+        noted, _ = render_scene(scene, SIZE, audited_assets)
+        drawn, _ = render_scene(scene, SIZE, quiet)
+        assert pygame.image.tobytes(drawn, "RGB") == pygame.image.tobytes(noted, "RGB")
+    assert audited_assets.log.texts and not quiet.log.texts

@@ -14,6 +14,7 @@ from controller.events import SliderMoved, StepChosen
 from controller.modes import engine
 from controller.network import load_network
 from controller.session import load_mode_settings
+from display.assets import Assets
 from display.frame import render_scene
 from display.presenter_screen import PresenterScreen
 from display.window import Window
@@ -50,14 +51,20 @@ def test_the_presenter_window_shows_the_leader_s_view_of_the_step(window):
     window.show(scene)
     presenter = window.presenter
     assert presenter is not None
-    expected, _ = render_scene(scene, presenter.surface.get_size(), presenter=True)
+    leader = Assets(presenter.surface.get_size())
+    expected, _ = render_scene(scene, presenter.surface.get_size(), leader, presenter=True)
     assert np.array_equal(
         pygame.surfarray.array3d(presenter.surface), pygame.surfarray.array3d(expected)
     )
-    texts = [t.text for t in presenter.assets.log.texts]
+    texts = [t.text for t in leader.log.texts]
     assert "vert\u00a0: seuil 7" in texts  # the target: the leader's, on the leader's screen
-    class_texts = [t.text for t in window.assets.log.texts]
-    assert "vert\u00a0: seuil 7" not in class_texts
+    pupils = Assets(window.view_rect.size)
+    class_screen, _ = render_scene(scene, window.view_rect.size, pupils)
+    assert np.array_equal(
+        pygame.surfarray.array3d(window.screen.subsurface(window.view_rect)),
+        pygame.surfarray.array3d(class_screen),
+    )
+    assert "vert\u00a0: seuil 7" not in [t.text for t in pupils.log.texts]
 
 
 def test_the_presenter_draws_again_only_when_what_it_shows_changes(window):
