@@ -24,7 +24,7 @@ are equal (:meth:`DrawLog.region_texts`) drew the same words there.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -193,9 +193,16 @@ class QuietLog(DrawLog):
 
     notes = False
 
-    def region(self, name, rect, surface=None, audience=None) -> AbstractContextManager[None]:
+    @contextmanager
+    def region(
+        self,
+        name: str,
+        rect: pygame.Rect | Box,
+        surface: pygame.Surface | None = None,
+        audience: str | None = None,
+    ) -> Iterator[None]:
         """No region is noted."""
-        return nullcontext()
+        yield
 
     def text(self, surface: pygame.Surface, text: str, font_px: int, box: pygame.Rect) -> None:
         """No text is noted."""
@@ -203,11 +210,10 @@ class QuietLog(DrawLog):
     def cover(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         """Nothing is noted, so nothing is covered."""
 
-    def capture(
-        self, layer: pygame.Surface, target: pygame.Surface
-    ) -> AbstractContextManager[Capture]:
+    @contextmanager
+    def capture(self, layer: pygame.Surface, target: pygame.Surface) -> Iterator[Capture]:
         """An empty capture: the layer's texts are not noted."""
-        return nullcontext(Capture(layer, (0, 0)))
+        yield Capture(layer, (0, 0))
 
     def replay(self, capture: Capture, target: pygame.Surface) -> None:
         """Nothing to note again."""

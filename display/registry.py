@@ -17,7 +17,7 @@ see), :func:`draw_presenter` the leader's presenter view of the workshop
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import pygame
@@ -26,6 +26,7 @@ from controller.scene import Scene
 from display.assets import Assets
 from display.hotspot import DrawView, Hotspot
 from display.panes import Pane, shown
+from display.regions import attract_layout
 from display.views import (
     attract,
     decision,
@@ -38,7 +39,7 @@ from display.views import (
     training,
     visitor,
 )
-from display.widgets import COUNTDOWN_S, draw_band
+from display.widgets import COUNTDOWN_S, breathes, draw_band, has_band
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,56 @@ def view_panes(
                 partial(_draw, draw_presenter, scene, assets),
             )
         ]
-    if _moving(scene):
-        key = (key, math.floor(scene.t * ANIMATION_FPS))
-    return [Pane("view", rect, key, partial(_draw, draw_view, scene, assets))]
+    view = Pane("view", rect, key, partial(_draw, draw_view, scene, assets))
+    if not _moving(scene):
+        return [view]
+    step = math.floor(scene.t * ANIMATION_FPS)
+    moving = _moving_regions(rect, scene, assets)
+    if moving is None:  # the whole view moves (a celebration's confetti)
+        return [replace(view, key=(key, step))]
+    return [view, *(Pane(name, box, (key, step), draw) for name, box, draw in moving)]
+
+
+def _moving_regions(rect: pygame.Rect, scene: Scene, assets: Assets):
+    """The regions of the attract view that move with the time, each as ``(name, rectangle in
+    the window, draw)``: its stage and the breathing invitation. The rest of the view stands
+    still between two changes of the scene, and is not drawn again meanwhile. None when
+    more than these moves."""
+    visit = scene.visitor
+    if scene.view != "attract" or (visit is not None and visit.solved):
+        return None
+    regions = attract_layout(rect.size, has_band(scene))
+    moving = [("attract:stage", regions["stage"], attract.draw_stage)]
+    if breathes(scene):
+        moving.append(("attract:band", regions["band"], _draw_band))
+    return [
+        (name, box.move(rect.topleft), partial(_draw_within, draw, rect, box, scene, assets))
+        for name, box, draw in moving
+    ]
+
+
+def _draw_band(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    draw_band(surface, scene, assets)
+    return []
+
+
+def _draw_within(
+    draw: DrawView,
+    view: pygame.Rect,
+    box: pygame.Rect,
+    scene: Scene,
+    assets: Assets,
+    pane: pygame.Surface,
+) -> list[Hotspot]:
+    """Draw one region of the view, as the whole view draws it, clipped to the region: the
+    same coordinates, so the same pixels (a region drawn at its own origin rounds
+    differently)."""
+    surface = pane.get_parent().subsurface(view)
+    surface.set_clip(box)
+    try:
+        return draw(surface, scene, assets)
+    finally:
+        surface.set_clip(None)
 
 
 def _visitor_shows(scene: Scene) -> tuple | None:

@@ -221,6 +221,12 @@ def draw_subtitle(
         blit_text(assets, surface, label, "midleft", (left, header.centery))
 
 
+def breathes(scene: Scene) -> bool:
+    """Whether the band shows the visitor's invitation, a pill that breathes with the clock."""
+    said = band_message(scene)
+    return said is not None and said[1] == "invite" and has_band(scene)
+
+
 def band_message(scene: Scene) -> tuple[str, str] | None:
     """What the band says and in which tone (``"ink"``, ``"warning"``, ``"invite"``): the
     visitor's idle countdown, the invitation to touch, a warning or challenge (the scene's

@@ -32,7 +32,7 @@ from controller.texts import load_texts
 from display.assets import Assets
 from display.frame import render_scene
 from display.panes import Panes
-from display.regions import frame_layout
+from display.regions import attract_layout, frame_layout
 from display.registry import draw_presenter, view_panes
 from display.theme import PALETTE, rgb
 from display.views import network, rulers
@@ -479,6 +479,21 @@ def test_a_view_that_moves_with_the_time_is_drawn_again_twenty_times_a_second():
         for t in (10.0, 10.02, 10.04, 10.05, 10.08, 10.1)
     ]
     assert drawn == [True, False, False, True, False, True]
+
+
+def test_the_attract_view_draws_again_only_its_stage_and_its_breathing_band():
+    scene = engine.scene(visitor(), 0.0)
+    surface = pygame.Surface((1280, 720))
+    assets, panes = Assets((1280, 720)), Panes()
+    first = panes.draw(surface, view_panes(surface.get_rect(), replace(scene, t=10.0), assets))
+    assert first[0] == surface.get_rect()
+    regions = attract_layout((1280, 720), band=True)
+    for t in (10.05, 11.3, 13.1):  # the arrow's pulse, the band's breath, the next digit
+        moving = replace(scene, t=t)
+        drawn = panes.draw(surface, view_panes(surface.get_rect(), moving, assets))
+        assert drawn == [regions["stage"], regions["band"]]  # those alone
+        assert np.array_equal(pixels(surface), pixels(render_scene(moving, (1280, 720))[0]))
+    assert panes.hotspots() == render_scene(moving, (1280, 720))[1]  # the languages still
 
 
 def test_a_visitor_at_play_redraws_for_what_changes_and_the_countdown_s_seconds_only():

@@ -79,6 +79,15 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     return hotspots
 
 
+def draw_stage(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """Only the stage, where the whole view would draw it: what moves on the view (the
+    window draws it alone between two changes of the rest)."""
+    stage = layout(scene, surface)["stage"]
+    surface.fill(assets.palette.paper, stage)
+    _draw_stage(surface, scene, assets, stage)
+    return []
+
+
 def _draw_languages(surface, scene: Scene, assets: Assets, rect: pygame.Rect) -> list[Hotspot]:
     """A button per language, in its own name (the one on show filled), and the offline
     stations' banner if any: a visitor chooses the language by touching it."""
