@@ -17,6 +17,7 @@ Everything here is pure: a :class:`Network` is plain data loaded from ``data/net
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -100,9 +101,9 @@ class Network:
             band_matrix=np.zeros((1, 0)),
         )
 
-    @property
+    @cached_property
     def input_names(self) -> tuple[str, ...]:
-        """The input neurons' names, in file order."""
+        """The input neurons' names, in file order (kept: the screen asks for them often)."""
         return tuple(b.name for b in self.bands)
 
     def layers(self) -> dict[Layer, tuple[str, ...]]:

@@ -26,6 +26,9 @@ from display.theme import Colour, Theme
 
 T = TypeVar("T")
 
+#: How many memos are kept (small values: a card's geometry, a view's edges, a formula).
+MEMOS = 512
+
 
 class Assets:
     """The theme, text cache, layer cache and texts for one window size.
@@ -134,7 +137,7 @@ class Assets:
             self._memos.move_to_end(key)
             return cast(T, self._memos[key])
         value = self._memos[key] = build()
-        if len(self._memos) > self._layer_capacity:
+        if len(self._memos) > MEMOS:
             self._memos.popitem(last=False)
         return value
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pygame
 
@@ -59,14 +59,18 @@ class Layout:
     size: tuple[int, int]
     boxes: tuple[tuple[str, Box], ...]
 
+    @cached_property
+    def _by_name(self) -> dict[str, Box]:
+        return dict(self.boxes)
+
     def __getitem__(self, name: str) -> pygame.Rect:
-        for key, box in self.boxes:
-            if key == name:
-                return pygame.Rect(box)
-        raise KeyError(f"no region {name!r} in this layout")
+        box = self._by_name.get(name)
+        if box is None:
+            raise KeyError(f"no region {name!r} in this layout")
+        return pygame.Rect(box)
 
     def __contains__(self, name: str) -> bool:
-        return any(key == name for key, _ in self.boxes)
+        return name in self._by_name
 
     def names(self, prefix: str = "") -> list[str]:
         """The regions' names, in order, those starting with ``prefix`` if given."""

@@ -177,20 +177,26 @@ def card_parts(scene: Scene, assets: Assets, name: str, card: pygame.Rect) -> di
         cell = max(2, min(px(8), (card.height - px(24)) // network.rows))
         icon_x = card.left + px(16)
         return {"cell": cell, "icon_x": icon_x, "x": icon_x + cell * network.cols + px(18)}
+    # Drawn twice a frame for each of ten cards: kept while the card, what it shows and the
+    # formula's width stay the same.
+    shown, formula = scene.neuron_shown(name), _formula(assets, scene, name).get_width()
+    key = ("parts", name, tuple(card), shown, formula)
+    return assets.memo(key, lambda: _neuron_parts(assets, card, shown, formula))
+
+
+def _neuron_parts(assets: Assets, card: pygame.Rect, shown: bool, formula_w: int) -> dict:
+    px = assets.theme.px
     radius = min(px(40), card.height // 2 - px(8))
     centre = (card.left + px(14) + radius, card.centery)
     x = centre[0] + radius + px(16)
     width = card.right - px(36) - x  # the top right corner keeps room for an answer's mark
     row_h = line_pitch(assets, "tiny")
     gap = px(4)
-    if scene.neuron_shown(name):  # the numbers, and the Oui/Non pill under them
+    if shown:  # the numbers, and the Oui/Non pill under them
         rows = [line_pitch(assets, "small"), row_h + px(10)]
     else:  # the pupil's number, large
         rows = [line_pitch(assets, "large", bold=True)]
-    formula_fits = (
-        _formula(assets, scene, name).get_width() <= width
-        and row_h + sum(rows) + gap * len(rows) + px(4) <= card.height
-    )
+    formula_fits = formula_w <= width and row_h + sum(rows) + gap * len(rows) + px(4) <= card.height
     if formula_fits:
         rows.insert(0, row_h)
     y = card.top + (card.height - sum(rows) - gap * (len(rows) - 1)) / 2
@@ -481,11 +487,25 @@ def _draw_edges(surface, scene: Scene, assets: Assets, regions: Layout) -> None:
     shown = scene.shown_layers
     inputs = result.inputs[0] if shown >= 1 else 0 * result.inputs[0]
     hidden = result.hidden[0] if shown >= 2 else 0 * result.hidden[0]
+    values = (inputs, hidden)
+    for layer, start, end, weight, source in _edge_lines(network, regions, assets):
+        _edge(surface, assets, start, end, weight, weight * values[layer][source])
+
+
+def _edge_lines(network, regions: Layout, assets: Assets) -> list[tuple]:
+    """Each edge's layer (0: inputs → hidden, 1: hidden → outputs), end points, weight and
+    source index: worked out once per layout and weights (a ruler's slide changes neither)."""
+    weights = (network.hidden_weights, network.output_weights)
+    key = ("edges", regions, weights[0].tobytes(), weights[1].tobytes())
+    return assets.memo(key, lambda: list(_edge_geometry(network, regions, assets)))
+
+
+def _edge_geometry(network, regions: Layout, assets: Assets):
     layers = (
-        (network.input_names, network.hidden_names, network.hidden_weights, inputs),
-        (network.hidden_names, network.output_names, network.output_weights, hidden),
+        (network.input_names, network.hidden_names, network.hidden_weights),
+        (network.hidden_names, network.output_names, network.output_weights),
     )
-    for sources, targets, weights, values in layers:
+    for layer, (sources, targets, weights) in enumerate(layers):
         for t, target in enumerate(targets):
             fan_in = [s for s in range(len(sources)) if weights[t, s] != 0]
             for k, s in enumerate(fan_in):
@@ -494,8 +514,7 @@ def _draw_edges(surface, scene: Scene, assets: Assets, regions: Layout) -> None:
                     regions[f"card:{sources[s]}"], "right", fan_out.index(t), len(fan_out), assets
                 )
                 end = _port(regions[f"card:{target}"], "left", k, len(fan_in), assets)
-                carried = weights[t, s] * values[s]
-                _edge(surface, assets, start, end, weights[t, s], carried)
+                yield layer, start, end, float(weights[t, s]), s
 
 
 def _port(card: pygame.Rect, side: str, k: int, n: int, assets: Assets) -> tuple[float, float]:
