@@ -21,7 +21,7 @@ import pygame
 
 from controller.texts import Texts, load_texts
 from display.audit import Capture, DrawLog, QuietLog
-from display.text import TextCache, keyed_sprite
+from display.text import COLOUR_KEY, TextCache, keyed_sprite
 from display.theme import Colour, Theme
 
 T = TypeVar("T")
@@ -140,6 +140,18 @@ class Assets:
         if len(self._memos) > MEMOS:
             self._memos.popitem(last=False)
         return value
+
+    def scratch(self, size: tuple[int, int]) -> pygame.Surface:
+        """A surface of ``size`` to draw on and copy a part of (pixels of the colour key are
+        not copied), kept for the next time: what must be drawn unclipped to come out exactly
+        as a whole frame draws it (see :func:`display.views.network.draw`)."""
+        key = ("scratch", size)
+        surface = self._sprites.get(key)
+        if surface is None:
+            surface = for_screen(pygame.Surface(size))
+            surface.set_colorkey(COLOUR_KEY)
+            self._sprites[key] = surface
+        return surface
 
     def sprite(
         self, key: Hashable, build: Callable[[], pygame.Surface], keyed: bool = False

@@ -22,7 +22,7 @@ from functools import partial
 
 import pygame
 
-from controller.scene import Scene
+from controller.scene import Scene, StationView
 from display.assets import Assets
 from display.hotspot import DrawView, Hotspot
 from display.panes import Pane, shown
@@ -123,6 +123,8 @@ def view_panes(
                 partial(_draw, draw_presenter, scene, assets),
             )
         ]
+    if scene.view == "network" and scene.fault is None and not _moving(scene):
+        return _network_panes(rect, scene, assets)
     view = Pane("view", rect, key, partial(_draw, draw_view, scene, assets))
     if not _moving(scene):
         return [view]
@@ -131,6 +133,48 @@ def view_panes(
     if moving is None:  # the whole view moves (a celebration's confetti)
         return [replace(view, key=(key, step))]
     return [view, *(Pane(name, box, (key, step), draw) for name, box, draw in moving)]
+
+
+def _network_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane]:
+    """The network view as a pane for the whole and one per card: a pupil dialling a number
+    with − and + (grandeur nature) changes what their card shows and nothing else, so only
+    that card's surroundings are drawn again, clipped, as the whole view draws them. What a
+    station's view holds besides its number, pick-up hint and step marks (online, an answer
+    given, a number revealed) shows beyond its card, and redraws the whole."""
+    stations = scene.stations
+    whole = replace(scene, stations=tuple(_beyond_card(s) for s in stations))
+    view = Pane(
+        "view",
+        rect,
+        (shown(whole), _visitor_shows(scene)),
+        partial(_draw, draw_view, scene, assets),
+    )
+    regions = network.layout_of(scene, rect.size)
+    around = network.card_surroundings(scene, assets, regions)
+    cards = [
+        Pane(
+            f"card:{s.neuron}",
+            around[s.neuron].clip(pygame.Rect((0, 0), rect.size)).move(rect.topleft),
+            s,
+            partial(_draw_within, _draw_card, rect, around[s.neuron], scene, assets),
+        )
+        for s in stations
+        if s.neuron in around
+    ]
+    return [view, *cards]
+
+
+def _beyond_card(station: StationView) -> StationView:
+    """What of a station's view shows beyond its card (see :func:`_network_panes`)."""
+    return replace(station, entry=None, pickup=None, too_far=False, active=True)
+
+
+def _draw_card(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """What meets the clipping rectangle of ``surface`` (a card's surroundings), as the whole
+    class screen draws it; its hotspots stay the whole view's."""
+    network.draw(surface, scene, assets, only=surface.get_clip())
+    draw_band(surface, scene, assets)
+    return []
 
 
 def _moving_regions(rect: pygame.Rect, scene: Scene, assets: Assets):

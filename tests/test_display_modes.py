@@ -20,6 +20,7 @@ from controller.events import (
     ConsoleAction,
     LanguageChosen,
     SliderMoved,
+    StationStatus,
     StepChosen,
     Tick,
 )
@@ -406,6 +407,27 @@ def test_the_window_draws_only_what_changed_and_shows_what_a_full_redraw_would(w
         assert window.presented == presented + 1
         presented = window.presented
         assert np.array_equal(pixels(window.screen), pixels(render_scene(scene, (1280, 720))[0]))
+
+
+def test_a_pupil_dialling_a_number_redraws_only_their_card_as_the_whole_view_would():
+    session = engine.apply(workshop("gn-3"), Tick(1.0))
+    for neuron in ("COL2", "LIG1"):  # their stations are heard (the whole view shows them)
+        session = engine.apply(session, StationStatus(neuron, True, 1.0))
+    surface = pygame.Surface((1280, 720))
+    assets, panes = Assets((1280, 720)), Panes()
+    panes.draw(surface, view_panes(surface.get_rect(), engine.scene(session, 1.0), assets))
+    regions = network.layout_of(engine.scene(session, 1.0), (1280, 720))
+    around = network.card_surroundings(engine.scene(session, 1.0), assets, regions)
+    for t, neuron, button in ((2.0, "COL2", "plus"), (2.5, "COL2", "plus"), (3.0, "LIG1", "plus")):
+        session = engine.apply(session, ButtonPressed(neuron, button, t))
+        scene = engine.scene(session, t)
+        assert scene.station(neuron).entry is not None
+        drawn = panes.draw(surface, view_panes(surface.get_rect(), scene, assets))
+        assert drawn == [around[neuron]]
+        assert np.array_equal(pixels(surface), pixels(render_scene(scene, (1280, 720))[0]))
+    session = engine.apply(session, ButtonPressed("LIG1", "ok", 3.5))  # an answer: the whole
+    drawn = panes.draw(surface, view_panes(surface.get_rect(), engine.scene(session, 3.5), assets))
+    assert drawn[0] == surface.get_rect()
 
 
 def test_the_presenter_view_is_drawn_again_as_its_clock_moves_and_the_class_screen_is_not():

@@ -26,6 +26,7 @@ from display.assets import Assets
 from display.geometry import Grid
 from display.hotspot import Hotspot
 from display.regions import Layout, band_counts_size, network_layout
+from display.text import COLOUR_KEY
 from display.widgets import (
     blit_text,
     digit_fill,
@@ -48,10 +49,15 @@ from display.widgets import (
 def layout(scene: Scene, surface: pygame.Surface) -> Layout:
     """The view's regions on ``surface``: the frame, ``digit``, ``answer``, ``titles`` and a
     ``card:N`` per neuron."""
+    return layout_of(scene, surface.get_size())
+
+
+def layout_of(scene: Scene, size: tuple[int, int]) -> Layout:
+    """The view's regions on a surface of ``size`` (see :func:`layout`)."""
     network = scene.network
     layers = (network.input_names, network.hidden_names, network.output_names)
     grid = (network.rows, network.cols)
-    return network_layout(surface.get_size(), has_band(scene), layers, grid)
+    return network_layout(size, has_band(scene), layers, grid)
 
 
 def digit_grid(scene: Scene, assets: Assets, regions: Layout) -> Grid:
@@ -64,8 +70,15 @@ def digit_grid(scene: Scene, assets: Assets, regions: Layout) -> Grid:
     return Grid(panel.left, panel.top + px(64), grid.rows, grid.cols, grid.cell)
 
 
-def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw the network view of ``scene``; return the digit arrows and the neuron cards."""
+def draw(
+    surface: pygame.Surface, scene: Scene, assets: Assets, only: pygame.Rect | None = None
+) -> list[Hotspot]:
+    """Draw the network view of ``scene``; return the digit arrows and the neuron cards.
+
+    With ``only`` (the window redrawing one card's surroundings, clipped to them: see
+    :func:`card_surroundings`), only what meets that rectangle is drawn, as the whole view
+    would draw it.
+    """
     texts = assets.texts(scene.language)
     title = texts["screen.network.title"]
     regions = layout(scene, surface)
@@ -74,32 +87,48 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
     key = ("network", header_key(scene, title), names, weights, regions, scene.shown_layers)
     assets.blit_layer(surface, key, partial(_draw_static, scene, assets, regions, title))
-    if scene.digit_index is not None and not scene.digit_hidden:
+
+    def meets(rect: pygame.Rect) -> bool:
+        return only is None or only.colliderect(rect)
+
+    if scene.digit_index is not None and not scene.digit_hidden and meets(regions["header"]):
         index, count = scene.digit_index + 1, len(scene.digits)
         position = texts.format("screen.network.position", index=index, count=count)
         draw_subtitle(surface, scene, assets, title, position, "body")
-    _draw_edges(surface, scene, assets, regions)
+    _draw_edges(surface, scene, assets, regions, only)
     hotspots = []
+    around = card_surroundings(scene, assets, regions)
     for name in network.input_names:
-        with assets.log.region(f"card:{name}", regions[f"card:{name}"], surface):
-            _draw_input(surface, scene, assets, name, regions[f"card:{name}"])
+        if meets(around[name]):
+            with assets.log.region(f"card:{name}", regions[f"card:{name}"], surface):
+                _draw_input(surface, scene, assets, name, regions[f"card:{name}"])
     for name in network.hidden_names + network.output_names:
-        with assets.log.region(f"card:{name}", regions[f"card:{name}"], surface):
-            _draw_neuron(surface, scene, assets, name, regions[f"card:{name}"])
+        if meets(around[name]):
+            with assets.log.region(f"card:{name}", regions[f"card:{name}"], surface):
+                _draw_neuron(surface, scene, assets, name, regions[f"card:{name}"])
     for name in names[0] + names[1] + names[2]:
-        card = regions[f"card:{name}"]
-        around = card.inflate(2 * assets.theme.px(24), 2 * assets.theme.px(24))
-        with assets.log.region(f"card:{name}", around, surface):
-            hotspots.extend(_draw_answer_mark(surface, scene, assets, name, card))
-    with assets.log.region("digit", regions["digit"], surface):
-        hotspots.extend(_draw_digit_panel(surface, scene, assets, regions))
-    box = _answer_box(assets, regions["answer"])
-    with assets.log.region("answer", regions["answer"], surface):
-        if scene.digit_hidden or scene.shown_layers < 3 or scene.secret("decision"):
-            _draw_secret(surface, assets, box, "display")
-        else:
-            draw_answer(surface, scene, assets, box, assets.palette.card)
+        if meets(around[name]):
+            with assets.log.region(f"card:{name}", around[name], surface):
+                card = regions[f"card:{name}"]
+                hotspots.extend(_draw_answer_mark(surface, scene, assets, name, card))
+    if meets(regions["digit"]):
+        with assets.log.region("digit", regions["digit"], surface):
+            hotspots.extend(_draw_digit_panel(surface, scene, assets, regions))
+    if meets(regions["answer"]):
+        box = _answer_box(assets, regions["answer"])
+        with assets.log.region("answer", regions["answer"], surface):
+            if scene.digit_hidden or scene.shown_layers < 3 or scene.secret("decision"):
+                _draw_secret(surface, assets, box, "display")
+            else:
+                draw_answer(surface, scene, assets, box, assets.palette.card)
     return hotspots
+
+
+def card_surroundings(scene: Scene, assets: Assets, regions: Layout) -> dict[str, pygame.Rect]:
+    """Each neuron's card with what may stand out of it (a ✓, a pill astride its edge)."""
+    margin = 2 * assets.theme.px(24)
+    names = scene.network.input_names + scene.network.hidden_names + scene.network.output_names
+    return {name: regions[f"card:{name}"].inflate(margin, margin) for name in names}
 
 
 def _draw_secret(surface, assets: Assets, rect: pygame.Rect, role: str) -> None:
@@ -481,15 +510,28 @@ def _station_marks(surface, scene: Scene, assets: Assets, name: str, card: pygam
 # --- the edges -------------------------------------------------------------------------------
 
 
-def _draw_edges(surface, scene: Scene, assets: Assets, regions: Layout) -> None:
-    """Every non-zero weight as an edge, thick with the value it carries now."""
+def _draw_edges(
+    surface, scene: Scene, assets: Assets, regions: Layout, only: pygame.Rect | None = None
+) -> None:
+    """Every non-zero weight as an edge, thick with the value it carries now.
+
+    A thick line drawn clipped is not the same line cut: pygame draws it between its
+    clipped ends, a pixel off here and there. So for ``only`` the edges are drawn whole on
+    a scratch surface, and the part in ``only`` copied.
+    """
     network, result = scene.network, scene.result
     shown = scene.shown_layers
     inputs = result.inputs[0] if shown >= 1 else 0 * result.inputs[0]
     hidden = result.hidden[0] if shown >= 2 else 0 * result.hidden[0]
     values = (inputs, hidden)
+    target = surface
+    if only is not None:
+        target = assets.scratch(surface.get_size())
+        target.fill(COLOUR_KEY, only)
     for layer, start, end, weight, source in _edge_lines(network, regions, assets):
-        _edge(surface, assets, start, end, weight, weight * values[layer][source])
+        _edge(target, assets, start, end, weight, weight * values[layer][source])
+    if only is not None:
+        surface.blit(target, only, only)
 
 
 def _edge_lines(network, regions: Layout, assets: Assets) -> list[tuple]:
