@@ -39,7 +39,7 @@ from display.views import (
     training,
     visitor,
 )
-from display.widgets import COUNTDOWN_S, breathes, draw_band, has_band
+from display.widgets import COUNTDOWN_S, breathes, draw_band, has_band, scene_frame
 
 
 @dataclass(frozen=True)
@@ -172,8 +172,10 @@ def _beyond_card(station: StationView) -> StationView:
 def _draw_card(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
     """What meets the clipping rectangle of ``surface`` (a card's surroundings), as the whole
     class screen draws it; its hotspots stay the whole view's."""
-    network.draw(surface, scene, assets, only=surface.get_clip())
-    draw_band(surface, scene, assets)
+    clip = surface.get_clip()
+    network.draw(surface, scene, assets, only=clip)
+    if has_band(scene) and clip.colliderect(scene_frame(scene, surface)["band"]):
+        draw_band(surface, scene, assets)
     return []
 
 

@@ -15,7 +15,7 @@ filled/empty badges, negative edges are dashed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 Colour = tuple[int, int, int]
 
@@ -30,8 +30,10 @@ def rgb(hex_colour: str) -> Colour:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
+@lru_cache(maxsize=512)
 def mix(a: Colour, b: Colour, t: float) -> Colour:
-    """The colour ``t`` of the way from ``a`` to ``b`` (0 → a, 1 → b)."""
+    """The colour ``t`` of the way from ``a`` to ``b`` (0 → a, 1 → b); kept, for a screen mixes
+    the same few colours every frame."""
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 

@@ -292,9 +292,14 @@ def draw_band(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
 
 
 def _band_lines(assets: Assets, text: str, inner: pygame.Rect) -> tuple[str, list[str]]:
-    """The largest role (and its lines) in which ``text`` fits the band's inner rectangle."""
-    role = fitting_role(assets, text, inner, ("large", "body", "small", "tiny"), bold=True)
-    return role, wrap(assets, text, role, inner.width, bold=True)
+    """The largest role (and its lines) in which ``text`` fits the band's inner rectangle
+    (worked out once for each text and size: the band is drawn with every frame's view)."""
+
+    def fit() -> tuple[str, list[str]]:
+        role = fitting_role(assets, text, inner, ("large", "body", "small", "tiny"), bold=True)
+        return role, wrap(assets, text, role, inner.width, bold=True)
+
+    return assets.memo(("band", text, tuple(inner)), fit)
 
 
 def fitting_role(

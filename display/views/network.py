@@ -126,9 +126,14 @@ def draw(
 
 def card_surroundings(scene: Scene, assets: Assets, regions: Layout) -> dict[str, pygame.Rect]:
     """Each neuron's card with what may stand out of it (a ✓, a pill astride its edge)."""
-    margin = 2 * assets.theme.px(24)
-    names = scene.network.input_names + scene.network.hidden_names + scene.network.output_names
-    return {name: regions[f"card:{name}"].inflate(margin, margin) for name in names}
+    network = scene.network
+    names = network.input_names + network.hidden_names + network.output_names
+
+    def surroundings() -> dict[str, pygame.Rect]:
+        margin = 2 * assets.theme.px(24)
+        return {name: regions[f"card:{name}"].inflate(margin, margin) for name in names}
+
+    return assets.memo(("surroundings", regions, names), surroundings)
 
 
 def _draw_secret(surface, assets: Assets, rect: pygame.Rect, role: str) -> None:
@@ -528,15 +533,18 @@ def _draw_edges(
     if only is not None:
         target = assets.scratch(surface.get_size())
         target.fill(COLOUR_KEY, only)
-    for layer, start, end, weight, source in _edge_lines(network, regions, assets):
+    for layer, start, end, weight, source, bounds in _edge_lines(network, regions, assets):
+        if only is not None and not only.colliderect(bounds):
+            continue
         _edge(target, assets, start, end, weight, weight * values[layer][source])
     if only is not None:
         surface.blit(target, only, only)
 
 
 def _edge_lines(network, regions: Layout, assets: Assets) -> list[tuple]:
-    """Each edge's layer (0: inputs → hidden, 1: hidden → outputs), end points, weight and
-    source index: worked out once per layout and weights (a ruler's slide changes neither)."""
+    """Each edge's layer (0: inputs → hidden, 1: hidden → outputs), end points, weight,
+    source index and the rectangle it may cover: worked out once per layout and weights (a
+    ruler's slide changes neither)."""
     weights = (network.hidden_weights, network.output_weights)
     key = ("edges", regions, weights[0].tobytes(), weights[1].tobytes())
     return assets.memo(key, lambda: list(_edge_geometry(network, regions, assets)))
@@ -556,7 +564,15 @@ def _edge_geometry(network, regions: Layout, assets: Assets):
                     regions[f"card:{sources[s]}"], "right", fan_out.index(t), len(fan_out), assets
                 )
                 end = _port(regions[f"card:{target}"], "left", k, len(fan_in), assets)
-                yield layer, start, end, float(weights[t, s]), s
+                bounds = _bounds(start, end, assets.theme.px(40))  # past its half width
+                yield layer, start, end, float(weights[t, s]), s, bounds
+
+
+def _bounds(start, end, margin: int) -> pygame.Rect:
+    """The rectangle around a line from ``start`` to ``end``, ``margin`` wider each way."""
+    left, top = min(start[0], end[0]), min(start[1], end[1])
+    box = pygame.Rect(left, top, abs(end[0] - start[0]) + 1, abs(end[1] - start[1]) + 1)
+    return box.inflate(2 * margin, 2 * margin)
 
 
 def _port(card: pygame.Rect, side: str, k: int, n: int, assets: Assets) -> tuple[float, float]:
