@@ -137,17 +137,17 @@ def view_panes(
 
 def _network_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane]:
     """The network view as a pane for the whole and one per card: a pupil dialling a number
-    with − and + (grandeur nature) changes what their card shows and nothing else, so only
-    that card's surroundings are drawn again, clipped, as the whole view draws them. What a
-    station's view holds besides its number, pick-up hint and step marks (online, an answer
-    given, a number revealed) shows beyond its card, and redraws the whole."""
+    with − and + or giving it with OK (grandeur nature) changes what their card shows and
+    nothing else, so only that card's surroundings are drawn again, clipped, as the whole
+    view draws them; a wrong answer's mark there is the card's own hotspot. A station coming
+    or going (the header's banner) redraws the whole."""
     stations = scene.stations
     whole = replace(scene, stations=tuple(_beyond_card(s) for s in stations))
     view = Pane(
         "view",
         rect,
         (shown(whole), _visitor_shows(scene)),
-        partial(_draw, draw_view, scene, assets),
+        partial(_draw, _draw_without_marks, scene, assets),
     )
     regions = network.layout_of(scene, rect.size)
     around = network.card_surroundings(scene, assets, regions)
@@ -156,7 +156,9 @@ def _network_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane
             f"card:{s.neuron}",
             around[s.neuron].clip(pygame.Rect((0, 0), rect.size)).move(rect.topleft),
             s,
-            partial(_draw_within, _draw_card, rect, around[s.neuron], scene, assets),
+            partial(
+                _draw_within, partial(_draw_card, s.neuron), rect, around[s.neuron], scene, assets
+            ),
         )
         for s in stations
         if s.neuron in around
@@ -166,17 +168,22 @@ def _network_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane
 
 def _beyond_card(station: StationView) -> StationView:
     """What of a station's view shows beyond its card (see :func:`_network_panes`)."""
-    return replace(station, entry=None, pickup=None, too_far=False, active=True)
+    return StationView(station.neuron, station.online)
 
 
-def _draw_card(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """What meets the clipping rectangle of ``surface`` (a card's surroundings), as the whole
-    class screen draws it; its hotspots stay the whole view's."""
+def _draw_without_marks(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """The whole class screen; its answers' marks are the cards' panes' hotspots."""
+    return [h for h in draw_view(surface, scene, assets) if h.kind != "accept"]
+
+
+def _draw_card(neuron: str, surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
+    """What meets the clipping rectangle of ``surface`` (``neuron``'s card's surroundings),
+    as the whole class screen draws it; its hotspot, if its answer's mark is one."""
     clip = surface.get_clip()
-    network.draw(surface, scene, assets, only=clip)
+    hotspots = network.draw(surface, scene, assets, only=clip)
     if has_band(scene) and clip.colliderect(scene_frame(scene, surface)["band"]):
         draw_band(surface, scene, assets)
-    return []
+    return [h for h in hotspots if h.kind == "accept" and h.neuron == neuron]
 
 
 def _moving_regions(rect: pygame.Rect, scene: Scene, assets: Assets):
@@ -216,7 +223,9 @@ def _draw_within(
     surface = pane.get_parent().subsurface(view)
     surface.set_clip(box)
     try:
-        return draw(surface, scene, assets)
+        hotspots = draw(surface, scene, assets)
+        x, y = surface.get_clip().topleft  # the pane's corner: its hotspots are the pane's
+        return [replace(h, rect=h.rect.move(-x, -y)) for h in hotspots]
     finally:
         surface.set_clip(None)
 

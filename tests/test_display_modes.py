@@ -409,9 +409,9 @@ def test_the_window_draws_only_what_changed_and_shows_what_a_full_redraw_would(w
         assert np.array_equal(pixels(window.screen), pixels(render_scene(scene, (1280, 720))[0]))
 
 
-def test_a_pupil_dialling_a_number_redraws_only_their_card_as_the_whole_view_would():
+def test_a_pupil_dialling_and_giving_a_number_redraws_only_their_card_as_the_whole_view_would():
     session = engine.apply(workshop("gn-3"), Tick(1.0))
-    for neuron in ("COL2", "LIG1"):  # their stations are heard (the whole view shows them)
+    for neuron in ("COL2", "COL3", "LIG1"):  # their stations are heard (the whole view shows them)
         session = engine.apply(session, StationStatus(neuron, True, 1.0))
     surface = pygame.Surface((1280, 720))
     assets, panes = Assets((1280, 720)), Panes()
@@ -425,8 +425,18 @@ def test_a_pupil_dialling_a_number_redraws_only_their_card_as_the_whole_view_wou
         drawn = panes.draw(surface, view_panes(surface.get_rect(), scene, assets))
         assert drawn == [around[neuron]]
         assert np.array_equal(pixels(surface), pixels(render_scene(scene, (1280, 720))[0]))
-    session = engine.apply(session, ButtonPressed("LIG1", "ok", 3.5))  # an answer: the whole
-    drawn = panes.draw(surface, view_panes(surface.get_rect(), engine.scene(session, 3.5), assets))
+    session = engine.apply(session, ButtonPressed("LIG1", "ok", 3.5))  # a wrong answer
+    scene = engine.scene(session, 3.5)
+    assert scene.station("LIG1").answer == "wrong"
+    assert panes.draw(surface, view_panes(surface.get_rect(), scene, assets)) == [around["LIG1"]]
+    assert np.array_equal(pixels(surface), pixels(render_scene(scene, (1280, 720))[0]))
+    accept = [h for h in panes.hotspots() if h.kind == "accept"]
+    assert [(h.neuron, h.rect) for h in accept] == [("LIG1", regions["card:LIG1"])]
+    assert sorted(panes.hotspots(), key=repr) == sorted(
+        render_scene(scene, (1280, 720))[1], key=repr
+    )
+    session = engine.apply(session, StationStatus("COL3", False, 4.0))  # the header's banner
+    drawn = panes.draw(surface, view_panes(surface.get_rect(), engine.scene(session, 4.0), assets))
     assert drawn[0] == surface.get_rect()
 
 
