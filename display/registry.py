@@ -17,8 +17,9 @@ see), :func:`draw_presenter` the leader's presenter view of the workshop
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 
 import pygame
 
@@ -123,8 +124,11 @@ def view_panes(
                 partial(_draw, draw_presenter, scene, assets),
             )
         ]
-    if scene.view == "network" and scene.fault is None and not _moving(scene):
-        return _network_panes(rect, scene, assets)
+    if scene.fault is None and not _moving(scene):
+        if scene.view == "network":
+            return _network_panes(rect, scene, assets)
+        if scene.view == "rulers":
+            return _rulers_panes(rect, scene, assets)
     view = Pane("view", rect, key, partial(_draw, draw_view, scene, assets))
     if not _moving(scene):
         return [view]
@@ -139,16 +143,10 @@ def _network_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane
     """The network view as a pane for the whole and one per card: a pupil dialling a number
     with − and + or giving it with OK (grandeur nature) changes what their card shows and
     nothing else, so only that card's surroundings are drawn again, clipped, as the whole
-    view draws them; a wrong answer's mark there is the card's own hotspot. A station coming
-    or going (the header's banner) redraws the whole."""
+    view draws them; a wrong answer's mark there is then the card's own hotspot. A station
+    coming or going (the header's banner) redraws the whole."""
     stations = scene.stations
-    whole = replace(scene, stations=tuple(_beyond_card(s) for s in stations))
-    view = Pane(
-        "view",
-        rect,
-        (shown(whole), _visitor_shows(scene)),
-        partial(_draw, _draw_without_marks, scene, assets),
-    )
+    view = Pane("view", rect, _frame_key(scene), partial(_draw, draw_view, scene, assets))
     regions = network.layout_of(scene, rect.size)
     around = network.card_surroundings(scene, assets, regions)
     cards = [
@@ -166,14 +164,71 @@ def _network_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane
     return [view, *cards]
 
 
+def _frame_key(scene: Scene, network: Hashable = None) -> tuple:
+    """What the class screen shows beyond its cards or rulers: the scene's :func:`shown`
+    without the stations' marks (but whether each is online: the header's banner) and without
+    what only the leader sees of the workshop's step (its talking points, conditions, moves,
+    clock)."""
+    step = scene.workshop
+    if step is not None:
+        step = replace(
+            step, points=(), conditions=(), moves=(), started_at=0.0, complete=False,
+            steps=(), minutes=None, next_title=None, workshop_started_at=None,
+        )  # fmt: skip
+    stations = tuple(_beyond_card(s) for s in scene.stations)
+    return shown(replace(scene, stations=stations, workshop=step), network), _visitor_shows(scene)
+
+
+def _rulers_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane]:
+    """The rulers view as a pane for the whole and one per ruler: a pupil sliding a threshold
+    changes their ruler, and the rulers downstream whose sums it moves, and nothing else; only
+    those are drawn again, clipped, as the whole view draws them. A change beyond the rulers
+    (a step, a reveal, the score) draws the whole, rulers and all, once."""
+    network_ = scene.network
+    structure = (
+        network_.hidden_names,
+        network_.output_names,
+        network_.hidden_weights.tobytes(),
+        network_.output_weights.tobytes(),
+    )
+    key = (_frame_key(scene, structure), rulers.score_text(scene))
+    models = cache(partial(rulers.models_of, scene))  # made once a frame, if anything draws
+    regions = rulers.layout_of(scene, rect.size)
+    panes = [Pane("view", rect, key, partial(_draw, draw_view, scene, assets))]
+    margin = 2 * assets.theme.px(8)  # a ruler's marks may stand a pixel or two out of it
+    for neuron in network_.hidden_names + network_.output_names:
+        box = regions[f"ruler:{neuron}"].inflate(margin, margin)
+        draw = partial(_draw_within, partial(_draw_ruler, models), rect, box, scene, assets)
+        panes.append(
+            Pane(
+                f"ruler:{neuron}", box.move(rect.topleft), (key, _ruler_shows(scene, neuron)), draw
+            )
+        )
+    return panes
+
+
+def _ruler_shows(scene: Scene, neuron: str) -> tuple:
+    """What a ruler shows that its frame does not: its threshold, its digits' sums, its
+    station (a dialled number, an answer, a slide past one step)."""
+    layer, index = scene.network.locate(neuron)
+    result = scene.set_result
+    sums = (result.hidden_sums if layer == "hidden" else result.output_sums)[:, index]
+    return scene.network.threshold(neuron), sums.tobytes(), scene.station(neuron)
+
+
+def _draw_ruler(models, surface: pygame.Surface, scene: Scene, assets: Assets):
+    """The ruler in the clipping rectangle of ``surface``, as the whole view draws it, and
+    its hotspots."""
+    clip = surface.get_clip()
+    hotspots = rulers.draw(surface, scene, assets, only=clip, models=models())
+    if has_band(scene) and clip.colliderect(scene_frame(scene, surface)["band"]):
+        draw_band(surface, scene, assets)
+    return hotspots
+
+
 def _beyond_card(station: StationView) -> StationView:
     """What of a station's view shows beyond its card (see :func:`_network_panes`)."""
     return StationView(station.neuron, station.online)
-
-
-def _draw_without_marks(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """The whole class screen; its answers' marks are the cards' panes' hotspots."""
-    return [h for h in draw_view(surface, scene, assets) if h.kind != "accept"]
 
 
 def _draw_card(neuron: str, surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:

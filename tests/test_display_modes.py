@@ -28,6 +28,7 @@ from controller.modes import engine
 from controller.modes.actors import VisitorState
 from controller.modes.rehearsal import play, the_class, the_visitor
 from controller.network import load_network
+from controller.scene import build_scene
 from controller.session import load_mode_settings
 from controller.texts import load_texts
 from display.assets import Assets
@@ -35,6 +36,7 @@ from display.frame import render_scene
 from display.panes import Panes
 from display.regions import attract_layout, frame_layout
 from display.registry import draw_presenter, view_panes
+from display.ruler import scene_ruler
 from display.theme import PALETTE, rgb
 from display.views import network, rulers
 from display.widgets import condition_text
@@ -438,6 +440,27 @@ def test_a_pupil_dialling_and_giving_a_number_redraws_only_their_card_as_the_who
     session = engine.apply(session, StationStatus("COL3", False, 4.0))  # the header's banner
     drawn = panes.draw(surface, view_panes(surface.get_rect(), engine.scene(session, 4.0), assets))
     assert drawn[0] == surface.get_rect()
+
+
+def test_a_slid_threshold_redraws_only_the_rulers_it_moves_as_the_whole_view_would():
+    digits = LIBRARY["grandeur-nature"]
+    surface = pygame.Surface((1280, 720))
+    assets, panes = Assets((1280, 720)), Panes()
+    scene = build_scene(NETWORK, digits, view="rulers")
+    panes.draw(surface, view_panes(surface.get_rect(), scene, assets))
+    regions = rulers.layout_of(scene, (1280, 720))
+    box = {n: regions[f"ruler:{n}"] for n in NETWORK.hidden_names + NETWORK.output_names}
+    for neuron, moved in (("0", 0.5), ("A", 0.5)):  # an output, then a hidden neuron
+        network = scene.network.with_thresholds({neuron: scene.network.threshold(neuron) + moved})
+        before, scene = scene, build_scene(network, digits, view="rulers")
+        assert rulers.score_text(scene) == rulers.score_text(before)  # the frame stays
+        drawn = panes.draw(surface, view_panes(surface.get_rect(), scene, assets))
+        changed = [n for n in box if scene_ruler(scene, n) != scene_ruler(before, n)]
+        assert neuron in changed and [n for n in box if box[n].collidelist(drawn) >= 0] == changed
+        assert np.array_equal(pixels(surface), pixels(render_scene(scene, (1280, 720))[0]))
+        expected = render_scene(scene, (1280, 720))[1]
+        assert sorted(panes.hotspots(), key=repr) == sorted(expected, key=repr)
+    assert len(changed) > 1  # a hidden threshold moves the output rulers' sums too
 
 
 def test_the_presenter_view_is_drawn_again_as_its_clock_moves_and_the_class_screen_is_not():

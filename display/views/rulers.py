@@ -41,19 +41,33 @@ from display.widgets import (
 
 def layout(scene: Scene, surface: pygame.Surface) -> Layout:
     """The view's regions on ``surface``: the frame and a ``ruler:N`` per neuron."""
+    return layout_of(scene, surface.get_size())
+
+
+def layout_of(scene: Scene, size: tuple[int, int]) -> Layout:
+    """The view's regions on a surface of ``size`` (see :func:`layout`)."""
     network = scene.network
-    return rulers_layout(
-        surface.get_size(), has_band(scene), network.hidden_names, network.output_names
-    )
+    return rulers_layout(size, has_band(scene), network.hidden_names, network.output_names)
 
 
-def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """Draw the rulers view of ``scene``; return the rulers' sliders and the digit chips."""
+def draw(
+    surface: pygame.Surface,
+    scene: Scene,
+    assets: Assets,
+    only: pygame.Rect | None = None,
+    models: dict[str, RulerModel] | None = None,
+) -> list[Hotspot]:
+    """Draw the rulers view of ``scene``; return the rulers' sliders and the digit chips.
+
+    With ``only``, the rulers that do not meet that rectangle are left out (the window draws
+    the view's frame alone, then each ruler that changed, clipped to it). ``models`` are the
+    rulers' models if already made (:func:`models_of`).
+    """
     texts = assets.texts(scene.language)
     title = texts["screen.rulers.title"]
     regions = layout(scene, surface)
     neurons = scene.network.hidden_names + scene.network.output_names
-    models = {n: scene_ruler(scene, n) for n in neurons}
+    models = models or models_of(scene)
     quiet = [n for n in neurons if not veiled(scene, n)]
     # Number lines and badges only change when a ruler's range does: one cached layer.
     key = (
@@ -69,6 +83,8 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     hotspots = []
     for neuron in neurons:
         rect, model = regions[f"ruler:{neuron}"], models[neuron]
+        if only is not None and not only.colliderect(rect):
+            continue
         with assets.log.region(f"ruler:{neuron}", rect, surface):
             if neuron not in quiet:
                 _draw_veiled(surface, scene, assets, model, rect)
@@ -81,6 +97,13 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
             if scene.workshop is not None:
                 hotspots.extend(_draw_step_marks(surface, scene, assets, neuron, rect))
     return hotspots
+
+
+def models_of(scene: Scene) -> dict[str, RulerModel]:
+    """Every ruler's model in ``scene``, by neuron."""
+    return {
+        n: scene_ruler(scene, n) for n in scene.network.hidden_names + scene.network.output_names
+    }
 
 
 def without_chips(model: RulerModel) -> RulerModel:
