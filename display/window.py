@@ -142,6 +142,8 @@ class Window:
             self.panes.forget()
         if scene.asleep:  # outside opening hours: black, drawn once, then nothing each frame
             panes = [Pane("asleep", self.screen.get_rect(), "asleep", _draw_black)]
+            if self.presenter is not None:
+                self.presenter.show(scene)
         elif scene.fault is not None:  # a data file to fix: its message fills the screen
             whole = self.screen.get_rect()
             panes = [Pane("fault", whole, scene.fault, partial(_draw_fault, scene, self.assets))]
