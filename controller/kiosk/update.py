@@ -34,6 +34,7 @@ runs the whole path with real processes and a small real server in a temporary f
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import logging
 import os
@@ -42,7 +43,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -217,7 +217,7 @@ def read_health(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as answer:
             page = json.loads(answer.read())
-    except (OSError, ValueError, urllib.error.URLError):
+    except (OSError, ValueError, http.client.HTTPException):  # refused, cut, not JSON
         return None
     return page if isinstance(page, dict) else None
 
