@@ -12,6 +12,12 @@ only moves values between them::
 
 A source or sink that raises is logged and counted, never allowed to stop the loop: a museum
 installation must keep running with one part broken.
+
+Given the museum's opening hours (:mod:`controller.opening_hours`), the loop asks them each turn
+on its wall clock and puts the answer in the scene (``scene.hours``): outside hours the sinks
+sleep (the floor dims, the screen goes black) while the sources are still polled, so stations
+stay connected and a press on the leader console wakes the installation. Asleep, it turns
+slowly: nothing is drawn, and a button only needs an answer within a fraction of a second.
 """
 
 from __future__ import annotations
@@ -20,14 +26,20 @@ import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Protocol
 
-from controller.events import Event, QuitRequested, Tick
+from controller.events import ConsoleAction, Event, QuitRequested, Tick
+from controller.opening_hours import Doorkeeper, HoursState, OpeningHours
 from controller.scene import Scene
 from controller.session import Session
 
 log = logging.getLogger(__name__)
+
+#: Turns a second while the installation sleeps outside opening hours: enough for a console
+#: press to wake it at once, few enough to cost next to nothing all night.
+ASLEEP_FPS = 4.0
 
 
 class Rules(Protocol):
@@ -84,6 +96,9 @@ class Installation:
     :param sinks: objects with ``show(scene)`` and ``close()``; a part may be both.
     :param fps: frames per second of the loop (the screen's rate).
     :param clock: monotonic seconds; injected so tests control time.
+    :param hours: the museum's opening hours (None: always open).
+    :param wall_clock: the local date and time the hours are read on; injected so tests choose
+        the hour.
     """
 
     def __init__(
@@ -95,6 +110,8 @@ class Installation:
         sinks: Sequence[Sink] = (),
         fps: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        hours: OpeningHours | None = None,
+        wall_clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.session = session
         self.rules = rules
@@ -105,6 +122,9 @@ class Installation:
         self.stats = LoopStats(started=clock())
         self.stopping = False
         self.scene: Scene | None = None
+        self.doorkeeper = None if hours is None else Doorkeeper(hours)
+        self.wall_clock = wall_clock
+        self._dressed: tuple[Scene, HoursState, Scene] | None = None  # the last scene with hours
 
     def step(self) -> Scene:
         """One frame: poll every source, apply the events, show the new scene to every sink."""
@@ -118,7 +138,7 @@ class Installation:
         self.stopping |= any(isinstance(e, QuitRequested) for e in events)
         # The tick comes last, so time-outs see the frame's touches (a touch resets the idle).
         self.session = self.rules.apply_all(self.session, [*events, Tick(now)])
-        self.scene = self.rules.scene(self.session, now)
+        self.scene = self._with_hours(self.rules.scene(self.session, now), events)
         for sink in self.sinks:
             try:
                 sink.show(self.scene)
@@ -126,6 +146,35 @@ class Installation:
                 self.stats.record_failure(sink, exc)
         self.stats.frames += 1
         return self.scene
+
+    def _with_hours(self, scene: Scene, events: list[Event]) -> Scene:
+        """``scene`` with the opening hours' state now (a press on the leader console wakes the
+        installation outside hours); the same object while neither changes, so the sinks can
+        tell at a glance that nothing did."""
+        if self.doorkeeper is None:
+            return scene
+        pressed = any(isinstance(e, ConsoleAction) for e in events)
+        was = self.scene.hours if self.scene is not None else None
+        state = self.doorkeeper.state(self.wall_clock(), pressed)
+        if state != was:
+            self._log_hours(state, was)
+        dressed = self._dressed
+        if dressed is not None and dressed[0] is scene and dressed[1] == state:
+            return dressed[2]
+        self._dressed = (scene, state, replace(scene, hours=state))
+        return self._dressed[2]
+
+    @staticmethod
+    def _log_hours(state: HoursState, was: HoursState | None) -> None:
+        """Say in the log when the installation goes to sleep, wakes or opens."""
+        until = f"{state.next_change:%a %d %b %H:%M}" if state.next_change else "no change due"
+        if state.open and (was is None or not was.open):
+            log.info("opening hours: open (closes %s)", until)
+        elif not state.awake and (was is None or was.awake):
+            log.info("opening hours: closed, the installation sleeps (opens %s)", until)
+        elif state.woken_until is not None and (was is None or was.woken_until is None):
+            log.info("opening hours: closed, woken by the console until %s",
+                     f"{state.woken_until:%H:%M}")  # fmt: skip
 
     def run(self, duration: float | None = None, sleep: Callable[[float], None] = time.sleep):
         """Run frames at the loop's rate until quit is requested or ``duration`` has passed."""
@@ -145,8 +194,11 @@ class Installation:
             # made up at the next turn; a turn woken early (a station's news) takes the place
             # of the one due. Behind by more than a turn, the schedule starts again from now:
             # no burst of turns to catch up.
-            due += self.period
-            if now - due > self.period:
+            period = self.period
+            if self.scene is not None and self.scene.asleep:
+                period = max(period, 1.0 / ASLEEP_FPS)
+            due += period
+            if now - due > period:
                 due = now
             sleep(max(0.0, due - now))
 

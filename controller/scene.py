@@ -17,6 +17,7 @@ import numpy as np
 
 from controller.digits import Digit, DigitSet, blank_set
 from controller.network import LAYERS, Decision, Forward, Layer, Network, forward
+from controller.opening_hours import HoursState
 from controller.training import Progress, Snapshot
 
 #: The installation's modes: the positions of the leader console's key.
@@ -299,6 +300,13 @@ class Scene:
     training: TrainingView = TrainingView()
     extras: dict = field(default_factory=dict)  # view-specific plain data (training curve…)
     fault: FaultView | None = None  # a data file the installation waits to see fixed
+    hours: HoursState | None = None  # the opening hours' state (None: no schedule, always open)
+
+    @property
+    def asleep(self) -> bool:
+        """Whether the installation sleeps (outside opening hours, not woken): the floor dims
+        and the screen goes black."""
+        return self.hours is not None and not self.hours.awake
 
     @property
     def decision(self) -> Decision:

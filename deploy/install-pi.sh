@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install "Connecte tes neurones" as a kiosk service on Raspberry Pi OS (bookworm, Lite).
 # Run as root from a copy of the repository:   sudo deploy/install-pi.sh
-# Safe to run again after an update: every step checks or overwrites its own files.
+# Safe to run again: every step checks or overwrites its own files (it then installs this copy
+# as a new release without checking it; deploy/update.sh is the update that can switch back).
 # What each step does and why: docs/install-pi.md.
 set -euo pipefail
 
@@ -44,26 +45,27 @@ for group in dialout video render input gpio spi i2c; do
     if getent group "$group" >/dev/null; then usermod -aG "$group" "$SERVICE_USER"; fi
 done
 
-say "3/8 program files in $PREFIX"
+say "3/8 the program: a release in $PREFIX/releases/, with its Python environment (pygame built against Debian's SDL2: a few minutes)"
+# Releases side by side, the service running the one $PREFIX/current points to: updates
+# (deploy/update.sh) install the next beside it and can switch back. This museum's layout,
+# data/installation.toml, is edited on the Pi: each new release is given the running one's.
 mkdir -p "$PREFIX"
-if [ "$SOURCE" != "$PREFIX" ]; then
-    # This museum's layout (data/installation.toml) is edited on the Pi: an update keeps it.
-    rsync -a --delete --exclude .venv --exclude .git --exclude '__pycache__' \
-        --exclude /data/installation.toml "$SOURCE"/ "$PREFIX"/
-    if [ ! -e "$PREFIX/data/installation.toml" ]; then
-        install -m 0644 "$SOURCE/data/installation.toml" "$PREFIX/data/installation.toml"
-    fi
-fi
-
-say "4/8 Python environment (builds pygame against Debian's SDL2: a few minutes)"
-# --system-site-packages lets gpiozero find Debian's lgpio module.
-python3 -m venv --system-site-packages "$PREFIX/.venv"
-"$PREFIX/.venv/bin/pip" install --quiet --upgrade pip
-PIP_NO_BINARY=pygame "$PREFIX/.venv/bin/pip" install --quiet -e "$PREFIX"
+cd "$SOURCE"
+python3 -m controller.kiosk.update "$SOURCE" --prefix "$PREFIX" --switch-only
 chown -R root:root "$PREFIX"
 
+say "4/8 a Pi installed before releases: its program files moved aside"
+if [ "$SOURCE" != "$PREFIX" ] && [ -d "$PREFIX/.venv" ]; then
+    # Its data/installation.toml went into the release above; the rest is kept, not used.
+    mkdir -p "$PREFIX/before-releases"
+    for old in .venv controller display data deploy docs firmware tests pyproject.toml README.md \
+        connecte_tes_neurones.egg-info; do
+        if [ -e "$PREFIX/$old" ]; then mv "$PREFIX/$old" "$PREFIX/before-releases/"; fi
+    done
+fi
+
 say "5/8 udev rules (stations by USB serial, ModemManager kept off them)"
-install -m 0644 "$PREFIX/deploy/70-neurones.rules" /etc/udev/rules.d/70-neurones.rules
+install -m 0644 "$PREFIX/current/deploy/70-neurones.rules" /etc/udev/rules.d/70-neurones.rules
 udevadm control --reload
 udevadm trigger --subsystem-match=tty
 if systemctl list-unit-files ModemManager.service >/dev/null 2>&1; then
@@ -74,7 +76,7 @@ fi
 
 say "6/8 safe shutdown from the leader console (polkit rule)"
 install -d -m 0755 /etc/polkit-1/rules.d
-install -m 0644 "$PREFIX/deploy/50-neurones-poweroff.rules" \
+install -m 0644 "$PREFIX/current/deploy/50-neurones-poweroff.rules" \
     /etc/polkit-1/rules.d/50-neurones-poweroff.rules
 
 say "7/8 journal kept across reboots, boot to the console (no desktop)"
@@ -83,7 +85,7 @@ systemd-tmpfiles --create --prefix /var/log/journal
 systemctl set-default multi-user.target
 
 say "8/8 the kiosk service"
-install -m 0644 "$PREFIX/deploy/neurones.service" /etc/systemd/system/neurones.service
+install -m 0644 "$PREFIX/current/deploy/neurones.service" /etc/systemd/system/neurones.service
 if [ "$PREFIX" != /opt/neurones ]; then
     sed -i "s#/opt/neurones#$PREFIX#g" /etc/systemd/system/neurones.service
 fi
@@ -100,10 +102,12 @@ cat <<EOF
 
 Installed. Next:
   - plug every station in, then name them:
-      sudo $PREFIX/.venv/bin/neurones diagnose --udev-rules \\
+      sudo $PREFIX/current/.venv/bin/neurones diagnose --udev-rules \\
           | sudo tee /etc/udev/rules.d/71-neuron-stations.rules
       sudo udevadm control --reload && sudo udevadm trigger --subsystem-match=tty
   - calibrate the sliders: turn the key to "technician", or stop the service and run
-      sudo systemctl stop neurones && sudo -u $SERVICE_USER $PREFIX/.venv/bin/neurones calibrate
+      sudo systemctl stop neurones && sudo -u $SERVICE_USER $PREFIX/current/.venv/bin/neurones calibrate
   - logs: journalctl -u neurones -f      health: curl 127.0.0.1:8765/health
+  - this museum's layout: $PREFIX/current/data/installation.toml
+  - later updates: git pull, then sudo deploy/update.sh (switches back if unhealthy)
 EOF

@@ -73,12 +73,17 @@ class PresenterScreen:
             return None
 
     def show(self, scene: Scene) -> None:
-        """Draw the presenter view of ``scene`` on the window, if what it shows changed."""
-        key = _what_shows(scene)
+        """Draw the presenter view of ``scene`` on the window, if what it shows changed (black
+        while the installation sleeps outside opening hours)."""
+        key = "asleep" if scene.asleep else _what_shows(scene)
         if key == self._shown:
             return
         self._shown = key
-        self.hotspots = draw_presenter(self.surface, scene, self.assets)
+        if scene.asleep:  # outside opening hours: black, as the class screen
+            self.surface.fill((0, 0, 0))
+            self.hotspots = []
+        else:
+            self.hotspots = draw_presenter(self.surface, scene, self.assets)
         texture = self._texture_from(self.renderer, self.surface)
         self.renderer.clear()
         texture.draw()

@@ -127,6 +127,7 @@ class Window:
         self._holding: tuple[str, str, float] | None = None
         self.panes = Panes()
         self.presented = 0  # frames that put something new on screen
+        self._asleep = False  # the screen is black outside opening hours
         self._resize(self.screen.get_size())
 
     # --- sink --------------------------------------------------------------------------------
@@ -136,7 +137,14 @@ class Window:
         panel) and present only that (:mod:`display.panes`): a scene that changes nothing on
         screen costs next to nothing."""
         self.scene = scene
-        if scene.fault is not None:  # a data file to fix: its message fills the screen
+        if scene.asleep != self._asleep:  # the black covered every pane, or is to be covered
+            self._asleep = scene.asleep
+            self.panes.forget()
+        if scene.asleep:  # outside opening hours: black, drawn once, then nothing each frame
+            panes = [Pane("asleep", self.screen.get_rect(), "asleep", _draw_black)]
+            if self.presenter is not None:
+                self.presenter.show(scene)
+        elif scene.fault is not None:  # a data file to fix: its message fills the screen
             whole = self.screen.get_rect()
             panes = [Pane("fault", whole, scene.fault, partial(_draw_fault, scene, self.assets))]
         else:
@@ -358,6 +366,11 @@ def _rows(pixels: np.ndarray) -> tuple[str, ...]:
 
 
 __all__ = ["NoDisplayError", "Window", "window_split"]
+
+
+def _draw_black(surface: pygame.Surface) -> list[Hotspot]:
+    surface.fill((0, 0, 0))
+    return []
 
 
 def _draw_fault(scene: Scene, assets: Assets, surface: pygame.Surface) -> list[Hotspot]:

@@ -200,7 +200,8 @@ def test_run_tells_systemd_it_is_ready_feeds_the_watchdog_and_serves_health(tmp_
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
 def test_the_systemd_unit_passes_systemd_analyze_verify(tmp_path):
     # The unit names the install path; point it at this checkout so the command exists.
-    unit = (DEPLOY / "neurones.service").read_text().replace("/opt/neurones", str(ROOT))
+    unit = (DEPLOY / "neurones.service").read_text()
+    unit = unit.replace("/opt/neurones/current", str(ROOT)).replace("/opt/neurones", str(ROOT))
     (tmp_path / "neurones.service").write_text(unit)
     assert Path(ROOT / ".venv/bin/neurones").exists() or shutil.which("neurones")
     check = subprocess.run(

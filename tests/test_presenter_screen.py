@@ -4,6 +4,8 @@ SDL's dummy video driver has one display: the presenter's window is opened on it
 (``presenter_display=0``), as the installation opens it on the Pi's second HDMI output.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pygame
 import pytest
@@ -13,6 +15,7 @@ from controller.digits import load_digit_set, shipped_sets
 from controller.events import SliderMoved, StepChosen
 from controller.modes import engine
 from controller.network import load_network
+from controller.opening_hours import HoursState
 from controller.session import load_mode_settings
 from display.assets import Assets
 from display.frame import render_scene
@@ -90,3 +93,17 @@ def test_a_touch_on_a_step_dot_of_the_presenter_window_jumps_there(window):
     # The same place on the class screen is not the presenter's.
     elsewhere = pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=dot.rect.center, button=1)
     assert StepChosen("learning-green", 2.0) not in window.translate(elsewhere, 2.0)
+
+
+def test_outside_opening_hours_the_presenter_window_goes_black_too_and_wakes_with_the_class_screen(
+    window,
+):
+    session = workshop("learning-green")
+    window.show(engine.scene(session, 1.0))
+    assert pygame.surfarray.array3d(window.presenter.surface).max() > 0
+    closed = HoursState(open=False, next_change=None)
+    window.show(replace(engine.scene(session, 2.0), hours=closed))
+    assert pygame.surfarray.array3d(window.presenter.surface).max() == 0
+    assert window.presenter.hotspots == []  # nothing to touch on a black screen
+    window.show(engine.scene(session, 3.0))
+    assert pygame.surfarray.array3d(window.presenter.surface).max() > 0

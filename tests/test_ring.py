@@ -1,10 +1,12 @@
 """What a station's ring shows, from the scene (pure)."""
 
 from dataclasses import replace
+from datetime import datetime
 
 from controller.diagnosis import CalibrationProgress, Diagnosis, StationFigures
 from controller.digits import load_digit_set
 from controller.network import load_network
+from controller.opening_hours import HoursState
 from controller.scene import StationView, build_scene
 from controller.stations.messages import RING_PATTERNS
 from controller.stations.ring import neuron_colour, ring_for
@@ -72,3 +74,11 @@ def test_calibration_progress_then_its_outcome_in_technician_mode():
     assert shown(ring_for(with_progress("running"), "A", AMBER, "OTHER"))[0] == "idle"
     visitor = replace(with_progress("running"), mode="visitor")
     assert shown(ring_for(visitor, "A", AMBER, "E660"))[0] != "calibrating"
+
+
+def test_outside_opening_hours_every_ring_is_dark_and_woken_it_fires_again():
+    closed = HoursState(open=False, next_change=None)
+    s = scene(StationView("A", online=True), hours=closed)
+    assert shown(ring_for(s, "A", AMBER)) == ("firing", AMBER, 0)  # no LED lit at level 0
+    woken = replace(s, hours=HoursState(False, None, woken_until=datetime(2026, 12, 8, 21)))
+    assert shown(ring_for(woken, "A", AMBER)) == shown(ring_for(replace(s, hours=None), "A", AMBER))

@@ -3,11 +3,11 @@
 ``data/installation.toml`` describes this museum's hardware, and each part reads its own
 sections: the stations (:mod:`controller.stations.roster`), the leader console
 (:mod:`controller.console`), the direct build's wiring (:mod:`controller.stations.wiring`), the
-LED floor (:mod:`controller.floor.mat`) and the modes' settings
-(:mod:`controller.session`). :func:`load_installation` parses the file once and hands the same
-document to each of them, so a copy named with ``--installation`` governs every section, and
-refuses a table none of them reads (a typo such as ``[consol]`` would otherwise leave the
-console on its defaults without a word)::
+LED floor (:mod:`controller.floor.mat`), the modes' settings (:mod:`controller.session`) and
+the opening hours (:mod:`controller.opening_hours`). :func:`load_installation` parses the file
+once and hands the same document to each of them, so a copy named with ``--installation``
+governs every section, and refuses a table none of them reads (a typo such as ``[consol]``
+would otherwise leave the console on its defaults without a word)::
 
     setup = load_installation(args.installation, network)
     setup.roster.by_serial, setup.console, setup.floor, setup.modes
@@ -32,6 +32,7 @@ from controller.datafile import DataError, Field, check_keys
 from controller.floor import mat
 from controller.floor.mat import FloorLayout, floor_from
 from controller.network import Network
+from controller.opening_hours import OpeningHours, hours_from
 from controller.session import ModeSettings, mode_settings_from
 from controller.stations import roster, wiring
 from controller.stations.roster import Roster, roster_from
@@ -39,7 +40,7 @@ from controller.stations.wiring import DirectWiring, wiring_from
 from controller.storage import Store
 
 #: Every table of the installation file, by the part that reads it.
-SECTIONS = (*roster.SECTIONS, *wiring.SECTIONS, *console.SECTIONS, *mat.SECTIONS, "modes")
+SECTIONS = (*roster.SECTIONS, *wiring.SECTIONS, *console.SECTIONS, *mat.SECTIONS, "modes", "hours")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class InstallationFile:
     console_configured: bool  # the file has a [console]: its absence is a fault, not a PC
     floor: FloorLayout | None  # None: an installation without LEDs
     modes: ModeSettings
+    hours: OpeningHours | None = None  # None: no [hours], always open
 
     @property
     def expected_stations(self) -> tuple[str, ...]:
@@ -85,6 +87,7 @@ def installation_from(root: Field, network: Network) -> InstallationFile:
         console_configured="console" in root,
         floor=floor_from(root, network),
         modes=mode_settings_from(root),
+        hours=hours_from(root),
     )
 
 

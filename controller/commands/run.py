@@ -73,6 +73,7 @@ from controller.modes import engine, rehearsal
 from controller.modes.actors import DWELL_S, VisitorState
 from controller.modes.finale import Trainer
 from controller.network import Network
+from controller.opening_hours import OpeningHours
 from controller.scene import VIEWS, Mode, Scene
 from controller.script import DEFAULT_SCRIPT, load_script
 from controller.session import ModeSettings, Session
@@ -267,7 +268,18 @@ def run(args: argparse.Namespace) -> int:
     actors = () if driver is None else (driver, phases)
     console = open_console(setup.console)
     installation = build_installation(
-        args, setup, session, stations, console, window, floor, errors, clock=now, actors=actors
+        args,
+        setup,
+        session,
+        stations,
+        console,
+        window,
+        floor,
+        errors,
+        clock=now,
+        actors=actors,
+        # A rehearsal on a simulated clock plays whatever the hour.
+        hours=None if clock is not None else setup.hours,
     )
     chaos = None if stations is None else start_chaos(stations, args, now())
     if chaos is not None:
@@ -363,10 +375,12 @@ def build_installation(
     *,
     clock=time.monotonic,
     actors: tuple = (),
+    hours: OpeningHours | None = None,
 ) -> Installation:
     """The loop's parts: the window, the LED floor, a rehearsal's ``actors`` (its driver and
     phase log), the station links, the console (or the keyboard), the technician desk, the
-    safe shutdown, the trainer, systemd's notifier."""
+    safe shutdown, the trainer, systemd's notifier; and the opening ``hours``, outside which
+    the floor dims and the screen sleeps (a press on the console wakes it)."""
     sources: list[Source] = []
     sinks: list[Sink] = []
     if window is not None:
@@ -414,7 +428,9 @@ def build_installation(
     sinks.append(trainer)
     sinks.append(ServiceNotifier())  # READY=1 and the watchdog, when run by systemd
     rules = engine.Engine()  # the last scene kept while the session does not change
-    return Installation(session, rules, sources=sources, sinks=sinks, fps=args.fps, clock=clock)
+    return Installation(
+        session, rules, sources=sources, sinks=sinks, fps=args.fps, clock=clock, hours=hours
+    )
 
 
 def run_report(

@@ -61,11 +61,20 @@ class FloorRenderer:
         """The levels of every LED (0–1) and the test pattern playing, if any.
 
         ``pattern`` holds one test pattern; otherwise technician mode cycles through them all.
+        Outside opening hours (the scene asleep) every level is scaled to the schedule's
+        ``floor_level`` (0: dark); the brightness cap, gamma and limiter then apply as ever, so
+        a dimmed floor is never brighter than the cap. A test pattern asked for on the command
+        line (a technician on site) is shown whatever the hour.
         """
         if pattern is not None:
             if pattern not in LED_PATTERNS:
                 raise ValueError(f"no LED pattern {pattern!r} (have: {', '.join(LED_PATTERNS)})")
             return paint_pattern(self.map, pattern, scene.t), pattern
+        if scene.hours is not None and scene.asleep:
+            level = scene.hours.floor_level
+            if level <= 0:
+                return np.zeros((self.map.led_count, 3), dtype=np.float32), None
+            return paint(self.map, scene) * level, None
         if scene.mode == "technician":
             name, since = pattern_at(self.map, scene.t)
             return paint_pattern(self.map, name, since), name
@@ -81,7 +90,12 @@ class FloorRenderer:
         fps``), and at once when what it shows changes.
         """
         key = None
-        if pattern is None and scene.mode != "technician":
+        if pattern is None and scene.asleep and scene.hours is not None:
+            # Asleep, the floor is still (dark, or the picture dimmed): made once, then kept.
+            key = ("asleep", scene.hours.floor_level, picture_key(self.map, scene))
+            if key == self._key and self._last is not None:
+                return self._last
+        elif pattern is None and scene.mode != "technician":
             key = picture_key(self.map, scene)
             if key == self._key and self._last is not None and self._recent(scene):
                 return self._last

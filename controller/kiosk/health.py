@@ -5,7 +5,8 @@ gets what the installation is doing and whether it is well::
 
     {"status": "degraded", "error": null, "mode": "visitor", "view": "network", "step": null,
      "stations": {"expected": 16, "online": 4, "missing": ["LIG2", "LIG3", "A", …]},
-     "console": "absent", "fps": 59.9, "frames": 35940, "crashes": 0, "last_error": null,
+     "console": "absent", "hours": "open", "next_change": "2026-12-02T18:00:00",
+     "woken_until": null, "fps": 59.9, "frames": 35940, "crashes": 0, "last_error": null,
      "uptime_s": 600.2, "leds": [...], "station_figures": [{"station_id": 1, …}, …]}
 
 It counts what *should* be there, not only what it has heard: the expected stations and the
@@ -15,6 +16,11 @@ loaded (the installation shows the technician's message and waits for the file t
 ``error`` says which), ``starting`` before the first frame, ``degraded`` when a station is
 missing, an LED output is down, the console the file configures is absent or a part of the
 installation has failed, else ``ok``.
+
+``hours`` is ``open`` or ``closed`` by the opening hours of the installation file (``open``
+when it has none), ``next_change`` when that changes (local time, ISO 8601; null: never),
+``woken_until`` when a console press outside hours wakes it until. A closed installation is
+not degraded: it sleeps as it was told to, its stations still counted.
 
 Each station's figures are the record the station links build
 (:class:`~controller.diagnosis.StationFigures`), as ``neurones diagnose --json`` and
@@ -39,6 +45,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -96,6 +103,7 @@ def health_report(
     documentation for ``status``).
     """
     online = set() if scene is None else {s.neuron for s in scene.stations if s.online}
+    hours = None if scene is None else scene.hours
     missing = [n for n in expected.stations if n not in online]
     console_missing = expected.console and not loop.console
     report: dict[str, Any] = {
@@ -110,6 +118,9 @@ def health_report(
             "missing": missing,
         },
         "console": "present" if loop.console else "absent" if expected.console else "none",
+        "hours": "open" if hours is None or hours.open else "closed",
+        "next_change": _iso(hours.next_change) if hours is not None else None,
+        "woken_until": _iso(hours.woken_until) if hours is not None else None,
         "fps": round(loop.fps, 1),
         "frames": loop.frames,
         "crashes": loop.crashes,
@@ -141,6 +152,11 @@ def health_report(
         status="degraded" if degraded else "ok",
     )
     return report
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """A local time for the page, to the second (None stays None)."""
+    return None if moment is None else moment.isoformat(timespec="seconds")
 
 
 def serve_health(

@@ -10,6 +10,8 @@ family                                  type    what
 ======================================  ======  ================================================
 ``neurones_up``                         gauge   1: the installation runs (0: it waits on a file)
 ``neurones_status``                     gauge   1 for the health page's status (``status`` label)
+``neurones_open``                       gauge   1 within opening hours (always, with none set)
+``neurones_awake``                      gauge   1 unless asleep outside hours (0: dark, black)
 ``neurones_stations_expected``          gauge   stations the installation file lists
 ``neurones_stations_online``            gauge   of those, online now
 ``neurones_station_up``                 gauge   each station: 1 online, 0 missing
@@ -74,6 +76,11 @@ def metric_families(report: Mapping[str, Any], turn_times: Sequence[float] = ())
     states = gauge("status", "1 for the health page's status", labels=("status",))
     for name in STATUSES:
         states.add_metric([name], float(name == status))
+    gauge("open", "1 within the opening hours of the installation file (always without any)",
+          float(report.get("hours", "open") == "open"))  # fmt: skip
+    woken = report.get("woken_until") is not None
+    gauge("awake", "1 unless the installation sleeps outside opening hours (floor dim, screen "
+          "black)", float(report.get("hours", "open") == "open" or woken))  # fmt: skip
     stations = report["stations"]
     gauge("stations_expected", "stations the installation file lists", stations["expected"])
     gauge("stations_online", "stations of the file online now", stations["online"])

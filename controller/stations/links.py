@@ -358,7 +358,14 @@ class Links:
         # What the rings show (controller.stations.ring): when none of it changed, neither did
         # they (a station coming online is sent its ring by its handshake).
         diagnosis = scene.extras.get("diagnosis")
-        shows = (scene.mode, scene.stations, scene.network, scene.result, scene.signal_layers)
+        shows = (
+            scene.mode,
+            scene.stations,
+            scene.network,
+            scene.result,
+            scene.signal_layers,
+            scene.asleep,
+        )
         if (*shows, diagnosis) == self._rings_show:
             return
         self._rings_show = (*shows, diagnosis)

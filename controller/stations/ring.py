@@ -5,6 +5,7 @@ firmware/PROTOCOL.md §3 and the controller picks one per station from the scene
 urgency:
 
 1. a calibration under way or just ended (technician mode): progress, then OK or fault;
+   outside opening hours (the installation asleep), nothing else: the ring is dark;
 2. a station not taking part in the current workshop step: one dim LED;
 3. a slider to pick up: a light running the way to move it;
 4. a pupil's answer checked: right (green pulses) or wrong (red blinking);
@@ -76,6 +77,8 @@ def ring_for(
             return pattern("calibration_ok", RIGHT_COLOUR, 255)
         if progress.status == "fault":
             return pattern("calibration_fault", WRONG_COLOUR, 255)
+    if scene.asleep:  # outside opening hours: dark (firing at nothing lights no LED)
+        return pattern("firing", colour, 0)
     if neuron is None:
         return pattern("idle", colour)
     view = scene.station(neuron)
