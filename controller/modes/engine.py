@@ -130,7 +130,8 @@ def apply_all(session: Session, events: Iterable[Event]) -> Session:
 def scene(session: Session, now: float) -> Scene:
     """Freeze the session into the scene shown at time ``now``, with the current mode's part."""
     fields = scene_fields(session, now)
-    fields.setdefault("stations", session.station_views())
+    if "stations" not in fields:  # not setdefault: the mode's own views are dearer to make twice
+        fields["stations"] = session.station_views()
     return build_scene(
         session.network,
         session.digits,
