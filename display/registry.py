@@ -124,13 +124,13 @@ def view_panes(
                 partial(_draw, draw_presenter, scene, assets),
             )
         ]
-    if scene.fault is None and not _moving(scene):
+    if scene.fault is None and not moves_with_time(scene):
         if scene.view == "network":
             return _network_panes(rect, scene, assets)
         if scene.view == "rulers":
             return _rulers_panes(rect, scene, assets)
     view = Pane("view", rect, key, partial(_draw, draw_view, scene, assets))
-    if not _moving(scene):
+    if not moves_with_time(scene):
         return [view]
     step = math.floor(scene.t * ANIMATION_FPS)
     moving = _moving_regions(rect, scene, assets)
@@ -296,7 +296,7 @@ def _visitor_shows(scene: Scene) -> tuple | None:
     return (visit.phase, visit.solved, visit.solved_at, countdown)
 
 
-def _moving(scene: Scene) -> bool:
+def moves_with_time(scene: Scene) -> bool:
     """Whether the class screen moves with the time: the attract view's example, the
     invitation breathing in the band, a challenge's celebration."""
     if scene.view == "technician":

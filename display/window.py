@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import fields
 from functools import partial
 from typing import TypeVar
 
@@ -66,7 +67,7 @@ from display.hotspot import Hotspot
 from display.panel import draw_panel
 from display.panes import Pane, Panes, shown
 from display.presenter_screen import PresenterScreen
-from display.registry import draw_view, view_panes
+from display.registry import draw_view, moves_with_time, view_panes
 
 #: Keys standing for the leader console's buttons and key.
 CONSOLE_KEYS = {
@@ -86,6 +87,8 @@ T = TypeVar("T", bound=str)
 
 #: SDL video drivers that draw nowhere a person can see.
 INVISIBLE_DRIVERS = ("offscreen", "dummy")
+#: Every part of a scene but its time.
+SCENE_PARTS = tuple(f.name for f in fields(Scene) if f.name != "t")
 
 
 class NoDisplayError(NeuronesError, RuntimeError):
@@ -128,6 +131,9 @@ class Window:
         self.panes = Panes()
         self.presented = 0  # frames that put something new on screen
         self._asleep = False  # the screen is black outside opening hours
+        # The scene last drawn, whether presenting, and where the view was: what a re-timed
+        # scene is compared with (:meth:`_only_the_clock_moved`).
+        self._drawn_for: tuple[Scene, bool, tuple[int, ...]] | None = None
         self._resize(self.screen.get_size())
 
     # --- sink --------------------------------------------------------------------------------
@@ -136,7 +142,13 @@ class Window:
         """Draw what changed of ``scene`` (its view, or the presenter view, and the simulation
         panel) and present only that (:mod:`display.panes`): a scene that changes nothing on
         screen costs next to nothing."""
+        if self._only_the_clock_moved(scene):
+            self.scene = scene
+            if self.presenter is not None:
+                self.presenter.show(scene)
+            return
         self.scene = scene
+        self._drawn_for = (scene, self.presenting, tuple(self.view_rect))
         if scene.asleep != self._asleep:  # the black covered every pane, or is to be covered
             self._asleep = scene.asleep
             self.panes.forget()
@@ -155,10 +167,21 @@ class Window:
                 key = (shown(scene), scene.floor)
                 panes.append(Pane("panel", self.panel_rect, key, partial(self._panel, scene)))
         drawn = self.panes.draw(self.screen, panes)
-        self.hotspots = self.panes.hotspots()
         if drawn:
+            self.hotspots = self.panes.hotspots()
             pygame.display.update(drawn)
             self.presented += 1
+
+    def _only_the_clock_moved(self, scene: Scene) -> bool:
+        """Whether ``scene`` is the last one shown re-timed (the engine keeps every other part
+        of a scene the same objects while nothing changes) and nothing on screen moves with
+        the time: then nothing is to be drawn, and even the panes' keys need not be made."""
+        if self._drawn_for is None or self.presenting or moves_with_time(scene):
+            return False
+        last, presenting, rect = self._drawn_for
+        if presenting or rect != tuple(self.view_rect):
+            return False
+        return all(getattr(scene, name) is getattr(last, name) for name in SCENE_PARTS)
 
     def _panel(self, scene: Scene, surface: pygame.Surface) -> list[Hotspot]:
         return draw_panel(surface, scene, self.assets)
@@ -218,6 +241,7 @@ class Window:
             return [KeyTurned(KEY_POSITIONS[key], now)]
         if key == pygame.K_p:
             self.presenting = not self.presenting
+            self.panes.forget()  # the other view covered the whole: every pane is to be drawn
             return []
         if key == pygame.K_s:
             self.simulation = not self.simulation
@@ -304,6 +328,7 @@ class Window:
         self.view_rect, self.panel_rect = window_split(size, self.simulation)
         self.assets = Assets(self.view_rect.size, audited=False)
         self.panes.forget()
+        self._drawn_for = None
 
 
 def window_split(size: tuple[int, int], simulation: bool = True) -> tuple[pygame.Rect, pygame.Rect]:

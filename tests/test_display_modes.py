@@ -391,6 +391,20 @@ def test_the_leader_s_key_shows_the_presenter_where_a_dot_jumps_to_a_step(window
     assert window.poll(3.0) == [StepChosen("learning-green", 3.0)]
 
 
+def test_a_re_timed_scene_draws_nothing_until_the_leader_s_key_changes_what_is_shown(window):
+    scene = engine.scene(engine.apply(workshop("gn-3"), Tick(1.0)), 1.0)
+    window.show(scene)
+    presented = window.presented
+    window.show(replace(scene, t=1.5))  # the engine re-times a scene that did not change
+    assert window.presented == presented
+    for shown_after in (presented + 1, presented + 2):  # the presenter view, then back
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_p))
+        window.poll(2.0)
+        window.show(replace(scene, t=2.0))
+        assert window.presented == shown_after
+    assert np.array_equal(pixels(window.screen), pixels(render_scene(scene, (1280, 720))[0]))
+
+
 def pixels(surface):
     return pygame.surfarray.array3d(surface)
 
