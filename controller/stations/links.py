@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 #: Seconds between two looks at what the stations' rings should show.
 RING_PERIOD_S = 0.05
+#: Seconds between two looks at whether each link is alive and due a keepalive: a station is
+#: silent after half a second, and sixteen looks sixty times a second would cost a Pi 1 %.
+CHECK_EVERY_S = 0.05
 
 
 class PortInfo(Protocol):
@@ -149,6 +152,7 @@ class Links:
         self._rings_at: float | None = None
         self._rings_show: tuple | None = None  # what of the scene the rings last showed
         self._closed = False
+        self._next_check = float("-inf")  # when the links' liveness is next looked at
 
     # --- source ------------------------------------------------------------------------------
 
@@ -156,8 +160,10 @@ class Links:
         """What the stations said since the last call, and who came or went, as events."""
         self._drain()
         events, self._pending = self._pending, []
-        for link in list(self.links.values()):
-            events += link.check(now)
+        if now >= self._next_check:  # silence counts in tenths of a second: no need at 60 Hz
+            self._next_check = now + CHECK_EVERY_S
+            for link in list(self.links.values()):
+                events += link.check(now)
         self._discovery(now)
         return events
 
