@@ -34,17 +34,20 @@ class Assets:
     """The theme, text cache, layer cache and texts for one window size.
 
     :param size: the drawing surface's ``(width, height)`` in pixels.
+    :param layers: how many screens' worth of pixels the cached layers may hold (a full-screen
+        layer is 8 MB at 1920×1080: a Pi must not spend its memory on the workshop's past steps).
     :param audited: whether each frame's texts are noted for the layout audit (the window's
         frames are not: :class:`~display.audit.QuietLog`).
     """
 
-    def __init__(self, size: tuple[int, int], layers: int = 48, audited: bool = True) -> None:
+    def __init__(self, size: tuple[int, int], layers: int = 12, audited: bool = True) -> None:
         self.audited = audited
         self.theme = Theme(*size)
         self.palette = self.theme.palette
         self.cache = TextCache()
         self._layers: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
-        self._layer_capacity = layers
+        self._layer_budget = layers * size[0] * size[1]  # pixels
+        self._layer_pixels = 0
         self._sprites: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
         self._memos: OrderedDict[Hashable, object] = OrderedDict()
         self._captures: dict[Hashable, Capture] = {}
@@ -111,15 +114,18 @@ class Assets:
         key = (key, size)
         surface = self._layers.get(key)
         if surface is None:
-            surface = pygame.Surface(size)
-            if pygame.display.get_init() and pygame.display.get_surface() is not None:
-                surface = surface.convert()  # same pixel format as the screen: fastest blits
+            screen = pygame.display.get_surface() if pygame.display.get_init() else None
+            # Made in the screen's pixel format (fastest blits) rather than converted to it: a
+            # full-screen convert() costs eight times the new surface.
+            surface = pygame.Surface(size) if screen is None else pygame.Surface(size, 0, screen)
             with self.log.capture(surface, target) as capture:
                 build(surface)
             self._layers[key] = surface
             self._captures[key] = capture
-            if len(self._layers) > self._layer_capacity:
-                dropped, _ = self._layers.popitem(last=False)
+            self._layer_pixels += size[0] * size[1]
+            while self._layer_pixels > self._layer_budget and len(self._layers) > 1:
+                dropped, old = self._layers.popitem(last=False)
+                self._layer_pixels -= old.get_width() * old.get_height()
                 self._captures.pop(dropped, None)
             target.blit(surface, (0, 0))
             return

@@ -35,7 +35,7 @@ from display.assets import Assets
 from display.frame import render_scene
 from display.panes import Panes
 from display.regions import attract_layout, frame_layout
-from display.registry import draw_presenter, view_panes
+from display.registry import draw_presenter, draw_view, view_panes
 from display.ruler import scene_ruler
 from display.theme import PALETTE, rgb
 from display.views import network, rulers
@@ -403,6 +403,15 @@ def test_a_re_timed_scene_draws_nothing_until_the_leader_s_key_changes_what_is_s
         window.show(replace(scene, t=2.0))
         assert window.presented == shown_after
     assert np.array_equal(pixels(window.screen), pixels(render_scene(scene, (1280, 720))[0]))
+
+
+def test_the_first_scene_warms_every_view_so_a_first_change_of_view_renders_no_new_text(window):
+    scene = engine.scene(visitor(), 1.0)  # the attract view
+    window.show(scene)
+    rendered = len(window.assets.cache)
+    for view in ("network", "rulers", "decision"):
+        draw_view(pygame.Surface(window.view_rect.size), replace(scene, view=view), window.assets)
+    assert len(window.assets.cache) == rendered
 
 
 def pixels(surface):

@@ -204,3 +204,20 @@ def test_the_technician_view_says_how_to_get_stations_before_any_is_heard(langua
     render_scene(scene_of("technician", language=language), FULL_HD, assets)
     drawn = " ".join(key[0] for key in assets.cache._surfaces if isinstance(key[0], str))
     assert "--emulate-stations 16" in drawn
+
+
+def test_cached_layers_hold_at_most_their_screens_worth_of_pixels_the_oldest_going_first():
+    assets, target = Assets((64, 48), layers=2), pygame.Surface((64, 48))
+    built = []
+
+    def layer(name):
+        def build(surface):
+            built.append(name)
+            surface.fill((10, 20, 30))
+
+        assets.blit_layer(target, name, build)
+
+    for name in ("step 1", "step 2", "step 2", "step 3", "step 1", "step 3"):
+        layer(name)
+    assert built == ["step 1", "step 2", "step 3", "step 1"]  # two screens kept: 1 went first
+    assert target.get_at((5, 5))[:3] == (10, 20, 30)
