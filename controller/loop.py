@@ -191,15 +191,17 @@ class Installation:
             self.stats.frame_times.append(now - start)
             del self.stats.frame_times[:-600]  # keep the last ten seconds or so
             # Turns are due on a steady schedule, so a sleep that overruns (a busy machine) is
-            # made up at the next turn; a turn woken early (a station's news) takes the place
-            # of the one due. Behind by more than a turn, the schedule starts again from now:
-            # no burst of turns to catch up.
+            # made up at the next turn. A turn woken early by a station's news comes on top:
+            # the turn due still comes when due (six presses in a row must not push the next
+            # turn, and the picture the window held back meanwhile, six periods away). Behind
+            # by more than a turn, the schedule starts again from now: no burst to catch up.
             period = self.period
             if self.scene is not None and self.scene.asleep:
                 period = max(period, 1.0 / ASLEEP_FPS)
-            due += period
-            if now - due > period:
-                due = now
+            if start >= due:
+                due += period
+                if now - due > period:
+                    due = now
             sleep(max(0.0, due - now))
 
     def uptime(self) -> float:

@@ -1,5 +1,7 @@
 """The installation loop moves events from sources to the session and scenes to sinks."""
 
+import itertools
+
 from loop_parts import Clock, Recorder
 
 from controller.digits import load_digit_set
@@ -93,6 +95,29 @@ def test_the_loop_keeps_its_rate_when_sleeps_overrun_and_never_bursts_after_a_lo
     slow.sinks.append(Stall())
     slow.run(duration=1.0, sleep=clock.sleep)
     assert slow.stats.frames <= 2 + 0.5 * 60  # after the stall: the rate, not a catch-up burst
+
+
+def test_a_burst_of_station_news_does_not_push_the_next_turn_away():
+    news = [100.5 + k / 1000 for k in range(6)]  # six presses read a millisecond apart
+    clock = Clock()
+
+    def sleep(seconds):  # the links' wait: woken early by a station's news
+        woken = [t for t in news if clock.now < t < clock.now + seconds]
+        clock.now = woken[0] if woken else clock.now + max(seconds, 0.001)
+
+    turns = []
+
+    class Turns:
+        def show(self, scene):
+            turns.append(clock.now)
+
+        def close(self):
+            pass
+
+    installation = Installation(session(), engine, sinks=[Turns()], fps=60, clock=clock)
+    installation.run(duration=1.0, sleep=sleep)
+    assert all(t in turns for t in news)  # each piece of news had its turn at once
+    assert max(b - a for a, b in itertools.pairwise(turns)) <= 1 / 60 + 0.001
 
 
 class Presenting:
