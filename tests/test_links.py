@@ -21,7 +21,7 @@ from controller.modes import engine
 from controller.network import load_network
 from controller.session import Session
 from controller.stations.framing import PROTOCOL_MAJOR
-from controller.stations.links import Links
+from controller.stations.links import BATCH_S, Links
 from controller.stations.messages import RING_PATTERNS
 from controller.stations.roster import load_roster
 
@@ -95,6 +95,20 @@ def test_a_move_wakes_the_waiting_loop_at_once(two):
     links.wait(30.0)
     assert time.monotonic() - start < 20  # woken by the move, not by the time-out
     assert any(isinstance(e, SliderMoved) for e in links.poll(time.monotonic()))
+
+
+def test_news_right_after_news_waits_a_moment_for_the_rest_of_its_batch(two):
+    stations, links = two
+    pump(links, online("A", "B"))
+    links.poll(time.monotonic())
+    stations[A].set_slider(0)
+    links.wait(30.0)  # woken by A's move
+    woken = time.monotonic()
+    assert any(isinstance(e, SliderMoved) for e in links.poll(woken))
+    stations[B].set_slider(0)  # the class's next press, a moment later
+    links.wait(30.0)
+    assert BATCH_S <= time.monotonic() - woken < 20  # one turn for the batch, not one each
+    assert any(isinstance(e, SliderMoved) and e.neuron == "B" for e in links.poll(woken))
 
 
 def test_unplugged_then_replugged_a_station_goes_offline_and_comes_back(two):
