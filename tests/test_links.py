@@ -97,18 +97,18 @@ def test_a_move_wakes_the_waiting_loop_at_once(two):
     assert any(isinstance(e, SliderMoved) for e in links.poll(time.monotonic()))
 
 
-def test_news_right_after_news_waits_a_moment_for_the_rest_of_its_batch(two):
+def test_a_press_right_after_news_waits_a_moment_for_the_rest_of_its_batch(two):
     stations, links = two
     pump(links, online("A", "B"))
     links.poll(time.monotonic())
-    stations[A].set_slider(0)
-    links.wait(30.0)  # woken by A's move
+    stations[A].press("plus")
+    links.wait(30.0)  # woken by A's press
     woken = time.monotonic()
-    assert any(isinstance(e, SliderMoved) for e in links.poll(woken))
-    stations[B].set_slider(0)  # the class's next press, a moment later
+    assert any(isinstance(e, ButtonPressed) for e in links.poll(woken))
+    stations[B].press("plus")  # the class's next press, a moment later
     links.wait(30.0)
     assert BATCH_S - 0.001 <= time.monotonic() - woken < 20  # one turn for the batch
-    assert any(isinstance(e, SliderMoved) and e.neuron == "B" for e in links.poll(woken))
+    assert any(isinstance(e, ButtonPressed) and e.neuron == "B" for e in links.poll(woken))
 
 
 def test_unplugged_then_replugged_a_station_goes_offline_and_comes_back(two):

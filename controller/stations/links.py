@@ -38,7 +38,7 @@ from typing import Any, Protocol
 
 from controller.calibration import CalibrationBook, StationCalibration
 from controller.diagnosis import StationFigures
-from controller.events import Event
+from controller.events import Event, SliderMoved
 from controller.scene import Scene
 from controller.stations.link import Link, LinkContext
 from controller.stations.messages import Ring
@@ -177,9 +177,9 @@ class Links:
         millisecond instead of at its next frame, while frames that change nothing (a still
         slider, 50 a second per station) are handled here without waking the loop.
 
-        A burst (a class pressing at six stations at once) wakes it once: news coming within
-        :data:`BATCH_S` of a wake-up by news waits for the rest of its batch, so the loop does
-        not turn (nor a Pi held to its share of CPU pay for) a whole turn per press.
+        A burst of presses (a class pressing at six stations at once) wakes it once: a press
+        coming within :data:`BATCH_S` of a wake-up by news waits for the rest of its batch, so
+        the loop does not turn (nor a Pi held to its share of CPU pay for) a turn per press.
         """
         deadline = self.clock() + max(0.0, timeout)
         soonest = self._woken + BATCH_S
@@ -187,10 +187,15 @@ class Links:
             self._wake.clear()
             self._drain()
             now = self.clock()
-            if now >= deadline or (self._pending and now >= soonest):
+            if now >= deadline or (self._pending and (now >= soonest or self._moves())):
                 break
             self._wake.wait((min(deadline, soonest) if self._pending else deadline) - now)
         self._woken = self.clock() if self._pending else float("-inf")
+
+    def _moves(self) -> bool:
+        """Whether a slider's move is among the news: it goes at once (a dragged slider sends
+        a frame every 20 ms or so, and the screen follows the hand)."""
+        return any(isinstance(e, SliderMoved) for e in self._pending)
 
     def _drain(self) -> None:
         """Handle every batch the reader thread has queued."""
