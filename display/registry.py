@@ -140,28 +140,30 @@ def view_panes(
 
 
 def _network_panes(rect: pygame.Rect, scene: Scene, assets: Assets) -> list[Pane]:
-    """The network view as a pane for the whole and one per card: a pupil dialling a number
-    with − and + or giving it with OK (grandeur nature) changes what their card shows and
-    nothing else, so only that card's surroundings are drawn again, clipped, as the whole
-    view draws them; a wrong answer's mark there is then the card's own hotspot. A station
-    coming or going (the header's banner) redraws the whole."""
-    stations = scene.stations
+    """The network view as a pane for the whole and one per column of cards (inputs, hidden,
+    outputs): a pupil dialling a number with − and + or giving it with OK (grandeur nature)
+    changes what their card shows and nothing else, so only their column is drawn again,
+    clipped, as the whole view draws it, once for a whole table pressing together (a card's
+    surroundings overlap its neighbours': a pane per card would draw each three times); a
+    wrong answer's mark there is then the column's hotspot. A station coming or going (the
+    header's banner) redraws the whole."""
     view = Pane("view", rect, _frame_key(scene), partial(_draw, draw_view, scene, assets))
     regions = network.layout_of(scene, rect.size)
     around = network.card_surroundings(scene, assets, regions)
-    cards = [
-        Pane(
-            f"card:{s.neuron}",
-            around[s.neuron].clip(pygame.Rect((0, 0), rect.size)).move(rect.topleft),
-            s,
-            partial(
-                _draw_within, partial(_draw_card, s.neuron), rect, around[s.neuron], scene, assets
-            ),
+    inside = pygame.Rect((0, 0), rect.size)
+    panes = [view]
+    for layer, column in scene.network.layers().items():
+        box = around[column[0]].unionall([around[n] for n in column[1:]]).clip(inside)
+        draw = partial(_draw_cards, frozenset(column))
+        panes.append(
+            Pane(
+                f"cards:{layer}",
+                box.move(rect.topleft),
+                tuple(scene.station(n) for n in column),
+                partial(_draw_within, draw, rect, box, scene, assets),
+            )
         )
-        for s in stations
-        if s.neuron in around
-    ]
-    return [view, *cards]
+    return panes
 
 
 def _frame_key(scene: Scene, network: Hashable = None) -> tuple:
@@ -231,14 +233,17 @@ def _beyond_card(station: StationView) -> StationView:
     return StationView(station.neuron, station.online)
 
 
-def _draw_card(neuron: str, surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]:
-    """What meets the clipping rectangle of ``surface`` (``neuron``'s card's surroundings),
-    as the whole class screen draws it; its hotspot, if its answer's mark is one."""
+def _draw_cards(
+    neurons: frozenset[str], surface: pygame.Surface, scene: Scene, assets: Assets
+) -> list[Hotspot]:
+    """What meets the clipping rectangle of ``surface`` (the surroundings of the cards of
+    ``neurons``), as the whole class screen draws it; their answers' marks that are
+    hotspots."""
     clip = surface.get_clip()
     hotspots = network.draw(surface, scene, assets, only=clip)
     if has_band(scene) and clip.colliderect(scene_frame(scene, surface)["band"]):
         draw_band(surface, scene, assets)
-    return [h for h in hotspots if h.kind == "accept" and h.neuron == neuron]
+    return [h for h in hotspots if h.kind == "accept" and h.neuron in neurons]
 
 
 def _moving_regions(rect: pygame.Rect, scene: Scene, assets: Assets):
