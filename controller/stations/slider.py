@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from controller.calibration import StationCalibration
@@ -101,9 +102,10 @@ class SliderPath:
     calibration: StationCalibration
     settings: SliderSettings = field(default_factory=SliderSettings)
 
-    @property
+    @cached_property
     def steps(self) -> int:
-        """How many steps the ruler has from its low end to its high end."""
+        """How many steps the ruler has from its low end to its high end (kept: it is asked at
+        every reading)."""
         ruler = self.calibration.ruler
         return max(1, round((ruler.high - ruler.low) / ruler.step))
 
@@ -145,6 +147,7 @@ class SliderTracker:
         self._state = SliderState()
         self._buttons: int | None = None
         self._next: deque[tuple[SliderPath, bool]] = deque(maxlen=1)
+        self._value: float | None = None  # the threshold the path set at the last reading
 
     def use(self, path: SliderPath, keep_filter: bool = False) -> None:
         """Follow ``path`` from the next frame (``keep_filter``: keep the EMA, re-quantise)."""
@@ -177,11 +180,12 @@ class SliderTracker:
             self._state = (
                 SliderState(state_now.filtered, None, state_now.t_ms) if keep else SliderState()
             )
+            self._value = self._path.value(self._state)
         if self._path is None:
             return None, None, False
-        before = self._path.value(self._state)
+        before = self._value
         self._state = self._path.step(self._state, raw, t_ms)
-        value = self._path.value(self._state)
+        value = self._value = self._path.value(self._state)
         return self._state, value, value != before
 
 
