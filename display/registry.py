@@ -221,10 +221,8 @@ def _ruler_shows(scene: Scene, neuron: str) -> tuple:
 def _draw_ruler(models, surface: pygame.Surface, scene: Scene, assets: Assets):
     """The ruler in the clipping rectangle of ``surface``, as the whole view draws it, and
     its hotspots."""
-    clip = surface.get_clip()
-    hotspots = rulers.draw(surface, scene, assets, only=clip, models=models())
-    if has_band(scene) and clip.colliderect(scene_frame(scene, surface)["band"]):
-        draw_band(surface, scene, assets)
+    hotspots = rulers.draw(surface, scene, assets, only=surface.get_clip(), models=models())
+    _band_within(surface, scene, assets)
     return hotspots
 
 
@@ -239,11 +237,16 @@ def _draw_cards(
     """What meets the clipping rectangle of ``surface`` (the surroundings of the cards of
     ``neurons``), as the whole class screen draws it; their answers' marks that are
     hotspots."""
-    clip = surface.get_clip()
-    hotspots = network.draw(surface, scene, assets, only=clip)
-    if has_band(scene) and clip.colliderect(scene_frame(scene, surface)["band"]):
-        draw_band(surface, scene, assets)
+    hotspots = network.draw(surface, scene, assets, only=surface.get_clip())
+    _band_within(surface, scene, assets)
     return [h for h in hotspots if h.kind == "accept" and h.neuron in neurons]
+
+
+def _band_within(surface: pygame.Surface, scene: Scene, assets: Assets) -> None:
+    """The band, where the clipping rectangle of ``surface`` meets it (a region drawn again
+    near the bottom of the view may reach into it)."""
+    if has_band(scene) and surface.get_clip().colliderect(scene_frame(scene, surface)["band"]):
+        draw_band(surface, scene, assets)
 
 
 def _moving_regions(rect: pygame.Rect, scene: Scene, assets: Assets):
