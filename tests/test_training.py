@@ -123,6 +123,22 @@ def test_the_recorded_loss_and_score_are_those_of_the_network_at_each_iteration(
     assert len(descent.losses) == len(descent.correct) == 1235
 
 
+def test_once_the_loss_is_zero_the_descent_is_at_rest_and_later_iterations_repeat_it():
+    descent = Descent(NETWORK, TRAINING)
+    while not descent.at_rest:
+        descent.advance(1000)
+        assert descent.iteration <= 50_000, "the workshop network reaches a loss of 0"
+    resting = parameters(descent.network())
+    gradient = descent.gradient()
+    assert all(not getattr(gradient, name).any() for name in PARAMETERS)  # a step moves nothing
+    descent.advance(1500)
+    assert all(np.array_equal(parameters(descent.network())[k], v) for k, v in resting.items())
+    assert (descent.losses[-1500:] == 0).all()
+    recognised = forward(descent.network(), TRAINING.grids()).recognised(TRAINING.labels())
+    assert (descent.correct[-1500:] == recognised.sum()).all()
+    assert hinge_loss(descent.network(), TRAINING) == 0
+
+
 def test_training_starts_at_the_workshop_network_and_reaches_sixteen_of_sixteen():
     result = train(NETWORK, TRAINING)
     assert result.correct[0] == 9  # the workshop network gets 9 of the 16
