@@ -114,24 +114,33 @@ class Assets:
         key = (key, size)
         surface = self._layers.get(key)
         if surface is None:
-            screen = pygame.display.get_surface() if pygame.display.get_init() else None
-            # Made in the screen's pixel format (fastest blits) rather than converted to it: a
-            # full-screen convert() costs eight times the new surface.
-            surface = pygame.Surface(size) if screen is None else pygame.Surface(size, 0, screen)
+            surface = self._make_room(size)
             with self.log.capture(surface, target) as capture:
                 build(surface)
             self._layers[key] = surface
             self._captures[key] = capture
             self._layer_pixels += size[0] * size[1]
-            while self._layer_pixels > self._layer_budget and len(self._layers) > 1:
-                dropped, old = self._layers.popitem(last=False)
-                self._layer_pixels -= old.get_width() * old.get_height()
-                self._captures.pop(dropped, None)
             target.blit(surface, (0, 0))
             return
         self._layers.move_to_end(key)
         target.blit(surface, (0, 0))
         self.log.replay(self._captures[key], target)
+
+    def _make_room(self, size: tuple[int, int]) -> pygame.Surface:
+        """A blank surface of ``size`` for a new layer, the least recently shown layers dropped
+        until it fits in the budget. A dropped layer of that size is cleared and drawn on
+        again: a new full-screen surface costs its memory's first touch (6 ms here)."""
+        reused = None
+        while self._layers and self._layer_pixels + size[0] * size[1] > self._layer_budget:
+            dropped, old = self._layers.popitem(last=False)
+            self._layer_pixels -= old.get_width() * old.get_height()
+            self._captures.pop(dropped, None)
+            if reused is None and old.get_size() == size:
+                reused = old
+        if reused is None:
+            return screen_surface(size)
+        reused.fill((0, 0, 0))  # as black as a new surface
+        return reused
 
     def memo(self, key: Hashable, build: Callable[[], T]) -> T:
         """Whatever ``build`` makes (a drawn panel and its hotspots…), made once under ``key``.
@@ -154,7 +163,7 @@ class Assets:
         key = ("scratch", size)
         surface = self._sprites.get(key)
         if surface is None:
-            surface = for_screen(pygame.Surface(size))
+            surface = screen_surface(size)
             surface.set_colorkey(COLOUR_KEY)
             self._sprites[key] = surface
         return surface
@@ -175,6 +184,16 @@ class Assets:
             if len(self._sprites) > 2048:
                 self._sprites.popitem(last=False)
         return surface
+
+
+def screen_surface(size: tuple[int, int]) -> pygame.Surface:
+    """A new opaque surface of ``size`` in the screen's pixel format when there is a screen.
+
+    Made so rather than converted to it: a full-screen ``convert()`` costs eight times the new
+    surface (10 ms here, a visitor's press waiting behind it on a Pi).
+    """
+    screen = pygame.display.get_surface() if pygame.display.get_init() else None
+    return pygame.Surface(size) if screen is None else pygame.Surface(size, 0, screen)
 
 
 def for_screen(surface: pygame.Surface) -> pygame.Surface:

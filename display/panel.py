@@ -17,7 +17,7 @@ import pygame
 
 from controller.events import STATION_BUTTONS
 from controller.scene import Scene
-from display.assets import Assets, for_screen
+from display.assets import Assets, screen_surface
 from display.hotspot import Hotspot
 from display.widgets import (
     blit_text,
@@ -72,7 +72,7 @@ def _draw_static(size: tuple[int, int], scene: Scene, assets: Assets, with_floor
     """The panel without the floor's LEDs: ``(surface, floor rectangle or None, hotspots)``."""
     theme, palette = assets.theme, assets.palette
     texts = assets.texts(scene.language)
-    surface = for_screen(pygame.Surface(size))
+    surface = screen_surface(size)
     width, height = size
     surface.fill(mix_paper(assets, palette.ink, 0.9))
     pygame.draw.line(surface, palette.rule, (0, 0), (0, height), theme.px(3))

@@ -21,7 +21,7 @@ from controller.scene import ConditionView, Scene
 from controller.texts import Texts
 from display.assets import Assets
 from display.geometry import Grid
-from display.regions import frame_layout
+from display.regions import Layout, frame_layout
 from display.theme import Colour, mix
 
 # --- text ----------------------------------------------------------------------------------
@@ -128,16 +128,18 @@ def draw_header(
     subtitle: str | None = None,
     *,
     subtitle_role: str = "body",
+    frame: Layout | None = None,
 ) -> pygame.Rect:
     """The strip at the top of a view: its title (the step's in the workshop), a subtitle, and
     on the right the badges: the mode, offline stations, a visitor's challenge.
 
     The subtitle (a score, a hint) takes the room between the title and the badges; views
-    that cache the strip in a static layer draw it apart with :func:`draw_subtitle`. Returns
-    the rectangle left for the view's content (above the band, if the scene has one).
+    that cache the strip (:func:`blit_header`) draw it apart with :func:`draw_subtitle`.
+    Returns the rectangle left for the view's content (above the band, if the scene has one).
+    ``frame`` is the view's frame when ``surface`` is not the whole view (the cached strip).
     """
     theme, palette = assets.theme, assets.palette
-    frame = scene_frame(scene, surface)
+    frame = frame or scene_frame(scene, surface)
     header = frame["header"]
     margin = theme.px(48)
     with assets.log.region("header", header, surface):
@@ -189,16 +191,36 @@ def header_badges(scene: Scene, assets: Assets) -> list[tuple[str, Colour | None
 
 
 def header_key(scene: Scene, title: str) -> tuple:
-    """Everything the header strip (without subtitle) depends on, for a static layer's key."""
+    """Everything the header strip (without subtitle) depends on, for its cache's key."""
+    return (header_title(scene, title), *frame_key(scene))
+
+
+def frame_key(scene: Scene) -> tuple:
+    """What a view's static layer may depend on besides its own content: the language, the
+    mode, the offline stations, a visitor's challenge (not the header's title: a workshop step
+    changes it, and :func:`blit_header` keeps the strip apart for that)."""
     visit = scene.visitor
     challenge = None if visit is None else (visit.phase, visit.number, visit.solved)
-    return (
-        header_title(scene, title),
-        scene.language,
-        scene.mode,
-        tuple(scene.offline()),
-        challenge,
-    )
+    return (scene.language, scene.mode, tuple(scene.offline()), challenge)
+
+
+def blit_header(surface: pygame.Surface, scene: Scene, assets: Assets, title: str) -> pygame.Rect:
+    """:func:`draw_header` without subtitle, drawn once per title and badges and kept.
+
+    The strip is cached apart from the view's static layer, so that a new workshop step (a new
+    title) draws a strip, not a whole screen. Returns the rectangle left for the content.
+    """
+    frame = scene_frame(scene, surface)
+    header = frame["header"]
+    # Down to the rule under the header, which straddles its bottom edge.
+    size = (header.width, header.bottom + assets.theme.px(2))
+
+    def build(strip: pygame.Surface) -> None:
+        strip.fill(assets.palette.paper)
+        draw_header(strip, scene, assets, title, frame=frame)
+
+    assets.blit_cached(surface, ("header", header_key(scene, title)), size, build)
+    return frame["content"]
 
 
 def draw_subtitle(

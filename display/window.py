@@ -61,6 +61,7 @@ from controller.events import (
     StepChosen,
     ViewChosen,
 )
+from controller.network import LAYERS
 from controller.scene import VIEWS, Mode, Scene
 from controller.texts import next_language
 from display.assets import Assets
@@ -180,13 +181,20 @@ class Window:
     def _warm_up(self, scene: Scene) -> None:
         """Draw every class view of the first scene once, off screen: the fonts, sprites and
         texts the views share are made before a visitor's first press needs them (a view drawn
-        cold costs a Pi 4 a tenth of a second, warm a fiftieth)."""
+        cold costs a Pi 4 a tenth of a second, warm a fiftieth).
+
+        The network view is drawn at each layer a grandeur nature run's signal reaches too:
+        each has its own static layer, so the class's first run waits for none of them.
+        """
         surface = pygame.Surface(self.view_rect.size, 0, self.screen)
-        for name in VIEWS:
+        self.assets.scratch(self.view_rect.size)  # what a view's partial redraw draws on
+        scenes = [replace(scene, view=name) for name in VIEWS]
+        scenes += [replace(scene, view="network", signal_layers=k) for k in range(len(LAYERS))]
+        for each in scenes:
             try:
-                draw_view(surface, replace(scene, view=name), self.assets)
+                draw_view(surface, each, self.assets)
             except Exception:  # a view that cannot draw this scene is drawn when it can
-                log.debug("warming up the %s view failed", name, exc_info=True)
+                log.debug("warming up the %s view failed", each.view, exc_info=True)
 
     def _only_the_clock_moved(self, scene: Scene) -> bool:
         """Whether ``scene`` is the last one shown re-timed (the engine keeps every other part

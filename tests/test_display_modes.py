@@ -414,6 +414,20 @@ def test_the_first_scene_warms_every_view_so_a_first_change_of_view_renders_no_n
     assert len(window.assets.cache) == rendered
 
 
+def test_the_first_scene_warms_the_network_views_layer_at_each_layer_the_signal_reaches(
+    window, monkeypatch
+):
+    scene = engine.scene(workshop("introduction"), 1.0)
+    window.show(scene)
+    built = []
+    static = network._draw_static
+    monkeypatch.setattr(network, "_draw_static", lambda *a: built.append(a) or static(*a))
+    surface = pygame.Surface(window.view_rect.size)
+    for signal in (0, 1, 2, None):  # a grandeur nature run, the signal reaching each layer
+        draw_view(surface, replace(scene, view="network", signal_layers=signal), window.assets)
+    assert built == []
+
+
 def pixels(surface):
     return pygame.surfarray.array3d(surface)
 

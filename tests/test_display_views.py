@@ -221,3 +221,60 @@ def test_cached_layers_hold_at_most_their_screens_worth_of_pixels_the_oldest_goi
         layer(name)
     assert built == ["step 1", "step 2", "step 3", "step 1"]  # two screens kept: 1 went first
     assert target.get_at((5, 5))[:3] == (10, 20, 30)
+
+
+def test_a_new_layer_past_the_budget_is_drawn_on_a_dropped_ones_surface_cleared_first():
+    assets, target = Assets((64, 48), layers=1), pygame.Surface((64, 48))
+    made = []
+
+    def layer(name, rect):
+        def build(surface):
+            made.append(surface)
+            surface.fill((200, 100, 50), rect)
+
+        assets.blit_layer(target, name, build)
+
+    layer("whole", pygame.Rect(0, 0, 64, 48))
+    layer("corner", pygame.Rect(0, 0, 8, 8))
+    assert made[1] is made[0]  # no new screen's worth of memory to touch
+    assert target.get_at((4, 4))[:3] == (200, 100, 50)
+    assert target.get_at((30, 30))[:3] == (0, 0, 0)  # nothing left of the dropped layer
+    layer("whole", pygame.Rect(0, 0, 64, 48))
+    assert len(made) == 3 and target.get_at((30, 30))[:3] == (200, 100, 50)
+
+
+@pytest.mark.parametrize(
+    ("view", "first", "then"),
+    [(network, "gn-3", "gn-6"), (rulers, "table-all", "table-interpret")],
+)
+def test_a_new_workshop_step_draws_its_header_strip_not_the_views_whole_layer(
+    view, first, then, monkeypatch
+):
+    from controller.commands.run import mode_session
+    from controller.digits import shipped_sets
+    from controller.events import StepChosen
+    from controller.modes import engine
+    from controller.session import load_mode_settings
+
+    library = {name: load_digit_set(name) for name in shipped_sets()}
+    settings = load_mode_settings()
+    start = mode_session(NETWORK, library, WORKSHOP, "fr", settings, "workshop")
+
+    def step(name):
+        return engine.scene(engine.apply(start, StepChosen(name, 0.0)), 1.0)
+
+    assets = Assets(FULL_HD)
+    before, _ = render_scene(step(first), FULL_HD, assets)
+    drawn = []
+    static = view._draw_static
+    monkeypatch.setattr(view, "_draw_static", lambda *a: drawn.append(a) or static(*a))
+    scene = step(then)
+    assert scene.workshop.title != step(first).workshop.title
+    cached, _ = render_scene(scene, FULL_HD, assets)
+    assert drawn == []  # the view's layer is the one already drawn
+    fresh, _ = render_scene(scene, FULL_HD, Assets(FULL_HD))
+    assert pygame.image.tobytes(cached, "RGB") == pygame.image.tobytes(fresh, "RGB")
+    header = pygame.Rect(0, 0, FULL_HD[0], 100)
+    assert (
+        before.subsurface(header).get_view("2").raw != cached.subsurface(header).get_view("2").raw
+    )  # the title did change

@@ -28,18 +28,18 @@ from display.hotspot import Hotspot
 from display.regions import Layout, band_counts_size, network_layout
 from display.text import COLOUR_KEY
 from display.widgets import (
+    blit_header,
     blit_text,
     digit_fill,
     draw_answer,
     draw_digit_grid,
-    draw_header,
     draw_neuron_badge,
     draw_offline_mark,
     draw_pill,
     draw_subtitle,
     draw_yes_no,
+    frame_key,
     has_band,
-    header_key,
     line_pitch,
     mix_paper,
     station_state,
@@ -85,8 +85,9 @@ def draw(
     network = scene.network
     names = (network.input_names, network.hidden_names, network.output_names)
     weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
-    key = ("network", header_key(scene, title), names, weights, regions, scene.shown_layers)
-    assets.blit_layer(surface, key, partial(_draw_static, scene, assets, regions, title))
+    key = ("network", frame_key(scene), names, weights, regions, scene.shown_layers)
+    assets.blit_layer(surface, key, partial(_draw_static, scene, assets, regions))
+    blit_header(surface, scene, assets, title)
 
     def meets(rect: pygame.Rect) -> bool:
         return only is None or only.colliderect(rect)
@@ -146,12 +147,12 @@ def _draw_secret(surface, assets: Assets, rect: pygame.Rect, role: str) -> None:
     blit_text(assets, surface, mark, "center", rect.center)
 
 
-def _draw_static(scene: Scene, assets: Assets, regions: Layout, title: str, layer) -> None:
-    """What only changes with the language, the mode or the stations: the background layer."""
+def _draw_static(scene: Scene, assets: Assets, regions: Layout, layer) -> None:
+    """What only changes with the language, the mode or the stations: the background layer
+    (the header is cached apart: :func:`~display.widgets.blit_header`)."""
     texts = assets.texts(scene.language)
     theme, palette = assets.theme, assets.palette
     layer.fill(palette.paper)
-    draw_header(layer, scene, assets, title)
     network = scene.network
     titles = regions["titles"]
     with assets.log.region("titles", titles, layer):

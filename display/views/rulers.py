@@ -30,12 +30,12 @@ from display.hotspot import Hotspot
 from display.regions import Layout, rulers_layout
 from display.ruler import RulerModel, draw_ruler, draw_ruler_static, scene_ruler
 from display.widgets import (
+    blit_header,
     blit_text,
-    draw_header,
     draw_pill,
     draw_subtitle,
+    frame_key,
     has_band,
-    header_key,
 )
 
 
@@ -72,12 +72,13 @@ def draw(
     # Number lines and badges only change when a ruler's range does: one cached layer.
     key = (
         "rulers",
-        header_key(scene, title),
+        frame_key(scene),
         tuple((n, models[n].lo, models[n].hi) for n in quiet),
         regions,
     )
-    build = partial(_draw_static, scene, assets, title, regions, [models[n] for n in quiet])
+    build = partial(_draw_static, scene, assets, regions, [models[n] for n in quiet])
     assets.blit_layer(surface, key, build)
+    blit_header(surface, scene, assets, title)
     if not scene.secret("score"):
         draw_subtitle(surface, scene, assets, title, score_text(scene), "large")
     hotspots = []
@@ -187,9 +188,8 @@ def _draw_veiled(surface, scene: Scene, assets: Assets, model: RulerModel, rect)
     assets.blit_cached(surface.subsurface(rect), key, rect.size, build)
 
 
-def _draw_static(scene: Scene, assets: Assets, title: str, regions: Layout, models, layer) -> None:
+def _draw_static(scene: Scene, assets: Assets, regions: Layout, models, layer) -> None:
     layer.fill(assets.palette.paper)
-    draw_header(layer, scene, assets, title)
     for model in models:
         rect = regions[f"ruler:{model.neuron}"]
         with assets.log.region(f"ruler:{model.neuron}", rect, layer):

@@ -31,13 +31,13 @@ from display.hotspot import Hotspot
 from display.regions import Layout, training_layout
 from display.ruler import draw_ruler, ruler_model
 from display.widgets import (
+    blit_header,
     blit_text,
-    draw_header,
     draw_neuron_badge,
     draw_pill,
     draw_subtitle,
+    frame_key,
     has_band,
-    header_key,
     line_pitch,
     neuron_name,
 )
@@ -68,15 +68,16 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     rows = () if progress is None else _all_weight_rows(training, texts)
     key = (
         "training",
-        header_key(scene, title),
+        frame_key(scene),
         layer,
         None if progress is None else (progress.iterations, progress.planned, _top(progress)),
         rows and tuple((n, tuple((s, b) for s, b, _ in r)) for n, r in rows),
         training.origin,
         regions,
     )
-    build = partial(_draw_static, scene, assets, title, progress, regions, rows)
+    build = partial(_draw_static, scene, assets, progress, regions, rows)
     assets.blit_layer(surface, key, build)
+    blit_header(surface, scene, assets, title)
     draw_subtitle(surface, scene, assets, title, _state(scene), "large")
     if progress is None:  # nothing labelled to learn on
         return []
@@ -93,10 +94,9 @@ def draw(surface: pygame.Surface, scene: Scene, assets: Assets) -> list[Hotspot]
     return []
 
 
-def _draw_static(scene, assets, title, progress, regions: Layout, rows, layer) -> None:
+def _draw_static(scene, assets, progress, regions: Layout, rows, layer) -> None:
     """The parts that stay while the network learns, on the cached ``layer``."""
     layer.fill(assets.palette.paper)
-    draw_header(layer, scene, assets, title)
     if progress is None:
         return
     texts = assets.texts(scene.language)
