@@ -97,9 +97,19 @@ def test_a_move_wakes_the_waiting_loop_at_once(two):
     assert any(isinstance(e, SliderMoved) for e in links.poll(time.monotonic()))
 
 
+def sliders_heard(*neurons):
+    """Each of ``neurons``' sliders has said where it is (once, on coming online)."""
+
+    def check(events):
+        return set(neurons) <= {e.neuron for e in events if isinstance(e, SliderMoved)}
+
+    return check
+
+
 def test_a_press_right_after_news_waits_a_moment_for_the_rest_of_its_batch(two):
     stations, links = two
-    pump(links, online("A", "B"))
+    up, heard = online("A", "B"), sliders_heard("A", "B")
+    pump(links, lambda events: up(events) and heard(events))  # a move would go at once
     links.poll(time.monotonic())
     stations[A].press("plus")
     links.wait(30.0)  # woken by A's press
