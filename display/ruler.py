@@ -39,7 +39,7 @@ from display.widgets import (
     blit_text,
     chip_size,
     digit_fill,
-    draw_chip,
+    draw_chips,
     draw_neuron_badge,
     draw_offline_mark,
     draw_pill,
@@ -263,18 +263,17 @@ def _draw_chips(surface, assets: Assets, network, model: RulerModel, geometry: R
     order = [i for i in range(len(model.names)) if i != model.current]
     if model.current is not None:
         order.append(model.current)
-    for i in order:
-        fill = digit_fill(assets, network, model.labels[i])
-        draw_chip(
-            surface,
-            assets,
+    chips = [
+        (
             model.names[i],
-            fill,
+            digit_fill(assets, network, model.labels[i]),
             geometry.chips[i],
-            current=i == model.current,
-            wrong=model.wrong[i] and model.marks,
-            size=geometry.chip,
+            i == model.current,
+            bool(model.wrong[i] and model.marks),
         )
+        for i in order
+    ]
+    draw_chips(surface, assets, chips, geometry.chip)
 
 
 def _draw_axis(surface, scene: Scene, assets: Assets, geometry: RulerGeometry) -> None:

@@ -10,6 +10,7 @@ not change (chips and badges are sprites, text is rendered once). Sizes are in d
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import partial
 
 import numpy as np
@@ -569,43 +570,46 @@ def draw_pickup(surface, scene: Scene, assets: Assets, neuron: str, at, anchor="
 # --- chips (the digit cards on the rulers) -------------------------------------------------
 
 
+#: A digit's chip to draw: name, fill, midbottom, whether it is on show, whether it is wrong.
+Chip = tuple[str, Colour, tuple[float, float], bool, bool]
+
+
 def chip_size(assets: Assets) -> tuple[int, int]:
     """Width and height of a digit chip in window pixels: its name ("6♠") in the smallest
     class font, 24 px at 1920×1080, with a little room around."""
     return assets.theme.px(50), assets.theme.px(32)
 
 
-def draw_chip(
+def draw_chips(
     surface: pygame.Surface,
     assets: Assets,
-    name: str,
-    fill: Colour,
-    midbottom: tuple[float, float],
-    *,
-    current: bool = False,
-    wrong: bool = False,
+    chips: Sequence[Chip],
     size: tuple[int, int] | None = None,
-) -> pygame.Rect:
-    """A digit's chip, as the workshop's cards: glyph and suit in ink on the digit's colour.
+) -> None:
+    """Digits' chips, as the workshop's cards: glyph and suit in ink on the digit's colour,
+    drawn in the order given (a chip drawn later covers an earlier one).
 
-    ``current`` (the digit on show) gets a heavy frame; ``wrong`` (on the wrong side of its
-    ruler) a red corner with a white cross. ``size`` overrides :func:`chip_size`. Returns the
-    chip's rectangle.
+    A :data:`Chip` is ``(name, fill, midbottom, current, wrong)``: ``current`` (the digit on
+    show) gets a heavy frame, ``wrong`` (on the wrong side of its ruler) a red corner with a
+    white cross. ``size`` overrides :func:`chip_size`. A ruler shows sixteen chips, every
+    frame its threshold moves: they go to the surface in one call.
     """
     w, h = size or chip_size(assets)
-    sprite = assets.sprite(
-        ("chip", name, fill, current, wrong, w, h),
-        lambda: _chip_sprite(assets, name, fill, current, wrong, (w, h)),
-        keyed=True,
-    )
     pad = assets.theme.px(12)
-    x, y = round(midbottom[0]), round(midbottom[1])
-    surface.blit(sprite, (x - w // 2 - pad, y - h - pad))
-    body = pygame.Rect(x - w // 2, y - h, w, h)
-    if assets.log.notes:  # a ruler shows sixteen chips: the label is looked up only to note
-        label = _chip_label(assets, name, fill, w)
-        note_text(assets, surface, label, label.get_rect(center=body.center))
-    return body
+    placed = []
+    for name, fill, (x, y), current, wrong in chips:
+        sprite = assets.sprite(
+            ("chip", name, fill, current, wrong, w, h),
+            partial(_chip_sprite, assets, name, fill, current, wrong, (w, h)),
+            keyed=True,
+        )
+        placed.append((sprite, (round(x) - w // 2 - pad, round(y) - h - pad)))
+    surface.blits(placed, doreturn=False)
+    if assets.log.notes:  # the labels are looked up only to note them for the layout audit
+        for name, fill, (x, y), *_ in chips:
+            body = pygame.Rect(round(x) - w // 2, round(y) - h, w, h)
+            label = _chip_label(assets, name, fill, w)
+            note_text(assets, surface, label, label.get_rect(center=body.center))
 
 
 def _chip_label(assets: Assets, name: str, fill: Colour, width: int) -> pygame.Surface:
