@@ -1,6 +1,7 @@
 """Cap, gamma and current limiter: within budget always, colours kept, nothing inverted."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -25,6 +26,16 @@ def frames(draw):
     shares = draw(arrays(np.float64, zones, elements=st.floats(0.0, 1.2)))
     budget = counts * standby + 0.01 + shares * counts * full
     return rgb, CurrentLimiter(zone_of, budget, full, standby)
+
+
+@settings(max_examples=200, deadline=None)
+@given(frames())
+def test_a_zones_current_is_its_leds_share_of_full_white_plus_their_standby(case):
+    rgb, limiter = case
+    for zone in range(len(limiter.budget_ma)):
+        mine = rgb[limiter.zone_of == zone].astype(int)
+        expected = mine.sum() / (3 * 255) * limiter.full_ma + len(mine) * limiter.standby_ma
+        assert limiter.current_ma(rgb)[zone] == pytest.approx(expected)
 
 
 @settings(max_examples=300, deadline=None)
