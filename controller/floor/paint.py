@@ -82,7 +82,9 @@ class FloorMap:
     ring_colour: np.ndarray  # (neurons, 3)
     ring_leds: np.ndarray  # LEDs belonging to a ring …
     ring_neuron: np.ndarray  # … and whose
+    ring_channels: np.ndarray  # … and their channels' indices in a raveled (leds, 3) array
     seg_leds: np.ndarray  # LEDs belonging to a segment …
+    seg_channels: np.ndarray  # … their channels' indices in a raveled (leds, 3) array
     seg_of: np.ndarray  # … which one
     seg_dist: np.ndarray  # … and how far from the source ring (m)
     seg_gap: np.ndarray  # … True where a dashed segment is dark
@@ -151,7 +153,9 @@ class FloorMap:
             ring_colour=colours,
             ring_leds=ring_leds,
             ring_neuron=np.concatenate(ring_neuron),
+            ring_channels=_channels(ring_leds),
             seg_leds=seg_leds,
+            seg_channels=_channels(seg_leds),
             seg_of=seg_of,
             seg_dist=seg_dist,
             seg_gap=(seg_dist % (DASH_M + GAP_M)) >= DASH_M,
@@ -181,6 +185,12 @@ class FloorMap:
         """Each segment's weight in ``network`` now (training may have changed it)."""
         both = np.concatenate([network.hidden_weights.ravel(), network.output_weights.ravel()])
         return both[self.seg_weight]
+
+
+def _channels(leds: np.ndarray) -> np.ndarray:
+    """The indices of ``leds``' R, G and B in a raveled ``(leds, 3)`` array: numpy scatters
+    rows through them several times faster than through the rows' own indices."""
+    return (leds[:, None] * 3 + np.arange(3)).ravel()
 
 
 def _weight_index(network, layer, target, source, first_of_layer) -> np.ndarray:
@@ -285,8 +295,9 @@ def network_picture(
 ) -> np.ndarray:
     """Rings by value, segments by what they carry, pulses and flashes, as the timeline says."""
     out = np.zeros((fm.led_count, 3), dtype=np.float32)  # spare LEDs stay dark
-    out[fm.ring_leds] = _rings(fm, values, elapsed, timeline)
-    out[fm.seg_leds] = _segments(fm, weights, carried, timeline)
+    channels = out.reshape(-1)
+    channels[fm.ring_channels] = _rings(fm, values, elapsed, timeline).reshape(-1)
+    channels[fm.seg_channels] = _segments(fm, weights, carried, timeline).reshape(-1)
     return out
 
 
@@ -298,7 +309,7 @@ def _rings(fm: FloorMap, values: np.ndarray, elapsed: float, timeline: Timeline)
     flash = np.where(fired, np.exp(-np.maximum(elapsed - timeline.arrival, 0) / FLASH_S), 0.0)
     colour = fm.ring_colour + (1 - fm.ring_colour) * (0.6 * flash)[:, None]
     colour *= np.minimum(1.0, level + 0.45 * flash)[:, None]
-    return colour[fm.ring_neuron]  # per neuron first, then one gather to its LEDs
+    return colour.take(fm.ring_neuron, axis=0)  # per neuron first, then one gather to its LEDs
 
 
 def _segments(
@@ -311,11 +322,12 @@ def _segments(
         strength > 0, 0.4 + 0.35 * strength / (strength + SEGMENT_SOFTNESS), SEGMENT_DIM
     ).astype(np.float32)
     negative = weights < 0
+    # take(): numpy gathers rows so several times faster than by indexing.
     s, dist = fm.seg_of, fm.seg_dist
-    led_level = level[s]
-    led_level[dist > timeline.reach[s]] *= timeline.unreached
-    led_level[fm.seg_gap & negative[s]] = 0.0
-    colour = SEGMENT_COLOURS[negative.astype(np.intp)][s]
+    led_level = level.take(s)
+    led_level[dist > timeline.reach.take(s)] *= timeline.unreached
+    led_level[fm.seg_gap & negative.take(s)] = 0.0
+    colour = SEGMENT_COLOURS[negative.astype(np.intp)].take(s, axis=0)
     # The pulse: a bright head walking to the target, a tail fading behind it. Only the LEDs
     # of segments with a pulse on them are computed: most frames, none has one.
     walking = (strength > 0) & (timeline.head >= 0)
@@ -326,7 +338,9 @@ def _segments(
         blob = np.where(
             ahead >= 0, np.exp(-((ahead / HEAD_M) ** 2)), np.exp(np.minimum(ahead, 0) / TAIL_M)
         ).astype(np.float32)
-        colour[on] += (1 - colour[on]) * (0.7 * blob)[:, None]
+        whiter = np.zeros(len(s), dtype=np.float32)  # 0 leaves a colour exactly as it was
+        whiter[on] = 0.7 * blob
+        colour += (1 - colour) * whiter[:, None]
         led_level[on] = np.maximum(led_level[on], blob)
     colour *= led_level[:, None]
     return colour
