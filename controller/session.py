@@ -82,7 +82,7 @@ def _recognised(
 ) -> tuple[bool, ...]:
     """Whether each digit is read as its label by ``defaults`` with ``overrides`` (pure: the
     network and digit set are immutable, so a kept answer never goes stale)."""
-    result = forward(defaults.with_thresholds(dict(overrides)), digits.grids())
+    result = forward(_with_thresholds(defaults, overrides), digits.grids())
     return tuple(map(bool, result.recognised(digits.labels())))
 
 
