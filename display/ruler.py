@@ -233,19 +233,27 @@ def draw_ruler(
         round(scale.x1 - scale.x0) + theme.px(60),
         rect.height,
     )
-    w, h = geometry.chip
-    chips = [
-        Hotspot(pygame.Rect(round(x) - w // 2, round(y) - h, w, h), "digit", index=i)
-        for i, (x, y) in zip(_digit_indexes(scene, model), geometry.chips, strict=True)
-    ]
     # Chips first: a press on a chip shows its digit, anywhere else on the line drags.
-    return [*reversed(chips), Hotspot(slider, "slider", neuron=model.neuron, scale=scale)]
+    chips = _chip_hotspots(assets, scene.digits.names(), model.names, geometry)
+    return [*chips, Hotspot(slider, "slider", neuron=model.neuron, scale=scale)]
 
 
-def _digit_indexes(scene: Scene, model: RulerModel) -> list[int]:
-    """Each chip's digit's index in the scene's set (a model may leave some digits out)."""
-    names = scene.digits.names()
-    return [names.index(n) if n in names else i for i, n in enumerate(model.names)]
+def _chip_hotspots(assets: Assets, names, shown, geometry: RulerGeometry) -> tuple[Hotspot, ...]:
+    """Each chip's hotspot, the last drawn (on top) first, to show its digit: the index of the
+    digit ``shown`` names in the scene's set ``names`` (a model may leave some out). Kept while
+    the chips stay where they are: a ruler's sixteen are asked for every frame."""
+    w, h = geometry.chip
+
+    def hotspots() -> tuple[Hotspot, ...]:
+        indexes = [names.index(n) if n in names else i for i, n in enumerate(shown)]
+        chips = [
+            Hotspot(pygame.Rect(round(x) - w // 2, round(y) - h, w, h), "digit", index=i)
+            for i, (x, y) in zip(indexes, geometry.chips, strict=True)
+        ]
+        return tuple(reversed(chips))
+
+    key = ("chip hotspots", tuple(names), tuple(shown), geometry.chips, w, h)
+    return assets.memo(key, hotspots)
 
 
 def draw_ruler_static(
