@@ -209,17 +209,21 @@ class Descent:
         h[hidden] = -1.0  # the constant input each output threshold weighs
         h_values, hT = h[:hidden], h.T
         zeros, margins = np.zeros_like(z1), np.full(y.shape, margin)
-        minus_y_over_n = -y / n
-        yz2, active, dz2 = np.empty(y.shape), np.empty(y.shape, bool), np.empty(y.shape)
+        minus_y_over_n, no_room = -y / n, np.zeros(y.shape)
+        yz2, room, active, dz2 = (np.empty(y.shape) for _ in range(4))
         dh, slope, dz1 = np.empty_like(z1), np.empty_like(z1), np.empty_like(z1)
-        dot, maximum, multiply, less, sign = np.dot, np.maximum, np.multiply, np.less, np.sign
+        dot, maximum, multiply, subtract = np.dot, np.maximum, np.multiply, np.subtract
+        heaviside, sign = np.heaviside, np.sign
 
         def backprop(z2: np.ndarray) -> None:
             dot(layer1, x, out=z1)  # z1 = W1·x − t1
             maximum(z1, zeros, out=h_values)  # h = max(0, z1)
             dot(layer2, h, out=z2)  # z2 = W2·h − t2
             multiply(y, z2, out=yz2)
-            less(yz2, margins, out=active)  # where the hinge max(0, m − y·z2) is not flat
+            subtract(margins, yz2, out=room)  # the hinge is max(0, room)
+            # 1.0 where it is not flat (room > 0), else 0.0: floats, as a mask of booleans
+            # would cost a conversion in the product below.
+            heaviside(room, no_room, out=active)
             multiply(active, minus_y_over_n, out=dz2)  # ∂loss/∂z2
             dot(dz2, hT, out=grad2)  # ∂loss/∂[W2 | t2]
             dot(w2T, dz2, out=dh)  # ∂loss/∂h
