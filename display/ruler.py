@@ -99,15 +99,17 @@ def ruler_model(
         fires = result.outputs[:, index] > 0
         wrong = (labels >= 0) & (fires != (labels == own))
     threshold = network.threshold(neuron)
-    lo, hi = value_range([*sums.tolist(), threshold])
-    keep = [i for i in range(len(sums)) if shown is None or shown[i]]
+    every_sum, every_wrong = sums.tolist(), wrong.tolist()  # plain floats and booleans
+    lo, hi = value_range([*every_sum, threshold])
+    keep = [i for i in range(len(every_sum)) if shown is None or shown[i]]
+    kept = digits.digits
     return RulerModel(
         neuron=neuron,
         threshold=threshold,
-        sums=tuple(float(sums[i]) for i in keep),
-        names=tuple(digits.digits[i].name for i in keep),
-        labels=tuple(digits.digits[i].label for i in keep),
-        wrong=tuple(bool(wrong[i]) for i in keep),
+        sums=tuple(every_sum[i] for i in keep),
+        names=tuple(kept[i].name for i in keep),
+        labels=tuple(kept[i].label for i in keep),
+        wrong=tuple(every_wrong[i] for i in keep),
         current=keep.index(current) if current in keep else None,
         lo=lo,
         hi=hi,
