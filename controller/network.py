@@ -168,8 +168,8 @@ class Network:
     def thresholds(self) -> dict[str, float]:
         """Every hidden and output threshold by neuron name."""
         names = self.hidden_names + self.output_names
-        values = np.concatenate([self.hidden_thresholds, self.output_thresholds])
-        return {n: float(v) for n, v in zip(names, values, strict=True)}
+        values = np.concatenate([self.hidden_thresholds, self.output_thresholds]).tolist()
+        return dict(zip(names, values, strict=True))
 
     def formula(self, neuron: str) -> list[tuple[float, str]]:
         """The non-zero ``(weight, source)`` terms of a neuron's sum, as on its workshop card."""
