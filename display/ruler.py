@@ -102,13 +102,13 @@ def ruler_model(
     every_sum, every_wrong = sums.tolist(), wrong.tolist()  # plain floats and booleans
     lo, hi = value_range([*every_sum, threshold])
     keep = [i for i in range(len(every_sum)) if shown is None or shown[i]]
-    kept = digits.digits
+    every_digit = digits.digits
     return RulerModel(
         neuron=neuron,
         threshold=threshold,
         sums=tuple(every_sum[i] for i in keep),
-        names=tuple(kept[i].name for i in keep),
-        labels=tuple(kept[i].label for i in keep),
+        names=tuple(every_digit[i].name for i in keep),
+        labels=tuple(every_digit[i].label for i in keep),
         wrong=tuple(every_wrong[i] for i in keep),
         current=keep.index(current) if current in keep else None,
         lo=lo,

@@ -205,11 +205,11 @@ def frame_key(scene: Scene) -> tuple:
     return (scene.language, scene.mode, tuple(scene.offline()), challenge)
 
 
-def blit_header(surface: pygame.Surface, scene: Scene, assets: Assets, title: str) -> pygame.Rect:
+def blit_header(surface: pygame.Surface, scene: Scene, assets: Assets, title: str) -> None:
     """:func:`draw_header` without subtitle, drawn once per title and badges and kept.
 
     The strip is cached apart from the view's static layer, so that a new workshop step (a new
-    title) draws a strip, not a whole screen. Returns the rectangle left for the content.
+    title) draws a strip, not a whole screen.
     """
     frame = scene_frame(scene, surface)
     header = frame["header"]
@@ -221,7 +221,6 @@ def blit_header(surface: pygame.Surface, scene: Scene, assets: Assets, title: st
         draw_header(strip, scene, assets, title, frame=frame)
 
     assets.blit_cached(surface, ("header", header_key(scene, title)), size, build)
-    return frame["content"]
 
 
 def draw_subtitle(

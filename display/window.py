@@ -64,7 +64,7 @@ from controller.events import (
 from controller.network import LAYERS
 from controller.scene import VIEWS, Mode, Scene
 from controller.texts import next_language
-from display.assets import Assets
+from display.assets import Assets, screen_surface
 from display.hotspot import Hotspot
 from display.panel import draw_panel
 from display.panes import Pane, Panes, shown
@@ -186,7 +186,7 @@ class Window:
         The network view is drawn at each layer a grandeur nature run's signal reaches too:
         each has its own static layer, so the class's first run waits for none of them.
         """
-        surface = pygame.Surface(self.view_rect.size, 0, self.screen)
+        surface = screen_surface(self.view_rect.size)
         self.assets.scratch(self.view_rect.size)  # what a view's partial redraw draws on
         scenes = [replace(scene, view=name) for name in VIEWS]
         scenes += [replace(scene, view="network", signal_layers=k) for k in range(len(LAYERS))]
