@@ -77,6 +77,13 @@ def _with_thresholds(defaults: Network, overrides: tuple[tuple[str, float], ...]
 
 
 @lru_cache(maxsize=64)
+def _blank_view(neuron: str) -> StationView:
+    """What a station with nothing to show looks like (made once per neuron: a view is
+    compared with it for every station every frame)."""
+    return StationView(neuron)
+
+
+@lru_cache(maxsize=64)
 def _recognised(
     defaults: Network, overrides: tuple[tuple[str, float], ...], digits: DigitSet
 ) -> tuple[bool, ...]:
@@ -147,14 +154,16 @@ class Session:
         thresholds = self.network.thresholds()
         views = []
         for neuron in (*self.defaults.input_names, *thresholds):
+            blank = _blank_view(neuron)
+            view = self.stations.get(neuron, blank)
             extra: dict[str, Any] = {k: v[neuron] for k, v in per_neuron.items() if neuron in v}
             if neuron in thresholds:
                 extra["pickup"] = self.pickup.direction(neuron, thresholds[neuron])
-            view = self.stations.get(neuron) or StationView(neuron)
             # replace() only where something differs: this runs for every station every frame.
-            if any(getattr(view, k) != v for k, v in extra.items()):
-                view = replace(view, **extra)
-            if view != StationView(neuron):
+            changed = {k: v for k, v in extra.items() if getattr(view, k) != v}
+            if changed:
+                view = replace(view, **changed)
+            if view != blank:
                 views.append(view)
         return tuple(views)
 
