@@ -11,6 +11,7 @@ from controller.floor.mat import load_floor
 from controller.floor.paint import NEGATIVE_HEX
 from controller.floor.patterns import LED_PATTERNS, durations, pattern_at
 from controller.network import load_network
+from controller.opening_hours import HoursState
 from controller.scene import build_scene
 from display.theme import PALETTE, rgb
 
@@ -245,3 +246,28 @@ def test_the_still_picture_is_the_one_the_animation_ends_on():
     ending = RENDERER.render(scene_at(settle - 0.01)).rgb.astype(int)
     still = RENDERER.render(scene_at(settle + 100)).rgb.astype(int)
     assert np.abs(ending - still).max() <= 1
+
+
+# --- asleep outside opening hours ------------------------------------------------------------
+
+NIGHT = HoursState(open=False, next_change=None, floor_level=0.5)
+
+
+def test_a_floor_dimmed_at_night_shows_the_still_picture_not_a_pulse_frozen_mid_way():
+    late = RENDERER.map.settle_s + 100
+    walking, settled = (RENDERER.render(scene_at(t)).rgb for t in (0.4, late))
+    assert not np.array_equal(walking, settled)
+    renderer = FloorRenderer(LAYOUT, NETWORK)
+    closing = renderer.frame(scene_at(0.4, hours=NIGHT))  # closed while a pulse walked
+    dimmed = FloorRenderer(LAYOUT, NETWORK).frame(scene_at(late, hours=NIGHT))
+    assert np.array_equal(closing.rgb, dimmed.rgb) and closing.rgb.any()
+    assert (closing.rgb <= settled).all() and closing.rgb.sum() < settled.sum() / 2
+    assert renderer.frame(scene_at(3600.0, hours=NIGHT)) is closing  # made once, kept all night
+
+
+def test_a_floor_dimmed_at_night_shows_only_the_circles_instead_of_the_attract_waves():
+    renderer = FloorRenderer(LAYOUT, NETWORK)
+    night = [renderer.frame(scene_at(t, floor_mode="attract", hours=NIGHT)) for t in (1.0, 7.3)]
+    assert night[1] is night[0]
+    segments = np.concatenate([LAYOUT.segment_indices(s) for s in LAYOUT.segments])
+    assert not night[0].rgb[segments].any() and night[0].rgb.any()

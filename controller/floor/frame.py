@@ -20,7 +20,7 @@ import numpy as np
 
 from controller.floor.colour import ColourPipeline
 from controller.floor.mat import FloorLayout
-from controller.floor.paint import FloorMap, moving, paint, picture_key
+from controller.floor.paint import FloorMap, at_rest, moving, paint, picture_key
 from controller.floor.patterns import LED_PATTERNS, paint_pattern, pattern_at
 from controller.network import Network
 from controller.scene import FloorView, RingMark, Scene
@@ -61,7 +61,8 @@ class FloorRenderer:
         """The levels of every LED (0–1) and the test pattern playing, if any.
 
         ``pattern`` holds one test pattern; otherwise technician mode cycles through them all.
-        Outside opening hours (the scene asleep) every level is scaled to the schedule's
+        Outside opening hours (the scene asleep) the floor shows its still picture
+        (:func:`~controller.floor.paint.at_rest`) with every level scaled to the schedule's
         ``floor_level`` (0: dark); the brightness cap, gamma and limiter then apply as ever, so
         a dimmed floor is never brighter than the cap. A test pattern asked for on the command
         line (a technician on site) is shown whatever the hour.
@@ -74,7 +75,7 @@ class FloorRenderer:
             level = scene.hours.floor_level
             if level <= 0:
                 return np.zeros((self.map.led_count, 3), dtype=np.float32), None
-            return paint(self.map, scene) * level, None
+            return paint(self.map, at_rest(self.map, scene)) * level, None
         if scene.mode == "technician":
             name, since = pattern_at(self.map, scene.t)
             return paint_pattern(self.map, name, since), name
@@ -91,8 +92,12 @@ class FloorRenderer:
         """
         key = None
         if pattern is None and scene.asleep and scene.hours is not None:
-            # Asleep, the floor is still (dark, or the picture dimmed): made once, then kept.
-            key = ("asleep", scene.hours.floor_level, picture_key(self.map, scene))
+            # Asleep, the floor is still (dark, or its still picture dimmed): made once, kept.
+            key = (
+                "asleep",
+                scene.hours.floor_level,
+                picture_key(self.map, at_rest(self.map, scene)),
+            )
             if key == self._key and self._last is not None:
                 return self._last
         elif pattern is None and scene.mode != "technician":

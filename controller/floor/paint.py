@@ -19,7 +19,7 @@ The technician's test patterns live in :mod:`controller.floor.patterns`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -261,6 +261,15 @@ def moving(fm: FloorMap, scene: Scene) -> bool:
     if mode == "dim":
         return False
     return mode == "attract" or scene.t - scene.changed_at < fm.settle_s
+
+
+def at_rest(fm: FloorMap, scene: Scene) -> Scene:
+    """``scene`` as a sleeping floor shows it, dimmed, all night: still. Every pulse arrived
+    and every flash over (the picture the animation ends on), and instead of the attract
+    waves only the circles, faintly (``dim``)."""
+    if scene.floor_mode == "attract":
+        return replace(scene, floor_mode="dim")
+    return replace(scene, t=max(scene.t, scene.changed_at + fm.settle_s))
 
 
 def network_timeline(fm: FloorMap, elapsed: float) -> Timeline:
