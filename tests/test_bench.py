@@ -134,3 +134,13 @@ def test_the_led_link_is_measured_in_micropython_and_estimated_for_an_rp2040(cap
 
     bars = {bar.key: bar for figure in FIGURES for bar in figure.bars}
     assert bars["led_link_fps_lit"].limit == 30 and not bars["led_link_fps_lit"].at_most
+
+
+def test_the_reaction_figure_comes_with_the_machines_own_share_of_it():
+    from controller.commands.bench import emulated_installation
+    from controller.stations.bench import measure_reaction
+
+    figures = measure_reaction(emulated_installation, seconds=2.0)
+    assert figures["reaction_moves"] > 10
+    assert 0 < figures["reaction_p50_ms"] <= figures["reaction_p99_ms"]
+    assert figures["reaction_idle_p99_ms"] > 0

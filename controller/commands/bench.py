@@ -133,6 +133,12 @@ FIGURES: tuple[Figure, ...] = (
             Bar(
                 "reaction_p99_ms", "host reaction, 16 stations: frame read → scene, p99", "ms", 2.0
             ),
+            Bar(
+                "reaction_idle_p99_ms",
+                "the same, a turn computing nothing: this machine's own p99",
+                "ms",
+                None,
+            ),
         ),
         partial(measure_reaction, emulated_installation),
     ),
