@@ -51,6 +51,7 @@ class Assets:
         self._sprites: OrderedDict[Hashable, pygame.Surface] = OrderedDict()
         self._memos: OrderedDict[Hashable, object] = OrderedDict()
         self._captures: dict[Hashable, Capture] = {}
+        self._overlays: dict[tuple[int, int], tuple[Hashable, pygame.Surface]] = {}
         self.log = DrawLog(pygame.Surface((1, 1)))
 
     def begin(self, surface: pygame.Surface, audience: str = "class") -> DrawLog:
@@ -156,16 +157,26 @@ class Assets:
             self._memos.popitem(last=False)
         return value
 
-    def scratch(self, size: tuple[int, int]) -> pygame.Surface:
-        """A surface of ``size`` to draw on and copy a part of (pixels of the colour key are
-        not copied), kept for the next time: what must be drawn unclipped to come out exactly
-        as a whole frame draws it (see :func:`display.views.network.draw`)."""
-        key = ("scratch", size)
-        surface = self._sprites.get(key)
-        if surface is None:
+    def overlay(
+        self, size: tuple[int, int], key: Hashable, build: Callable[[pygame.Surface], None]
+    ) -> pygame.Surface:
+        """A surface of ``size`` holding what ``build`` drew on it over the colour key (whose
+        pixels a blit does not copy), kept while ``key`` stays the same: what must be drawn
+        unclipped to come out exactly as a whole frame draws it, then copied a part at a time
+        (see :func:`display.views.network.draw`). One is kept per size; another key draws it
+        again."""
+        held = self._overlays.pop(size, None)
+        if held is None:
             surface = screen_surface(size)
             surface.set_colorkey(COLOUR_KEY)
-            self._sprites[key] = surface
+        else:
+            drawn, surface = held
+            if drawn == key:
+                self._overlays[size] = held
+                return surface
+        surface.fill(COLOUR_KEY)
+        build(surface)
+        self._overlays[size] = (key, surface)  # only once drawn: a failed build keeps nothing
         return surface
 
     def sprite(

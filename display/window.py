@@ -187,7 +187,8 @@ class Window:
         each has its own static layer, so the class's first run waits for none of them.
         """
         surface = screen_surface(self.view_rect.size)
-        self.assets.scratch(self.view_rect.size)  # what a view's partial redraw draws on
+        # What a view's partial redraw copies from: a full-size surface's first touch is slow.
+        self.assets.overlay(self.view_rect.size, None, lambda overlay: None)
         scenes = [replace(scene, view=name) for name in VIEWS]
         scenes += [replace(scene, view="network", signal_layers=k) for k in range(len(LAYERS))]
         for each in scenes:

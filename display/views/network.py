@@ -26,7 +26,6 @@ from display.assets import Assets
 from display.geometry import Grid
 from display.hotspot import Hotspot
 from display.regions import Layout, band_counts_size, network_layout
-from display.text import COLOUR_KEY
 from display.widgets import (
     blit_header,
     blit_text,
@@ -523,29 +522,31 @@ def _draw_edges(
 
     A thick line drawn clipped is not the same line cut: pygame draws it between its
     clipped ends, a pixel off here and there. So for ``only`` the edges are drawn whole on
-    a scratch surface, and the part in ``only`` copied.
+    an overlay, and the part in ``only`` copied; the overlay is kept while the values stay
+    (a table of pupils giving numbers one after the other copies from the same one).
     """
     network, result = scene.network, scene.result
     shown = scene.shown_layers
     inputs = result.inputs[0] if shown >= 1 else 0 * result.inputs[0]
     hidden = result.hidden[0] if shown >= 2 else 0 * result.hidden[0]
     values = (inputs, hidden)
-    target = surface
-    if only is not None:
-        target = assets.scratch(surface.get_size())
-        target.fill(COLOUR_KEY, only)
-    for layer, start, end, weight, source, bounds in _edge_lines(network, regions, assets):
-        if only is not None and not only.colliderect(bounds):
-            continue
-        _edge(target, assets, start, end, weight, weight * values[layer][source])
-    if only is not None:
-        surface.blit(target, only, only)
+    lines = _edge_lines(network, regions, assets)
+
+    def draw(target: pygame.Surface) -> None:
+        for layer, start, end, weight, source in lines:
+            _edge(target, assets, start, end, weight, weight * values[layer][source])
+
+    if only is None:
+        draw(surface)
+        return
+    weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
+    key = ("edges", regions, weights, inputs.tobytes(), hidden.tobytes())
+    surface.blit(assets.overlay(surface.get_size(), key, draw), only, only)
 
 
 def _edge_lines(network, regions: Layout, assets: Assets) -> list[tuple]:
-    """Each edge's layer (0: inputs → hidden, 1: hidden → outputs), end points, weight,
-    source index and the rectangle it may cover: worked out once per layout and weights (a
-    ruler's slide changes neither)."""
+    """Each edge's layer (0: inputs → hidden, 1: hidden → outputs), end points, weight and
+    source index: worked out once per layout and weights (a ruler's slide changes neither)."""
     weights = (network.hidden_weights, network.output_weights)
     key = ("edges", regions, weights[0].tobytes(), weights[1].tobytes())
     return assets.memo(key, lambda: list(_edge_geometry(network, regions, assets)))
@@ -565,15 +566,7 @@ def _edge_geometry(network, regions: Layout, assets: Assets):
                     regions[f"card:{sources[s]}"], "right", fan_out.index(t), len(fan_out), assets
                 )
                 end = _port(regions[f"card:{target}"], "left", k, len(fan_in), assets)
-                bounds = _bounds(start, end, assets.theme.px(40))  # past its half width
-                yield layer, start, end, float(weights[t, s]), s, bounds
-
-
-def _bounds(start, end, margin: int) -> pygame.Rect:
-    """The rectangle around a line from ``start`` to ``end``, ``margin`` wider each way."""
-    left, top = min(start[0], end[0]), min(start[1], end[1])
-    box = pygame.Rect(left, top, abs(end[0] - start[0]) + 1, abs(end[1] - start[1]) + 1)
-    return box.inflate(2 * margin, 2 * margin)
+                yield layer, start, end, float(weights[t, s]), s
 
 
 def _port(card: pygame.Rect, side: str, k: int, n: int, assets: Assets) -> tuple[float, float]:
