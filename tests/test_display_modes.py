@@ -482,6 +482,39 @@ def test_pupils_dialling_and_giving_numbers_redraw_only_their_column_as_the_whol
     assert drawn[0] == surface.get_rect()
 
 
+def test_a_column_redraw_draws_the_edges_once_for_the_values_shown(monkeypatch):
+    session = engine.apply(workshop("gn-3"), Tick(1.0))
+    for neuron in ("COL2", "LIG1"):  # heard: their presses redraw their column alone
+        session = engine.apply(session, StationStatus(neuron, True, 1.0))
+    surface = pygame.Surface((1280, 720))
+    assets, panes = Assets((1280, 720)), Panes()
+    panes.draw(surface, view_panes(surface.get_rect(), engine.scene(session, 1.0), assets))
+    edges, edge = [], network._edge
+    monkeypatch.setattr(network, "_edge", lambda *a: edges.append(a) or edge(*a))
+    drawn = []
+    for t, event, signal in (
+        (2.0, ButtonPressed("COL2", "plus", 2.0), None),  # its column's edges: all drawn
+        (2.5, ButtonPressed("COL2", "plus", 2.5), None),  # the same values: copied, none drawn
+        (3.0, ButtonPressed("LIG1", "plus", 3.0), None),
+        (3.5, Tick(3.5), 1),  # the signal reaches the inputs: the whole view, edges and all
+        (4.0, ButtonPressed("COL2", "minus", 4.0), 1),  # new values: all drawn again, once
+        (4.5, ButtonPressed("COL2", "plus", 4.5), 1),
+    ):
+        session = engine.apply(session, event)
+        scene = engine.scene(session, t)
+        if signal is not None:
+            scene = replace(scene, signal_layers=signal)
+        edges.clear()
+        panes.draw(surface, view_panes(surface.get_rect(), scene, assets))
+        drawn.append(len(edges))
+    lines = drawn[0]
+    assert lines >= 30 and drawn == [lines, 0, 0, lines, lines, 0]
+    session = engine.apply(session, ButtonPressed("LIG1", "plus", 5.0))
+    scene = replace(engine.scene(session, 5.0), signal_layers=1)
+    panes.draw(surface, view_panes(surface.get_rect(), scene, assets))
+    assert np.array_equal(pixels(surface), pixels(render_scene(scene, (1280, 720))[0]))
+
+
 def test_a_slid_threshold_redraws_only_the_rulers_it_moves_as_the_whole_view_would():
     digits = LIBRARY["grandeur-nature"]
     surface = pygame.Surface((1280, 720))
