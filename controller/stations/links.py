@@ -174,8 +174,9 @@ class Links:
         """Sleep up to ``timeout`` seconds, or less if a station's frame gives an event.
 
         Pass it as the loop's ``sleep``: the loop then reacts to a slider within a
-        millisecond instead of at its next frame, while frames that change nothing (a still
-        slider, 50 a second per station) are handled here without waking the loop.
+        millisecond instead of at its next frame, while frames that change nothing (a
+        station's heartbeat, a slider trembling within its hysteresis) are handled here
+        without waking the loop.
 
         A burst of presses (a class pressing at six stations at once) wakes it once: a press
         coming within :data:`BATCH_S` of a wake-up by news waits for the rest of its batch, so
