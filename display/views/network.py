@@ -95,7 +95,7 @@ def draw(
         index, count = scene.digit_index + 1, len(scene.digits)
         position = texts.format("screen.network.position", index=index, count=count)
         draw_subtitle(surface, scene, assets, title, position, "body")
-    _draw_edges(surface, scene, assets, regions, only)
+    _draw_edges(surface, scene, assets, regions, weights, only)
     hotspots = []
     around = card_surroundings(scene, assets, regions)
     for name in network.input_names:
@@ -516,9 +516,15 @@ def _station_marks(surface, scene: Scene, assets: Assets, name: str, card: pygam
 
 
 def _draw_edges(
-    surface, scene: Scene, assets: Assets, regions: Layout, only: pygame.Rect | None = None
+    surface,
+    scene: Scene,
+    assets: Assets,
+    regions: Layout,
+    weights: tuple[bytes, bytes],
+    only: pygame.Rect | None = None,
 ) -> None:
-    """Every non-zero weight as an edge, thick with the value it carries now.
+    """Every non-zero weight as an edge, thick with the value it carries now (``weights``:
+    the network's weights as bytes, what the edges' geometry is kept under).
 
     A thick line drawn clipped is not the same line cut: pygame draws it between its
     clipped ends, a pixel off here and there. So for ``only`` the edges are drawn whole on
@@ -530,7 +536,7 @@ def _draw_edges(
     inputs = result.inputs[0] if shown >= 1 else 0 * result.inputs[0]
     hidden = result.hidden[0] if shown >= 2 else 0 * result.hidden[0]
     values = (inputs, hidden)
-    lines = _edge_lines(network, regions, assets)
+    lines = _edge_lines(network, regions, weights, assets)
 
     def draw(target: pygame.Surface) -> None:
         for layer, start, end, weight, source in lines:
@@ -539,17 +545,17 @@ def _draw_edges(
     if only is None:
         draw(surface)
         return
-    weights = (network.hidden_weights.tobytes(), network.output_weights.tobytes())
     key = ("edges", regions, weights, inputs.tobytes(), hidden.tobytes())
     surface.blit(assets.overlay(surface.get_size(), key, draw), only, only)
 
 
-def _edge_lines(network, regions: Layout, assets: Assets) -> list[tuple]:
+def _edge_lines(
+    network, regions: Layout, weights: tuple[bytes, bytes], assets: Assets
+) -> list[tuple]:
     """Each edge's layer (0: inputs → hidden, 1: hidden → outputs), end points, weight and
     source index: worked out once per layout and weights (a ruler's slide changes neither)."""
-    weights = (network.hidden_weights, network.output_weights)
-    key = ("edges", regions, weights[0].tobytes(), weights[1].tobytes())
-    return assets.memo(key, lambda: list(_edge_geometry(network, regions, assets)))
+    geometry = _edge_geometry(network, regions, assets)
+    return assets.memo(("edges", regions, weights), lambda: list(geometry))
 
 
 def _edge_geometry(network, regions: Layout, assets: Assets):
