@@ -3,6 +3,8 @@ gpiozero MCP3008 on mock pins, the MCP23017 register models behind the smbus2 in
 wiring file, its faults, and the commands that run it."""
 
 import json
+import random
+import statistics
 import subprocess
 import sys
 import threading
@@ -19,7 +21,7 @@ from controller.events import ButtonPressed, SliderMoved, StationStatus
 from controller.network import load_network
 from controller.stations.direct import DirectStation, DirectStations
 from controller.stations.direct_emulation import DirectChaos, DirectEmulator
-from controller.stations.floating import UNWIRED_FROM, Floating, roughness
+from controller.stations.floating import UNWIRED_FROM, WINDOW, Floating, roughness
 from controller.stations.roster import load_roster
 from controller.stations.wiring import load_wiring
 from controller.texts import load_texts
@@ -151,6 +153,21 @@ def test_the_floating_verdict_needs_half_a_second_and_holds_until_the_input_calm
     for _ in range(30):
         verdict.read(1000)
     assert not verdict.unwired
+
+
+def test_the_floating_verdict_judges_the_roughness_of_the_last_half_second():
+    """The verdict keeps the second differences as readings come: at every reading its window
+    holds exactly those of the last ``WINDOW`` readings, before and after the chip goes away."""
+    rng = random.Random(3)
+    verdict = Floating()
+    for _chip_back in range(2):
+        readings = [rng.choice((2048.0, rng.uniform(0, 4095))) for _ in range(80)]
+        for i, raw in enumerate(readings):
+            verdict.read(raw)
+            window = readings[max(0, i + 1 - WINDOW) : i + 1]
+            assert statistics.median(verdict.differences or [0.0]) == roughness(window)
+        verdict.clear()
+        assert not verdict.differences and not verdict.unwired
 
 
 # --- the direct source -------------------------------------------------------------------

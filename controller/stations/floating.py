@@ -27,34 +27,49 @@ WINDOW, EVERY = 25, 5
 UNWIRED_FROM, WIRED_UNDER = 48.0, 24.0
 
 
+def bend(older: float, old: float, new: float) -> float:
+    """The absolute second difference of three readings in a row: how sharply they turn."""
+    return abs(new - 2 * old + older)
+
+
 def roughness(readings: deque[float] | list[float]) -> float:
     """The median of the absolute second differences of ``readings`` (0 for fewer than 3)."""
     r = list(readings)
     if len(r) < 3:
         return 0.0
-    return statistics.median(abs(r[i] - 2 * r[i - 1] + r[i - 2]) for i in range(2, len(r)))
+    return statistics.median(bend(*r[i - 2 : i + 1]) for i in range(2, len(r)))
 
 
 class Floating:
-    """Whether one input is floating, from its recent readings."""
+    """Whether one input is floating, from its recent readings.
+
+    Each reading adds one second difference to a window of them (the last ``WINDOW``
+    readings' worth), so judging is one median of numbers already at hand.
+    """
 
     def __init__(self) -> None:
-        self.readings: deque[float] = deque(maxlen=WINDOW)
+        self.differences: deque[float] = deque(maxlen=WINDOW - 2)
         self.unwired = False
+        self._before: deque[float] = deque(maxlen=2)  # the two readings before, older first
         self._count = 0
 
     def read(self, raw: float) -> bool:
         """One more reading; whether the verdict changed."""
-        self.readings.append(raw)
+        before = self._before
+        if len(before) == 2:
+            self.differences.append(bend(before[0], before[1], raw))
+        before.append(raw)
         self._count += 1
-        if len(self.readings) < WINDOW or self._count % EVERY:
+        if self._count < WINDOW or self._count % EVERY:
             return False
-        rough = roughness(self.readings)
+        rough = statistics.median(self.differences)
         now = rough >= UNWIRED_FROM if not self.unwired else rough >= WIRED_UNDER
         changed, self.unwired = now != self.unwired, now
         return changed
 
     def clear(self) -> None:
         """Forget the readings (the chip went away)."""
-        self.readings.clear()
+        self.differences.clear()
+        self._before.clear()
+        self._count = 0
         self.unwired = False
