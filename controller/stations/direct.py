@@ -126,6 +126,7 @@ class DirectStation:
         self.buttons: dict[int, Debounced] = {}  # by button index, once first read
         self.held = 0  # the debounced buttons held, bit 0 minus, 1 plus, 2 OK
         self._held_shown = -1  # what the controls last saw of them (-1: nothing yet)
+        self._settling = False  # a button read lately has not held still yet
 
     @property
     def neuron(self) -> str:
@@ -146,6 +147,7 @@ class DirectStation:
         self.tracker.use(path)
         self.floating.clear()
         self.buttons, self.held, self._held_shown = {}, 0, -1
+        self._settling = False
         return [StationStatus(self.neuron, True, now)]
 
     def go(self, now: float) -> list[Event]:
@@ -196,11 +198,14 @@ class DirectStation:
                 edge = ButtonEvent(int(now * 1000) & 0xFFFFFFFF, i, int(after.level))
                 events += self.controls.event(edge, now) or []
         self.held = sum(1 << i for i, b in self.buttons.items() if b.level)
+        self._settling = any(b.candidate != b.level for b in self.buttons.values())
         return events
 
     def settling(self) -> bool:
-        """Whether a button has not yet held still long enough to count."""
-        return any(b.candidate != b.level for b in self.buttons.values())
+        """Whether a button has not yet held still long enough to count (known from the last
+        read of its pins: only a read moves a button's state, and the sampler asks at every
+        tick)."""
+        return self._settling
 
     def figures(self, now: float, calibrated: bool) -> StationFigures:
         """What a technician sees of this station at ``now``."""
