@@ -393,7 +393,7 @@ def build_scene(
         digit_index=digit_index,
         digit=digit,
         result=_forward_digit(network, digit),
-        set_result=_forward_set(network, digits),
+        set_result=forward_set(network, digits),
         **state,
     )
 
@@ -406,7 +406,10 @@ def _forward_digit(network: Network, digit: Digit) -> Forward:
 
 
 @lru_cache(maxsize=8)
-def _forward_set(network: Network, digits: DigitSet) -> Forward:
+def forward_set(network: Network, digits: DigitSet) -> Forward:
+    """The network on every digit of ``digits``, kept for the last few pairs: the scene shows
+    it, and the conditions of steps and challenges judge it on the same set in the same turn
+    (:meth:`controller.session.Session.recognised`), so a new threshold computes it once."""
     return forward(network, digits.grids())
 
 

@@ -31,9 +31,9 @@ from controller.challenges import Challenge, Visit
 from controller.datafile import INSTALLATION_FILE, Field, check_keys
 from controller.diagnosis import Diagnosis
 from controller.digits import Digit, DigitSet
-from controller.network import Network, forward
+from controller.network import Network
 from controller.pickup import SLIDER_MODES, Pickup, SliderMode
-from controller.scene import MODES, Mode, StationView, TrainingView, View
+from controller.scene import MODES, Mode, StationView, TrainingView, View, forward_set
 from controller.script import Guide, Script
 
 
@@ -89,7 +89,7 @@ def _recognised(
 ) -> tuple[bool, ...]:
     """Whether each digit is read as its label by ``defaults`` with ``overrides`` (pure: the
     network and digit set are immutable, so a kept answer never goes stale)."""
-    result = forward(_with_thresholds(defaults, overrides), digits.grids())
+    result = forward_set(_with_thresholds(defaults, overrides), digits)
     return tuple(map(bool, result.recognised(digits.labels())))
 
 

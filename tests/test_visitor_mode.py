@@ -1,7 +1,10 @@
 """The visitor mode on an injected clock: attract, wake, challenges, celebration, idle restore."""
 
+import numpy as np
 import pytest
 
+from controller import scene as scene_module
+from controller import session as session_module
 from controller.challenges import load_challenges
 from controller.datafile import DataError
 from controller.digits import load_digit_set, shipped_sets
@@ -14,7 +17,7 @@ from controller.events import (
     Tick,
 )
 from controller.modes import engine
-from controller.network import load_network
+from controller.network import forward, load_network
 from controller.session import ModeSettings, Session, load_mode_settings
 
 NETWORK = load_network()
@@ -67,6 +70,24 @@ def test_a_slider_that_wakes_it_acts_at_once():
     assert scene.visitor.phase == "play"
     assert scene.thresholds["0"] == 7
     assert scene.visitor.solved  # green 6 → 7 is the solution of the first challenge
+
+
+def test_a_new_threshold_computes_the_network_once_on_the_set_the_challenge_judges(monkeypatch):
+    """The challenge's conditions and the scene ask for the network on the same set in the same
+    turn: it is computed once, and once more on the digit shown."""
+    session = engine.apply(visitor(), ButtonPressed("COL1", "ok", 1.0))
+    batches = []
+
+    def counted(network, grids):
+        batches.append(1 if np.ndim(grids) == 2 else len(grids))
+        return forward(network, grids)
+
+    monkeypatch.setattr(scene_module, "forward", counted)
+    monkeypatch.setattr(session_module, "forward", counted, raising=False)
+    session = engine.apply(session, SliderMoved("A", 12.625, 2.0))  # a threshold nobody had
+    scene = engine.scene(session, 2.0)
+    assert scene.thresholds["A"] == 12.625
+    assert sorted(batches) == [1, len(scene.digits.digits)]
 
 
 def test_a_solved_challenge_is_celebrated_then_the_next_is_offered():
